@@ -1,0 +1,85 @@
+// Package cli is synthpipe's command line: one cobra command per file.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/synthpipe/synthpipe/config"
+	"github.com/synthpipe/synthpipe/stages/validate"
+)
+
+// Exit codes.
+const (
+	ExitOK         = 0
+	ExitFailure    = 1
+	ExitUsage      = 2
+	ExitValidation = 3
+)
+
+type rootOptions struct {
+	logLevel string
+}
+
+// NewRoot returns the root command, writing to out and errOut.
+func NewRoot(out, errOut io.Writer) *cobra.Command {
+	opts := &rootOptions{}
+	root := &cobra.Command{
+		Use:           "synthpipe",
+		Short:         "Enterprise Synthetic Data Hub: governed, reproducible, privacy-safe test data",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(out)
+	root.SetErr(errOut)
+	root.PersistentFlags().StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.1.yaml"), newVersionCmd())
+	return root
+}
+
+func (o *rootOptions) logger(w io.Writer) (zerolog.Logger, error) {
+	lvl, err := zerolog.ParseLevel(o.logLevel)
+	if err != nil || o.logLevel == "" {
+		return zerolog.Nop(), &config.Error{Err: fmt.Errorf("--log-level %q: allowed: debug, info, warn, error", o.logLevel)}
+	}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
+	}
+	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
+}
+
+// Execute runs the CLI and returns the process exit code.
+func Execute(args []string, out, errOut io.Writer) int {
+	root := NewRoot(out, errOut)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintln(errOut, "synthpipe:", err)
+	return ExitCode(err)
+}
+
+// ExitCode maps an error to the documented exit codes.
+func ExitCode(err error) int {
+	var usage *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case validate.IsValidationError(err):
+		return ExitValidation
+	case config.IsConfigError(err), errors.As(err, &usage):
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+type usageError struct{ err error }
+
+func (u *usageError) Error() string { return u.err.Error() }

@@ -1,0 +1,41 @@
+package model
+
+// Household is the plan of one household, drawn by the seed stage from the
+// household's own stream: everything later stages need to know before they
+// can give ids to its members and vehicles.
+type Household struct {
+	Index        int64 // 0-based household index; HH- id is Index+1
+	FirstPerson  int64 // 0-based index of its first person
+	Size         int   // members, 1-5
+	Spouse       bool  // member 2 is the primary's spouse
+	Children     int   // members after the spouse who are children of the primary
+	FirstVehicle int64 // 0-based index of its first vehicle
+	Vehicles     int   // 0-4
+}
+
+// Batch is the payload that flows through the pipeline: a run of whole
+// households and the records made for them. Slices are reused between
+// batches to keep allocation flat.
+type Batch struct {
+	Households []Household
+	Persons    []Person
+	Vehicles   []Vehicle
+	Profiles   []Profile
+}
+
+// Reset empties b for reuse, keeping its capacity.
+func (b *Batch) Reset() {
+	b.Households = b.Households[:0]
+	b.Persons = b.Persons[:0]
+	b.Vehicles = b.Vehicles[:0]
+	b.Profiles = b.Profiles[:0]
+}
+
+// PersonCount returns the persons its households hold.
+func (b *Batch) PersonCount() int {
+	n := 0
+	for i := range b.Households {
+		n += b.Households[i].Size
+	}
+	return n
+}

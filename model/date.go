@@ -1,0 +1,137 @@
+package model
+
+import (
+	"fmt"
+)
+
+// Date is a calendar date stored as days since 1970-01-01. It is computed
+// with integer arithmetic only, so no date in any output depends on the time
+// zone or the wall clock. Parquet writes it as DATE (int32 days).
+type Date int32
+
+// DateOf returns the Date of a proleptic Gregorian calendar day.
+func DateOf(year, month, day int) Date {
+	// Howard Hinnant's days_from_civil.
+	y := year
+	if month <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	m := month
+	if m > 2 {
+		m -= 3
+	} else {
+		m += 9
+	}
+	doy := (153*m+2)/5 + day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return Date(era*146097 + doe - 719468)
+}
+
+// Civil returns the year, month and day of d.
+func (d Date) Civil() (year, month, day int) {
+	z := int(d) + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day = doy - (153*mp+2)/5 + 1
+	if mp < 10 {
+		month = mp + 3
+	} else {
+		month = mp - 9
+	}
+	if month <= 2 {
+		y++
+	}
+	return y, month, day
+}
+
+// Year returns the calendar year of d.
+func (d Date) Year() int { y, _, _ := d.Civil(); return y }
+
+// AppendISO appends d as YYYY-MM-DD.
+func (d Date) AppendISO(b []byte) []byte {
+	y, m, dd := d.Civil()
+	b = append(b, byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
+	b = append(b, byte('0'+m/10), byte('0'+m%10), '-')
+	return append(b, byte('0'+dd/10), byte('0'+dd%10))
+}
+
+// String returns d as YYYY-MM-DD.
+func (d Date) String() string { return string(d.AppendISO(make([]byte, 0, 10))) }
+
+// ParseDate reads a YYYY-MM-DD date and rejects impossible days.
+func ParseDate(s string) (Date, error) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+	}
+	num := func(part string) (int, bool) {
+		n := 0
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(s[0:4])
+	m, ok2 := num(s[5:7])
+	d, ok3 := num(s[8:10])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, m) {
+		return 0, fmt.Errorf("date %q: not a calendar day (want YYYY-MM-DD)", s)
+	}
+	return DateOf(y, m, d), nil
+}
+
+// DaysIn returns the number of days of a month.
+func DaysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// YearsBetween returns the whole years from a to b (an age, or years licensed):
+// the anniversary counts on its day; a 29 February anniversary falls on
+// 28 February in common years.
+func YearsBetween(a, b Date) int {
+	ay, am, ad := a.Civil()
+	by, bm, bd := b.Civil()
+	n := by - ay
+	if am == 2 && ad == 29 && DaysIn(by, 2) == 28 {
+		ad = 28
+	}
+	if bm < am || (bm == am && bd < ad) {
+		n--
+	}
+	return n
+}
+
+// AddYears returns the same month and day n years later, 29 February
+// becoming 28 February in a common year.
+func (d Date) AddYears(n int) Date {
+	y, m, dd := d.Civil()
+	y += n
+	if m == 2 && dd == 29 && DaysIn(y, 2) == 28 {
+		dd = 28
+	}
+	return DateOf(y, m, dd)
+}

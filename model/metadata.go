@@ -1,0 +1,68 @@
+package model
+
+import "github.com/synthpipe/synthpipe/pipeline"
+
+// Generator names the program that made a snapshot.
+type Generator struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Privacy states, in words, how each identifier is kept from any real person.
+type Privacy struct {
+	SSN           string `json:"ssn"`
+	Phone         string `json:"phone"`
+	Email         string `json:"email"`
+	DriverLicense string `json:"driver_license"`
+	VIN           string `json:"vin"`
+	LicensePlate  string `json:"license_plate"`
+}
+
+// Metadata describes a snapshot. It holds no wall-clock time, so it is
+// reproduced byte for byte like the data.
+type Metadata struct {
+	DatasetName         string    `json:"dataset_name"`
+	SnapshotVersion     string    `json:"snapshot_version"`
+	SchemaVersion       string    `json:"schema_version"`
+	Generator           Generator `json:"generator"`
+	Seed                uint64    `json:"seed"`
+	ReferenceDate       string    `json:"reference_date"`
+	ConfigSHA256        string    `json:"config_sha256"`
+	RecordCountPersons  int64     `json:"record_count_persons"`
+	RecordCountVehicles int64     `json:"record_count_vehicles"`
+	RecordCountProfiles int64     `json:"record_count_profiles"`
+	Privacy             Privacy   `json:"privacy"`
+}
+
+// PrivacyRules is the privacy statement written into every snapshot.
+var PrivacyRules = Privacy{
+	SSN:           "666-GG-SSSS with GG 01-99 and SSSS 0001-9999: area 666 is never issued by the SSA; each SSN is a keyed permutation of the person's index, so unique",
+	Phone:         "NPA-555-01XX: a real area code of the person's state with 555-0100..0199, reserved for fictional use",
+	Email:         "lower-case local part at example.com, example.net or example.org (RFC 2606 reserved domains); the local part ends in the person's index, so unique",
+	DriverLicense: "random characters in the state's licence-number format, drawn from the record's own stream; never derived from name or date of birth",
+	VIN:           "real WMI of the make, random VDS, ISO 3779 check digit, model-year code; the plant and serial positions encode a keyed permutation of the vehicle index, so unique; matches no real vehicle by intent",
+	LicensePlate:  "random characters in the state's plate pattern, without I, O or Q",
+}
+
+// Manifest lists every other file of a snapshot, sorted by name.
+type Manifest struct {
+	SnapshotVersion string              `json:"snapshot_version"`
+	Files           []pipeline.FileInfo `json:"files"`
+}
+
+// NewMetadata returns the metadata of a run with its record counts.
+func NewMetadata(run *Run, genName, genVersion string, persons, vehicles, profiles int64) Metadata {
+	return Metadata{
+		DatasetName:         run.DatasetName,
+		SnapshotVersion:     run.SnapshotVersion,
+		SchemaVersion:       run.SchemaVersion,
+		Generator:           Generator{Name: genName, Version: genVersion},
+		Seed:                run.Seed,
+		ReferenceDate:       run.ReferenceDate.String(),
+		ConfigSHA256:        run.ConfigSHA256,
+		RecordCountPersons:  persons,
+		RecordCountVehicles: vehicles,
+		RecordCountProfiles: profiles,
+		Privacy:             PrivacyRules,
+	}
+}

@@ -1,0 +1,56 @@
+package model
+
+// Enumerations of the persons table.
+var (
+	Genders         = []string{"F", "M", "X"}
+	MaritalStatuses = []string{"single", "married", "divorced", "widowed"}
+	Relationships   = []string{"primary", "spouse", "child", "other"}
+	LicenseStatuses = []string{"valid", "expired", "suspended", "revoked"}
+)
+
+// Person is one row of persons. Field order is the contract's column order,
+// which the Parquet writer takes from the struct.
+type Person struct {
+	PersonID            string `parquet:"person_id" json:"person_id"`
+	HouseholdID         string `parquet:"household_id" json:"household_id"`
+	FirstName           string `parquet:"first_name" json:"first_name"`
+	LastName            string `parquet:"last_name" json:"last_name"`
+	Gender              string `parquet:"gender,dict" json:"gender"`
+	DateOfBirth         Date   `parquet:"date_of_birth,date" json:"date_of_birth"`
+	MaritalStatus       string `parquet:"marital_status,dict" json:"marital_status"`
+	Relationship        string `parquet:"relationship,dict" json:"relationship"`
+	SSN                 string `parquet:"ssn" json:"ssn"`
+	Email               string `parquet:"email" json:"email"`
+	Phone               string `parquet:"phone" json:"phone"`
+	AddressLine1        string `parquet:"address_line1" json:"address_line1"`
+	City                string `parquet:"city,dict" json:"city"`
+	State               string `parquet:"state,dict" json:"state"`
+	Zip                 string `parquet:"zip,dict" json:"zip"`
+	DriverLicenseNumber string `parquet:"driver_license_number" json:"driver_license_number"`
+	DriverLicenseState  string `parquet:"driver_license_state,dict" json:"driver_license_state"`
+	LicenseIssueDate    Date   `parquet:"license_issue_date,date" json:"license_issue_date"`
+	LicenseStatus       string `parquet:"license_status,dict" json:"license_status"`
+}
+
+// PersonColumns lists the persons columns in contract order.
+var PersonColumns = []Column[Person]{
+	{Name: "person_id", Kind: KindString, Doc: "PER- + 10-digit index from 1; unique", Str: func(p *Person) string { return p.PersonID }},
+	{Name: "household_id", Kind: KindString, Doc: "HH- + 10 digits", Str: func(p *Person) string { return p.HouseholdID }},
+	{Name: "first_name", Kind: KindString, Doc: "US first name consistent with gender", Str: func(p *Person) string { return p.FirstName }},
+	{Name: "last_name", Kind: KindString, Doc: "US surname", Str: func(p *Person) string { return p.LastName }},
+	{Name: "gender", Kind: KindEnum, Enum: Genders, Str: func(p *Person) string { return p.Gender }},
+	{Name: "date_of_birth", Kind: KindDate, Doc: "age 16-95 at the reference date", Date: func(p *Person) Date { return p.DateOfBirth }},
+	{Name: "marital_status", Kind: KindEnum, Enum: MaritalStatuses, Str: func(p *Person) string { return p.MaritalStatus }},
+	{Name: "relationship", Kind: KindEnum, Enum: Relationships, Str: func(p *Person) string { return p.Relationship }},
+	{Name: "ssn", Kind: KindString, Doc: "666-GG-SSSS, never issued; unique", Str: func(p *Person) string { return p.SSN }},
+	{Name: "email", Kind: KindString, Doc: "@example.com/.net/.org; unique", Str: func(p *Person) string { return p.Email }},
+	{Name: "phone", Kind: KindString, Doc: "NPA-555-01XX", Str: func(p *Person) string { return p.Phone }},
+	{Name: "address_line1", Kind: KindString, Str: func(p *Person) string { return p.AddressLine1 }},
+	{Name: "city", Kind: KindString, Str: func(p *Person) string { return p.City }},
+	{Name: "state", Kind: KindString, Doc: "USPS code", Str: func(p *Person) string { return p.State }},
+	{Name: "zip", Kind: KindString, Str: func(p *Person) string { return p.Zip }},
+	{Name: "driver_license_number", Kind: KindString, Str: func(p *Person) string { return p.DriverLicenseNumber }},
+	{Name: "driver_license_state", Kind: KindString, Str: func(p *Person) string { return p.DriverLicenseState }},
+	{Name: "license_issue_date", Kind: KindDate, Date: func(p *Person) Date { return p.LicenseIssueDate }},
+	{Name: "license_status", Kind: KindEnum, Enum: LicenseStatuses, Str: func(p *Person) string { return p.LicenseStatus }},
+}

@@ -1,0 +1,36 @@
+package model
+
+// RiskTiers are the profile risk tiers, lowest risk first.
+var RiskTiers = []string{"low", "medium", "high"}
+
+// Profile is one row of profiles (one per person), fields in contract order.
+type Profile struct {
+	ProfileID             string   `parquet:"profile_id" json:"profile_id"`
+	PersonID              string   `parquet:"person_id" json:"person_id"`
+	HouseholdID           string   `parquet:"household_id" json:"household_id"`
+	Age                   int32    `parquet:"age" json:"age"`
+	YearsLicensed         int32    `parquet:"years_licensed" json:"years_licensed"`
+	HouseholdVehicleCount int32    `parquet:"household_vehicle_count" json:"household_vehicle_count"`
+	PrimaryVehicleID      string   `parquet:"primary_vehicle_id,optional" json:"primary_vehicle_id"`
+	VehicleIDs            []string `parquet:"vehicle_ids,list" json:"vehicle_ids"`
+	RiskScore             int32    `parquet:"risk_score" json:"risk_score"`
+	RiskTier              string   `parquet:"risk_tier,dict" json:"risk_tier"`
+	ScenarioTags          []string `parquet:"scenario_tags,list" json:"scenario_tags"`
+	RulesVersion          string   `parquet:"rules_version,dict" json:"rules_version"`
+}
+
+// ProfileColumns lists the profiles columns in contract order.
+var ProfileColumns = []Column[Profile]{
+	{Name: "profile_id", Kind: KindString, Doc: "PRO- + the person's 10-digit index", Str: func(p *Profile) string { return p.ProfileID }},
+	{Name: "person_id", Kind: KindString, Str: func(p *Profile) string { return p.PersonID }},
+	{Name: "household_id", Kind: KindString, Str: func(p *Profile) string { return p.HouseholdID }},
+	{Name: "age", Kind: KindInt, Int: func(p *Profile) int64 { return int64(p.Age) }},
+	{Name: "years_licensed", Kind: KindInt, Int: func(p *Profile) int64 { return int64(p.YearsLicensed) }},
+	{Name: "household_vehicle_count", Kind: KindInt, Int: func(p *Profile) int64 { return int64(p.HouseholdVehicleCount) }},
+	{Name: "primary_vehicle_id", Kind: KindString, Nullable: true, Str: func(p *Profile) string { return p.PrimaryVehicleID }},
+	{Name: "vehicle_ids", Kind: KindStringList, List: func(p *Profile) []string { return p.VehicleIDs }},
+	{Name: "risk_score", Kind: KindInt, Doc: "0-1000", Int: func(p *Profile) int64 { return int64(p.RiskScore) }},
+	{Name: "risk_tier", Kind: KindEnum, Enum: RiskTiers, Str: func(p *Profile) string { return p.RiskTier }},
+	{Name: "scenario_tags", Kind: KindStringList, List: func(p *Profile) []string { return p.ScenarioTags }},
+	{Name: "rules_version", Kind: KindString, Str: func(p *Profile) string { return p.RulesVersion }},
+}

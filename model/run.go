@@ -1,0 +1,25 @@
+package model
+
+// Run is the read-only context every component of one run shares: what to
+// make, from which seed, against which reference date.
+type Run struct {
+	DatasetName     string
+	SnapshotVersion string // v0.1
+	SchemaVersion   string
+	ReferenceDate   Date
+	Seed            uint64
+	Records         int64 // persons
+	BatchSize       int   // persons per batch, rounded to whole households
+	ConfigSHA256    string
+}
+
+// FileSuffix returns the snapshot version as used in file names: v0.1 -> v0_1.
+func (r *Run) FileSuffix() string {
+	b := []byte(r.SnapshotVersion)
+	for i, c := range b {
+		if c == '.' {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,59 @@
+package pipeline
+
+import (
+	"context"
+
+	"github.com/rs/zerolog"
+)
+
+// Batch is the unit that flows through the pipeline. Payload is owned by the
+// components (the engine never looks inside); Seq orders batches.
+type Batch struct {
+	Seq     uint64
+	Payload any
+	pending int32 // sinks still to write it
+}
+
+// Source produces batches. Next fills b (whose payload it may reuse) and
+// returns false when there is nothing more to produce.
+type Source interface {
+	NewPayload() any
+	Next(ctx context.Context, b *Batch) (bool, error)
+}
+
+// Stage transforms one batch in place. It is called by a single goroutine
+// per instance, so it may keep scratch state.
+type Stage interface {
+	Process(ctx context.Context, b *Batch) error
+}
+
+// Sink writes every batch, in sequence order. Close flushes and reports the
+// files it wrote; it is called once, also after a failed run.
+type Sink interface {
+	Write(ctx context.Context, b *Batch) error
+	Close(ctx context.Context) ([]FileInfo, error)
+}
+
+// Finalizer runs after every sink has closed, with the files they wrote, and
+// may add files of its own (the manifest).
+type Finalizer interface {
+	Finish(ctx context.Context, files []FileInfo) ([]FileInfo, error)
+}
+
+// FileInfo is one written file as its writer saw it while writing.
+type FileInfo struct {
+	Name    string `json:"name"`
+	Entity  string `json:"entity"`
+	Format  string `json:"format"`
+	Records int64  `json:"records"`
+	Bytes   int64  `json:"bytes"`
+	SHA256  string `json:"sha256"`
+}
+
+// Env is what components are built with: where to write, a logger, and the
+// run's shared, read-only context (its type is the application's).
+type Env struct {
+	Dir    string
+	Logger zerolog.Logger
+	Shared any
+}

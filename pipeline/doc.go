@@ -1,0 +1,27 @@
+// Package pipeline is synthpipe's engine: it moves batches from a source
+// through an ordered chain of stages to every sink, and knows nothing of what
+// the batches hold.
+//
+// Lifecycle, and who closes what:
+//
+//   - The runner pre-allocates Window batches into a free list. The source
+//     goroutine takes a batch from the free list (blocking when all are in
+//     flight, which bounds memory), fills it, stamps its sequence number and
+//     sends it on; at the end it closes its out channel (defer).
+//   - Each stage has Workers goroutines, each with its own stage instance, so
+//     a stage needs no locks. When the last worker of a stage returns, the
+//     stage's out channel is closed (the owner of a channel closes it).
+//   - The reorder goroutine restores sequence order, because workers finish
+//     out of order, and hands every batch, in order, to one goroutine per
+//     sink. It closes the sinks' channels when its input is drained.
+//   - Each sink goroutine writes every batch in order. The last sink to finish
+//     with a batch returns it to the free list.
+//   - After every goroutine has returned without error, the runner closes the
+//     sinks (in config order), collecting the files they wrote, and then runs
+//     the finalizers (the manifest) with that list.
+//
+// Every channel send selects on ctx.Done(). The first error cancels the
+// context; every goroutine then returns, errgroup.Wait reports the first
+// error, and the runner still closes the sinks so no file handle leaks. The
+// caller discards the partial output (see package snapshot).
+package pipeline

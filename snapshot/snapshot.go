@@ -1,0 +1,124 @@
+// Package snapshot runs a configured pipeline into a staging folder beside
+// the target and then renames it into place, so a snapshot appears whole or
+// not at all: a failed run leaves nothing, and an existing snapshot with
+// different content is replaced only when forced.
+package snapshot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/rs/zerolog"
+
+	"github.com/synthpipe/synthpipe/config"
+	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/stages/manifest"
+)
+
+// Outcome says what happened to the target folder.
+type Outcome string
+
+const (
+	Created   Outcome = "created"
+	Unchanged Outcome = "unchanged"
+	Replaced  Outcome = "replaced"
+)
+
+// ErrExists is returned when the target holds a different snapshot and
+// Force is off.
+var ErrExists = errors.New("snapshot exists with different content")
+
+// Options tune one run.
+type Options struct {
+	Workers int // 0: one per CPU
+	Force   bool
+	Logger  zerolog.Logger
+}
+
+// Result is a finished run.
+type Result struct {
+	Dir     string
+	Outcome Outcome
+	Files   []pipeline.FileInfo
+}
+
+// CheckWritable fails early, before any work, if dir cannot hold a snapshot.
+func CheckWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return &config.Error{Err: fmt.Errorf("output.dir %s: cannot create: %w", dir, err)}
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return &config.Error{Err: fmt.Errorf("output.dir %s: not writable: %w", dir, err)}
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// Generate runs cfg and commits its snapshot to <output.dir>/<version>.
+func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, error) {
+	if err := CheckWritable(cfg.OutputDir); err != nil {
+		return Result{}, err
+	}
+	target := filepath.Join(cfg.OutputDir, cfg.Version)
+	staging, err := os.MkdirTemp(cfg.OutputDir, "."+cfg.Version+".staging-")
+	if err != nil {
+		return Result{}, fmt.Errorf("staging folder: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			os.RemoveAll(staging)
+		}
+	}()
+
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	run := cfg.Run()
+	env := &pipeline.Env{Dir: staging, Logger: opt.Logger, Shared: run}
+	plan, err := cfg.Plan(env, workers)
+	if err != nil {
+		return Result{}, &config.Error{Err: err}
+	}
+	files, err := pipeline.Run(ctx, plan)
+	if err != nil {
+		return Result{}, err
+	}
+
+	res := Result{Dir: target, Files: files}
+	name := manifest.FileName(run)
+	newManifest, _ := os.ReadFile(filepath.Join(staging, name))
+	oldManifest, statErr := os.ReadFile(filepath.Join(target, name))
+	_, dirErr := os.Stat(target)
+	switch {
+	case dirErr != nil && errors.Is(dirErr, os.ErrNotExist):
+		if err := os.Rename(staging, target); err != nil {
+			return Result{}, fmt.Errorf("commit snapshot: %w", err)
+		}
+		committed, res.Outcome = true, Created
+	case statErr == nil && newManifest != nil && bytes.Equal(oldManifest, newManifest):
+		res.Outcome = Unchanged
+	case !opt.Force:
+		return Result{}, fmt.Errorf("%s: %w (use --force to replace it)", target, ErrExists)
+	default:
+		old := target + ".replaced"
+		os.RemoveAll(old)
+		if err := os.Rename(target, old); err != nil {
+			return Result{}, fmt.Errorf("move old snapshot aside: %w", err)
+		}
+		if err := os.Rename(staging, target); err != nil {
+			_ = os.Rename(old, target) // put the old one back
+			return Result{}, fmt.Errorf("commit snapshot: %w", err)
+		}
+		committed, res.Outcome = true, Replaced
+		os.RemoveAll(old)
+	}
+	return res, nil
+}

@@ -1,0 +1,119 @@
+// Package seed is the pipeline's source: it walks households in order and
+// draws each one's plan (size, spouse, children, vehicle count) from a hash
+// of (seed, household index) alone, then packs whole households into
+// batches. Ids are contiguous, so this walk is the only sequential work; all
+// record values are drawn later, in parallel, from per-record streams.
+package seed
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/synthpipe/synthpipe/model"
+	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/stream"
+)
+
+// Type is the registered type name.
+const Type = "seed"
+
+func init() {
+	pipeline.Register(pipeline.Spec{
+		Type:    Type,
+		Kind:    pipeline.KindSource,
+		Summary: "Plans households (1-5 members, spouse, children, 0-4 vehicles) from (seed, household index) and packs them into batches of about batch_size persons.",
+		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
+			run, ok := env.Shared.(*model.Run)
+			if !ok {
+				return nil, fmt.Errorf("seed: run context missing")
+			}
+			return New(run), nil
+		},
+	})
+}
+
+// Source produces batches of planned households.
+type Source struct {
+	run       *model.Run
+	household int64
+	person    int64
+	vehicle   int64
+}
+
+// New returns a source over all of run's persons.
+func New(run *model.Run) *Source { return &Source{run: run} }
+
+// NewPayload returns an empty batch payload.
+func (s *Source) NewPayload() any { return &model.Batch{} }
+
+// Next fills b with the next whole households.
+func (s *Source) Next(_ context.Context, b *pipeline.Batch) (bool, error) {
+	mb := b.Payload.(*model.Batch)
+	mb.Reset()
+	if s.person >= s.run.Records {
+		return false, nil
+	}
+	persons := 0
+	for persons < s.run.BatchSize && s.person < s.run.Records {
+		h := Plan(s.run.Seed, s.household, s.run.Records-s.person)
+		h.FirstPerson, h.FirstVehicle = s.person, s.vehicle
+		mb.Households = append(mb.Households, h)
+		s.household++
+		s.person += int64(h.Size)
+		s.vehicle += int64(h.Vehicles)
+		persons += h.Size
+	}
+	return true, nil
+}
+
+// Plan draws household index's plan; left caps its size (the last household
+// of a run is cut to fit the record count). FirstPerson and FirstVehicle are
+// left for the caller, which knows the running totals.
+func Plan(seed uint64, index int64, left int64) model.Household {
+	u := stream.Key(seed, stream.Household, uint64(index))
+	h := model.Household{Index: index}
+	// Household sizes of households whose members all drive, after the
+	// Census ACS household-size mix, weighted to adults: 1:28% 2:36% 3:17% 4:12% 5:7%.
+	switch d := u % 100; {
+	case d < 28:
+		h.Size = 1
+	case d < 64:
+		h.Size = 2
+	case d < 81:
+		h.Size = 3
+	case d < 93:
+		h.Size = 4
+	default:
+		h.Size = 5
+	}
+	if int64(h.Size) > left {
+		h.Size = int(left)
+	}
+	u >>= 8
+	rest := h.Size - 1
+	if rest > 0 && u%100 < 72 {
+		h.Spouse = true
+		rest--
+	}
+	u >>= 8
+	if rest > 0 {
+		h.Children = rest
+		if u%100 < 20 { // one lodger or relative instead of a child
+			h.Children--
+		}
+	}
+	u >>= 8
+	// Vehicles: most households keep about one per driver, capped at 4.
+	base := min(h.Size, 4)
+	switch d := u % 100; {
+	case d < 8:
+		h.Vehicles = 0
+	case d < 30:
+		h.Vehicles = max(1, base-1)
+	case d < 85:
+		h.Vehicles = base
+	default:
+		h.Vehicles = min(4, base+1)
+	}
+	return h
+}
