@@ -1,0 +1,53 @@
+// Package testkit builds small generated batches for the stages' unit tests.
+package testkit
+
+import (
+	"context"
+
+	"github.com/rs/zerolog"
+
+	"github.com/synthpipe/synthpipe/model"
+	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/refdata"
+	"github.com/synthpipe/synthpipe/stages/person"
+	"github.com/synthpipe/synthpipe/stages/profile"
+	"github.com/synthpipe/synthpipe/stages/seed"
+	"github.com/synthpipe/synthpipe/stages/vehicle"
+)
+
+// Run returns a run context for tests.
+func Run(records int64, seedValue uint64) *model.Run {
+	return &model.Run{DatasetName: "test", SnapshotVersion: "v0.1", SchemaVersion: "0.1",
+		ReferenceDate: model.DateOf(2026, 1, 1), Seed: seedValue, Records: records, BatchSize: int(records)}
+}
+
+// Batch makes one batch of all of run's persons through the stages named
+// (in order, from person, vehicle, profile); the seed always runs.
+func Batch(run *model.Run, upTo string) *model.Batch {
+	ref := refdata.MustDefault()
+	src := seed.New(run)
+	b := &pipeline.Batch{Payload: src.NewPayload()}
+	if _, err := src.Next(context.Background(), b); err != nil {
+		panic(err)
+	}
+	steps := []struct {
+		name  string
+		stage pipeline.Stage
+	}{
+		{"person", person.New(run, ref, 5, false)},
+		{"vehicle", vehicle.New(run, ref, 20)},
+		{"profile", profile.New(run.ReferenceDate)},
+	}
+	for _, s := range steps {
+		if err := s.stage.Process(context.Background(), b); err != nil {
+			panic(err)
+		}
+		if s.name == upTo {
+			break
+		}
+	}
+	return b.Payload.(*model.Batch)
+}
+
+// Logger discards.
+var Logger = zerolog.Nop()

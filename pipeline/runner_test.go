@@ -1,0 +1,124 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+type counter struct{ n, limit int }
+
+func (c *counter) NewPayload() any { return new(int) }
+func (c *counter) Next(_ context.Context, b *Batch) (bool, error) {
+	if c.n >= c.limit {
+		return false, nil
+	}
+	*(b.Payload.(*int)) = c.n
+	c.n++
+	return true, nil
+}
+
+// jitter squares the payload after a delay that varies by value, so workers
+// finish out of order.
+type jitter struct{}
+
+func (jitter) Process(_ context.Context, b *Batch) error {
+	v := b.Payload.(*int)
+	time.Sleep(time.Duration(*v%3) * time.Millisecond)
+	*v = *v * *v
+	return nil
+}
+
+type collect struct {
+	mu     sync.Mutex
+	got    []int
+	failAt int
+	closed bool
+}
+
+func (c *collect) Write(_ context.Context, b *Batch) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.failAt > 0 && len(c.got) == c.failAt {
+		return errors.New("disk full")
+	}
+	c.got = append(c.got, *(b.Payload.(*int)))
+	return nil
+}
+
+func (c *collect) Close(context.Context) ([]FileInfo, error) {
+	c.closed = true
+	return []FileInfo{{Name: "x", Records: int64(len(c.got))}}, nil
+}
+
+func TestRunKeepsOrderAcrossWorkers(t *testing.T) {
+	for _, workers := range []int{1, 3, 8} {
+		a, b := &collect{}, &collect{}
+		stages := make([]Stage, workers)
+		for i := range stages {
+			stages[i] = jitter{}
+		}
+		files, err := Run(context.Background(), Plan{Source: &counter{limit: 100}, Stages: [][]Stage{stages}, Sinks: []Sink{a, b}, Window: 5})
+		require.NoError(t, err)
+		require.Len(t, a.got, 100)
+		for i, v := range a.got {
+			require.Equal(t, i*i, v, "workers=%d position %d", workers, i)
+		}
+		require.Equal(t, a.got, b.got, "every sink sees every batch in order")
+		require.Len(t, files, 2)
+	}
+}
+
+type finisher struct{ saw []FileInfo }
+
+func (f *finisher) Finish(_ context.Context, files []FileInfo) ([]FileInfo, error) {
+	f.saw = files
+	return []FileInfo{{Name: "manifest"}}, nil
+}
+
+func TestFinalizerRunsAfterSinksClose(t *testing.T) {
+	s := &collect{}
+	f := &finisher{}
+	files, err := Run(context.Background(), Plan{Source: &counter{limit: 3}, Sinks: []Sink{s}, Finalizers: []Finalizer{f}})
+	require.NoError(t, err)
+	require.True(t, s.closed)
+	require.Equal(t, []FileInfo{{Name: "x", Records: 3}}, f.saw)
+	require.Equal(t, "manifest", files[1].Name)
+}
+
+func TestFailingSinkStopsRunWithoutLeaks(t *testing.T) {
+	before := runtime.NumGoroutine()
+	bad, good := &collect{failAt: 10}, &collect{}
+	f := &finisher{}
+	_, err := Run(context.Background(), Plan{
+		Source: &counter{limit: 1 << 30}, Stages: [][]Stage{{jitter{}, jitter{}}},
+		Sinks: []Sink{good, bad}, Finalizers: []Finalizer{f},
+	})
+	require.ErrorContains(t, err, "disk full")
+	require.True(t, bad.closed && good.closed, "sinks are closed after a failure")
+	require.Nil(t, f.saw, "no manifest after a failure")
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	require.LessOrEqual(t, runtime.NumGoroutine(), before, "goroutines leaked")
+}
+
+type failing struct{}
+
+func (failing) Process(context.Context, *Batch) error { return errors.New("bad record") }
+
+func TestFailingStageAndCancel(t *testing.T) {
+	_, err := Run(context.Background(), Plan{Source: &counter{limit: 10}, Stages: [][]Stage{{failing{}}}, StageNames: []string{"validate"}, Sinks: []Sink{&collect{}}})
+	require.ErrorContains(t, err, "stage validate: bad record")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = Run(ctx, Plan{Source: &counter{limit: 1 << 30}, Sinks: []Sink{&collect{}}})
+	require.ErrorIs(t, err, context.Canceled)
+}
