@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/config"
+	"github.com/synthpipe/synthpipe/model"
 	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/snapshot"
 	_ "github.com/synthpipe/synthpipe/stages"
@@ -126,22 +127,18 @@ func init() {
 // A failed run leaves no snapshot and no staging folder.
 func TestFailedRunLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := config.Load(governed, config.Overrides{OutputDir: &dir})
-	require.NoError(t, err)
 	bad, err := config.Load(writeBroken(t), config.Overrides{OutputDir: &dir})
 	require.NoError(t, err)
 	_, err = snapshot.Generate(context.Background(), bad, snapshot.Options{})
 	require.ErrorContains(t, err, "disk full")
 	entries, _ := os.ReadDir(dir)
 	require.Empty(t, entries, "nothing written")
-	_ = cfg
 }
 
 func writeBroken(t *testing.T) string {
 	body, err := os.ReadFile(governed)
 	require.NoError(t, err)
 	p := filepath.Join(t.TempDir(), "broken.yaml")
-	require.NoError(t, os.WriteFile(p, append(body, []byte("")...), 0o644))
 	cfgText := string(body)
 	cfgText = replaceOnce(cfgText, "    - type: metadata\n", "    - type: metadata\n    - type: broken\n")
 	require.NoError(t, os.WriteFile(p, []byte(cfgText), 0o644))
@@ -157,18 +154,29 @@ func replaceOnce(s, old, repl string) string {
 	return s
 }
 
+type corrupt struct{}
+
+func (corrupt) Process(_ context.Context, b *pipeline.Batch) error {
+	b.Payload.(*model.Batch).Persons[0].SSN = "123-45-6789"
+	return nil
+}
+
+func init() {
+	pipeline.Register(pipeline.Spec{Type: "corrupt", Kind: pipeline.KindStage, Build: func(pipeline.Conf, *pipeline.Env) (any, error) { return corrupt{}, nil }})
+}
+
 // A violation stops the run with a validation error, and nothing is written.
 func TestViolationWritesNoSnapshot(t *testing.T) {
 	dir := t.TempDir()
-	ref := "1990-01-01" // vehicles built after the reference year break model_year rules
-	t.Setenv("SYNTHPIPE_DATASET_REFERENCE_DATE", ref)
-	cfg, err := config.Load(governed, config.Overrides{OutputDir: &dir})
+	body, err := os.ReadFile(governed)
+	require.NoError(t, err)
+	p := filepath.Join(t.TempDir(), "corrupt.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(replaceOnce(string(body), "    - type: validate\n", "    - type: corrupt\n    - type: validate\n")), 0o644))
+	cfg, err := config.Load(p, config.Overrides{OutputDir: &dir})
 	require.NoError(t, err)
 	_, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{})
-	if err == nil {
-		t.Skip("no violation produced")
-	}
 	require.True(t, validate.IsValidationError(err), "%v", err)
+	require.ErrorContains(t, err, "PER-0000000001: column ssn breaks rule ssn_never_issued")
 	entries, _ := os.ReadDir(dir)
 	require.Empty(t, entries)
 }
