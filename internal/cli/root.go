@@ -39,7 +39,7 @@ func NewRoot(out, errOut io.Writer) *cobra.Command {
 	root.SetOut(out)
 	root.SetErr(errOut)
 	root.PersistentFlags().StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn, error")
-	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.1.yaml"), newVersionCmd())
+	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.1.yaml"), newVersionCmd(), newDocsCmd())
 	return root
 }
 

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func run(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := Execute(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestRunPrintsFilesAndExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := run("run", "-c", "../../configs/v0.1.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
+	require.Equal(t, ExitOK, code, errOut)
+	require.Contains(t, out, "created")
+	for _, f := range []string{"persons_v0_1.csv", "vehicles_v0_1.parquet", "dataset_v0_1.json", "snapshot_manifest_v0_1.json"} {
+		require.Contains(t, out, filepath.Join(dir, "v0.1", f))
+	}
+	require.Contains(t, out, "50 records")
+
+	code, out, _ = run("run", "-c", "../../configs/v0.1.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, out, "unchanged")
+
+	code, _, errOut = run("run", "-c", "../../configs/v0.1.yaml", "--records", "51", "--output-dir", dir, "--log-level", "warn")
+	require.Equal(t, ExitFailure, code)
+	require.Contains(t, errOut, "--force")
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	code, _, errOut := run("run")
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, errOut, "-c/--config is required")
+
+	code, _, errOut = run("run", "-c", "nope.yaml")
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, errOut, "nope.yaml")
+
+	code, _, errOut = run("run", "-c", "../../configs/v0.1.yaml", "--records", "-3", "--output-dir", t.TempDir())
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, errOut, "records")
+
+	code, _, _ = run("run", "-c", "../../configs/v0.1.yaml", "--log-level", "loud")
+	require.Equal(t, ExitUsage, code)
+
+	ro := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(ro, nil, 0o644))
+	code, _, errOut = run("run", "-c", "../../configs/v0.1.yaml", "--output-dir", filepath.Join(ro, "sub"))
+	require.Equal(t, ExitUsage, code, errOut)
+	require.Contains(t, errOut, "output.dir")
+}
+
+func TestGenerateSnapshotAliasDefaultsToV01(t *testing.T) {
+	cmd := NewRoot(&bytes.Buffer{}, &bytes.Buffer{})
+	gs, _, err := cmd.Find([]string{"generate-snapshot"})
+	require.NoError(t, err)
+	require.Equal(t, "configs/v0.1.yaml", gs.Flags().Lookup("config").DefValue)
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := run("version")
+	require.Equal(t, ExitOK, code)
+	require.True(t, strings.HasPrefix(out, "synthpipe 0.1.0"))
+}
+
+// docs/config-reference.md is generated from the code and must be current.
+func TestConfigReferenceIsCurrent(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteConfigReference(&b))
+	committed, err := os.ReadFile("../../docs/config-reference.md")
+	require.NoError(t, err)
+	require.Equal(t, b.String(), string(committed), "run `task docs` to regenerate docs/config-reference.md")
+}
