@@ -245,8 +245,9 @@ func (d *Data) addCity(r []string) error {
 		if len(z) != 5 {
 			return fmt.Errorf("zip %q is not 5 digits", z)
 		}
-		if p, dup := d.zipIndex[z]; dup && p.state != r[0] {
-			return fmt.Errorf("zip %s in both %s and %s", z, p.state, r[0])
+		if p, dup := d.zipIndex[z]; dup {
+			// A ZIP names one city here, so "zip belongs to city" is checkable.
+			return fmt.Errorf("zip %s listed for both %s, %s and %s, %s", z, p.city, p.state, r[1], r[0])
 		}
 		d.zipIndex[z] = zipPlace{state: r[0], city: r[1]}
 	}

@@ -70,6 +70,11 @@ func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, err
 	if err != nil {
 		return Result{}, fmt.Errorf("staging folder: %w", err)
 	}
+	// MkdirTemp makes 0700; a snapshot is shared data.
+	if err := os.Chmod(staging, 0o755); err != nil {
+		os.RemoveAll(staging)
+		return Result{}, fmt.Errorf("staging folder: %w", err)
+	}
 	committed := false
 	defer func() {
 		if !committed {

@@ -55,6 +55,9 @@ func hashes(t *testing.T, dir string) map[string]string {
 func TestGoldenSnapshot(t *testing.T) {
 	dir, res := generate(t, config.Overrides{}, 2)
 	require.Equal(t, snapshot.Created, res.Outcome)
+	st, err := os.Stat(dir)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o755), st.Mode().Perm(), "snapshot folder is readable by all")
 	want := hashes(t, "../data/snapshots/v0.1")
 	require.Len(t, want, 9)
 	require.Equal(t, want, hashes(t, dir), "regenerate with `task snapshot` only with a decision-log entry")

@@ -1,0 +1,105 @@
+package stages_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/synthpipe/synthpipe/internal/testkit"
+	"github.com/synthpipe/synthpipe/model"
+	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/refdata"
+	"github.com/synthpipe/synthpipe/stages/csvsink"
+	"github.com/synthpipe/synthpipe/stages/jsonsink"
+	"github.com/synthpipe/synthpipe/stages/parquetsink"
+	"github.com/synthpipe/synthpipe/stages/person"
+	"github.com/synthpipe/synthpipe/stages/profile"
+	"github.com/synthpipe/synthpipe/stages/seed"
+	"github.com/synthpipe/synthpipe/stages/validate"
+	"github.com/synthpipe/synthpipe/stages/vehicle"
+)
+
+const benchPersons = 4096
+
+// reportRows reports persons per second for b.N runs over benchPersons.
+func reportRows(b *testing.B) {
+	b.ReportMetric(float64(b.N)*benchPersons/b.Elapsed().Seconds(), "persons/s")
+}
+
+func BenchmarkSeed(b *testing.B) {
+	run := testkit.Run(1<<40, 1)
+	run.BatchSize = benchPersons
+	src := seed.New(run)
+	batch := &pipeline.Batch{Payload: src.NewPayload()}
+	for b.Loop() {
+		_, _ = src.Next(context.Background(), batch)
+	}
+	reportRows(b)
+}
+
+// stageBench times one stage on a batch made by the stages before it.
+func stageBench(b *testing.B, upTo string, stage pipeline.Stage, reset func(*model.Batch)) {
+	run := testkit.Run(benchPersons, 1)
+	mb := testkit.Batch(run, upTo)
+	keep := *mb
+	batch := &pipeline.Batch{Payload: mb}
+	for b.Loop() {
+		*mb = keep
+		reset(mb)
+		if err := stage.Process(context.Background(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRows(b)
+}
+
+func BenchmarkPerson(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	stageBench(b, "none", person.New(run, refdata.MustDefault(), 5, false), func(mb *model.Batch) { mb.Persons = mb.Persons[:0] })
+}
+
+func BenchmarkVehicle(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	stageBench(b, "person", vehicle.New(run, refdata.MustDefault(), 20), func(mb *model.Batch) { mb.Vehicles = mb.Vehicles[:0] })
+}
+
+func BenchmarkProfile(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	stageBench(b, "vehicle", profile.New(run.ReferenceDate), func(mb *model.Batch) { mb.Profiles = mb.Profiles[:0] })
+}
+
+func BenchmarkValidate(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	stageBench(b, "profile", validate.New(run, refdata.MustDefault(), true, 10, testkit.Logger), func(*model.Batch) {})
+}
+
+func sinkBench(b *testing.B, newSink func(dir string) (pipeline.Sink, error)) {
+	run := testkit.Run(benchPersons, 1)
+	batch := &pipeline.Batch{Payload: testkit.Batch(run, "profile")}
+	sink, err := newSink(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := sink.Write(context.Background(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if _, err := sink.Close(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	reportRows(b)
+}
+
+func BenchmarkCSVSink(b *testing.B) {
+	sinkBench(b, func(dir string) (pipeline.Sink, error) { return csvsink.New(dir, "v0_1") })
+}
+
+func BenchmarkParquetSink(b *testing.B) {
+	sinkBench(b, func(dir string) (pipeline.Sink, error) { return parquetsink.New(dir, "v0_1", 131072) })
+}
+
+func BenchmarkJSONSink(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	sinkBench(b, func(dir string) (pipeline.Sink, error) { return jsonsink.New(dir, run) })
+}
