@@ -1,0 +1,100 @@
+package ident
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestVINCheckDigitKnownExample(t *testing.T) {
+	// The worked example of 49 CFR 565 / NHTSA: check digit X.
+	vin := []byte("1M8GDM9AXKP042788")
+	require.Equal(t, byte('X'), VINCheckDigit(vin))
+	require.Empty(t, VINProblem("1M8GDM9AXKP042788"))
+	require.Equal(t, "vin_check_digit", VINProblem("1M8GDM9A1KP042788"))
+	require.Equal(t, "vin_charset", VINProblem("1M8GDM9AXKP0427O8"))
+	require.Equal(t, "vin_length", VINProblem("1M8GDM9AX"))
+}
+
+func TestYearCodes(t *testing.T) {
+	for year, code := range map[int]byte{1980: 'A', 2000: 'Y', 2001: '1', 2009: '9', 2010: 'A', 2019: 'K', 2026: 'T', 2027: 'V'} {
+		require.Equal(t, code, YearCode(year), "year %d", year)
+	}
+}
+
+func TestVINRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	seen := map[string]bool{}
+	for i := int64(0); i < 5000; i++ {
+		v := VIN(7, i, "1FT", 2021, r)
+		require.Empty(t, VINProblem(v), v)
+		require.Equal(t, "1FT", v[:3])
+		require.Equal(t, YearCode(2021), v[9])
+		got, ok := VINIndex(7, v)
+		require.True(t, ok)
+		require.Equal(t, i, got)
+		require.False(t, seen[v])
+		seen[v] = true
+	}
+}
+
+func TestSSNSpace(t *testing.T) {
+	require.Equal(t, 55, len(safe9xxGroups))
+	require.Equal(t, int64(989_901+100*55*9999), SSNCapacity)
+	for _, i := range []int64{0, 1, 500_000, SSN666Cap - 1, SSN666Cap, SSN666Cap + 1, SSNCapacity - 1} {
+		s := SSN(3, i)
+		require.True(t, IsSafeSSN(s, i), "%d -> %s", i, s)
+		if i < SSN666Cap {
+			require.Equal(t, "666", s[:3])
+		} else {
+			require.Equal(t, byte('9'), s[0])
+		}
+		got, ok := SSNIndex(3, s)
+		require.True(t, ok)
+		require.Equal(t, i, got, s)
+	}
+	require.False(t, IsSafeSSN("123-45-6789", 0))
+	require.False(t, IsSafeSSN("666-00-1234", 0))
+	require.False(t, IsSafeSSN("666-12-0000", 0))
+	require.False(t, IsSafeSSN("912-70-1234", SSN666Cap+5), "ITIN group")
+}
+
+func TestEmailAndPhone(t *testing.T) {
+	e := Email("Mary-Ann", "O'Brien", 41, "example.org")
+	require.Equal(t, "maryann.obrien42@example.org", e)
+	i, ok := EmailIndex(e)
+	require.True(t, ok)
+	require.Equal(t, int64(41), i)
+	_, ok = EmailIndex("mary.obrien42@gmail.com")
+	require.False(t, ok)
+	npa, ok := IsFictionalPhone(Phone("415", 7))
+	require.True(t, ok)
+	require.Equal(t, "415", npa)
+	_, ok = IsFictionalPhone("415-555-1234")
+	require.False(t, ok)
+}
+
+func TestPatterns(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, p := range []string{"@#######", "WDL*********", "#@@@###", "@@@-####"} {
+		for range 200 {
+			plate := Plate(p, r)
+			require.True(t, MatchesPlate(p, plate), plate)
+			require.NotContains(t, plate, "I")
+			require.NotContains(t, plate, "O")
+			require.NotContains(t, plate, "Q")
+			require.True(t, MatchesLicense(p, LicenseNumber(p, r)))
+		}
+	}
+	require.False(t, MatchesPlate("@@@-####", "ABC1234"))
+}
+
+func TestIDs(t *testing.T) {
+	require.Equal(t, "PER-0000000001", ID("PER-", 0))
+	i, ok := ParseID("VEH-", "VEH-0000000123")
+	require.True(t, ok)
+	require.Equal(t, int64(122), i)
+	_, ok = ParseID("VEH-", "VEH-0000000000")
+	require.False(t, ok)
+}
