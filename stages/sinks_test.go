@@ -1,0 +1,138 @@
+package stages_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/synthpipe/synthpipe/internal/testkit"
+	"github.com/synthpipe/synthpipe/model"
+	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/stages/csvsink"
+	"github.com/synthpipe/synthpipe/stages/jsonsink"
+	"github.com/synthpipe/synthpipe/stages/manifest"
+	"github.com/synthpipe/synthpipe/stages/metasink"
+)
+
+// writeAll writes two batches through a sink and closes it.
+func writeAll(t *testing.T, s pipeline.Sink, batches ...*model.Batch) []pipeline.FileInfo {
+	t.Helper()
+	for i, mb := range batches {
+		require.NoError(t, s.Write(context.Background(), &pipeline.Batch{Seq: uint64(i), Payload: mb}))
+	}
+	files, err := s.Close(context.Background())
+	require.NoError(t, err)
+	return files
+}
+
+func fileSHA(t *testing.T, path string) (int64, string) {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	s := sha256.Sum256(b)
+	return int64(len(b)), hex.EncodeToString(s[:])
+}
+
+func TestCSVSinkWritesContractColumnsAndHashes(t *testing.T) {
+	dir := t.TempDir()
+	run := testkit.Run(80, 2)
+	mb := testkit.Batch(run, "profile")
+	s, err := csvsink.New(dir, "v0_1")
+	require.NoError(t, err)
+	files := writeAll(t, s, mb)
+	require.Len(t, files, 3)
+	want := map[string]struct {
+		header []string
+		rows   int
+	}{
+		"persons_v0_1.csv":  {model.Names(model.PersonColumns), len(mb.Persons)},
+		"vehicles_v0_1.csv": {model.Names(model.VehicleColumns), len(mb.Vehicles)},
+		"profiles_v0_1.csv": {model.Names(model.ProfileColumns), len(mb.Profiles)},
+	}
+	for _, fi := range files {
+		w := want[fi.Name]
+		f, err := os.Open(filepath.Join(dir, fi.Name))
+		require.NoError(t, err)
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		require.NoError(t, err)
+		require.Equal(t, w.header, rows[0])
+		require.Len(t, rows[1:], w.rows)
+		require.Equal(t, int64(w.rows), fi.Records)
+		n, sum := fileSHA(t, filepath.Join(dir, fi.Name))
+		require.Equal(t, n, fi.Bytes)
+		require.Equal(t, sum, fi.SHA256, "hash computed while writing")
+	}
+}
+
+func TestJSONAndMetadataSinks(t *testing.T) {
+	dir := t.TempDir()
+	run := testkit.Run(60, 3)
+	run.ConfigSHA256 = "abc"
+	mb := testkit.Batch(run, "profile")
+	js, err := jsonsink.New(dir, run)
+	require.NoError(t, err)
+	jf := writeAll(t, js, mb)
+	raw, err := os.ReadFile(filepath.Join(dir, "dataset_v0_1.json"))
+	require.NoError(t, err)
+	var doc struct {
+		Metadata model.Metadata    `json:"metadata"`
+		Persons  []map[string]any  `json:"persons"`
+		Vehicles []map[string]any  `json:"vehicles"`
+		Profiles []json.RawMessage `json:"profiles"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	require.Len(t, doc.Persons, len(mb.Persons))
+	require.Len(t, doc.Vehicles, len(mb.Vehicles))
+	require.Len(t, doc.Profiles, len(mb.Profiles))
+	require.Equal(t, int64(len(mb.Vehicles)), doc.Metadata.RecordCountVehicles)
+	require.Equal(t, "abc", doc.Metadata.ConfigSHA256)
+	require.Equal(t, mb.Persons[0].DateOfBirth.String(), doc.Persons[0]["date_of_birth"])
+	for i, v := range mb.Vehicles {
+		if v.Lienholder == "" {
+			require.Nil(t, doc.Vehicles[i]["lienholder"], "owned: null lienholder")
+		}
+	}
+	n, sum := fileSHA(t, filepath.Join(dir, "dataset_v0_1.json"))
+	require.Equal(t, pipeline.FileInfo{Name: "dataset_v0_1.json", Entity: "dataset", Format: "json",
+		Records: int64(len(mb.Persons) + len(mb.Vehicles) + len(mb.Profiles)), Bytes: n, SHA256: sum}, jf[0])
+	spools, _ := filepath.Glob(filepath.Join(dir, ".spool-*"))
+	require.Empty(t, spools, "spool files removed")
+
+	// The metadata file holds the same object as the dataset's metadata.
+	spec, ok := pipeline.Lookup(pipeline.KindSink, metasink.Type)
+	require.True(t, ok)
+	built, err := spec.Build(pipeline.Conf{}, &pipeline.Env{Dir: dir, Shared: run})
+	require.NoError(t, err)
+	writeAll(t, built.(pipeline.Sink), mb)
+	metaRaw, err := os.ReadFile(filepath.Join(dir, "metadata_v0_1.json"))
+	require.NoError(t, err)
+	var meta model.Metadata
+	require.NoError(t, json.Unmarshal(metaRaw, &meta))
+	require.Equal(t, doc.Metadata, meta)
+	require.NotContains(t, string(metaRaw), "time", "no wall-clock timestamp")
+}
+
+func TestManifestListsFilesSortedByName(t *testing.T) {
+	dir := t.TempDir()
+	run := testkit.Run(1, 1)
+	spec, _ := pipeline.Lookup(pipeline.KindFinalizer, manifest.Type)
+	built, err := spec.Build(pipeline.Conf{}, &pipeline.Env{Dir: dir, Shared: run})
+	require.NoError(t, err)
+	in := []pipeline.FileInfo{{Name: "b.csv", Records: 2}, {Name: "a.csv", Records: 1}}
+	out, err := built.(pipeline.Finalizer).Finish(context.Background(), in)
+	require.NoError(t, err)
+	require.Equal(t, "snapshot_manifest_v0_1.json", out[0].Name)
+	var m model.Manifest
+	raw, _ := os.ReadFile(filepath.Join(dir, out[0].Name))
+	require.NoError(t, json.Unmarshal(raw, &m))
+	require.Equal(t, "v0.1", m.SnapshotVersion)
+	require.Equal(t, "a.csv", m.Files[0].Name)
+	require.Equal(t, "b.csv", m.Files[1].Name)
+}
