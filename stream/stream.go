@@ -64,11 +64,7 @@ func PermuteIndex(x, n, key uint64) uint64 {
 	if n <= 1 {
 		return 0
 	}
-	bits := uint(1)
-	for (uint64(1) << (2 * bits)) < n {
-		bits++
-	}
-	mask := uint64(1)<<bits - 1
+	bits, mask := halfWidth(n)
 	for {
 		l, r := x>>bits, x&mask
 		for round := uint64(0); round < 4; round++ {
@@ -86,11 +82,7 @@ func UnpermuteIndex(y, n, key uint64) uint64 {
 	if n <= 1 {
 		return 0
 	}
-	bits := uint(1)
-	for (uint64(1) << (2 * bits)) < n {
-		bits++
-	}
-	mask := uint64(1)<<bits - 1
+	bits, mask := halfWidth(n)
 	for {
 		l, r := y>>bits, y&mask
 		for round := int64(3); round >= 0; round-- {
@@ -101,4 +93,14 @@ func UnpermuteIndex(y, n, key uint64) uint64 {
 			return y
 		}
 	}
+}
+
+// halfWidth returns the bits of each Feistel half for a domain of n: the
+// smallest even width 2*bits with 4^bits >= n.
+func halfWidth(n uint64) (uint, uint64) {
+	bits := uint(1)
+	for (uint64(1) << (2 * bits)) < n {
+		bits++
+	}
+	return bits, uint64(1)<<bits - 1
 }

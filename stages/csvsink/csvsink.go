@@ -3,13 +3,11 @@
 package csvsink
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/synthpipe/synthpipe/encode"
 	"github.com/synthpipe/synthpipe/hashfile"
 	"github.com/synthpipe/synthpipe/model"
 	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/stages/tablesink"
 )
 
 // Type is the registered type name.
@@ -21,9 +19,9 @@ func init() {
 		Kind:    pipeline.KindSink,
 		Summary: "Writes persons_<v>.csv, vehicles_<v>.csv and profiles_<v>.csv.",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, ok := env.Shared.(*model.Run)
-			if !ok {
-				return nil, fmt.Errorf("csv: run context missing")
+			run, err := model.RunOf(env, "csv")
+			if err != nil {
+				return nil, err
 			}
 			return New(env.Dir, run.FileSuffix())
 		},
@@ -50,7 +48,7 @@ func newTable[T any](dir, entity, suffix string, cols []model.Column[T]) (*table
 	return t, nil
 }
 
-func (t *table[T]) write(rows []T) error {
+func (t *table[T]) Write(rows []T) error {
 	buf := t.buf[:0]
 	for i := range rows {
 		buf = encode.CSVRow(buf, t.cols, &rows[i])
@@ -67,56 +65,27 @@ func (t *table[T]) write(rows []T) error {
 	return err
 }
 
-func (t *table[T]) close() (pipeline.FileInfo, error) {
+func (t *table[T]) Close() (pipeline.FileInfo, error) {
 	n, sum, err := t.f.Close()
 	return pipeline.FileInfo{Name: t.f.Name(), Entity: t.entity, Format: "csv", Records: t.rows, Bytes: n, SHA256: sum}, err
 }
 
-// Sink writes the three CSV files.
-type Sink struct {
-	persons  *table[model.Person]
-	vehicles *table[model.Vehicle]
-	profiles *table[model.Profile]
-}
-
-// New creates the three files in dir.
-func New(dir, suffix string) (*Sink, error) {
-	s := &Sink{}
-	var err error
-	if s.persons, err = newTable(dir, "persons", suffix, model.PersonColumns); err != nil {
+// New creates the three CSV files in dir.
+func New(dir, suffix string) (*tablesink.Sink, error) {
+	p, err := newTable(dir, "persons", suffix, model.PersonColumns)
+	if err != nil {
 		return nil, err
 	}
-	if s.vehicles, err = newTable(dir, "vehicles", suffix, model.VehicleColumns); err != nil {
+	v, err := newTable(dir, "vehicles", suffix, model.VehicleColumns)
+	if err != nil {
+		p.Close()
 		return nil, err
 	}
-	if s.profiles, err = newTable(dir, "profiles", suffix, model.ProfileColumns); err != nil {
+	pr, err := newTable(dir, "profiles", suffix, model.ProfileColumns)
+	if err != nil {
+		p.Close()
+		v.Close()
 		return nil, err
 	}
-	return s, nil
-}
-
-// Write appends a batch's records.
-func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
-	if err := s.persons.write(mb.Persons); err != nil {
-		return err
-	}
-	if err := s.vehicles.write(mb.Vehicles); err != nil {
-		return err
-	}
-	return s.profiles.write(mb.Profiles)
-}
-
-// Close closes the files and reports them.
-func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
-	var out []pipeline.FileInfo
-	var first error
-	for _, c := range []func() (pipeline.FileInfo, error){s.persons.close, s.vehicles.close, s.profiles.close} {
-		fi, err := c()
-		if err != nil && first == nil {
-			first = err
-		}
-		out = append(out, fi)
-	}
-	return out, first
+	return &tablesink.Sink{Persons: p, Vehicles: v, Profiles: pr}, nil
 }

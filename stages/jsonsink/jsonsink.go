@@ -29,9 +29,9 @@ func init() {
 		Kind:    pipeline.KindSink,
 		Summary: "Writes dataset_<v>.json, one JSON document with metadata, persons, vehicles and profiles (one record per line).",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, ok := env.Shared.(*model.Run)
-			if !ok {
-				return nil, fmt.Errorf("json: run context missing")
+			run, err := model.RunOf(env, "json")
+			if err != nil {
+				return nil, err
 			}
 			return New(env.Dir, run)
 		},

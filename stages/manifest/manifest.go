@@ -6,7 +6,6 @@ package manifest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"sort"
 
 	"github.com/synthpipe/synthpipe/hashfile"
@@ -23,9 +22,9 @@ func init() {
 		Kind:    pipeline.KindFinalizer,
 		Summary: "Writes snapshot_manifest_<v>.json listing every other file with records, bytes and SHA-256.",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, ok := env.Shared.(*model.Run)
-			if !ok {
-				return nil, fmt.Errorf("manifest: run context missing")
+			run, err := model.RunOf(env, "manifest")
+			if err != nil {
+				return nil, err
 			}
 			return &Finalizer{dir: env.Dir, run: run}, nil
 		},

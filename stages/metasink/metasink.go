@@ -5,7 +5,6 @@ package metasink
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"github.com/synthpipe/synthpipe/hashfile"
 	"github.com/synthpipe/synthpipe/model"
@@ -22,9 +21,9 @@ func init() {
 		Kind:    pipeline.KindSink,
 		Summary: "Writes metadata_<v>.json: dataset, versions, seed, reference date, config hash, record counts and the privacy rules.",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, ok := env.Shared.(*model.Run)
-			if !ok {
-				return nil, fmt.Errorf("metadata: run context missing")
+			run, err := model.RunOf(env, "metadata")
+			if err != nil {
+				return nil, err
 			}
 			return &Sink{dir: env.Dir, run: run}, nil
 		},

@@ -7,7 +7,6 @@
 package parquetsink
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/parquet-go/parquet-go"
@@ -15,6 +14,7 @@ import (
 	"github.com/synthpipe/synthpipe/hashfile"
 	"github.com/synthpipe/synthpipe/model"
 	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/stages/tablesink"
 	"github.com/synthpipe/synthpipe/version"
 )
 
@@ -37,9 +37,9 @@ func init() {
 			{Name: fieldRowGroupRows, Type: pipeline.TypeInt, Description: "Most rows in one row group; bounds the writer's memory.", Default: int64(131072), Min: chunkRows, Max: 1 << 24},
 		},
 		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, ok := env.Shared.(*model.Run)
-			if !ok {
-				return nil, fmt.Errorf("parquet: run context missing")
+			run, err := model.RunOf(env, "parquet")
+			if err != nil {
+				return nil, err
 			}
 			return New(env.Dir, run.FileSuffix(), c.Int(fieldRowGroupRows))
 		},
@@ -67,7 +67,7 @@ func newTable[T any](dir, entity, suffix string, rowGroupRows int64) (*table[T],
 	return &table[T]{f: f, w: w, entity: entity, chunk: make([]T, 0, chunkRows)}, nil
 }
 
-func (t *table[T]) write(rows []T) error {
+func (t *table[T]) Write(rows []T) error {
 	for len(rows) > 0 {
 		n := min(len(rows), chunkRows-len(t.chunk))
 		t.chunk = append(t.chunk, rows[:n]...)
@@ -94,7 +94,7 @@ func (t *table[T]) flush() error {
 	return nil
 }
 
-func (t *table[T]) close() (pipeline.FileInfo, error) {
+func (t *table[T]) Close() (pipeline.FileInfo, error) {
 	err := t.flush()
 	if cerr := t.w.Close(); err == nil {
 		err = cerr
@@ -106,51 +106,22 @@ func (t *table[T]) close() (pipeline.FileInfo, error) {
 	return pipeline.FileInfo{Name: t.f.Name(), Entity: t.entity, Format: "parquet", Records: t.rows, Bytes: n, SHA256: sum}, err
 }
 
-// Sink writes the three Parquet files.
-type Sink struct {
-	persons  *table[model.Person]
-	vehicles *table[model.Vehicle]
-	profiles *table[model.Profile]
-}
-
-// New creates the three files in dir.
-func New(dir, suffix string, rowGroupRows int64) (*Sink, error) {
-	s := &Sink{}
-	var err error
-	if s.persons, err = newTable[model.Person](dir, "persons", suffix, rowGroupRows); err != nil {
+// New creates the three Parquet files in dir.
+func New(dir, suffix string, rowGroupRows int64) (*tablesink.Sink, error) {
+	p, err := newTable[model.Person](dir, "persons", suffix, rowGroupRows)
+	if err != nil {
 		return nil, err
 	}
-	if s.vehicles, err = newTable[model.Vehicle](dir, "vehicles", suffix, rowGroupRows); err != nil {
+	v, err := newTable[model.Vehicle](dir, "vehicles", suffix, rowGroupRows)
+	if err != nil {
+		p.Close()
 		return nil, err
 	}
-	if s.profiles, err = newTable[model.Profile](dir, "profiles", suffix, rowGroupRows); err != nil {
+	pr, err := newTable[model.Profile](dir, "profiles", suffix, rowGroupRows)
+	if err != nil {
+		p.Close()
+		v.Close()
 		return nil, err
 	}
-	return s, nil
-}
-
-// Write hands a batch's records to the writers.
-func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
-	if err := s.persons.write(mb.Persons); err != nil {
-		return err
-	}
-	if err := s.vehicles.write(mb.Vehicles); err != nil {
-		return err
-	}
-	return s.profiles.write(mb.Profiles)
-}
-
-// Close finishes the files and reports them.
-func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
-	var out []pipeline.FileInfo
-	var first error
-	for _, c := range []func() (pipeline.FileInfo, error){s.persons.close, s.vehicles.close, s.profiles.close} {
-		fi, err := c()
-		if err != nil && first == nil {
-			first = err
-		}
-		out = append(out, fi)
-	}
-	return out, first
+	return &tablesink.Sink{Persons: p, Vehicles: v, Profiles: pr}, nil
 }

@@ -35,9 +35,9 @@ func init() {
 			{Name: fieldLicenseStatus, Type: pipeline.TypeString, Description: "Licence status mix.", Default: "standard", Allowed: []string{"standard", "all_valid"}},
 		},
 		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, ok := env.Shared.(*model.Run)
-			if !ok {
-				return nil, fmt.Errorf("person: run context missing")
+			run, err := model.RunOf(env, "person")
+			if err != nil {
+				return nil, err
 			}
 			if run.Records > ident.SSNCapacity {
 				return nil, fmt.Errorf("person: records %d exceeds the %d unique never-issued SSNs", run.Records, ident.SSNCapacity)

@@ -19,9 +19,9 @@ func init() {
 		Kind:    pipeline.KindStage,
 		Summary: "Derives one driver profile per person (age, years licensed, vehicles driven, risk score and tier, scenario tags) by the rules of " + RulesVersion + ".",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, ok := env.Shared.(*model.Run)
-			if !ok {
-				return nil, fmt.Errorf("profile: run context missing")
+			run, err := model.RunOf(env, "profile")
+			if err != nil {
+				return nil, err
 			}
 			return &Stage{ref: run.ReferenceDate}, nil
 		},

@@ -7,7 +7,6 @@ package seed
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/synthpipe/synthpipe/model"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -23,9 +22,9 @@ func init() {
 		Kind:    pipeline.KindSource,
 		Summary: "Plans households (1-5 members, spouse, children, 0-4 vehicles) from (seed, household index) and packs them into batches of about batch_size persons.",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, ok := env.Shared.(*model.Run)
-			if !ok {
-				return nil, fmt.Errorf("seed: run context missing")
+			run, err := model.RunOf(env, "seed")
+			if err != nil {
+				return nil, err
 			}
 			return New(run), nil
 		},

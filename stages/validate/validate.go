@@ -36,9 +36,9 @@ func init() {
 			{Name: fieldMaxExamples, Type: pipeline.TypeInt, Description: "Violations named in the error or log, per batch.", Default: int64(10), Min: 1, Max: 10000},
 		},
 		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, ok := env.Shared.(*model.Run)
-			if !ok {
-				return nil, fmt.Errorf("validate: run context missing")
+			run, err := model.RunOf(env, "validate")
+			if err != nil {
+				return nil, err
 			}
 			ref, err := refdata.Default()
 			if err != nil {

@@ -33,9 +33,9 @@ func init() {
 			{Name: fieldMaxAge, Type: pipeline.TypeInt, Description: "Oldest vehicle, in years before the reference year (the contract allows at most 30).", Default: int64(20), Min: 0, Max: MaxAge},
 		},
 		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, ok := env.Shared.(*model.Run)
-			if !ok {
-				return nil, fmt.Errorf("vehicle: run context missing")
+			run, err := model.RunOf(env, "vehicle")
+			if err != nil {
+				return nil, err
 			}
 			ref, err := refdata.Default()
 			if err != nil {
