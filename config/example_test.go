@@ -48,7 +48,7 @@ pipeline:
 	}
 	// Output:
 	// persons_v9_9.csv persons 25
-	// vehicles_v9_9.csv vehicles 23
+	// vehicles_v9_9.csv vehicles 24
 	// profiles_v9_9.csv profiles 25
 	// snapshot_manifest_v9_9.json manifest 3
 }

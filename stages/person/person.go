@@ -104,7 +104,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) {
 	children := h.Children
 	primaryAge := s.adultAge(r, 18)
 	if children > 0 && primaryAge < 34 {
-		primaryAge = r.Between(34, 62) // a parent of a 16-year-old is at least 34
+		primaryAge = r.Between(34, 64) // a parent of a 16-year-old is at least 34
 	}
 	hhID := ident.ID("HH-", h.Index)
 	primaryGender := s.gender(r)
@@ -126,7 +126,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) {
 			}
 		case m < 1+boolInt(h.Spouse)+children:
 			rel, marital = "child", "single"
-			age = r.Between(16, min(25, primaryAge-18))
+			age = r.Between(16, min(30, primaryAge-18))
 			gender = s.gender(r)
 		default:
 			rel = "other"

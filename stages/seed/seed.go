@@ -72,15 +72,15 @@ func Plan(seed uint64, index int64, left int64) model.Household {
 	u := stream.Key(seed, stream.Household, uint64(index))
 	h := model.Household{Index: index}
 	// Household sizes of households whose members all drive, after the
-	// Census ACS household-size mix, weighted to adults: 1:28% 2:36% 3:17% 4:12% 5:7%.
+	// Census ACS household-size mix, weighted to adults: 1:30% 2:40% 3:16% 4:10% 5:4%.
 	switch d := u % 100; {
-	case d < 28:
+	case d < 30:
 		h.Size = 1
-	case d < 64:
+	case d < 70:
 		h.Size = 2
-	case d < 81:
+	case d < 86:
 		h.Size = 3
-	case d < 93:
+	case d < 96:
 		h.Size = 4
 	default:
 		h.Size = 5
@@ -95,11 +95,13 @@ func Plan(seed uint64, index int64, left int64) model.Household {
 		rest--
 	}
 	u >>= 8
-	if rest > 0 {
-		h.Children = rest
-		if u%100 < 20 { // one lodger or relative instead of a child
-			h.Children--
+	// Each further member is a grown child (60%) or another adult: a parent,
+	// sibling or lodger. Children are listed first.
+	for ; rest > 0; rest-- {
+		if u%100 < 60 {
+			h.Children++
 		}
+		u >>= 7
 	}
 	u >>= 8
 	// Vehicles: most households keep about one per driver, capped at 4.

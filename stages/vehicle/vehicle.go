@@ -177,6 +177,9 @@ func (s *Stage) modelAndYear(r *stream.Stream, refYear int) (refdata.Model, int)
 	for {
 		m := s.ref.Models[pick.Index(r.Uint64N(pick.Total()))]
 		lo, hi := YearRange(m, refYear, s.maxAge)
+		if hi > refYear && !r.Chance(0.03) {
+			hi = refYear // next year's models are 3% of picks: on sale part of the year only
+		}
 		if lo > hi {
 			continue
 		}
