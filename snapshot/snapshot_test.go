@@ -224,6 +224,17 @@ func TestParquetRoundTripWithArrow(t *testing.T) {
 			if tc.file == "vehicles_v0_1.parquet" {
 				idx := sc.FieldIndices("lienholder")[0]
 				require.True(t, sc.Field(idx).Nullable, "lienholder is OPTIONAL")
+				owned := 0
+				own := tbl.Column(sc.FieldIndices("ownership")[0]).Data().Chunks()
+				for _, ch := range own {
+					for i := 0; i < ch.Len(); i++ {
+						if ch.ValueStr(i) == "owned" {
+							owned++
+						}
+					}
+				}
+				require.Positive(t, owned)
+				require.Equal(t, owned, tbl.Column(idx).Data().NullN(), "null lienholder iff owned")
 			}
 		})
 	}
