@@ -120,7 +120,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) {
 		case m == 1 && h.Spouse:
 			rel, marital = "spouse", "married"
 			age = min(95, max(18, primaryAge+r.Between(-6, 6)))
-			gender = spouseGender(r, primaryGender, s)
+			gender = s.spouseGender(r, primaryGender)
 			if r.Chance(0.12) { // kept their own surname
 				last = s.surname(r)
 			}
@@ -235,7 +235,7 @@ func (s *Stage) gender(r *stream.Stream) string {
 	return "M"
 }
 
-func spouseGender(r *stream.Stream, primary string, s *Stage) string {
+func (s *Stage) spouseGender(r *stream.Stream, primary string) string {
 	switch {
 	case primary == "X" || r.Chance(0.03):
 		return s.gender(r)
