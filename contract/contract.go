@@ -18,6 +18,8 @@ import (
 
 // Violation is one broken rule of one record.
 type Violation struct {
+	File     string `json:"file,omitempty"`
+	Row      int64  `json:"row,omitempty"` // 1-based record number in File
 	Entity   string `json:"entity"`
 	RecordID string `json:"record_id"`
 	Column   string `json:"column"`
@@ -26,7 +28,11 @@ type Violation struct {
 }
 
 func (v Violation) String() string {
-	return fmt.Sprintf("%s %s: column %s breaks rule %s (value %q)", v.Entity, v.RecordID, v.Column, v.Rule, v.Value)
+	where := ""
+	if v.File != "" {
+		where = fmt.Sprintf("%s row %d: ", v.File, v.Row)
+	}
+	return fmt.Sprintf("%s%s %s: column %s breaks rule %s (value %q)", where, v.Entity, v.RecordID, v.Column, v.Rule, v.Value)
 }
 
 // Checker checks batches of one run.
@@ -291,7 +297,7 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons map[string]*model.Person) {
 		bad("license_plate", "plate_format_of_state", v.LicensePlate)
 	}
 	if zs, _, ok := c.Ref.ZipPlace(v.GaragingZip); !ok || zs != v.GaragingState {
-		bad("garaging_zip", "zip_of_state", v.GaragingZip)
+		bad("garaging_zip", "zip_of_state_garaging", v.GaragingZip)
 	}
 	if v.PlateState != v.GaragingState {
 		bad("plate_state", "equals_garaging_state", v.PlateState)

@@ -36,6 +36,7 @@ type Column[T any] struct {
 	Kind     Kind
 	Nullable bool     // an empty string is written as null
 	Enum     []string // allowed values of an enum column
+	Pattern  string   // a regular expression every value matches (JSON Schema)
 	Doc      string
 
 	Str  func(*T) string

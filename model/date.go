@@ -135,3 +135,22 @@ func (d Date) AddYears(n int) Date {
 	}
 	return DateOf(y, m, dd)
 }
+
+// MarshalJSON writes d as "YYYY-MM-DD".
+func (d Date) MarshalJSON() ([]byte, error) {
+	b := append(make([]byte, 0, 12), '"')
+	return append(d.AppendISO(b), '"'), nil
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD".
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return fmt.Errorf("date %s: want a \"YYYY-MM-DD\" string", b)
+	}
+	v, err := ParseDate(string(b[1 : len(b)-1]))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -21,13 +21,13 @@ type Profile struct {
 
 // ProfileColumns lists the profiles columns in contract order.
 var ProfileColumns = []Column[Profile]{
-	{Name: "profile_id", Kind: KindString, Doc: "PRO- + the person's 10-digit index", Str: func(p *Profile) string { return p.ProfileID }},
-	{Name: "person_id", Kind: KindString, Str: func(p *Profile) string { return p.PersonID }},
-	{Name: "household_id", Kind: KindString, Str: func(p *Profile) string { return p.HouseholdID }},
+	{Name: "profile_id", Kind: KindString, Pattern: `^PRO-[0-9]{10}$`, Doc: "PRO- + the person's 10-digit index", Str: func(p *Profile) string { return p.ProfileID }},
+	{Name: "person_id", Kind: KindString, Pattern: `^PER-[0-9]{10}$`, Str: func(p *Profile) string { return p.PersonID }},
+	{Name: "household_id", Kind: KindString, Pattern: `^HH-[0-9]{10}$`, Str: func(p *Profile) string { return p.HouseholdID }},
 	{Name: "age", Kind: KindInt, Int: func(p *Profile) int64 { return int64(p.Age) }},
 	{Name: "years_licensed", Kind: KindInt, Int: func(p *Profile) int64 { return int64(p.YearsLicensed) }},
 	{Name: "household_vehicle_count", Kind: KindInt, Int: func(p *Profile) int64 { return int64(p.HouseholdVehicleCount) }},
-	{Name: "primary_vehicle_id", Kind: KindString, Nullable: true, Str: func(p *Profile) string { return p.PrimaryVehicleID }},
+	{Name: "primary_vehicle_id", Kind: KindString, Pattern: `^VEH-[0-9]{10}$`, Nullable: true, Str: func(p *Profile) string { return p.PrimaryVehicleID }},
 	{Name: "vehicle_ids", Kind: KindStringList, List: func(p *Profile) []string { return p.VehicleIDs }},
 	{Name: "risk_score", Kind: KindInt, Doc: "0-1000", Int: func(p *Profile) int64 { return int64(p.RiskScore) }},
 	{Name: "risk_tier", Kind: KindEnum, Enum: RiskTiers, Str: func(p *Profile) string { return p.RiskTier }},

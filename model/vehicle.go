@@ -32,11 +32,11 @@ type Vehicle struct {
 
 // VehicleColumns lists the vehicles columns in contract order.
 var VehicleColumns = []Column[Vehicle]{
-	{Name: "vehicle_id", Kind: KindString, Doc: "VEH- + 10 digits; unique", Str: func(v *Vehicle) string { return v.VehicleID }},
-	{Name: "household_id", Kind: KindString, Str: func(v *Vehicle) string { return v.HouseholdID }},
-	{Name: "owner_person_id", Kind: KindString, Str: func(v *Vehicle) string { return v.OwnerPersonID }},
-	{Name: "primary_driver_person_id", Kind: KindString, Str: func(v *Vehicle) string { return v.PrimaryDriverPersonID }},
-	{Name: "vin", Kind: KindString, Doc: "17 chars, real WMI, year code, check digit; unique", Str: func(v *Vehicle) string { return v.VIN }},
+	{Name: "vehicle_id", Kind: KindString, Pattern: `^VEH-[0-9]{10}$`, Doc: "VEH- + 10 digits; unique", Str: func(v *Vehicle) string { return v.VehicleID }},
+	{Name: "household_id", Kind: KindString, Pattern: `^HH-[0-9]{10}$`, Str: func(v *Vehicle) string { return v.HouseholdID }},
+	{Name: "owner_person_id", Kind: KindString, Pattern: `^PER-[0-9]{10}$`, Str: func(v *Vehicle) string { return v.OwnerPersonID }},
+	{Name: "primary_driver_person_id", Kind: KindString, Pattern: `^PER-[0-9]{10}$`, Str: func(v *Vehicle) string { return v.PrimaryDriverPersonID }},
+	{Name: "vin", Kind: KindString, Pattern: `^[A-HJ-NPR-Z0-9]{17}$`, Doc: "17 chars, real WMI, year code, check digit; unique", Str: func(v *Vehicle) string { return v.VIN }},
 	{Name: "make", Kind: KindString, Str: func(v *Vehicle) string { return v.Make }},
 	{Name: "model", Kind: KindString, Str: func(v *Vehicle) string { return v.Model }},
 	{Name: "model_year", Kind: KindInt, Int: func(v *Vehicle) int64 { return int64(v.ModelYear) }},
@@ -46,8 +46,8 @@ var VehicleColumns = []Column[Vehicle]{
 	{Name: "annual_mileage", Kind: KindInt, Int: func(v *Vehicle) int64 { return int64(v.AnnualMileage) }},
 	{Name: "ownership", Kind: KindEnum, Enum: Ownerships, Str: func(v *Vehicle) string { return v.Ownership }},
 	{Name: "lienholder", Kind: KindString, Nullable: true, Doc: "null iff owned", Str: func(v *Vehicle) string { return v.Lienholder }},
-	{Name: "garaging_zip", Kind: KindString, Str: func(v *Vehicle) string { return v.GaragingZip }},
-	{Name: "garaging_state", Kind: KindString, Str: func(v *Vehicle) string { return v.GaragingState }},
-	{Name: "license_plate", Kind: KindString, Str: func(v *Vehicle) string { return v.LicensePlate }},
-	{Name: "plate_state", Kind: KindString, Str: func(v *Vehicle) string { return v.PlateState }},
+	{Name: "garaging_zip", Kind: KindString, Pattern: `^[0-9]{5}$`, Str: func(v *Vehicle) string { return v.GaragingZip }},
+	{Name: "garaging_state", Kind: KindString, Pattern: `^[A-Z]{2}$`, Str: func(v *Vehicle) string { return v.GaragingState }},
+	{Name: "license_plate", Kind: KindString, Pattern: `^[A-HJ-NPR-Z0-9 -]+$`, Str: func(v *Vehicle) string { return v.LicensePlate }},
+	{Name: "plate_state", Kind: KindString, Pattern: `^[A-Z]{2}$`, Str: func(v *Vehicle) string { return v.PlateState }},
 }

@@ -39,7 +39,7 @@ func NewRoot(out, errOut io.Writer) *cobra.Command {
 	root.SetOut(out)
 	root.SetErr(errOut)
 	root.PersistentFlags().StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn, error")
-	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.1.yaml"), newVersionCmd(), newDocsCmd())
+	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.1.yaml"), newVersionCmd(), newDocsCmd(), newSchemaCmd(), newValidateCmd())
 	return root
 }
 
@@ -69,10 +69,11 @@ func Execute(args []string, out, errOut io.Writer) int {
 // ExitCode maps an error to the documented exit codes.
 func ExitCode(err error) int {
 	var usage *usageError
+	var violations *violationsError
 	switch {
 	case err == nil:
 		return ExitOK
-	case validate.IsValidationError(err):
+	case validate.IsValidationError(err), errors.As(err, &violations):
 		return ExitValidation
 	case config.IsConfigError(err), errors.As(err, &usage):
 		return ExitUsage

@@ -1,0 +1,190 @@
+package verify
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/synthpipe/synthpipe/contract"
+	"github.com/synthpipe/synthpipe/encode"
+	"github.com/synthpipe/synthpipe/ident"
+	"github.com/synthpipe/synthpipe/model"
+)
+
+// digestChunk is how many records one digest covers when the formats are
+// compared record for record: memory stays flat, and a difference is still
+// pinned to a small range of ids.
+const digestChunk = 4096
+
+// digests is an order-dependent digest of an entity's records, per chunk.
+type digests struct {
+	chunks [][32]byte
+	firsts []string // id of each chunk's first record
+	h      [32]byte
+	n      int64
+	buf    []byte
+}
+
+func (d *digests) add(id string, canonical []byte) {
+	if d.n%digestChunk == 0 {
+		d.chunks = append(d.chunks, [32]byte{})
+		d.firsts = append(d.firsts, id)
+	}
+	// chain: chunk = sha256(chunk || record)
+	h := sha256.New()
+	h.Write(d.chunks[len(d.chunks)-1][:])
+	h.Write(canonical)
+	copy(d.chunks[len(d.chunks)-1][:], h.Sum(nil))
+	d.n++
+}
+
+// stream walks one entity's source, one record ahead.
+type stream[T any] struct {
+	src  source[T]
+	file string
+	next *T
+	row  int64
+	err  error // a read error that stopped the stream
+	done bool
+	dig  digests
+	cols []model.Column[T]
+	id   func(*T) string
+	rep  *Report
+	hold T
+}
+
+func newStream[T any](src source[T], file string, cols []model.Column[T], id func(*T) string, rep *Report) *stream[T] {
+	s := &stream[T]{src: src, file: file, cols: cols, id: id, rep: rep}
+	s.advance()
+	return s
+}
+
+// advance reads the next good record, reporting bad ones (they are skipped).
+func (s *stream[T]) advance() {
+	for {
+		rec, err := s.src.Next()
+		if errors.Is(err, io.EOF) {
+			s.next, s.done = nil, true
+			return
+		}
+		var ce *cellError
+		var je *jsonRecordError
+		switch {
+		case errors.As(err, &ce):
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: entityOf(s.file), RecordID: s.id(rec), Column: ce.Column, Rule: "column_type", Value: ce.Value})
+			continue
+		case errors.As(err, &je):
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: entityOf(s.file), RecordID: s.id(rec), Column: "*", Rule: "json_schema", Value: firstLine(je.Error())})
+			continue
+		case err != nil:
+			s.err, s.next, s.done = err, nil, true
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: entityOf(s.file), Column: "*", Rule: "file_readable", Value: firstLine(err.Error())})
+			return
+		}
+		s.hold = *rec
+		s.next, s.row = &s.hold, s.src.Row()
+		s.dig.buf = encode.CSVRow(s.dig.buf[:0], s.cols, s.next)
+		s.dig.add(s.id(s.next), s.dig.buf)
+		return
+	}
+}
+
+func firstLine(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// householdOf returns the household index of an HH- id, or -1.
+func householdOf(hh string) int64 {
+	i, ok := ident.ParseID("HH-", hh)
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// checkFormat reads one format's three entity streams in step, household by
+// household, and applies every contract rule. Records must be in household
+// order, as synthpipe writes them.
+func checkFormat(format string, ps *stream[model.Person], vs *stream[model.Vehicle], prs *stream[model.Profile], chk *contract.Checker, rep *Report) {
+	const householdsPerBatch = 512
+	var mb model.Batch
+	rows := map[string]rowRef{}
+	wantPerson, wantVehicle := int64(0), int64(0)
+	chk.Report = func(v contract.Violation) {
+		if r, ok := rows[v.Entity+"\x00"+v.RecordID]; ok {
+			v.File, v.Row = r.file, r.row
+		}
+		rep.add(v)
+	}
+	flush := func() {
+		if len(mb.Persons) > 0 || len(mb.Vehicles) > 0 || len(mb.Profiles) > 0 {
+			chk.Batch(&mb)
+			rep.records += int64(len(mb.Persons) + len(mb.Vehicles) + len(mb.Profiles))
+		}
+		mb.Reset()
+		clear(rows)
+	}
+	households := 0
+	for !ps.done {
+		hh := ps.next.HouseholdID
+		h := householdOf(hh)
+		for !ps.done && ps.next.HouseholdID == hh {
+			p := ps.next
+			if idx, ok := ident.ParseID("PER-", p.PersonID); ok && idx != wantPerson {
+				rep.add(contract.Violation{File: ps.file, Row: ps.row, Entity: "person", RecordID: p.PersonID, Column: "person_id", Rule: "id_unique_contiguous", Value: fmt.Sprintf("%s after %s", p.PersonID, ident.ID("PER-", wantPerson-1))})
+				wantPerson = idx
+			}
+			wantPerson++
+			mb.Persons = append(mb.Persons, *p)
+			rows["person\x00"+p.PersonID] = rowRef{ps.file, ps.row}
+			ps.advance()
+		}
+		// Vehicles and profiles of earlier households are out of order:
+		// they are checked alone, which reports their missing household.
+		for !vs.done && householdOf(vs.next.HouseholdID) <= h {
+			v := vs.next
+			if idx, ok := ident.ParseID("VEH-", v.VehicleID); ok && idx != wantVehicle {
+				rep.add(contract.Violation{File: vs.file, Row: vs.row, Entity: "vehicle", RecordID: v.VehicleID, Column: "vehicle_id", Rule: "id_unique_contiguous", Value: fmt.Sprintf("%s after %s", v.VehicleID, ident.ID("VEH-", wantVehicle-1))})
+				wantVehicle = idx
+			}
+			wantVehicle++
+			mb.Vehicles = append(mb.Vehicles, *v)
+			rows["vehicle\x00"+v.VehicleID] = rowRef{vs.file, vs.row}
+			vs.advance()
+		}
+		for !prs.done && householdOf(prs.next.HouseholdID) <= h {
+			pr := prs.next
+			mb.Profiles = append(mb.Profiles, *pr)
+			rows["profile\x00"+pr.ProfileID] = rowRef{prs.file, prs.row}
+			prs.advance()
+		}
+		households++
+		if households%householdsPerBatch == 0 {
+			flush()
+		}
+	}
+	// Whatever is left has no person of its household in the file.
+	for !vs.done {
+		mb.Vehicles = append(mb.Vehicles, *vs.next)
+		rows["vehicle\x00"+vs.next.VehicleID] = rowRef{vs.file, vs.row}
+		vs.advance()
+	}
+	for !prs.done {
+		mb.Profiles = append(mb.Profiles, *prs.next)
+		rows["profile\x00"+prs.next.ProfileID] = rowRef{prs.file, prs.row}
+		prs.advance()
+	}
+	flush()
+	_ = format
+}
+
+type rowRef struct {
+	file string
+	row  int64
+}

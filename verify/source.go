@@ -1,0 +1,286 @@
+package verify
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/synthpipe/synthpipe/model"
+)
+
+// source streams the records of one entity from one file.
+type source[T any] interface {
+	// Next returns the next record, or io.EOF. Any other error means the
+	// file cannot be read further; it never panics on corrupt input.
+	Next() (*T, error)
+	// Row is the 1-based record number of the last record returned.
+	Row() int64
+	Close() error
+}
+
+// ---- CSV ----
+
+type csvSource[T any] struct {
+	f      io.Closer
+	r      *csv.Reader
+	cols   []model.Column[T]
+	fields []int // struct field of each column
+	row    int64
+	rec    T
+}
+
+// newCSVSource checks the header against cols and streams typed rows.
+func newCSVSource[T any](r io.Reader, closer io.Closer, cols []model.Column[T]) (*csvSource[T], error) {
+	cr := csv.NewReader(bufio.NewReaderSize(r, 256<<10))
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = len(cols)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	want := model.Names(cols)
+	if strings.Join(header, ",") != strings.Join(want, ",") {
+		return nil, &headerError{got: append([]string(nil), header...), want: want}
+	}
+	return &csvSource[T]{f: closer, r: cr, cols: cols, fields: fieldIndexes[T](cols)}, nil
+}
+
+type headerError struct{ got, want []string }
+
+func (e *headerError) Error() string {
+	return fmt.Sprintf("columns %s, want %s (names and order are binding)", strings.Join(e.got, ","), strings.Join(e.want, ","))
+}
+
+// fieldIndexes maps each column to the struct field whose json tag names it.
+func fieldIndexes[T any](cols []model.Column[T]) []int {
+	t := reflect.TypeFor[T]()
+	byName := map[string]int{}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		byName[name] = i
+	}
+	out := make([]int, len(cols))
+	for i, c := range cols {
+		idx, ok := byName[c.Name]
+		if !ok {
+			panic("verify: no field for column " + c.Name) // model defect, caught by tests
+		}
+		out[i] = idx
+	}
+	return out
+}
+
+// cellError is a CSV value that does not parse as its column's type.
+type cellError struct {
+	Column, Value, Want string
+}
+
+func (e *cellError) Error() string {
+	return fmt.Sprintf("column %s: %q is not %s", e.Column, e.Value, e.Want)
+}
+
+func (s *csvSource[T]) Next() (*T, error) {
+	rec, err := s.r.Read()
+	if err != nil {
+		return nil, err
+	}
+	s.row++
+	var zero T
+	s.rec = zero
+	v := reflect.ValueOf(&s.rec).Elem()
+	for i, c := range s.cols {
+		f := v.Field(s.fields[i])
+		cell := rec[i]
+		switch c.Kind {
+		case model.KindString, model.KindEnum:
+			f.SetString(strings.Clone(cell))
+		case model.KindInt:
+			n, err := strconv.ParseInt(cell, 10, 32)
+			if err != nil {
+				return &s.rec, &cellError{c.Name, cell, "an integer"}
+			}
+			f.SetInt(n)
+		case model.KindDate:
+			d, err := model.ParseDate(cell)
+			if err != nil {
+				return &s.rec, &cellError{c.Name, cell, "a YYYY-MM-DD date"}
+			}
+			f.SetInt(int64(d))
+		case model.KindStringList:
+			list := []string{}
+			if cell != "" {
+				list = strings.Split(strings.Clone(cell), "|")
+			}
+			f.Set(reflect.ValueOf(list))
+		}
+	}
+	return &s.rec, nil
+}
+
+func (s *csvSource[T]) Row() int64   { return s.row }
+func (s *csvSource[T]) Close() error { return s.f.Close() }
+
+// ---- Parquet ----
+
+type parquetSource[T any] struct {
+	f   io.Closer
+	r   *parquet.GenericReader[T]
+	buf []T
+	pos int
+	row int64
+}
+
+// schemaError is a Parquet file whose columns are not the contract's.
+type schemaError struct{ got, want string }
+
+func (e *schemaError) Error() string {
+	return fmt.Sprintf("schema differs from the contract:\n got  %s\n want %s", e.got, e.want)
+}
+
+// newParquetSource opens a Parquet file, checks its schema against T's and
+// streams its rows. parquet-go can panic on corrupt input; that is turned
+// into an error here, so a damaged file is reported, never a crash.
+func newParquetSource[T any](r io.ReaderAt, size int64, closer io.Closer) (src *parquetSource[T], err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			src, err = nil, fmt.Errorf("corrupt parquet: %v", p)
+		}
+	}()
+	pf, err := parquet.OpenFile(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("corrupt parquet: %w", err)
+	}
+	want := parquet.SchemaOf(new(T))
+	if got := pf.Schema(); !sameSchema(got, want) {
+		return nil, &schemaError{got: schemaLine(got), want: schemaLine(want)}
+	}
+	return &parquetSource[T]{f: closer, r: parquet.NewGenericReader[T](pf), buf: make([]T, 1024)}, nil
+}
+
+func sameSchema(a, b *parquet.Schema) bool { return schemaLine(a) == schemaLine(b) }
+
+// schemaLine renders a schema's leaf columns with their types, in order.
+func schemaLine(s *parquet.Schema) string {
+	var parts []string
+	for _, path := range s.Columns() {
+		leaf, _ := s.Lookup(path...)
+		parts = append(parts, strings.Join(path, ".")+":"+leaf.Node.Type().String()+optional(leaf.Node))
+	}
+	return strings.Join(parts, " ")
+}
+
+func optional(n parquet.Node) string {
+	if n.Optional() {
+		return "?"
+	}
+	return ""
+}
+
+func (s *parquetSource[T]) Next() (rec *T, err error) {
+	if s.pos == len(s.buf) || s.pos == 0 && s.row == 0 {
+		defer func() {
+			if p := recover(); p != nil {
+				rec, err = nil, fmt.Errorf("corrupt parquet: %v", p)
+			}
+		}()
+		n, rerr := s.r.Read(s.buf[:cap(s.buf)])
+		s.buf, s.pos = s.buf[:n], 0
+		if n == 0 {
+			if rerr == nil || errors.Is(rerr, io.EOF) {
+				return nil, io.EOF
+			}
+			return nil, fmt.Errorf("corrupt parquet: %w", rerr)
+		}
+	}
+	s.row++
+	s.pos++
+	return &s.buf[s.pos-1], nil
+}
+
+func (s *parquetSource[T]) Row() int64 { return s.row }
+func (s *parquetSource[T]) Close() error {
+	s.r.Close()
+	return s.f.Close()
+}
+
+// ---- JSON (one section of the dataset document) ----
+
+type jsonSource[T any] struct {
+	f   *os.File
+	dec *json.Decoder
+	row int64
+	raw json.RawMessage
+	rec T
+	// check validates one raw record (the JSON Schema); may be nil.
+	check func(raw []byte) error
+}
+
+// jsonRecordError is a JSON record that breaks its schema or type.
+type jsonRecordError struct{ err error }
+
+func (e *jsonRecordError) Error() string { return e.err.Error() }
+
+// newJSONSource positions a decoder at the array under key in the
+// top-level object of the dataset document.
+func newJSONSource[T any](path, key string, check func([]byte) error) (*jsonSource[T], error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 256<<10))
+	fail := func(err error) (*jsonSource[T], error) { f.Close(); return nil, err }
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return fail(fmt.Errorf("want a JSON object at the top (%v)", err))
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		if tok == key {
+			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+				return fail(fmt.Errorf("%s: want an array (%v)", key, err))
+			}
+			return &jsonSource[T]{f: f, dec: dec, check: check}, nil
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return fail(err)
+		}
+	}
+	return fail(fmt.Errorf("no %q array in the document", key))
+}
+
+func (s *jsonSource[T]) Next() (*T, error) {
+	if !s.dec.More() {
+		return nil, io.EOF
+	}
+	s.raw = s.raw[:0]
+	if err := s.dec.Decode(&s.raw); err != nil {
+		return nil, err
+	}
+	s.row++
+	var zero T
+	s.rec = zero
+	if s.check != nil {
+		if err := s.check(s.raw); err != nil {
+			return &s.rec, &jsonRecordError{err}
+		}
+	}
+	if err := json.Unmarshal(s.raw, &s.rec); err != nil {
+		return &s.rec, &jsonRecordError{err}
+	}
+	return &s.rec, nil
+}
+
+func (s *jsonSource[T]) Row() int64   { return s.row }
+func (s *jsonSource[T]) Close() error { return s.f.Close() }
