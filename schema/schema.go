@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/synthpipe/synthpipe/model"
 )
@@ -175,6 +177,8 @@ func asValidation(err error, target **jsonschema.ValidationError) bool {
 	return ok
 }
 
+var printer = message.NewPrinter(language.English)
+
 // flatten renders the deepest causes on one line.
 func flatten(ve *jsonschema.ValidationError) string {
 	var msgs []string
@@ -182,7 +186,7 @@ func flatten(ve *jsonschema.ValidationError) string {
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
 			loc := "/" + strings.Join(e.InstanceLocation, "/")
-			msgs = append(msgs, loc+": "+e.ErrorKind.LocalizedString(nil))
+			msgs = append(msgs, loc+": "+e.ErrorKind.LocalizedString(printer))
 			return
 		}
 		for _, c := range e.Causes {
