@@ -155,8 +155,14 @@ func newParquetSource[T any](r io.ReaderAt, size int64, closer io.Closer) (src *
 			src, err = nil, fmt.Errorf("corrupt parquet: %v", p)
 		}
 	}()
+	if err := checkFooter(r, size); err != nil {
+		return nil, fmt.Errorf("corrupt parquet: %w", err)
+	}
 	pf, err := parquet.OpenFile(r, size)
 	if err != nil {
+		return nil, fmt.Errorf("corrupt parquet: %w", err)
+	}
+	if err := checkPages(r, size, pf.Metadata()); err != nil {
 		return nil, fmt.Errorf("corrupt parquet: %w", err)
 	}
 	want := parquet.SchemaOf(new(T))

@@ -148,6 +148,12 @@ func TestEachDamageIsReportedByName(t *testing.T) {
 				return r
 			})
 		}},
+		{"JSON record breaks its schema", "json_schema", "dataset_v0_1.json", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "dataset_v0_1.json")
+			b, _ := os.ReadFile(p)
+			b = bytes.Replace(b, []byte(`"risk_tier":"low"`), []byte(`"risk_tier":"lowest"`), 1)
+			require.NoError(t, os.WriteFile(p, b, 0o644))
+		}},
 		{"formats disagree", "formats_agree", "persons_v0_1.csv", func(t *testing.T, dir string) {
 			editCSV(t, dir, "persons_v0_1.csv", func(r [][]string) [][]string {
 				r[9][col(r, "first_name")] = "Mary"

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,4 +79,49 @@ func TestConfigReferenceIsCurrent(t *testing.T) {
 	committed, err := os.ReadFile("../../docs/config-reference.md")
 	require.NoError(t, err)
 	require.Equal(t, b.String(), string(committed), "run `task docs` to regenerate docs/config-reference.md")
+}
+
+func TestValidateExitCodesAndJSON(t *testing.T) {
+	code, out, errOut := run("validate", "../../data/snapshots/v0.1")
+	require.Equal(t, ExitOK, code, errOut)
+	require.Contains(t, out, "OK")
+
+	code, out, _ = run("validate", "--format", "json", "../../data/snapshots/v0.1")
+	require.Equal(t, ExitOK, code)
+	var rep struct {
+		RulesChecked   int   `json:"rules_checked"`
+		RecordsChecked int64 `json:"records_checked"`
+		Violations     int64 `json:"violations"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.Positive(t, rep.RulesChecked)
+	require.Positive(t, rep.RecordsChecked)
+	require.Zero(t, rep.Violations)
+
+	dir := t.TempDir()
+	code, _, _ = run("run", "-c", "../../configs/v0.1.yaml", "--records", "30", "--output-dir", dir, "--log-level", "warn")
+	require.Equal(t, ExitOK, code)
+	snap := filepath.Join(dir, "v0.1")
+	require.NoError(t, os.WriteFile(filepath.Join(snap, "stray.csv"), []byte("x"), 0o644))
+	code, out, errOut = run("validate", snap)
+	require.Equal(t, ExitValidation, code)
+	require.Contains(t, out, "rule no_unexpected_files")
+	require.Contains(t, out, "stray.csv")
+	require.Contains(t, errOut, "violation")
+
+	code, _, errOut = run("validate", t.TempDir())
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, errOut, "not a snapshot folder")
+
+	code, _, _ = run("validate", "--format", "xml", snap)
+	require.Equal(t, ExitUsage, code)
+}
+
+func TestSchemaCommand(t *testing.T) {
+	code, out, _ := run("schema", "vehicle")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, out, `"urn:synthpipe:schema:v0.1:vehicle"`)
+	code, _, errOut := run("schema", "spaceship")
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, errOut, "allowed: person, vehicle, profile, metadata, manifest")
 }
