@@ -125,7 +125,7 @@ func checkFormat(format string, ps *stream[model.Person], vs *stream[model.Vehic
 	flush := func() {
 		if len(mb.Persons) > 0 || len(mb.Vehicles) > 0 || len(mb.Profiles) > 0 {
 			chk.Batch(&mb)
-			rep.records += int64(len(mb.Persons) + len(mb.Vehicles) + len(mb.Profiles))
+			rep.addRecords(int64(len(mb.Persons) + len(mb.Vehicles) + len(mb.Profiles)))
 		}
 		mb.Reset()
 		clear(rows)

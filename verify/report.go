@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/synthpipe/synthpipe/contract"
 )
@@ -40,6 +41,7 @@ type Report struct {
 	Files           []FileResult `json:"files"`
 	ByRule          []RuleResult `json:"by_rule"`
 
+	mu      sync.Mutex // formats are checked in parallel
 	records int64
 	rules   map[string]*RuleResult
 	bad     map[string]bool // files with a violation
@@ -50,6 +52,8 @@ func newReport(dir string) *Report {
 }
 
 func (r *Report) add(v contract.Violation) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	rr, ok := r.rules[v.Rule]
 	if !ok {
 		rr = &RuleResult{Rule: v.Rule}
@@ -63,6 +67,12 @@ func (r *Report) add(v contract.Violation) {
 	if v.File != "" {
 		r.bad[v.File] = true
 	}
+}
+
+func (r *Report) addRecords(n int64) {
+	r.mu.Lock()
+	r.records += n
+	r.mu.Unlock()
 }
 
 // finish orders the results for output.

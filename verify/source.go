@@ -258,8 +258,7 @@ func newJSONSource[T any](path, key string, check func([]byte) error) (*jsonSour
 			}
 			return &jsonSource[T]{f: f, dec: dec, check: check}, nil
 		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
+		if err := skipValue(dec); err != nil {
 			return fail(err)
 		}
 	}
@@ -290,3 +289,41 @@ func (s *jsonSource[T]) Next() (*T, error) {
 
 func (s *jsonSource[T]) Row() int64   { return s.row }
 func (s *jsonSource[T]) Close() error { return s.f.Close() }
+
+// skipValue skips the next value; an array is skipped element by element so
+// that skipping a section of millions of records holds one at a time.
+func skipValue(dec *json.Decoder) error {
+	var one json.RawMessage
+	if !dec.More() {
+		return fmt.Errorf("value missing")
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil // a scalar: Token consumed it
+	}
+	if d != '[' {
+		// an object: walk its key/value pairs
+		for dec.More() {
+			if _, err := dec.Token(); err != nil {
+				return err
+			}
+			if err := skipValue(dec); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token()
+		return err
+	}
+	for dec.More() {
+		one = one[:0]
+		if err := dec.Decode(&one); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	return err
+}

@@ -14,10 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/synthpipe/synthpipe/contract"
 	"github.com/synthpipe/synthpipe/model"
@@ -116,12 +118,21 @@ func Run(dir string) (*Report, error) {
 	}
 	counts := map[string]int64{}
 	digs := map[string]map[string]*digests{} // format -> entity -> digests
+	var mu sync.Mutex
+	var wg sync.WaitGroup
 	for _, format := range []string{"csv", "parquet", "json"} {
-		d := checkRecords(dir, suffix, format, listed, schemas, &contract.Checker{Seed: meta.Seed, RefDate: refDate, Ref: ref}, rep, counts)
-		if d != nil {
-			digs[format] = d
-		}
+		wg.Go(func() {
+			c := map[string]int64{}
+			d := checkRecords(dir, suffix, format, listed, schemas, &contract.Checker{Seed: meta.Seed, RefDate: refDate, Ref: ref}, rep, c)
+			mu.Lock()
+			defer mu.Unlock()
+			maps.Copy(counts, c)
+			if d != nil {
+				digs[format] = d
+			}
+		})
 	}
+	wg.Wait()
 	for name, n := range counts {
 		if f, ok := listed[name]; ok && f.Records != n {
 			rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: "records_match_manifest", Value: fmt.Sprintf("%d records, manifest says %d", n, f.Records)})
@@ -386,7 +397,11 @@ func open[T any](dir, name, section, format string, cols []model.Column[T], sche
 	path := filepath.Join(dir, name)
 	switch format {
 	case "json":
-		return newJSONSource[T](path, section, func(raw []byte) error { return schemas.Validate(entity, raw) })
+		s, err := newJSONSource[T](path, section, func(raw []byte) error { return schemas.Validate(entity, raw) })
+		if err != nil {
+			return nil, err
+		}
+		return prefetch[T](s), nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -398,7 +413,7 @@ func open[T any](dir, name, section, format string, cols []model.Column[T], sche
 			f.Close()
 			return nil, err
 		}
-		return s, nil
+		return prefetch[T](s), nil
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -410,5 +425,5 @@ func open[T any](dir, name, section, format string, cols []model.Column[T], sche
 		f.Close()
 		return nil, err
 	}
-	return s, nil
+	return prefetch[T](s), nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
@@ -25,10 +26,17 @@ const (
 
 type rootOptions struct {
 	logLevel string
+	cpuProf  string
+	stopProf func()
 }
 
 // NewRoot returns the root command, writing to out and errOut.
 func NewRoot(out, errOut io.Writer) *cobra.Command {
+	root, _ := newRoot(out, errOut)
+	return root
+}
+
+func newRoot(out, errOut io.Writer) (*cobra.Command, *rootOptions) {
 	opts := &rootOptions{}
 	root := &cobra.Command{
 		Use:           "synthpipe",
@@ -39,8 +47,24 @@ func NewRoot(out, errOut io.Writer) *cobra.Command {
 	root.SetOut(out)
 	root.SetErr(errOut)
 	root.PersistentFlags().StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	root.PersistentFlags().StringVar(&opts.cpuProf, "cpuprofile", "", "write a CPU profile (pprof) of the command to this file")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if opts.cpuProf == "" {
+			return nil
+		}
+		f, err := os.Create(opts.cpuProf)
+		if err != nil {
+			return &usageError{fmt.Errorf("--cpuprofile: %w", err)}
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		opts.stopProf = func() { pprof.StopCPUProfile(); f.Close() }
+		return nil
+	}
 	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.1.yaml"), newVersionCmd(), newDocsCmd(), newSchemaCmd(), newValidateCmd())
-	return root
+	return root, opts
 }
 
 func (o *rootOptions) logger(w io.Writer) (zerolog.Logger, error) {
@@ -56,9 +80,12 @@ func (o *rootOptions) logger(w io.Writer) (zerolog.Logger, error) {
 
 // Execute runs the CLI and returns the process exit code.
 func Execute(args []string, out, errOut io.Writer) int {
-	root := NewRoot(out, errOut)
+	root, opts := newRoot(out, errOut)
 	root.SetArgs(args)
 	err := root.Execute()
+	if opts.stopProf != nil {
+		opts.stopProf() // also after a failed command: profile what failed
+	}
 	if err == nil {
 		return ExitOK
 	}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/pprof"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -24,7 +23,6 @@ func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
 		outDir  string
 		workers int64
 		force   bool
-		cpuProf string
 	)
 	cmd := &cobra.Command{
 		Use:   name,
@@ -57,17 +55,6 @@ func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if cpuProf != "" {
-				f, err := os.Create(cpuProf)
-				if err != nil {
-					return &usageError{fmt.Errorf("--cpuprofile: %w", err)}
-				}
-				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return fmt.Errorf("--cpuprofile: %w", err)
-				}
-				defer pprof.StopCPUProfile()
-			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
 			if ctx == nil {
@@ -98,6 +85,5 @@ func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
 	f.StringVar(&outDir, "output-dir", "", "folder of snapshot folders (overrides output.dir)")
 	f.Int64Var(&workers, "workers", 0, "workers per parallel stage, 0 = one per CPU (overrides workers)")
 	f.BoolVar(&force, "force", false, "replace an existing snapshot with different content")
-	f.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	return cmd
 }

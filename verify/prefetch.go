@@ -1,0 +1,101 @@
+package verify
+
+import (
+	"errors"
+	"io"
+)
+
+// prefetch reads a source on its own goroutine, a chunk of records ahead,
+// so the entity streams of all formats decode in parallel while checks run
+// in file order. Memory is bounded by the channel's few chunks.
+func prefetch[T any](s source[T]) source[T] {
+	p := &prefetched[T]{inner: s, ch: make(chan []item[T], 4), stop: make(chan struct{})}
+	go p.run()
+	return p
+}
+
+const prefetchChunk = 512
+
+type item[T any] struct {
+	rec    T
+	hasRec bool
+	row    int64
+	err    error
+}
+
+type prefetched[T any] struct {
+	inner source[T]
+	ch    chan []item[T]
+	stop  chan struct{}
+	cur   []item[T]
+	i     int
+	row   int64
+	last  item[T]
+	ended bool
+}
+
+// recoverable errors concern one record; reading goes on after them.
+func recoverable(err error) bool {
+	var ce *cellError
+	var je *jsonRecordError
+	return errors.As(err, &ce) || errors.As(err, &je)
+}
+
+func (p *prefetched[T]) run() {
+	defer close(p.ch)
+	buf := make([]item[T], 0, prefetchChunk)
+	for {
+		rec, err := p.inner.Next()
+		it := item[T]{row: p.inner.Row(), err: err}
+		if rec != nil {
+			it.rec, it.hasRec = *rec, true
+		}
+		buf = append(buf, it)
+		end := err != nil && !recoverable(err)
+		if len(buf) == prefetchChunk || end {
+			select {
+			case p.ch <- buf:
+			case <-p.stop:
+				return
+			}
+			if end {
+				return
+			}
+			buf = make([]item[T], 0, prefetchChunk)
+		}
+	}
+}
+
+func (p *prefetched[T]) Next() (*T, error) {
+	if p.ended {
+		return nil, io.EOF
+	}
+	if p.i == len(p.cur) {
+		chunk, ok := <-p.ch
+		if !ok {
+			p.ended = true
+			return nil, io.EOF
+		}
+		p.cur, p.i = chunk, 0
+	}
+	p.last = p.cur[p.i]
+	p.i++
+	p.row = p.last.row
+	if p.last.err != nil && !recoverable(p.last.err) {
+		p.ended = true
+	}
+	if !p.last.hasRec {
+		return nil, p.last.err
+	}
+	return &p.last.rec, p.last.err
+}
+
+func (p *prefetched[T]) Row() int64 { return p.row }
+
+// Close stops the reader goroutine and closes the source.
+func (p *prefetched[T]) Close() error {
+	close(p.stop)
+	for range p.ch { // let the reader see stop and exit
+	}
+	return p.inner.Close()
+}
