@@ -125,3 +125,12 @@ func TestSchemaCommand(t *testing.T) {
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "allowed: person, vehicle, profile, metadata, manifest")
 }
+
+// docs/rules.md is generated from the rule lists and must be current.
+func TestRulesDocIsCurrent(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteRules(&b))
+	committed, err := os.ReadFile("../../docs/rules.md")
+	require.NoError(t, err)
+	require.Equal(t, b.String(), string(committed), "run `go tool task docs`")
+}
