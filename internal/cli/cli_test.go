@@ -134,3 +134,42 @@ func TestRulesDocIsCurrent(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, b.String(), string(committed), "run `go tool task docs`")
 }
+
+func TestValidateDamageExitCodes(t *testing.T) {
+	damages := map[string]struct {
+		named  string
+		damage func(dir string) error
+	}{
+		"flipped byte": {"persons_v0_1.csv", func(dir string) error {
+			p := filepath.Join(dir, "persons_v0_1.csv")
+			b, _ := os.ReadFile(p)
+			b[len(b)-5] ^= 0x01
+			return os.WriteFile(p, b, 0o644)
+		}},
+		"truncated parquet": {"vehicles_v0_1.parquet", func(dir string) error {
+			p := filepath.Join(dir, "vehicles_v0_1.parquet")
+			b, _ := os.ReadFile(p)
+			return os.WriteFile(p, b[:100], 0o644)
+		}},
+		"missing file": {"profiles_v0_1.csv", func(dir string) error { return os.Remove(filepath.Join(dir, "profiles_v0_1.csv")) }},
+		"SSN outside the safe range": {"ssn_never_issued", func(dir string) error {
+			p := filepath.Join(dir, "persons_v0_1.csv")
+			b, _ := os.ReadFile(p)
+			i := bytes.Index(b, []byte(",666-"))
+			copy(b[i+1:], "123")
+			return os.WriteFile(p, b, 0o644)
+		}},
+	}
+	for name, d := range damages {
+		t.Run(name, func(t *testing.T) {
+			out := t.TempDir()
+			code, _, _ := run("run", "-c", "../../configs/v0.1.yaml", "--records", "40", "--output-dir", out, "--log-level", "warn")
+			require.Equal(t, ExitOK, code)
+			snap := filepath.Join(out, "v0.1")
+			require.NoError(t, d.damage(snap))
+			code, report, _ := run("validate", snap)
+			require.Equal(t, ExitValidation, code)
+			require.Contains(t, report, d.named)
+		})
+	}
+}
