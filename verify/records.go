@@ -115,7 +115,8 @@ func checkFormat(format string, ps *stream[model.Person], vs *stream[model.Vehic
 	const householdsPerBatch = 512
 	var mb model.Batch
 	rows := map[string]rowRef{}
-	wantPerson, wantVehicle := int64(0), int64(0)
+	persons := idSequence{prefix: "PER-", entity: "person", column: "person_id"}
+	vehicles := idSequence{prefix: "VEH-", entity: "vehicle", column: "vehicle_id"}
 	chk.Report = func(v contract.Violation) {
 		if r, ok := rows[v.Entity+"\x00"+v.RecordID]; ok {
 			v.File, v.Row = r.file, r.row
@@ -136,11 +137,7 @@ func checkFormat(format string, ps *stream[model.Person], vs *stream[model.Vehic
 		h := householdOf(hh)
 		for !ps.done && ps.next.HouseholdID == hh {
 			p := ps.next
-			if idx, ok := ident.ParseID("PER-", p.PersonID); ok && idx != wantPerson {
-				rep.add(contract.Violation{File: ps.file, Row: ps.row, Entity: "person", RecordID: p.PersonID, Column: "person_id", Rule: "id_unique_contiguous", Value: fmt.Sprintf("%s after %s", p.PersonID, ident.ID("PER-", wantPerson-1))})
-				wantPerson = idx
-			}
-			wantPerson++
+			persons.next(p.PersonID, ps.file, ps.row, rep)
 			mb.Persons = append(mb.Persons, *p)
 			rows["person\x00"+p.PersonID] = rowRef{ps.file, ps.row}
 			ps.advance()
@@ -149,11 +146,7 @@ func checkFormat(format string, ps *stream[model.Person], vs *stream[model.Vehic
 		// they are checked alone, which reports their missing household.
 		for !vs.done && householdOf(vs.next.HouseholdID) <= h {
 			v := vs.next
-			if idx, ok := ident.ParseID("VEH-", v.VehicleID); ok && idx != wantVehicle {
-				rep.add(contract.Violation{File: vs.file, Row: vs.row, Entity: "vehicle", RecordID: v.VehicleID, Column: "vehicle_id", Rule: "id_unique_contiguous", Value: fmt.Sprintf("%s after %s", v.VehicleID, ident.ID("VEH-", wantVehicle-1))})
-				wantVehicle = idx
-			}
-			wantVehicle++
+			vehicles.next(v.VehicleID, vs.file, vs.row, rep)
 			mb.Vehicles = append(mb.Vehicles, *v)
 			rows["vehicle\x00"+v.VehicleID] = rowRef{vs.file, vs.row}
 			vs.advance()
@@ -187,4 +180,19 @@ func checkFormat(format string, ps *stream[model.Person], vs *stream[model.Vehic
 type rowRef struct {
 	file string
 	row  int64
+}
+
+// idSequence checks that ids run 1, 2, 3 … in file order.
+type idSequence struct {
+	prefix, entity, column string
+	want                   int64
+}
+
+func (q *idSequence) next(id, file string, row int64, rep *Report) {
+	if idx, ok := ident.ParseID(q.prefix, id); ok && idx != q.want {
+		rep.add(contract.Violation{File: file, Row: row, Entity: q.entity, RecordID: id, Column: q.column, Rule: "id_unique_contiguous",
+			Value: fmt.Sprintf("%s after %s", id, ident.ID(q.prefix, q.want-1))})
+		q.want = idx
+	}
+	q.want++
 }
