@@ -17,6 +17,16 @@ type Run struct {
 	Records         int64 // persons
 	BatchSize       int   // persons per batch, rounded to whole households
 	ConfigSHA256    string
+	// Shard selects part Shard of Shards (1-based); Shards 0 means the whole run.
+	Shard, Shards int
+}
+
+// Sharded reports whether the run makes one part of a sharded run.
+func (r *Run) Sharded() bool { return r.Shards > 1 }
+
+// PartName names a part's folder: part-0002-of-0016.
+func (r *Run) PartName() string {
+	return fmt.Sprintf("part-%04d-of-%04d", r.Shard, r.Shards)
 }
 
 // FileSuffix returns the snapshot version as used in file names: v0.1 -> v0_1.

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"github.com/synthpipe/synthpipe/readback"
+
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -41,7 +43,7 @@ func (d *digests) add(id string, canonical []byte) {
 
 // stream walks one entity's source, one record ahead.
 type stream[T any] struct {
-	src  source[T]
+	src  readback.Source[T]
 	file string
 	next *T
 	row  int64
@@ -54,7 +56,7 @@ type stream[T any] struct {
 	hold T
 }
 
-func newStream[T any](src source[T], file string, cols []model.Column[T], id func(*T) string, rep *Report) *stream[T] {
+func newStream[T any](src readback.Source[T], file string, cols []model.Column[T], id func(*T) string, rep *Report) *stream[T] {
 	s := &stream[T]{src: src, file: file, cols: cols, id: id, rep: rep}
 	s.advance()
 	return s
@@ -68,8 +70,8 @@ func (s *stream[T]) advance() {
 			s.next, s.done = nil, true
 			return
 		}
-		var ce *cellError
-		var je *jsonRecordError
+		var ce *readback.CellError
+		var je *readback.RecordError
 		switch {
 		case errors.As(err, &ce):
 			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: entityOf(s.file), RecordID: s.id(rec), Column: ce.Column, Rule: "column_type", Value: ce.Value})

@@ -8,6 +8,8 @@
 package verify
 
 import (
+	"github.com/synthpipe/synthpipe/readback"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -359,8 +361,8 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 		}
 		bad = true
 		name := names[[]string{"persons", "vehicles", "profiles"}[i]]
-		var he *headerError
-		var se *schemaError
+		var he *readback.HeaderError
+		var se *readback.SchemaError
 		rule := "file_readable"
 		if errors.As(err, &he) || errors.As(err, &se) {
 			rule = "columns_match_contract"
@@ -393,37 +395,37 @@ func idOr[T any](r *T, id func(*T) string) string {
 }
 
 // open makes the source of one entity of one format.
-func open[T any](dir, name, section, format string, cols []model.Column[T], schemas *schema.Set, entity string) (source[T], error) {
+func open[T any](dir, name, section, format string, cols []model.Column[T], schemas *schema.Set, entity string) (readback.Source[T], error) {
 	path := filepath.Join(dir, name)
 	switch format {
 	case "json":
-		s, err := newJSONSource[T](path, section, func(raw []byte) error { return schemas.Validate(entity, raw) })
+		s, err := readback.NewJSON[T](path, section, func(raw []byte) error { return schemas.Validate(entity, raw) })
 		if err != nil {
 			return nil, err
 		}
-		return prefetch[T](s), nil
+		return readback.Prefetch[T](s), nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	if format == "csv" {
-		s, err := newCSVSource[T](f, f, cols)
+		s, err := readback.NewCSV[T](f, f, cols)
 		if err != nil {
 			f.Close()
 			return nil, err
 		}
-		return prefetch[T](s), nil
+		return readback.Prefetch[T](s), nil
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	s, err := newParquetSource[T](f, st.Size(), f)
+	s, err := readback.NewParquet[T](f, st.Size(), f)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	return prefetch[T](s), nil
+	return readback.Prefetch[T](s), nil
 }

@@ -56,3 +56,29 @@ func TestPlanDependsOnlyOnSeedAndIndex(t *testing.T) {
 		require.LessOrEqual(t, Plan(1, i, 2).Size, 2, "last household is cut to fit")
 	}
 }
+
+func TestPartsTileTheRun(t *testing.T) {
+	const records = 5000
+	whole := collect(t, &model.Run{Seed: 9, Records: records, BatchSize: 100})
+	for _, n := range []int{1, 2, 3, 4, 7} {
+		var joined []model.Household
+		for k := 1; k <= n; k++ {
+			joined = append(joined, collect(t, &model.Run{Seed: 9, Records: records, BatchSize: 64, Shard: k, Shards: n})...)
+		}
+		require.Equal(t, whole, joined, "%d parts", n)
+	}
+}
+
+func collect(t *testing.T, run *model.Run) []model.Household {
+	src := New(run)
+	b := &pipeline.Batch{Payload: src.NewPayload()}
+	var out []model.Household
+	for {
+		more, err := src.Next(context.Background(), b)
+		require.NoError(t, err)
+		if !more {
+			return out
+		}
+		out = append(out, b.Payload.(*model.Batch).Households...)
+	}
+}

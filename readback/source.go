@@ -1,4 +1,8 @@
-package verify
+// Package readback reads snapshot files back into records: CSV, Parquet
+// and the combined JSON, streamed, with every corrupt-input path ending in
+// an error, never a panic or a runaway allocation (fuzz-tested). validate and
+// merge read snapshots through it.
+package readback
 
 import (
 	"bufio"
@@ -17,8 +21,8 @@ import (
 	"github.com/synthpipe/synthpipe/model"
 )
 
-// source streams the records of one entity from one file.
-type source[T any] interface {
+// Source streams the records of one entity from one file.
+type Source[T any] interface {
 	// Next returns the next record, or io.EOF. Any other error means the
 	// file cannot be read further; it never panics on corrupt input.
 	Next() (*T, error)
@@ -38,8 +42,8 @@ type csvSource[T any] struct {
 	rec    T
 }
 
-// newCSVSource checks the header against cols and streams typed rows.
-func newCSVSource[T any](r io.Reader, closer io.Closer, cols []model.Column[T]) (*csvSource[T], error) {
+// NewCSV checks the header against cols and streams typed rows.
+func NewCSV[T any](r io.Reader, closer io.Closer, cols []model.Column[T]) (Source[T], error) {
 	cr := csv.NewReader(bufio.NewReaderSize(r, 256<<10))
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = len(cols)
@@ -49,14 +53,14 @@ func newCSVSource[T any](r io.Reader, closer io.Closer, cols []model.Column[T]) 
 	}
 	want := model.Names(cols)
 	if strings.Join(header, ",") != strings.Join(want, ",") {
-		return nil, &headerError{got: append([]string(nil), header...), want: want}
+		return nil, &HeaderError{got: append([]string(nil), header...), want: want}
 	}
 	return &csvSource[T]{f: closer, r: cr, cols: cols, fields: fieldIndexes[T](cols)}, nil
 }
 
-type headerError struct{ got, want []string }
+type HeaderError struct{ got, want []string }
 
-func (e *headerError) Error() string {
+func (e *HeaderError) Error() string {
 	return fmt.Sprintf("columns %s, want %s (names and order are binding)", strings.Join(e.got, ","), strings.Join(e.want, ","))
 }
 
@@ -79,12 +83,12 @@ func fieldIndexes[T any](cols []model.Column[T]) []int {
 	return out
 }
 
-// cellError is a CSV value that does not parse as its column's type.
-type cellError struct {
+// CellError is a CSV value that does not parse as its column's type.
+type CellError struct {
 	Column, Value, Want string
 }
 
-func (e *cellError) Error() string {
+func (e *CellError) Error() string {
 	return fmt.Sprintf("column %s: %q is not %s", e.Column, e.Value, e.Want)
 }
 
@@ -106,13 +110,13 @@ func (s *csvSource[T]) Next() (*T, error) {
 		case model.KindInt:
 			n, err := strconv.ParseInt(cell, 10, 32)
 			if err != nil {
-				return &s.rec, &cellError{c.Name, cell, "an integer"}
+				return &s.rec, &CellError{c.Name, cell, "an integer"}
 			}
 			f.SetInt(n)
 		case model.KindDate:
 			d, err := model.ParseDate(cell)
 			if err != nil {
-				return &s.rec, &cellError{c.Name, cell, "a YYYY-MM-DD date"}
+				return &s.rec, &CellError{c.Name, cell, "a YYYY-MM-DD date"}
 			}
 			f.SetInt(int64(d))
 		case model.KindStringList:
@@ -139,17 +143,17 @@ type parquetSource[T any] struct {
 	row int64
 }
 
-// schemaError is a Parquet file whose columns are not the contract's.
-type schemaError struct{ got, want string }
+// SchemaError is a Parquet file whose columns are not the contract's.
+type SchemaError struct{ got, want string }
 
-func (e *schemaError) Error() string {
+func (e *SchemaError) Error() string {
 	return fmt.Sprintf("schema differs from the contract:\n got  %s\n want %s", e.got, e.want)
 }
 
-// newParquetSource opens a Parquet file, checks its schema against T's and
+// NewParquet opens a Parquet file, checks its schema against T's and
 // streams its rows. parquet-go can panic on corrupt input; that is turned
 // into an error here, so a damaged file is reported, never a crash.
-func newParquetSource[T any](r io.ReaderAt, size int64, closer io.Closer) (src *parquetSource[T], err error) {
+func NewParquet[T any](r io.ReaderAt, size int64, closer io.Closer) (src Source[T], err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			src, err = nil, fmt.Errorf("corrupt parquet: %v", p)
@@ -167,7 +171,7 @@ func newParquetSource[T any](r io.ReaderAt, size int64, closer io.Closer) (src *
 	}
 	want := parquet.SchemaOf(new(T))
 	if got := pf.Schema(); !sameSchema(got, want) {
-		return nil, &schemaError{got: schemaLine(got), want: schemaLine(want)}
+		return nil, &SchemaError{got: schemaLine(got), want: schemaLine(want)}
 	}
 	return &parquetSource[T]{f: closer, r: parquet.NewGenericReader[T](pf), buf: make([]T, 1024)}, nil
 }
@@ -230,20 +234,20 @@ type jsonSource[T any] struct {
 	check func(raw []byte) error
 }
 
-// jsonRecordError is a JSON record that breaks its schema or type.
-type jsonRecordError struct{ err error }
+// RecordError is a JSON record that breaks its schema or type.
+type RecordError struct{ err error }
 
-func (e *jsonRecordError) Error() string { return e.err.Error() }
+func (e *RecordError) Error() string { return e.err.Error() }
 
-// newJSONSource positions a decoder at the array under key in the
+// NewJSON positions a decoder at the array under key in the
 // top-level object of the dataset document.
-func newJSONSource[T any](path, key string, check func([]byte) error) (*jsonSource[T], error) {
+func NewJSON[T any](path, key string, check func([]byte) error) (Source[T], error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	dec := json.NewDecoder(bufio.NewReaderSize(f, 256<<10))
-	fail := func(err error) (*jsonSource[T], error) { f.Close(); return nil, err }
+	fail := func(err error) (Source[T], error) { f.Close(); return nil, err }
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return fail(fmt.Errorf("want a JSON object at the top (%v)", err))
 	}
@@ -278,11 +282,11 @@ func (s *jsonSource[T]) Next() (*T, error) {
 	s.rec = zero
 	if s.check != nil {
 		if err := s.check(s.raw); err != nil {
-			return &s.rec, &jsonRecordError{err}
+			return &s.rec, &RecordError{err}
 		}
 	}
 	if err := json.Unmarshal(s.raw, &s.rec); err != nil {
-		return &s.rec, &jsonRecordError{err}
+		return &s.rec, &RecordError{err}
 	}
 	return &s.rec, nil
 }

@@ -1,4 +1,4 @@
-package verify
+package readback
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 // prefetch reads a source on its own goroutine, a chunk of records ahead,
 // so the entity streams of all formats decode in parallel while checks run
 // in file order. Memory is bounded by the channel's few chunks.
-func prefetch[T any](s source[T]) source[T] {
+func Prefetch[T any](s Source[T]) Source[T] {
 	p := &prefetched[T]{inner: s, ch: make(chan []item[T], 4), stop: make(chan struct{})}
 	go p.run()
 	return p
@@ -24,7 +24,7 @@ type item[T any] struct {
 }
 
 type prefetched[T any] struct {
-	inner source[T]
+	inner Source[T]
 	ch    chan []item[T]
 	stop  chan struct{}
 	cur   []item[T]
@@ -35,9 +35,9 @@ type prefetched[T any] struct {
 }
 
 // recoverable errors concern one record; reading goes on after them.
-func recoverable(err error) bool {
-	var ce *cellError
-	var je *jsonRecordError
+func Recoverable(err error) bool {
+	var ce *CellError
+	var je *RecordError
 	return errors.As(err, &ce) || errors.As(err, &je)
 }
 
@@ -51,7 +51,7 @@ func (p *prefetched[T]) run() {
 			it.rec, it.hasRec = *rec, true
 		}
 		buf = append(buf, it)
-		end := err != nil && !recoverable(err)
+		end := err != nil && !Recoverable(err)
 		if len(buf) == prefetchChunk || end {
 			select {
 			case p.ch <- buf:
@@ -81,7 +81,7 @@ func (p *prefetched[T]) Next() (*T, error) {
 	p.last = p.cur[p.i]
 	p.i++
 	p.row = p.last.row
-	if p.last.err != nil && !recoverable(p.last.err) {
+	if p.last.err != nil && !Recoverable(p.last.err) {
 		p.ended = true
 	}
 	if !p.last.hasRec {
