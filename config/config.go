@@ -49,6 +49,8 @@ type Config struct {
 	Workers       int
 	BatchSize     int
 	OutputDir     string
+	// Shard and Shards select part Shard of Shards (1-based); 0 = the whole run.
+	Shard, Shards int
 
 	Source     Component
 	Stages     []Component
@@ -88,6 +90,7 @@ type Overrides struct {
 	Seed      *int64
 	OutputDir *string
 	Workers   *int64
+	Shard     *string // "K/N"
 }
 
 var versionRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+$`)
@@ -161,6 +164,14 @@ func load(path string, ov Overrides) (*Config, error) {
 		Workers:       int(conf.Int("workers")),
 		BatchSize:     int(conf.Int("batch_size")),
 		OutputDir:     conf.String("output.dir"),
+	}
+	if ov.Shard != nil {
+		if cfg.Shard, cfg.Shards, err = ParseShard(*ov.Shard); err != nil {
+			return nil, err
+		}
+		if int64(cfg.Shards) > cfg.Records {
+			return nil, fmt.Errorf("--shard %s: %d parts of %d records (allowed: at most one part per record)", *ov.Shard, cfg.Shards, cfg.Records)
+		}
 	}
 	if !versionRE.MatchString(cfg.Version) {
 		return nil, fmt.Errorf("config %s: dataset.version: %q is not allowed (want vMAJOR.MINOR, e.g. v0.1)", path, cfg.Version)
@@ -314,6 +325,17 @@ func fromEnv(f pipeline.Field, s string) (any, error) {
 	return s, nil
 }
 
+// ParseShard reads "K/N": part K (1-based) of N parts.
+func ParseShard(s string) (k, n int, err error) {
+	ks, ns, ok := strings.Cut(s, "/")
+	k, err1 := strconv.Atoi(ks)
+	n, err2 := strconv.Atoi(ns)
+	if !ok || err1 != nil || err2 != nil || n < 1 || n > 1_000_000 || k < 1 || k > n {
+		return 0, 0, fmt.Errorf("--shard %q: want K/N with 1 <= K <= N <= 1000000, e.g. 3/16", s)
+	}
+	return k, n, nil
+}
+
 // SHA256 hashes the settings that decide the data (not workers, batch size
 // or output folder, which never change it), in canonical JSON, so two runs
 // with the same hash make the same bytes.
@@ -351,5 +373,6 @@ func (c *Config) Run() *model.Run {
 		DatasetName: c.DatasetName, SnapshotVersion: c.Version, SchemaVersion: c.SchemaVersion,
 		ReferenceDate: c.ReferenceDate, Seed: c.Seed, Records: c.Records, BatchSize: c.BatchSize,
 		ConfigSHA256: c.SHA256(),
+		Shard:        c.Shard, Shards: c.Shards,
 	}
 }

@@ -111,3 +111,20 @@ func TestSHA256IgnoresWorkersAndOutput(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, a.SHA256(), c.SHA256())
 }
+
+func TestShardFlag(t *testing.T) {
+	path := write(t, good)
+	s := "2/3"
+	cfg, err := config.Load(path, config.Overrides{Shard: &s})
+	require.NoError(t, err)
+	require.Equal(t, [2]int{2, 3}, [2]int{cfg.Shard, cfg.Shards})
+	whole, err := config.Load(path, config.Overrides{})
+	require.NoError(t, err)
+	require.Equal(t, whole.SHA256(), cfg.SHA256(), "a part has the whole run's config hash")
+	for _, bad := range []string{"0/3", "4/3", "3", "a/b", "1/0", "1/11"} {
+		_, err := config.Load(path, config.Overrides{Shard: &bad})
+		require.Error(t, err, bad)
+		require.True(t, config.IsConfigError(err))
+		require.ErrorContains(t, err, "--shard")
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/synthpipe/synthpipe/config"
+	"github.com/synthpipe/synthpipe/model"
 	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/stages/manifest"
 )
@@ -62,11 +63,12 @@ func CheckWritable(dir string) error {
 
 // Generate runs cfg and commits its snapshot to <output.dir>/<version>.
 func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, error) {
-	if err := CheckWritable(cfg.OutputDir); err != nil {
+	run := cfg.Run()
+	parent, target := Target(cfg.OutputDir, run)
+	if err := CheckWritable(parent); err != nil {
 		return Result{}, err
 	}
-	target := filepath.Join(cfg.OutputDir, cfg.Version)
-	staging, err := os.MkdirTemp(cfg.OutputDir, "."+cfg.Version+".staging-")
+	staging, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".staging-")
 	if err != nil {
 		return Result{}, fmt.Errorf("staging folder: %w", err)
 	}
@@ -86,12 +88,27 @@ func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, err
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	run := cfg.Run()
 	env := &pipeline.Env{Dir: staging, Logger: opt.Logger, Shared: run}
 	plan, err := cfg.Plan(env, workers)
 	if err != nil {
 		return Result{}, &config.Error{Err: err}
 	}
+	return commit(ctx, plan, staging, target, run, opt.Force, &committed)
+}
+
+// Target returns the folder a run writes to and its parent: the snapshot
+// <dir>/<version>, or for part K of N <dir>/<version>.parts/part-000K-of-000N.
+func Target(dir string, run *model.Run) (parent, target string) {
+	if run.Sharded() {
+		parent = filepath.Join(dir, run.SnapshotVersion+".parts")
+		return parent, filepath.Join(parent, run.PartName())
+	}
+	return dir, filepath.Join(dir, run.SnapshotVersion)
+}
+
+// commit runs plan into staging, then moves staging to target: created,
+// unchanged (same manifest), or replaced when forced.
+func commit(ctx context.Context, plan pipeline.Plan, staging, target string, run *model.Run, force bool, committed *bool) (Result, error) {
 	files, err := pipeline.Run(ctx, plan)
 	if err != nil {
 		return Result{}, err
@@ -107,10 +124,10 @@ func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, err
 		if err := os.Rename(staging, target); err != nil {
 			return Result{}, fmt.Errorf("commit snapshot: %w", err)
 		}
-		committed, res.Outcome = true, Created
+		*committed, res.Outcome = true, Created
 	case statErr == nil && newManifest != nil && bytes.Equal(oldManifest, newManifest):
 		res.Outcome = Unchanged
-	case !opt.Force:
+	case !force:
 		return Result{}, fmt.Errorf("%s: %w (use --force to replace it)", target, ErrExists)
 	default:
 		old := target + ".replaced"
@@ -122,7 +139,7 @@ func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, err
 			_ = os.Rename(old, target) // put the old one back
 			return Result{}, fmt.Errorf("commit snapshot: %w", err)
 		}
-		committed, res.Outcome = true, Replaced
+		*committed, res.Outcome = true, Replaced
 		os.RemoveAll(old)
 	}
 	return res, nil

@@ -239,3 +239,22 @@ func TestParquetRoundTripWithArrow(t *testing.T) {
 		})
 	}
 }
+
+func TestMergeNeedsEveryPart(t *testing.T) {
+	dir := t.TempDir()
+	for _, k := range []string{"1/3", "3/3"} {
+		s := k
+		n := int64(300)
+		cfg, err := config.Load(governed, config.Overrides{OutputDir: &dir, Shard: &s, Records: &n})
+		require.NoError(t, err)
+		_, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{})
+		require.NoError(t, err)
+	}
+	n := int64(300)
+	cfg, err := config.Load(governed, config.Overrides{OutputDir: &dir, Records: &n})
+	require.NoError(t, err)
+	_, err = snapshot.Merge(context.Background(), cfg, snapshot.Options{})
+	require.ErrorContains(t, err, "part 2 of 3 is missing")
+	_, err = os.Stat(filepath.Join(dir, "v0.1"))
+	require.True(t, os.IsNotExist(err), "no snapshot from an incomplete merge")
+}

@@ -63,7 +63,7 @@ func newRoot(out, errOut io.Writer) (*cobra.Command, *rootOptions) {
 		opts.stopProf = func() { pprof.StopCPUProfile(); f.Close() }
 		return nil
 	}
-	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.1.yaml"), newVersionCmd(), newDocsCmd(), newSchemaCmd(), newValidateCmd(), newRulesCmd())
+	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.1.yaml"), newVersionCmd(), newDocsCmd(), newSchemaCmd(), newValidateCmd(), newRulesCmd(), newMergeCmd(opts))
 	return root, opts
 }
 

@@ -23,6 +23,7 @@ func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
 		outDir  string
 		workers int64
 		force   bool
+		shard   string
 	)
 	cmd := &cobra.Command{
 		Use:   name,
@@ -46,6 +47,9 @@ func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
 			}
 			if cmd.Flags().Changed("workers") {
 				ov.Workers = &workers
+			}
+			if cmd.Flags().Changed("shard") {
+				ov.Shard = &shard
 			}
 			log, err := root.logger(cmd.ErrOrStderr())
 			if err != nil {
@@ -85,5 +89,6 @@ func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
 	f.StringVar(&outDir, "output-dir", "", "folder of snapshot folders (overrides output.dir)")
 	f.Int64Var(&workers, "workers", 0, "workers per parallel stage, 0 = one per CPU (overrides workers)")
 	f.BoolVar(&force, "force", false, "replace an existing snapshot with different content")
+	f.StringVar(&shard, "shard", "", "make only part K of N (1-based, e.g. 3/16) into <output.dir>/<version>.parts/part-000K-of-000N; join the parts with merge")
 	return cmd
 }

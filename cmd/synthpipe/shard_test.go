@@ -1,0 +1,108 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/synthpipe/synthpipe/model"
+	"github.com/synthpipe/synthpipe/readback"
+)
+
+// build compiles the real binary once for the process-level tests.
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "synthpipe")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, string(out))
+	return bin
+}
+
+func sums(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		s := sha256.Sum256(b)
+		out[e.Name()] = hex.EncodeToString(s[:])
+	}
+	return out
+}
+
+func parquetRecords[T any](t *testing.T, path string) []T {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	st, _ := f.Stat()
+	src, err := readback.NewParquet[T](f, st.Size(), f)
+	require.NoError(t, err)
+	defer src.Close()
+	var out []T
+	for {
+		rec, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		require.NoError(t, err)
+		out = append(out, *rec)
+	}
+}
+
+// Four shards run as separate processes (as a batch scheduler would run
+// them on four machines); their Parquet records and the merged snapshot
+// equal the single run.
+func TestShardsAsProcessesEqualSingleRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := build(t)
+	const records, n = "20000", 4
+	single, sharded := t.TempDir(), t.TempDir()
+	run := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(bin, append([]string{"--log-level", "warn"}, args...)...)
+		cmd.Dir = "../.."
+		return cmd
+	}
+	out, err := run("run", "-c", "configs/v0.1.yaml", "--records", records, "--output-dir", single).CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	procs := make([]*exec.Cmd, n)
+	for k := 1; k <= n; k++ {
+		procs[k-1] = run("run", "-c", "configs/v0.1.yaml", "--records", records, "--workers", fmt.Sprint(k), "--shard", fmt.Sprintf("%d/%d", k, n), "--output-dir", sharded)
+		require.NoError(t, procs[k-1].Start())
+	}
+	for _, p := range procs {
+		require.NoError(t, p.Wait())
+	}
+
+	// The records of the Parquet parts, in order, are the single run's.
+	var persons []model.Person
+	var vehicles []model.Vehicle
+	for k := 1; k <= n; k++ {
+		part := filepath.Join(sharded, "v0.1.parts", fmt.Sprintf("part-%04d-of-%04d", k, n))
+		persons = append(persons, parquetRecords[model.Person](t, filepath.Join(part, "persons_v0_1.parquet"))...)
+		vehicles = append(vehicles, parquetRecords[model.Vehicle](t, filepath.Join(part, "vehicles_v0_1.parquet"))...)
+	}
+	require.Equal(t, parquetRecords[model.Person](t, filepath.Join(single, "v0.1", "persons_v0_1.parquet")), persons)
+	require.Equal(t, parquetRecords[model.Vehicle](t, filepath.Join(single, "v0.1", "vehicles_v0_1.parquet")), vehicles)
+
+	out, err = run("merge", "-c", "configs/v0.1.yaml", "--records", records, "--output-dir", sharded).CombinedOutput()
+	require.NoError(t, err, string(out))
+	require.Equal(t, sums(t, filepath.Join(single, "v0.1")), sums(t, filepath.Join(sharded, "v0.1")), "merged snapshot equals the single run, every file")
+
+	// A merge with another config is refused.
+	out, err = run("merge", "-c", "configs/v0.1.yaml", "--records", records, "--seed", "5", "--output-dir", sharded).CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(out), "another configuration")
+}
