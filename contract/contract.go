@@ -47,37 +47,83 @@ func (c *Checker) bad(entity, id, col, rule, val string) {
 	c.Report(Violation{Entity: entity, RecordID: id, Column: col, Rule: rule, Value: val})
 }
 
-// Batch checks every record of a batch of whole households.
+// Batch checks every record of a batch of whole households. Records are in
+// household order, as the pipeline and the files hold them, so households
+// are runs of equal household_id: no maps, no copies.
 func (c *Checker) Batch(mb *model.Batch) {
-	persons := map[string]*model.Person{}
-	byHH := map[string][]*model.Person{}
 	for i := range mb.Persons {
-		p := &mb.Persons[i]
-		c.Person(p)
-		persons[p.PersonID] = p
-		byHH[p.HouseholdID] = append(byHH[p.HouseholdID], p)
+		c.Person(&mb.Persons[i])
 	}
-	for _, hh := range byHH {
-		c.household(hh)
+	persons, vehicles, profiles := mb.Persons, mb.Vehicles, mb.Profiles
+	if len(profiles) != len(persons) && len(profiles) > 0 {
+		c.bad("profile", "", "profile_id", "one_profile_per_person", fmt.Sprintf("%d profiles for %d persons", len(profiles), len(persons)))
 	}
-	vehiclesByHH := map[string][]model.Vehicle{}
-	for i := range mb.Vehicles {
-		v := &mb.Vehicles[i]
-		c.Vehicle(v, persons)
-		vehiclesByHH[v.HouseholdID] = append(vehiclesByHH[v.HouseholdID], *v)
-	}
-	if len(mb.Profiles) != len(mb.Persons) && len(mb.Profiles) > 0 {
-		c.bad("profile", "", "profile_id", "one_profile_per_person", fmt.Sprintf("%d profiles for %d persons", len(mb.Profiles), len(mb.Persons)))
-	}
-	for i := range mb.Profiles {
-		pr := &mb.Profiles[i]
-		p, ok := persons[pr.PersonID]
-		if !ok {
-			c.bad("profile", pr.ProfileID, "person_id", "fk_person", pr.PersonID)
-			continue
+	for len(persons) > 0 {
+		hh := persons[0].HouseholdID
+		n := run(persons, func(p *model.Person) string { return p.HouseholdID }, hh)
+		members := persons[:n]
+		persons = persons[n:]
+		c.household(members)
+		// Vehicles and profiles of other households before this one have no
+		// persons in the batch.
+		for len(vehicles) > 0 && vehicles[0].HouseholdID != hh && !inRest(persons, vehicles[0].HouseholdID) {
+			c.Vehicle(&vehicles[0], nil)
+			vehicles = vehicles[1:]
 		}
-		c.Profile(pr, p, vehiclesByHH[p.HouseholdID])
+		nv := run(vehicles, func(v *model.Vehicle) string { return v.HouseholdID }, hh)
+		for i := range vehicles[:nv] {
+			c.Vehicle(&vehicles[i], members)
+		}
+		for len(profiles) > 0 && profiles[0].HouseholdID != hh && !inRest(persons, profiles[0].HouseholdID) {
+			c.bad("profile", profiles[0].ProfileID, "person_id", "fk_person", profiles[0].PersonID)
+			profiles = profiles[1:]
+		}
+		np := run(profiles, func(p *model.Profile) string { return p.HouseholdID }, hh)
+		for i := range profiles[:np] {
+			pr := &profiles[i]
+			if p := find(members, pr.PersonID); p != nil {
+				c.Profile(pr, p, vehicles[:nv])
+			} else {
+				c.bad("profile", pr.ProfileID, "person_id", "fk_person", pr.PersonID)
+			}
+		}
+		vehicles, profiles = vehicles[nv:], profiles[np:]
 	}
+	for i := range vehicles {
+		c.Vehicle(&vehicles[i], nil)
+	}
+	for i := range profiles {
+		c.bad("profile", profiles[i].ProfileID, "person_id", "fk_person", profiles[i].PersonID)
+	}
+}
+
+// run returns how many leading records have household hh.
+func run[T any](rs []T, hhOf func(*T) string, hh string) int {
+	n := 0
+	for n < len(rs) && hhOf(&rs[n]) == hh {
+		n++
+	}
+	return n
+}
+
+// inRest reports whether a later household of the batch is hh (records out
+// of order are then checked with their own household).
+func inRest(persons []model.Person, hh string) bool {
+	for i := range persons {
+		if persons[i].HouseholdID == hh {
+			return true
+		}
+	}
+	return false
+}
+
+func find(members []model.Person, id string) *model.Person {
+	for i := range members {
+		if members[i].PersonID == id {
+			return &members[i]
+		}
+	}
+	return nil
 }
 
 // Person checks one person on its own.
@@ -155,11 +201,11 @@ func (c *Checker) Person(p *model.Person) {
 func (c *Checker) nameOf(gender, first string) bool {
 	switch gender {
 	case "F":
-		return slices.Contains(c.Ref.Female.Values, first)
+		return c.Ref.Female.Has(first)
 	case "M":
-		return slices.Contains(c.Ref.Male.Values, first)
+		return c.Ref.Male.Has(first)
 	}
-	return slices.Contains(c.Ref.Female.Values, first) || slices.Contains(c.Ref.Male.Values, first)
+	return c.Ref.Female.Has(first) || c.Ref.Male.Has(first)
 }
 
 func addressLine(s string) bool {
@@ -176,10 +222,11 @@ func addressLine(s string) bool {
 }
 
 // household checks what members of one household must share.
-func (c *Checker) household(members []*model.Person) {
+func (c *Checker) household(members []model.Person) {
 	primaries := 0
 	var primary *model.Person
-	for _, p := range members {
+	for i := range members {
+		p := &members[i]
 		if p.Relationship == "primary" {
 			primaries++
 			primary = p
@@ -190,7 +237,8 @@ func (c *Checker) household(members []*model.Person) {
 		return
 	}
 	pAge := model.YearsBetween(primary.DateOfBirth, c.RefDate)
-	for _, p := range members {
+	for i := range members {
+		p := &members[i]
 		bad := func(col, rule, val string) { c.bad("person", p.PersonID, col, rule, val) }
 		if p.AddressLine1 != primary.AddressLine1 || p.City != primary.City || p.State != primary.State || p.Zip != primary.Zip {
 			bad("address_line1", "household_shares_address", p.AddressLine1+", "+p.City+", "+p.State+" "+p.Zip)
@@ -214,16 +262,17 @@ func (c *Checker) household(members []*model.Person) {
 	}
 }
 
-// Vehicle checks one vehicle against its household's persons.
-func (c *Checker) Vehicle(v *model.Vehicle, persons map[string]*model.Person) {
+// Vehicle checks one vehicle against the persons of its household (nil
+// when the batch holds none).
+func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	id := v.VehicleID
 	bad := func(col, rule, val string) { c.bad("vehicle", id, col, rule, val) }
 	idx, ok := ident.ParseID("VEH-", id)
 	if !ok {
 		bad("vehicle_id", "id_format", id)
 	}
-	owner, ok := persons[v.OwnerPersonID]
-	if !ok {
+	owner := find(persons, v.OwnerPersonID)
+	if owner == nil {
 		bad("owner_person_id", "fk_person", v.OwnerPersonID)
 	} else {
 		if owner.HouseholdID != v.HouseholdID {
@@ -236,7 +285,7 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons map[string]*model.Person) {
 			bad("garaging_state", "equals_owner_state", v.GaragingState)
 		}
 	}
-	if d, ok := persons[v.PrimaryDriverPersonID]; !ok {
+	if d := find(persons, v.PrimaryDriverPersonID); d == nil {
 		bad("primary_driver_person_id", "fk_person", v.PrimaryDriverPersonID)
 	} else if d.HouseholdID != v.HouseholdID {
 		bad("primary_driver_person_id", "driver_same_household", v.PrimaryDriverPersonID)

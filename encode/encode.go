@@ -31,8 +31,14 @@ func CSVRow[T any](dst []byte, cols []model.Column[T], r *T) []byte {
 			dst = append(dst, ',')
 		}
 		switch c.Kind {
-		case model.KindString, model.KindEnum:
-			dst = appendCSVField(dst, c.Str(r))
+		case model.KindEnum:
+			dst = append(dst, c.Str(r)...) // enum values never need quotes
+		case model.KindString:
+			if c.Pattern != "" && !patternAllowsQuote(c.Pattern) {
+				dst = append(dst, c.Str(r)...)
+			} else {
+				dst = appendCSVField(dst, c.Str(r))
+			}
 		case model.KindInt:
 			dst = strconv.AppendInt(dst, c.Int(r), 10)
 		case model.KindDate:
@@ -55,10 +61,17 @@ func CSVRow[T any](dst []byte, cols []model.Column[T], r *T) []byte {
 	return append(dst, '\n')
 }
 
+// patternAllowsQuote reports whether values of a column pattern could hold
+// a character CSV must quote; the column patterns are plain character
+// classes, so the characters written in the pattern are what can occur.
+func patternAllowsQuote(pattern string) bool { return needsQuote(pattern) }
+
+// quoteChars marks the bytes that make a CSV field need quotes.
+var quoteChars = [256]bool{',': true, '"': true, '\n': true, '\r': true}
+
 func needsQuote(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ',', '"', '\n', '\r':
+		if quoteChars[s[i]] {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"sync/atomic"
 )
 
 // Date is a calendar date stored as days since 1970-01-01. It is computed
@@ -114,7 +115,7 @@ func DaysIn(year, month int) int {
 // 28 February in common years.
 func YearsBetween(a, b Date) int {
 	ay, am, ad := a.Civil()
-	by, bm, bd := b.Civil()
+	by, bm, bd := civilOfRef(b)
 	n := by - ay
 	if am == 2 && ad == 29 && DaysIn(by, 2) == 28 {
 		ad = 28
@@ -153,4 +154,22 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	*d = v
 	return nil
+}
+
+// civilEntry caches the calendar fields of the last "to" date of
+// YearsBetween: runs ask ages against one reference date millions of times.
+type civilEntry struct {
+	d       Date
+	y, m, a int
+}
+
+var lastRef atomic.Pointer[civilEntry]
+
+func civilOfRef(d Date) (int, int, int) {
+	if e := lastRef.Load(); e != nil && e.d == d {
+		return e.y, e.m, e.a
+	}
+	y, m, dd := d.Civil()
+	lastRef.Store(&civilEntry{d: d, y: y, m: m, a: dd})
+	return y, m, dd
 }

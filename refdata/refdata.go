@@ -61,6 +61,13 @@ type Band struct {
 type Names struct {
 	Values []string
 	Pick   Weighted
+	set    map[string]struct{}
+}
+
+// Has reports whether name is in the list.
+func (n *Names) Has(name string) bool {
+	_, ok := n.set[name]
+	return ok
 }
 
 // Data is the whole set of reference tables.
@@ -82,7 +89,7 @@ type Data struct {
 
 	stateIndex map[string]int
 	zipIndex   map[string]zipPlace
-	modelIndex map[string][]int // make+"\x00"+model -> Models indexes
+	modelIndex map[string]map[string][]Model // make -> model -> rows
 }
 
 type zipPlace struct {
@@ -128,14 +135,9 @@ func (d *Data) ZipPlace(zip string) (state, city string, ok bool) {
 }
 
 // ModelsOf returns every row of a make and model (one per body, fuel and
-// production run).
+// production run). The slice is shared: do not modify it.
 func (d *Data) ModelsOf(mk, model string) []Model {
-	idx := d.modelIndex[mk+"\x00"+model]
-	out := make([]Model, len(idx))
-	for i, j := range idx {
-		out[i] = d.Models[j]
-	}
-	return out
+	return d.modelIndex[mk][model]
 }
 
 // HasWMI reports whether wmi is a real WMI of make.
@@ -159,7 +161,7 @@ func (d *Data) MileageFor(age int) int64 {
 }
 
 func parse() (*Data, error) {
-	d := &Data{stateIndex: map[string]int{}, zipIndex: map[string]zipPlace{}, modelIndex: map[string][]int{}, WMIs: map[string][]string{}}
+	d := &Data{stateIndex: map[string]int{}, zipIndex: map[string]zipPlace{}, modelIndex: map[string]map[string][]Model{}, WMIs: map[string][]string{}}
 	steps := []struct {
 		file string
 		cols int
@@ -273,6 +275,10 @@ func (n *Names) add(name, count string) error {
 	}
 	n.Values = append(n.Values, name)
 	n.Pick.Add(c)
+	if n.set == nil {
+		n.set = map[string]struct{}{}
+	}
+	n.set[name] = struct{}{}
 	return nil
 }
 
@@ -295,9 +301,12 @@ func (d *Data) addModel(r []string) error {
 	if err1 != nil || err2 != nil || err3 != nil {
 		return fmt.Errorf("bad number in %v", r)
 	}
-	key := r[0] + "\x00" + r[1]
-	d.modelIndex[key] = append(d.modelIndex[key], len(d.Models))
-	d.Models = append(d.Models, Model{Make: r[0], Name: r[1], BodyType: r[2], FuelType: r[3], YearFrom: from, YearTo: to, Weight: w})
+	m := Model{Make: r[0], Name: r[1], BodyType: r[2], FuelType: r[3], YearFrom: from, YearTo: to, Weight: w}
+	if d.modelIndex[m.Make] == nil {
+		d.modelIndex[m.Make] = map[string][]Model{}
+	}
+	d.modelIndex[m.Make][m.Name] = append(d.modelIndex[m.Make][m.Name], m)
+	d.Models = append(d.Models, m)
 	return nil
 }
 

@@ -85,13 +85,15 @@ func (s *Stage) vehicle(h *model.Household, members []model.Person, j int) model
 	// Owner: the primary for the first vehicle, then any adult member.
 	owner := &members[0]
 	if j > 0 {
-		var adults []int
+		var adults [5]int // households have at most 5 members
+		n := 0
 		for k := range members {
 			if model.YearsBetween(members[k].DateOfBirth, s.run.ReferenceDate) >= 18 {
-				adults = append(adults, k)
+				adults[n] = k
+				n++
 			}
 		}
-		owner = &members[adults[r.IntN(len(adults))]]
+		owner = &members[adults[r.IntN(n)]]
 	}
 	// Primary driver: members take turns, preferring valid licences.
 	driver := &members[j%len(members)]

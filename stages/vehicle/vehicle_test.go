@@ -18,14 +18,16 @@ func TestVehiclesKeepTheContract(t *testing.T) {
 	mb := testkit.Batch(run, "vehicle")
 	require.NotEmpty(t, mb.Vehicles)
 	persons := map[string]*model.Person{}
+	byHH := map[string][]model.Person{}
 	for i := range mb.Persons {
 		persons[mb.Persons[i].PersonID] = &mb.Persons[i]
+		byHH[mb.Persons[i].HouseholdID] = append(byHH[mb.Persons[i].HouseholdID], mb.Persons[i])
 	}
 	var found []contract.Violation
 	c := contract.Checker{Seed: run.Seed, RefDate: run.ReferenceDate, Ref: refdata.MustDefault(), Report: func(v contract.Violation) { found = append(found, v) }}
 	for i := range mb.Vehicles {
 		v := &mb.Vehicles[i]
-		c.Vehicle(v, persons)
+		c.Vehicle(v, byHH[v.HouseholdID])
 		require.Equal(t, persons[v.OwnerPersonID].HouseholdID, persons[v.PrimaryDriverPersonID].HouseholdID)
 		require.Empty(t, ident.VINProblem(v.VIN))
 		require.LessOrEqual(t, int(v.ModelYear), 2027)
