@@ -15,7 +15,8 @@
 //     out of order, and hands every batch, in order, to one goroutine per
 //     sink. It closes the sinks' channels when its input is drained.
 //   - Each sink goroutine writes every batch in order. The last sink to finish
-//     with a batch returns it to the free list.
+//     with a batch reports it (Plan.Written, for progress) and returns it to
+//     the free list.
 //   - After every goroutine has returned without error, the runner closes the
 //     sinks (in config order), collecting the files they wrote, and then runs
 //     the finalizers (the manifest) with that list.

@@ -21,6 +21,9 @@ type Plan struct {
 	// Window is how many batches may be in flight at once; it bounds memory.
 	// Zero means 4 per worker of the widest stage, and at least 8.
 	Window int
+	// Written, if set, is called once per batch when every sink has written
+	// it, from the sink goroutines: it must be safe for concurrent use.
+	Written func(b *Batch)
 }
 
 // Run drives the plan to the end and returns the files written by sinks and
@@ -145,6 +148,9 @@ func Run(ctx context.Context, p Plan) ([]FileInfo, error) {
 					return fmt.Errorf("sink %d: %w", i, err)
 				}
 				if atomic.AddInt32(&b.pending, -1) == 0 {
+					if p.Written != nil {
+						p.Written(b)
+					}
 					free <- b
 				}
 			}

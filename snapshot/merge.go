@@ -106,6 +106,7 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 	plan.Source = &partSource{parts: parts, suffix: suffix}
 	plan.Stages, plan.StageNames = nil, nil // the parts were validated when made
 	plan.Window = 2 * runtime.GOMAXPROCS(0)
+	plan.Written = written(opt.Progress)
 	return commit(ctx, plan, staging, target, run, opt.Force, &committed)
 }
 

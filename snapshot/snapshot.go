@@ -39,6 +39,8 @@ type Options struct {
 	Workers int // 0: one per CPU
 	Force   bool
 	Logger  zerolog.Logger
+	// Progress, if set, is told how many persons each written batch held.
+	Progress func(persons int64)
 }
 
 // Result is a finished run.
@@ -93,7 +95,16 @@ func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, err
 	if err != nil {
 		return Result{}, &config.Error{Err: err}
 	}
+	plan.Written = written(opt.Progress)
 	return commit(ctx, plan, staging, target, run, opt.Force, &committed)
+}
+
+// written adapts a progress callback to the engine's per-batch hook.
+func written(progress func(int64)) func(*pipeline.Batch) {
+	if progress == nil {
+		return nil
+	}
+	return func(b *pipeline.Batch) { progress(int64(len(b.Payload.(*model.Batch).Persons))) }
 }
 
 // Target returns the folder a run writes to and its parent: the snapshot

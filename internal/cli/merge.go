@@ -47,7 +47,9 @@ func newMergeCmd(root *rootOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := snapshot.Merge(cmd.Context(), cfg, snapshot.Options{Force: force, Logger: log})
+			bar, add := root.progress(cmd.ErrOrStderr(), log, cfg.Records)
+			res, err := snapshot.Merge(cmd.Context(), cfg, snapshot.Options{Force: force, Logger: log, Progress: add})
+			bar.Stop()
 			if err != nil {
 				return err
 			}

@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/synthpipe/synthpipe/config"
+	"github.com/synthpipe/synthpipe/progress"
 	"github.com/synthpipe/synthpipe/stages/validate"
 )
 
@@ -25,6 +27,7 @@ const (
 )
 
 type rootOptions struct {
+	quiet    bool
 	logLevel string
 	cpuProf  string
 	stopProf func()
@@ -47,6 +50,7 @@ func newRoot(out, errOut io.Writer) (*cobra.Command, *rootOptions) {
 	root.SetOut(out)
 	root.SetErr(errOut)
 	root.PersistentFlags().StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	root.PersistentFlags().BoolVarP(&opts.quiet, "quiet", "q", false, "no progress bar or progress log lines")
 	root.PersistentFlags().StringVar(&opts.cpuProf, "cpuprofile", "", "write a CPU profile (pprof) of the command to this file")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if opts.cpuProf == "" {
@@ -76,6 +80,20 @@ func (o *rootOptions) logger(w io.Writer) (zerolog.Logger, error) {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
 	}
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
+}
+
+// progress starts a progress reporter for total persons on w (stderr): a
+// bar on a terminal, log lines every 5 s otherwise, nothing with --quiet.
+func (o *rootOptions) progress(w io.Writer, log zerolog.Logger, total int64) (*progress.Reporter, func(int64)) {
+	if o.quiet {
+		return nil, nil
+	}
+	var bar io.Writer
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar = w
+	}
+	r := progress.Start(total, "persons", bar, log, 5*time.Second)
+	return r, r.Add
 }
 
 // Execute runs the CLI and returns the process exit code.

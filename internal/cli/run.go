@@ -13,6 +13,7 @@ import (
 	"github.com/synthpipe/synthpipe/config"
 	"github.com/synthpipe/synthpipe/snapshot"
 	_ "github.com/synthpipe/synthpipe/stages" // register components
+	"github.com/synthpipe/synthpipe/stages/seed"
 )
 
 func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
@@ -65,7 +66,9 @@ func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
 				ctx = context.Background()
 			}
 			log.Info().Str("config", file).Int64("records", cfg.Records).Uint64("seed", cfg.Seed).Str("version", cfg.Version).Msg("generating snapshot")
-			res, err := snapshot.Generate(ctx, cfg, snapshot.Options{Workers: cfg.Workers, Force: force, Logger: log})
+			bar, add := root.progress(cmd.ErrOrStderr(), log, partSize(cfg))
+			res, err := snapshot.Generate(ctx, cfg, snapshot.Options{Workers: cfg.Workers, Force: force, Logger: log, Progress: add})
+			bar.Stop()
 			if err != nil {
 				return err
 			}
@@ -91,4 +94,13 @@ func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
 	f.BoolVar(&force, "force", false, "replace an existing snapshot with different content")
 	f.StringVar(&shard, "shard", "", "make only part K of N (1-based, e.g. 3/16) into <output.dir>/<version>.parts/part-000K-of-000N; join the parts with merge")
 	return cmd
+}
+
+// partSize is the persons a run makes: all, or about 1/N for a part.
+func partSize(cfg *config.Config) int64 {
+	if cfg.Shards > 1 {
+		lo, hi := seed.PartBounds(cfg.Records, cfg.Shard, cfg.Shards)
+		return hi - lo
+	}
+	return cfg.Records
 }
