@@ -258,3 +258,23 @@ func TestMergeNeedsEveryPart(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, "v0.1"))
 	require.True(t, os.IsNotExist(err), "no snapshot from an incomplete merge")
 }
+
+// Same bytes for workers 1, 2 and 8 and for batch sizes across the range the
+// config allows, on a 100k-person run with every format.
+func TestDeterminismAcrossWorkersAndBatchSizes100k(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100k-person runs")
+	}
+	n := int64(100_000)
+	base, _ := generate(t, config.Overrides{Records: &n}, 1)
+	want := hashes(t, base)
+	for _, workers := range []int{2, 8} {
+		dir, _ := generate(t, config.Overrides{Records: &n}, workers)
+		require.Equal(t, want, hashes(t, dir), "workers %d", workers)
+	}
+	for _, batch := range []string{"1", "333", "65536", "1048576"} {
+		t.Setenv("SYNTHPIPE_BATCH_SIZE", batch)
+		dir, _ := generate(t, config.Overrides{Records: &n}, 2)
+		require.Equal(t, want, hashes(t, dir), "batch size %s", batch)
+	}
+}
