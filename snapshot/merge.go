@@ -81,33 +81,16 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 			return Result{}, fmt.Errorf("part %s was made with another configuration (config_sha256 %s, this one %s): merge with the same config, records and seed", filepath.Base(p), meta.ConfigSHA256, run.ConfigSHA256)
 		}
 	}
-	parent, target := Target(cfg.OutputDir, run)
-	if err := CheckWritable(parent); err != nil {
-		return Result{}, err
-	}
-	staging, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".staging-")
-	if err != nil {
-		return Result{}, fmt.Errorf("staging folder: %w", err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			os.RemoveAll(staging)
+	return write(ctx, cfg.OutputDir, run, opt, func(env *pipeline.Env) (pipeline.Plan, error) {
+		plan, err := cfg.Plan(env, 1)
+		if err != nil {
+			return plan, err
 		}
-	}()
-	if err := os.Chmod(staging, 0o755); err != nil {
-		return Result{}, err
-	}
-	env := &pipeline.Env{Dir: staging, Logger: opt.Logger, Shared: run}
-	plan, err := cfg.Plan(env, 1)
-	if err != nil {
-		return Result{}, &config.Error{Err: err}
-	}
-	plan.Source = &partSource{parts: parts, suffix: suffix}
-	plan.Stages, plan.StageNames = nil, nil // the parts were validated when made
-	plan.Window = 2 * runtime.GOMAXPROCS(0)
-	plan.Written = written(opt.Progress)
-	return commit(ctx, plan, staging, target, run, opt.Force, &committed)
+		plan.Source = &partSource{parts: parts, suffix: suffix}
+		plan.Stages, plan.StageNames = nil, nil // the parts were validated when made
+		plan.Window = 2 * runtime.GOMAXPROCS(0)
+		return plan, nil
+	})
 }
 
 // partSource reads the records of every part in order, each entity on its

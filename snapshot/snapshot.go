@@ -65,19 +65,28 @@ func CheckWritable(dir string) error {
 
 // Generate runs cfg and commits its snapshot to <output.dir>/<version>.
 func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, error) {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	run := cfg.Run()
-	parent, target := Target(cfg.OutputDir, run)
+	return write(ctx, cfg.OutputDir, run, opt, func(env *pipeline.Env) (pipeline.Plan, error) {
+		return cfg.Plan(env, workers)
+	})
+}
+
+// write builds a plan that writes into a fresh staging folder beside the
+// target, runs it, and commits the folder: created, unchanged (same
+// manifest) or replaced when forced. On any failure the staging folder is
+// removed and the target is untouched.
+func write(ctx context.Context, dir string, run *model.Run, opt Options, build func(*pipeline.Env) (pipeline.Plan, error)) (Result, error) {
+	parent, target := Target(dir, run)
 	if err := CheckWritable(parent); err != nil {
 		return Result{}, err
 	}
-	staging, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".staging-")
+	staging, err := newStaging(parent, target)
 	if err != nil {
-		return Result{}, fmt.Errorf("staging folder: %w", err)
-	}
-	// MkdirTemp makes 0700; a snapshot is shared data.
-	if err := os.Chmod(staging, 0o755); err != nil {
-		os.RemoveAll(staging)
-		return Result{}, fmt.Errorf("staging folder: %w", err)
+		return Result{}, err
 	}
 	committed := false
 	defer func() {
@@ -85,13 +94,7 @@ func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, err
 			os.RemoveAll(staging)
 		}
 	}()
-
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	env := &pipeline.Env{Dir: staging, Logger: opt.Logger, Shared: run}
-	plan, err := cfg.Plan(env, workers)
+	plan, err := build(&pipeline.Env{Dir: staging, Logger: opt.Logger, Shared: run})
 	if err != nil {
 		return Result{}, &config.Error{Err: err}
 	}
@@ -105,6 +108,21 @@ func written(progress func(int64)) func(*pipeline.Batch) {
 		return nil
 	}
 	return func(b *pipeline.Batch) { progress(int64(len(b.Payload.(*model.Batch).Persons))) }
+}
+
+// newStaging makes the folder a run writes into, beside its target so the
+// final rename is atomic.
+func newStaging(parent, target string) (string, error) {
+	staging, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".staging-")
+	if err != nil {
+		return "", fmt.Errorf("staging folder: %w", err)
+	}
+	// MkdirTemp makes 0700; a snapshot is shared data.
+	if err := os.Chmod(staging, 0o755); err != nil {
+		os.RemoveAll(staging)
+		return "", fmt.Errorf("staging folder: %w", err)
+	}
+	return staging, nil
 }
 
 // Target returns the folder a run writes to and its parent: the snapshot

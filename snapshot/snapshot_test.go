@@ -1,9 +1,9 @@
 package snapshot_test
 
 import (
+	"github.com/synthpipe/synthpipe/internal/testkit"
+
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -37,19 +37,7 @@ func generate(t *testing.T, ov config.Overrides, workers int) (string, snapshot.
 	return res.Dir, res
 }
 
-func hashes(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		require.NoError(t, err)
-		s := sha256.Sum256(b)
-		out[e.Name()] = hex.EncodeToString(s[:])
-	}
-	return out
-}
+func hashes(t *testing.T, dir string) map[string]string { return testkit.FileHashes(t, dir) }
 
 // The committed governed snapshot is reproduced byte for byte.
 func TestGoldenSnapshot(t *testing.T) {

@@ -1,8 +1,8 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"github.com/synthpipe/synthpipe/internal/testkit"
+
 	"errors"
 	"fmt"
 	"io"
@@ -26,19 +26,7 @@ func build(t *testing.T) string {
 	return bin
 }
 
-func sums(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		require.NoError(t, err)
-		s := sha256.Sum256(b)
-		out[e.Name()] = hex.EncodeToString(s[:])
-	}
-	return out
-}
+func sums(t *testing.T, dir string) map[string]string { return testkit.FileHashes(t, dir) }
 
 func parquetRecords[T any](t *testing.T, path string) []T {
 	t.Helper()

@@ -3,6 +3,11 @@ package testkit
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"testing"
 
 	"github.com/rs/zerolog"
 
@@ -51,3 +56,22 @@ func Batch(run *model.Run, upTo string) *model.Batch {
 
 // Logger discards.
 var Logger = zerolog.Nop()
+
+// FileHashes returns the SHA-256 of every file in dir, by name.
+func FileHashes(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := sha256.Sum256(b)
+		out[e.Name()] = hex.EncodeToString(s[:])
+	}
+	return out
+}
