@@ -3,6 +3,7 @@ package progress
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,11 +16,32 @@ func TestLine(t *testing.T) {
 	require.Contains(t, Line(1000, 1000, 1, "0s", "persons", 4), "[####] 100%")
 }
 
+// syncBuffer is a bytes.Buffer safe for the reporter's goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 func TestLogLinesWhenNotATerminal(t *testing.T) {
-	var logs bytes.Buffer
-	r := Start(100, "persons", nil, zerolog.New(&logs), 20*time.Millisecond)
+	var logs syncBuffer
+	r := Start(100, "persons", nil, zerolog.New(&logs), 10*time.Millisecond)
 	r.Add(40)
-	time.Sleep(70 * time.Millisecond)
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), `"persons":40`) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
 	r.Add(60)
 	r.Stop()
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
