@@ -275,9 +275,6 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	if owner == nil {
 		bad("owner_person_id", "fk_person", v.OwnerPersonID)
 	} else {
-		if owner.HouseholdID != v.HouseholdID {
-			bad("household_id", "owner_household", v.HouseholdID)
-		}
 		if v.GaragingZip != owner.Zip {
 			bad("garaging_zip", "equals_owner_zip", v.GaragingZip)
 		}

@@ -36,7 +36,6 @@ var Rules = []Rule{
 	{Name: "child_16_years_younger_than_primary", Description: "a child is at least 16 years younger than the primary"},
 	{Name: "child_shares_last_name", Description: "a child has the primary's last name"},
 	{Name: "fk_person", Description: "owner, primary driver and profile person are persons of the household's records"},
-	{Name: "owner_household", Description: "the vehicle's household is its owner's"},
 	{Name: "driver_same_household", Description: "the primary driver is of the vehicle's household"},
 	{Name: "equals_owner_zip", Description: "garaging_zip equals the owner's ZIP"},
 	{Name: "equals_owner_state", Description: "garaging_state equals the owner's state"},

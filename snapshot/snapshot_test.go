@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,19 +132,11 @@ func writeBroken(t *testing.T) string {
 	require.NoError(t, err)
 	p := filepath.Join(t.TempDir(), "broken.yaml")
 	cfgText := string(body)
-	cfgText = replaceOnce(cfgText, "    - type: metadata\n", "    - type: metadata\n    - type: broken\n")
+	cfgText = strings.Replace(cfgText, "    - type: metadata\n", "    - type: metadata\n    - type: broken\n", 1)
 	require.NoError(t, os.WriteFile(p, []byte(cfgText), 0o644))
 	return p
 }
 
-func replaceOnce(s, old, repl string) string {
-	for i := 0; i+len(old) <= len(s); i++ {
-		if s[i:i+len(old)] == old {
-			return s[:i] + repl + s[i+len(old):]
-		}
-	}
-	return s
-}
 
 type corrupt struct{}
 
@@ -162,7 +155,7 @@ func TestViolationWritesNoSnapshot(t *testing.T) {
 	body, err := os.ReadFile(governed)
 	require.NoError(t, err)
 	p := filepath.Join(t.TempDir(), "corrupt.yaml")
-	require.NoError(t, os.WriteFile(p, []byte(replaceOnce(string(body), "    - type: validate\n", "    - type: corrupt\n    - type: validate\n")), 0o644))
+	require.NoError(t, os.WriteFile(p, []byte(strings.Replace(string(body), "    - type: validate\n", "    - type: corrupt\n    - type: validate\n", 1)), 0o644))
 	cfg, err := config.Load(p, config.Overrides{OutputDir: &dir})
 	require.NoError(t, err)
 	_, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{})

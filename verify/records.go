@@ -113,7 +113,7 @@ func householdOf(hh string) int64 {
 // checkFormat reads one format's three entity streams in step, household by
 // household, and applies every contract rule. Records must be in household
 // order, as synthpipe writes them.
-func checkFormat(format string, ps *stream[model.Person], vs *stream[model.Vehicle], prs *stream[model.Profile], chk *contract.Checker, rep *Report) {
+func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *stream[model.Profile], chk *contract.Checker, rep *Report) {
 	const householdsPerBatch = 512
 	var mb model.Batch
 	rows := map[string]rowRef{}
@@ -176,7 +176,6 @@ func checkFormat(format string, ps *stream[model.Person], vs *stream[model.Vehic
 		prs.advance()
 	}
 	flush()
-	_ = format
 }
 
 type rowRef struct {

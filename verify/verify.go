@@ -378,7 +378,7 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 	ps := newStream(pSrc, names["persons"], model.PersonColumns, func(p *model.Person) string { return idOr(p, func(p *model.Person) string { return p.PersonID }) }, rep)
 	vs := newStream(vSrc, names["vehicles"], model.VehicleColumns, func(v *model.Vehicle) string { return idOr(v, func(v *model.Vehicle) string { return v.VehicleID }) }, rep)
 	prs := newStream(prSrc, names["profiles"], model.ProfileColumns, func(p *model.Profile) string { return idOr(p, func(p *model.Profile) string { return p.ProfileID }) }, rep)
-	checkFormat(format, ps, vs, prs, chk, rep)
+	checkFormat(ps, vs, prs, chk, rep)
 	if format == "json" {
 		counts[names["persons"]] = pSrc.Row() + vSrc.Row() + prSrc.Row()
 	} else {
