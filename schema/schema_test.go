@@ -40,4 +40,3 @@ func TestValidate(t *testing.T) {
 	_, err = Document("nope")
 	require.ErrorContains(t, err, "allowed: person, vehicle, profile, metadata, manifest")
 }
-

@@ -137,7 +137,6 @@ func writeBroken(t *testing.T) string {
 	return p
 }
 
-
 type corrupt struct{}
 
 func (corrupt) Process(_ context.Context, b *pipeline.Batch) error {
