@@ -43,17 +43,32 @@ func (d *digests) add(id string, canonical []byte) {
 
 // stream walks one entity's source, one record ahead.
 type stream[T any] struct {
-	src  readback.Source[T]
-	file string
-	next *T
-	row  int64
-	err  error // a read error that stopped the stream
-	done bool
-	dig  digests
-	cols []model.Column[T]
-	id   func(*T) string
-	rep  *Report
-	hold T
+	src    readback.Source[T]
+	file   string
+	next   *T
+	row    int64
+	err    error // a read error that stopped the stream
+	done   bool
+	dig    digests
+	cols   []model.Column[T]
+	id     func(*T) string
+	rep    *Report
+	hold   T
+	seq    *idSequence // ids that must run 1, 2, 3 … (nil: none)
+	entity string      // person, vehicle or profile, as violations name it
+}
+
+// take appends the current record to dst, remembers its file and row for
+// reports, checks its id's place in the sequence, and moves on.
+func (s *stream[T]) take(dst []T, rows map[string]rowRef, rep *Report) []T {
+	id := s.id(s.next)
+	if s.seq != nil {
+		s.seq.next(id, s.file, s.row, rep)
+	}
+	rows[s.entity+"\x00"+id] = rowRef{s.file, s.row}
+	dst = append(dst, *s.next)
+	s.advance()
+	return dst
 }
 
 func newStream[T any](src readback.Source[T], file string, cols []model.Column[T], id func(*T) string, rep *Report) *stream[T] {
@@ -117,8 +132,9 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 	const householdsPerBatch = 512
 	var mb model.Batch
 	rows := map[string]rowRef{}
-	persons := idSequence{prefix: "PER-", entity: "person", column: "person_id"}
-	vehicles := idSequence{prefix: "VEH-", entity: "vehicle", column: "vehicle_id"}
+	ps.entity, vs.entity, prs.entity = "person", "vehicle", "profile"
+	ps.seq = &idSequence{prefix: "PER-", entity: "person", column: "person_id"}
+	vs.seq = &idSequence{prefix: "VEH-", entity: "vehicle", column: "vehicle_id"}
 	chk.Report = func(v contract.Violation) {
 		if r, ok := rows[v.Entity+"\x00"+v.RecordID]; ok {
 			v.File, v.Row = r.file, r.row
@@ -138,26 +154,15 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 		hh := ps.next.HouseholdID
 		h := householdOf(hh)
 		for !ps.done && ps.next.HouseholdID == hh {
-			p := ps.next
-			persons.next(p.PersonID, ps.file, ps.row, rep)
-			mb.Persons = append(mb.Persons, *p)
-			rows["person\x00"+p.PersonID] = rowRef{ps.file, ps.row}
-			ps.advance()
+			mb.Persons = ps.take(mb.Persons, rows, rep)
 		}
 		// Vehicles and profiles of earlier households are out of order:
 		// they are checked alone, which reports their missing household.
 		for !vs.done && householdOf(vs.next.HouseholdID) <= h {
-			v := vs.next
-			vehicles.next(v.VehicleID, vs.file, vs.row, rep)
-			mb.Vehicles = append(mb.Vehicles, *v)
-			rows["vehicle\x00"+v.VehicleID] = rowRef{vs.file, vs.row}
-			vs.advance()
+			mb.Vehicles = vs.take(mb.Vehicles, rows, rep)
 		}
 		for !prs.done && householdOf(prs.next.HouseholdID) <= h {
-			pr := prs.next
-			mb.Profiles = append(mb.Profiles, *pr)
-			rows["profile\x00"+pr.ProfileID] = rowRef{prs.file, prs.row}
-			prs.advance()
+			mb.Profiles = prs.take(mb.Profiles, rows, rep)
 		}
 		households++
 		if households%householdsPerBatch == 0 {
@@ -166,14 +171,10 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 	}
 	// Whatever is left has no person of its household in the file.
 	for !vs.done {
-		mb.Vehicles = append(mb.Vehicles, *vs.next)
-		rows["vehicle\x00"+vs.next.VehicleID] = rowRef{vs.file, vs.row}
-		vs.advance()
+		mb.Vehicles = vs.take(mb.Vehicles, rows, rep)
 	}
 	for !prs.done {
-		mb.Profiles = append(mb.Profiles, *prs.next)
-		rows["profile\x00"+prs.next.ProfileID] = rowRef{prs.file, prs.row}
-		prs.advance()
+		mb.Profiles = prs.take(mb.Profiles, rows, rep)
 	}
 	flush()
 }
