@@ -71,8 +71,15 @@ func (s *stream[T]) take(dst []T, rows map[string]rowRef, rep *Report) []T {
 	return dst
 }
 
-func newStream[T any](src readback.Source[T], file string, cols []model.Column[T], id func(*T) string, rep *Report) *stream[T] {
-	s := &stream[T]{src: src, file: file, cols: cols, id: id, rep: rep}
+func newStream[T any](src readback.Source[T], file, entity string, cols []model.Column[T], id func(*T) string, rep *Report) *stream[T] {
+	// A record that failed to parse may be nil: its id is then unknown.
+	safeID := func(r *T) string {
+		if r == nil {
+			return ""
+		}
+		return id(r)
+	}
+	s := &stream[T]{src: src, file: file, entity: entity, cols: cols, id: safeID, rep: rep}
 	s.advance()
 	return s
 }
@@ -89,14 +96,14 @@ func (s *stream[T]) advance() {
 		var je *readback.RecordError
 		switch {
 		case errors.As(err, &ce):
-			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: entityOf(s.file), RecordID: s.id(rec), Column: ce.Column, Rule: "column_type", Value: ce.Value})
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: ce.Column, Rule: "column_type", Value: ce.Value})
 			continue
 		case errors.As(err, &je):
-			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: entityOf(s.file), RecordID: s.id(rec), Column: "*", Rule: "json_schema", Value: firstLine(je.Error())})
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: "*", Rule: "json_schema", Value: firstLine(je.Error())})
 			continue
 		case err != nil:
 			s.err, s.next, s.done = err, nil, true
-			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: entityOf(s.file), Column: "*", Rule: "file_readable", Value: firstLine(err.Error())})
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.entity, Column: "*", Rule: "file_readable", Value: firstLine(err.Error())})
 			return
 		}
 		s.hold = *rec
@@ -132,7 +139,6 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 	const householdsPerBatch = 512
 	var mb model.Batch
 	rows := map[string]rowRef{}
-	ps.entity, vs.entity, prs.entity = "person", "vehicle", "profile"
 	ps.seq = &idSequence{prefix: "PER-", entity: "person", column: "person_id"}
 	vs.seq = &idSequence{prefix: "VEH-", entity: "vehicle", column: "vehicle_id"}
 	chk.Report = func(v contract.Violation) {

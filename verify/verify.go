@@ -375,9 +375,9 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 	if bad {
 		return nil
 	}
-	ps := newStream(pSrc, names["persons"], model.PersonColumns, func(p *model.Person) string { return idOr(p, func(p *model.Person) string { return p.PersonID }) }, rep)
-	vs := newStream(vSrc, names["vehicles"], model.VehicleColumns, func(v *model.Vehicle) string { return idOr(v, func(v *model.Vehicle) string { return v.VehicleID }) }, rep)
-	prs := newStream(prSrc, names["profiles"], model.ProfileColumns, func(p *model.Profile) string { return idOr(p, func(p *model.Profile) string { return p.ProfileID }) }, rep)
+	ps := newStream(pSrc, names["persons"], "person", model.PersonColumns, func(p *model.Person) string { return p.PersonID }, rep)
+	vs := newStream(vSrc, names["vehicles"], "vehicle", model.VehicleColumns, func(v *model.Vehicle) string { return v.VehicleID }, rep)
+	prs := newStream(prSrc, names["profiles"], "profile", model.ProfileColumns, func(p *model.Profile) string { return p.ProfileID }, rep)
 	checkFormat(ps, vs, prs, chk, rep)
 	if format == "json" {
 		counts[names["persons"]] = pSrc.Row() + vSrc.Row() + prSrc.Row()
@@ -385,13 +385,6 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 		counts[names["persons"]], counts[names["vehicles"]], counts[names["profiles"]] = pSrc.Row(), vSrc.Row(), prSrc.Row()
 	}
 	return map[string]*digests{"persons": &ps.dig, "vehicles": &vs.dig, "profiles": &prs.dig}
-}
-
-func idOr[T any](r *T, id func(*T) string) string {
-	if r == nil {
-		return ""
-	}
-	return id(r)
 }
 
 // open makes the source of one entity of one format.
