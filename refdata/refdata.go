@@ -150,7 +150,7 @@ func (d *Data) HasWMI(make, wmi string) bool {
 	return false
 }
 
-// Mileage returns the FHWA average annual miles of a driver's age.
+// MileageFor returns the FHWA average annual miles of a driver's age.
 func (d *Data) MileageFor(age int) int64 {
 	for _, b := range d.Mileage {
 		if age >= b.From && age <= b.To {
