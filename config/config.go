@@ -76,7 +76,7 @@ var Fields = []pipeline.Field{
 	{Name: "dataset.name", Type: pipeline.TypeString, Description: "Name of the dataset, written into metadata.", Default: "synthpipe-core"},
 	{Name: "dataset.version", Type: pipeline.TypeString, Description: "Snapshot version, vMAJOR.MINOR; the snapshot folder and file suffix (v0.1 -> v0_1).", Default: "v0.1"},
 	{Name: "dataset.schema_version", Type: pipeline.TypeString, Description: "Version of the data contract the snapshot honours.", Default: "0.1"},
-	{Name: "dataset.reference_date", Type: pipeline.TypeString, Description: "Calendar date (YYYY-MM-DD, UTC) that every age, years-licensed and model-year rule is computed against.", Default: "2026-01-01"},
+	{Name: "dataset.reference_date", Type: pipeline.TypeString, Description: "Calendar date (YYYY-MM-DD, UTC; quoted or not) that every age, years-licensed and model-year rule is computed against. Supported: " + model.MinReferenceDate.String() + " to " + model.MaxReferenceDate.String() + ": every vehicle (up to 30 model years old, at most next year's) then has a model year from 1981, the first of the 17-character VIN, to 2039, the last of the VIN's model-year code.", Default: "2026-01-01"},
 	{Name: "seed", Type: pipeline.TypeInt, Description: "Seed of every random stream; same config + seed + generator version = same bytes.", Default: int64(1), Min: 0, Max: 1<<62 - 1},
 	{Name: "records", Type: pipeline.TypeInt, Description: "Number of persons (households are whole; the last is cut to fit).", Default: int64(200), Min: 1, Max: 1 << 40},
 	{Name: "workers", Type: pipeline.TypeInt, Description: "Workers per parallel stage; 0 means one per CPU. Does not change the output.", Default: int64(0), Min: 0, Max: 1024},
@@ -178,6 +178,10 @@ func load(path string, ov Overrides) (*Config, error) {
 	}
 	if cfg.ReferenceDate, err = model.ParseDate(conf.String("dataset.reference_date")); err != nil {
 		return nil, fmt.Errorf("config %s: dataset.reference_date: %w", path, err)
+	}
+	if cfg.ReferenceDate < model.MinReferenceDate || cfg.ReferenceDate > model.MaxReferenceDate {
+		return nil, fmt.Errorf("config %s: dataset.reference_date: %s is out of range (allowed: %s to %s: vehicles up to 30 model years old need model years with a 17-character VIN, 1981 to 2039)",
+			path, cfg.ReferenceDate, model.MinReferenceDate, model.MaxReferenceDate)
 	}
 	if strings.TrimSpace(cfg.OutputDir) == "" {
 		return nil, fmt.Errorf("config %s: output.dir: must not be empty", path)

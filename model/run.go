@@ -48,3 +48,17 @@ func RunOf(env *pipeline.Env, component string) (*Run, error) {
 	}
 	return run, nil
 }
+
+// The reference dates the generators support, checked when a config loads.
+// The earliest keeps the oldest vehicle a config may ask for (30 model years
+// before the reference year) at 1981 or later: the contract's VIN, 17
+// characters with a model-year code, exists from model year 1981 (49 CFR
+// 565), and the make/model table lists only models still built in 2009 or
+// later, so earlier years would get a thin, skewed mix (before 1965 no model
+// at all, which is why generation used to spin). The latest keeps next
+// year's models at 2039 or earlier, the last year of the VIN model-year code
+// table.
+var (
+	MinReferenceDate = DateOf(2011, 1, 1)
+	MaxReferenceDate = DateOf(2038, 12, 31)
+)

@@ -71,7 +71,9 @@ func New(run *model.Run, ref *refdata.Data, genderXPermille int, allValid bool) 
 func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
 	mb := b.Payload.(*model.Batch)
 	for i := range mb.Households {
-		s.household(mb, &mb.Households[i])
+		if err := s.household(mb, &mb.Households[i]); err != nil {
+			return fmt.Errorf("person: batch %d: %w", b.Seq, err)
+		}
 	}
 	return nil
 }
@@ -85,7 +87,7 @@ type place struct {
 	surname  string
 }
 
-func (s *Stage) household(mb *model.Batch, h *model.Household) {
+func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	r := s.hh
 	r.Reset(s.run.Seed, stream.Household, uint64(h.Index))
 	ref := s.ref
@@ -102,7 +104,10 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) {
 
 	// Ages are drawn here, for the whole household, so they cohere.
 	children := h.Children
-	primaryAge := s.adultAge(r, 18)
+	primaryAge, ok := s.adultAge(r, 18)
+	if !ok {
+		return errNoAdultAge(h.Index)
+	}
 	if children > 0 && primaryAge < 34 {
 		primaryAge = r.Between(34, 64) // a parent of a 16-year-old is at least 34
 	}
@@ -130,7 +135,9 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) {
 			gender = s.gender(r)
 		default:
 			rel = "other"
-			age = s.adultAge(r, 18)
+			if age, ok = s.adultAge(r, 18); !ok {
+				return errNoAdultAge(h.Index)
+			}
 			gender = s.gender(r)
 			marital = []string{"single", "single", "divorced", "widowed"}[r.IntN(4)]
 			if r.Chance(0.7) {
@@ -139,6 +146,11 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) {
 		}
 		mb.Persons = append(mb.Persons, s.person(idx, hhID, rel, marital, gender, last, age, &p))
 	}
+	return nil
+}
+
+func errNoAdultAge(household int64) error {
+	return fmt.Errorf("household %s: no adult age band in %d draws (the driver-age table has no band of 18 or over)", ident.ID("HH-", household), maxAgeDraws)
 }
 
 func boolInt(b bool) int {
@@ -212,16 +224,24 @@ func (s *Stage) person(idx int64, hhID, rel, marital, gender, last string, age i
 	}
 }
 
-// adultAge draws an age from the FHWA licensed-driver bands, at least minAge.
-func (s *Stage) adultAge(r *stream.Stream, minAge int) int {
+// maxAgeDraws bounds adultAge's redraws. About 1% of licensed drivers are
+// under 18, so the bound is never reached with the embedded table; it turns
+// a broken table into an error instead of a hang.
+const maxAgeDraws = 1000
+
+// adultAge draws an age from the FHWA licensed-driver bands, at least minAge;
+// ok is false only after maxAgeDraws draws. It redraws bands below minAge
+// (rather than picking among the others) to keep the bytes of every snapshot.
+func (s *Stage) adultAge(r *stream.Stream, minAge int) (age int, ok bool) {
 	pick := &s.ref.AgePick
-	for {
+	for range maxAgeDraws {
 		b := s.ref.DriverAges[pick.Index(r.Uint64N(pick.Total()))]
 		if b.To < minAge {
 			continue
 		}
-		return r.Between(max(b.From, minAge), b.To)
+		return r.Between(max(b.From, minAge), b.To), true
 	}
+	return 0, false
 }
 
 func (s *Stage) gender(r *stream.Stream) string {

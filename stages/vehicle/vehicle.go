@@ -41,7 +41,12 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return New(run, ref, int(c.Int(fieldMaxAge))), nil
+			maxAge := int(c.Int(fieldMaxAge))
+			if FitShare(ref, run.ReferenceDate.Year(), maxAge) == 0 {
+				return nil, fmt.Errorf("vehicle: no model of the reference data was built in model years %d-%d (reference date %s, %s %d)",
+					run.ReferenceDate.Year()-maxAge, run.ReferenceDate.Year()+1, run.ReferenceDate, fieldMaxAge, maxAge)
+			}
+			return New(run, ref, maxAge), nil
 		},
 	})
 }
@@ -70,13 +75,17 @@ func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
 		h := &mb.Households[i]
 		members := mb.Persons[h.FirstPerson-first : h.FirstPerson-first+int64(h.Size)]
 		for j := 0; j < h.Vehicles; j++ {
-			mb.Vehicles = append(mb.Vehicles, s.vehicle(h, members, j))
+			v, err := s.vehicle(h, members, j)
+			if err != nil {
+				return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
+			}
+			mb.Vehicles = append(mb.Vehicles, v)
 		}
 	}
 	return nil
 }
 
-func (s *Stage) vehicle(h *model.Household, members []model.Person, j int) model.Vehicle {
+func (s *Stage) vehicle(h *model.Household, members []model.Person, j int) (model.Vehicle, error) {
 	idx := h.FirstVehicle + int64(j)
 	r := s.rng
 	r.Reset(s.run.Seed, stream.Vehicle, uint64(idx))
@@ -109,7 +118,10 @@ func (s *Stage) vehicle(h *model.Household, members []model.Person, j int) model
 	}
 	driverAge := model.YearsBetween(driver.DateOfBirth, s.run.ReferenceDate)
 
-	m, year := s.modelAndYear(r, refYear)
+	m, year, ok := s.modelAndYear(r, refYear)
+	if !ok {
+		return model.Vehicle{}, fmt.Errorf("vehicle %s: no model fitting model years %d-%d in %d draws", ident.ID("VEH-", idx), refYear-s.maxAge, refYear+1, maxDraws)
+	}
 	wmis := s.ref.WMIs[m.Make]
 	vin := ident.VIN(s.run.Seed, idx, wmis[r.IntN(len(wmis))], year, r)
 
@@ -169,17 +181,26 @@ func (s *Stage) vehicle(h *model.Household, members []model.Person, j int) model
 		GaragingState:         owner.State,
 		LicensePlate:          ident.Plate(st.PlateFormat, r),
 		PlateState:            owner.State,
-	}
+	}, nil
 }
+
+// maxDraws bounds the model draws of one vehicle. Within the supported
+// reference dates at least half the pick weight fits on every draw (a test
+// checks every year and max age), so reaching it means the reference data
+// or the date range changed, never bad luck: a failure there beats a hang.
+const maxDraws = 1000
 
 // modelAndYear picks a model by popularity and a model year it was built in,
 // newer years more likely, within max age and at most next year's models.
-func (s *Stage) modelAndYear(r *stream.Stream, refYear int) (refdata.Model, int) {
+// It redraws when the model was not built in the allowed years; ok is false
+// only after maxDraws draws. Redrawing (rather than picking among fitting
+// models) keeps the draws, and so the bytes, of every existing snapshot.
+func (s *Stage) modelAndYear(r *stream.Stream, refYear int) (m refdata.Model, year int, ok bool) {
 	pick := &s.ref.ModelPick
-	for {
+	for range maxDraws {
 		m := s.ref.Models[pick.Index(r.Uint64N(pick.Total()))]
 		lo, hi := YearRange(m, refYear, s.maxAge)
-		if hi > refYear && !r.Chance(0.03) {
+		if hi > refYear && !r.Chance(nextYearShare) {
 			hi = refYear // next year's models are 3% of picks: on sale part of the year only
 		}
 		if lo > hi {
@@ -187,8 +208,34 @@ func (s *Stage) modelAndYear(r *stream.Stream, refYear int) (refdata.Model, int)
 		}
 		// The smaller of two uniform draws leans towards new vehicles.
 		age := min(r.IntN(hi-lo+1), r.IntN(hi-lo+1))
-		return m, hi - age
+		return m, hi - age, true
 	}
+	return refdata.Model{}, 0, false
+}
+
+// nextYearShare is the chance that next year's models may be picked.
+const nextYearShare = 0.03
+
+// FitShare returns the chance that one draw of modelAndYear fits: the pick
+// weight of the models built in the allowed model years, those built only
+// next year counting nextYearShare. Zero means no vehicle can be made.
+func FitShare(ref *refdata.Data, refYear, maxAge int) float64 {
+	var fit float64
+	var total int64
+	for _, m := range ref.Models {
+		total += m.Weight
+		lo, hi := YearRange(m, refYear, maxAge)
+		switch {
+		case lo <= min(hi, refYear):
+			fit += float64(m.Weight)
+		case lo <= hi:
+			fit += nextYearShare * float64(m.Weight)
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return fit / float64(total)
 }
 
 // YearRange returns the model years a vehicle of m may have against the
