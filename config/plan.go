@@ -55,6 +55,7 @@ func (c *Config) Plan(env *pipeline.Env, workers int) (pipeline.Plan, error) {
 			return p, fmt.Errorf("%s: %s is not a sink", comp.Where, comp.Type)
 		}
 		p.Sinks = append(p.Sinks, s)
+		p.SinkNames = append(p.SinkNames, comp.Type)
 	}
 	for _, comp := range c.Finalizers {
 		v, err := build(comp)

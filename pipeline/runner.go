@@ -17,6 +17,8 @@ type Plan struct {
 	Stages     [][]Stage
 	StageNames []string
 	Sinks      []Sink
+	// SinkNames names the sinks in errors (their type, e.g. json).
+	SinkNames  []string
 	Finalizers []Finalizer
 	// Window is how many batches may be in flight at once; it bounds memory.
 	// Zero means 4 per worker of the widest stage, and at least 8.
@@ -142,10 +144,11 @@ func Run(ctx context.Context, p Plan) ([]FileInfo, error) {
 	})
 	for i, s := range p.Sinks {
 		c := sinkIn[i]
+		name := p.sinkName(i)
 		g.Go(func() error {
 			for b := range c {
 				if err := s.Write(gctx, b); err != nil {
-					return fmt.Errorf("sink %d: %w", i, err)
+					return fmt.Errorf("%s: %w", name, err)
 				}
 				if atomic.AddInt32(&b.pending, -1) == 0 {
 					if p.Written != nil {
@@ -166,7 +169,7 @@ func Run(ctx context.Context, p Plan) ([]FileInfo, error) {
 	for i, s := range p.Sinks {
 		fi, err := s.Close(ctx)
 		if err != nil {
-			closeErrs = append(closeErrs, fmt.Errorf("sink %d close: %w", i, err))
+			closeErrs = append(closeErrs, fmt.Errorf("%s close: %w", p.sinkName(i), err))
 		}
 		files = append(files, fi...)
 	}
@@ -184,6 +187,14 @@ func Run(ctx context.Context, p Plan) ([]FileInfo, error) {
 		files = append(files, more...)
 	}
 	return files, nil
+}
+
+// sinkName names sink i by its type, or by its position when unnamed.
+func (p *Plan) sinkName(i int) string {
+	if i < len(p.SinkNames) {
+		return "sink " + p.SinkNames[i]
+	}
+	return fmt.Sprintf("sink %d", i)
 }
 
 func send(ctx context.Context, c chan<- *Batch, b *Batch) error {

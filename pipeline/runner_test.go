@@ -97,9 +97,9 @@ func TestFailingSinkStopsRunWithoutLeaks(t *testing.T) {
 	f := &finisher{}
 	_, err := Run(context.Background(), Plan{
 		Source: &counter{limit: 1 << 30}, Stages: [][]Stage{{jitter{}, jitter{}}},
-		Sinks: []Sink{good, bad}, Finalizers: []Finalizer{f},
+		Sinks: []Sink{good, bad}, SinkNames: []string{"csv", "json"}, Finalizers: []Finalizer{f},
 	})
-	require.ErrorContains(t, err, "disk full")
+	require.ErrorContains(t, err, "sink json: disk full", "the sink is named by its type")
 	require.True(t, bad.closed && good.closed, "sinks are closed after a failure")
 	require.Nil(t, f.saw, "no manifest after a failure")
 	deadline := time.Now().Add(2 * time.Second)
