@@ -23,8 +23,8 @@ output:
   dir: out
 pipeline:
   source: {type: seed}
-  stages: [{type: person}, {type: validate, on_violation: warn}]
-  sinks: [{type: csv}]
+  stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]
+  sinks: [{type: csv}, {type: metadata}]
   finalizers: [{type: manifest}]
 `
 
@@ -41,8 +41,8 @@ func TestLoadGood(t *testing.T) {
 	require.Equal(t, int64(10), cfg.Records)
 	require.Equal(t, uint64(7), cfg.Seed)
 	require.Equal(t, "2026-01-01", cfg.ReferenceDate.String())
-	require.Len(t, cfg.Stages, 2)
-	require.Equal(t, "warn", cfg.Stages[1].Conf.String("on_violation"))
+	require.Len(t, cfg.Stages, 4)
+	require.Equal(t, "warn", cfg.Stages[3].Conf.String("on_violation"))
 }
 
 func TestBadInputNamesKeyFileAndAllowed(t *testing.T) {
@@ -55,12 +55,32 @@ func TestBadInputNamesKeyFileAndAllowed(t *testing.T) {
 		{"wrong type", strings.Replace(good, "records: 10", "records: ten", 1), []string{"records", "want a whole number"}},
 		{"negative count", strings.Replace(good, "records: 10", "records: -5", 1), []string{"records", "-5 is out of range", "allowed: 1 to"}},
 		{"unknown stage type", strings.Replace(good, "{type: person}", "{type: persn}", 1), []string{"pipeline.stages[0].type", `unknown stage type "persn"`, "allowed: person, profile, validate, vehicle"}},
-		{"unknown stage field", strings.Replace(good, "on_violation: warn", "on_violaton: warn", 1), []string{"pipeline.stages[1].on_violaton", "allowed: on_violation, max_examples"}},
-		{"bad enum value", strings.Replace(good, "on_violation: warn", "on_violation: shout", 1), []string{"pipeline.stages[1].on_violation", `"shout" is not allowed`, "fail, warn"}},
+		{"unknown stage field", strings.Replace(good, "on_violation: warn", "on_violaton: warn", 1), []string{"pipeline.stages[3].on_violaton", "allowed: on_violation, max_examples"}},
+		{"bad enum value", strings.Replace(good, "on_violation: warn", "on_violation: shout", 1), []string{"pipeline.stages[3].on_violation", `"shout" is not allowed`, "fail, warn"}},
 		{"bad date", strings.Replace(good, `"2026-01-01"`, `"2026-02-30"`, 1), []string{"dataset.reference_date", "not a calendar day"}},
 		{"bad version", strings.Replace(good, "version: v0.1", "version: latest", 1), []string{"dataset.version", "vMAJOR.MINOR"}},
-		{"missing sinks", strings.Replace(good, "  sinks: [{type: csv}]\n", "", 1), []string{"pipeline.sinks", "missing"}},
+		{"missing sinks", strings.Replace(good, "  sinks: [{type: csv}, {type: metadata}]\n", "", 1), []string{"pipeline.sinks", "missing"}},
 		{"not yaml", "records: [\n", []string{"c.yaml"}},
+		{"date before the vehicle data", strings.Replace(good, `"2026-01-01"`, `"1950-06-30"`, 1), []string{"dataset.reference_date", "1950-06-30 is out of range", "allowed: 2011-01-01 to 2038-12-31", "17-character VIN"}},
+		{"year one", strings.Replace(good, `"2026-01-01"`, `"0001-01-01"`, 1), []string{"dataset.reference_date", "0001-01-01 is out of range"}},
+		{"date after the VIN year codes", strings.Replace(good, `"2026-01-01"`, `"2039-01-01"`, 1), []string{"dataset.reference_date", "2039-01-01 is out of range"}},
+		{"unimplemented schema version", strings.Replace(good, `schema_version: "0.1"`, `schema_version: "9.9"`, 1), []string{"dataset.schema_version", `"9.9" is not allowed (allowed: 0.1)`}},
+		// The shape a snapshot needs.
+		{"no stages", strings.Replace(good, "  stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]\n", "", 1),
+			[]string{"pipeline.sinks[0] (csv) writes persons, vehicles, profiles, but no stage makes persons, vehicles, profiles", "add type: person, type: vehicle, type: profile to pipeline.stages"}},
+		{"validate first", strings.Replace(good, "[{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]", "[{type: validate}, {type: person}, {type: vehicle}, {type: profile}]", 1),
+			[]string{"pipeline.stages[0] (validate) needs persons, vehicles, profiles, but no stage before it makes persons, vehicles, profiles: put it after type: person"}},
+		{"vehicle before person", strings.Replace(good, "{type: person}, {type: vehicle}", "{type: vehicle}, {type: person}", 1),
+			[]string{"pipeline.stages[0] (vehicle) needs persons", "put it after type: person"}},
+		{"person twice", strings.Replace(good, "{type: person},", "{type: person}, {type: person},", 1), []string{"pipeline.stages[1] (person) makes persons again, already made by pipeline.stages[0] (person)"}},
+		{"no sinks", strings.Replace(good, "[{type: csv}, {type: metadata}]", "[]", 1),
+			[]string{"a snapshot needs its records", "add one of type: csv, json, parquet to pipeline.sinks", "its metadata", "add type: metadata to pipeline.sinks"}},
+		{"no metadata sink", strings.Replace(good, "[{type: csv}, {type: metadata}]", "[{type: csv}]", 1),
+			[]string{"a snapshot needs its metadata (validate and merge read the seed", "add type: metadata to pipeline.sinks"}},
+		{"no finalizer", strings.Replace(good, "  finalizers: [{type: manifest}]\n", "", 1),
+			[]string{"a snapshot needs its manifest (validate, merge and every rerun", "add type: manifest to pipeline.finalizers"}},
+		{"sink twice", strings.Replace(good, "[{type: csv}, {type: metadata}]", "[{type: csv}, {type: metadata}, {type: csv}]", 1),
+			[]string{"pipeline.sinks[2] (csv) writes the same files as pipeline.sinks[0]"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 )
 
 // A whole pipeline wired from YAML: seed → person → vehicle → profile →
-// validate → CSV, with the manifest after the sink closes.
+// validate → CSV and metadata, with the manifest after the sinks close.
 func Example() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
@@ -23,7 +23,7 @@ records: 25
 pipeline:
   source: {type: seed}
   stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate}]
-  sinks: [{type: csv}]
+  sinks: [{type: csv}, {type: metadata}]
   finalizers: [{type: manifest}]
 `
 	path := filepath.Join(dir, "example.yaml")
@@ -50,5 +50,6 @@ pipeline:
 	// persons_v9_9.csv persons 25
 	// vehicles_v9_9.csv vehicles 24
 	// profiles_v9_9.csv profiles 25
-	// snapshot_manifest_v9_9.json manifest 3
+	// metadata_v9_9.json metadata 1
+	// snapshot_manifest_v9_9.json manifest 4
 }

@@ -23,6 +23,13 @@ type Spec struct {
 	Kind    Kind
 	Summary string
 	Fields  []Field
+	// Needs and Provides name what a component reads and makes: entities
+	// (persons, vehicles, profiles) for stages and sinks, and the parts of a
+	// snapshot (records, metadata, manifest) for sinks and finalizers. The
+	// config loader checks that every need is met by a stage before it, that
+	// nothing is made twice, and that a snapshot gets all its parts.
+	// Components that declare neither (test doubles) are not checked.
+	Needs, Provides []string
 	// Build makes one instance. It is called once per worker for stages.
 	Build func(conf Conf, env *Env) (any, error)
 }
@@ -83,5 +90,22 @@ func Specs() []Spec {
 		}
 		return out[i].Type < out[j].Type
 	})
+	return out
+}
+
+// Providers lists the types of kind that provide name, sorted.
+func Providers(k Kind, name string) []string {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	var out []string
+	for t, s := range registry[k] {
+		for _, p := range s.Provides {
+			if p == name {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
 	return out
 }

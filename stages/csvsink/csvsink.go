@@ -15,9 +15,11 @@ const Type = "csv"
 
 func init() {
 	pipeline.Register(pipeline.Spec{
-		Type:    Type,
-		Kind:    pipeline.KindSink,
-		Summary: "Writes persons_<v>.csv, vehicles_<v>.csv and profiles_<v>.csv.",
+		Type:     Type,
+		Kind:     pipeline.KindSink,
+		Needs:    []string{model.Persons, model.Vehicles, model.Profiles},
+		Provides: []string{model.PartRecords},
+		Summary:  "Writes persons_<v>.csv, vehicles_<v>.csv and profiles_<v>.csv.",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
 			run, err := model.RunOf(env, "csv")
 			if err != nil {

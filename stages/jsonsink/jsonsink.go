@@ -25,9 +25,11 @@ const Type = "json"
 
 func init() {
 	pipeline.Register(pipeline.Spec{
-		Type:    Type,
-		Kind:    pipeline.KindSink,
-		Summary: "Writes dataset_<v>.json, one JSON document with metadata, persons, vehicles and profiles (one record per line).",
+		Type:     Type,
+		Kind:     pipeline.KindSink,
+		Needs:    []string{model.Persons, model.Vehicles, model.Profiles},
+		Provides: []string{model.PartRecords},
+		Summary:  "Writes dataset_<v>.json, one JSON document with metadata, persons, vehicles and profiles (one record per line).",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
 			run, err := model.RunOf(env, "json")
 			if err != nil {

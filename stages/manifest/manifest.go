@@ -18,9 +18,10 @@ const Type = "manifest"
 
 func init() {
 	pipeline.Register(pipeline.Spec{
-		Type:    Type,
-		Kind:    pipeline.KindFinalizer,
-		Summary: "Writes snapshot_manifest_<v>.json listing every other file with records, bytes and SHA-256.",
+		Type:     Type,
+		Kind:     pipeline.KindFinalizer,
+		Provides: []string{model.PartManifest},
+		Summary:  "Writes snapshot_manifest_<v>.json listing every other file with records, bytes and SHA-256.",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
 			run, err := model.RunOf(env, "manifest")
 			if err != nil {

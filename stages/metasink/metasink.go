@@ -17,9 +17,10 @@ const Type = "metadata"
 
 func init() {
 	pipeline.Register(pipeline.Spec{
-		Type:    Type,
-		Kind:    pipeline.KindSink,
-		Summary: "Writes metadata_<v>.json: dataset, versions, seed, reference date, config hash, record counts and the privacy rules.",
+		Type:     Type,
+		Kind:     pipeline.KindSink,
+		Provides: []string{model.PartMetadata},
+		Summary:  "Writes metadata_<v>.json: dataset, versions, seed, reference date, config hash, record counts and the privacy rules.",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
 			run, err := model.RunOf(env, "metadata")
 			if err != nil {

@@ -30,9 +30,11 @@ const (
 
 func init() {
 	pipeline.Register(pipeline.Spec{
-		Type:    Type,
-		Kind:    pipeline.KindSink,
-		Summary: "Writes persons_<v>.parquet, vehicles_<v>.parquet and profiles_<v>.parquet (snappy, dictionary enums, DATE, LIST, bounded row groups).",
+		Type:     Type,
+		Kind:     pipeline.KindSink,
+		Needs:    []string{model.Persons, model.Vehicles, model.Profiles},
+		Provides: []string{model.PartRecords},
+		Summary:  "Writes persons_<v>.parquet, vehicles_<v>.parquet and profiles_<v>.parquet (snappy, dictionary enums, DATE, LIST, bounded row groups).",
 		Fields: []pipeline.Field{
 			{Name: fieldRowGroupRows, Type: pipeline.TypeInt, Description: "Most rows in one row group; bounds the writer's memory.", Default: int64(131072), Min: chunkRows, Max: 1 << 24},
 		},

@@ -27,9 +27,10 @@ const (
 
 func init() {
 	pipeline.Register(pipeline.Spec{
-		Type:    Type,
-		Kind:    pipeline.KindStage,
-		Summary: "Makes the members of each household: names, dates of birth, marital status, address, SSN, e-mail, phone and driver licence.",
+		Type:     Type,
+		Kind:     pipeline.KindStage,
+		Provides: []string{model.Persons},
+		Summary:  "Makes the members of each household: names, dates of birth, marital status, address, SSN, e-mail, phone and driver licence.",
 		Fields: []pipeline.Field{
 			{Name: fieldGenderX, Type: pipeline.TypeInt, Description: "Persons per thousand with gender X.", Default: int64(5), Min: 0, Max: 1000},
 			{Name: fieldLicenseStatus, Type: pipeline.TypeString, Description: "Licence status mix.", Default: "standard", Allowed: []string{"standard", "all_valid"}},

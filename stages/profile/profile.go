@@ -15,9 +15,11 @@ const Type = "profile"
 
 func init() {
 	pipeline.Register(pipeline.Spec{
-		Type:    Type,
-		Kind:    pipeline.KindStage,
-		Summary: "Derives one driver profile per person (age, years licensed, vehicles driven, risk score and tier, scenario tags) by the rules of " + RulesVersion + ".",
+		Type:     Type,
+		Kind:     pipeline.KindStage,
+		Needs:    []string{model.Persons, model.Vehicles},
+		Provides: []string{model.Profiles},
+		Summary:  "Derives one driver profile per person (age, years licensed, vehicles driven, risk score and tier, scenario tags) by the rules of " + RulesVersion + ".",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
 			run, err := model.RunOf(env, "profile")
 			if err != nil {

@@ -30,6 +30,7 @@ func init() {
 	pipeline.Register(pipeline.Spec{
 		Type:    Type,
 		Kind:    pipeline.KindStage,
+		Needs:   []string{model.Persons, model.Vehicles, model.Profiles},
 		Summary: "Checks every record against data contract v0.1 (formats, ranges, privacy, foreign keys, coherence) before it is written.",
 		Fields: []pipeline.Field{
 			{Name: fieldOnViolation, Type: pipeline.TypeString, Description: "fail: stop the run, write no snapshot (exit code 3); warn: log violations and go on.", Default: "fail", Allowed: []string{"fail", "warn"}},

@@ -26,9 +26,11 @@ const fieldMaxAge = "max_vehicle_age"
 
 func init() {
 	pipeline.Register(pipeline.Spec{
-		Type:    Type,
-		Kind:    pipeline.KindStage,
-		Summary: "Makes each household's vehicles (0-4), owned and driven by its members, with a real make, model, model year, VIN and plate.",
+		Type:     Type,
+		Kind:     pipeline.KindStage,
+		Needs:    []string{model.Persons},
+		Provides: []string{model.Vehicles},
+		Summary:  "Makes each household's vehicles (0-4), owned and driven by its members, with a real make, model, model year, VIN and plate.",
 		Fields: []pipeline.Field{
 			{Name: fieldMaxAge, Type: pipeline.TypeInt, Description: "Oldest vehicle, in years before the reference year (the contract allows at most 30).", Default: int64(20), Min: 0, Max: MaxAge},
 		},
