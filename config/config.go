@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/synthpipe/synthpipe/ident"
 	"github.com/synthpipe/synthpipe/model"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
@@ -51,6 +52,9 @@ type Config struct {
 	OutputDir     string
 	// Shard and Shards select part Shard of Shards (1-based); 0 = the whole run.
 	Shard, Shards int
+	// Warnings are problems that do not stop a run (an unknown SYNTHPIPE_
+	// variable); the caller logs them.
+	Warnings []string
 
 	Source     Component
 	Stages     []Component
@@ -78,7 +82,7 @@ var Fields = []pipeline.Field{
 	{Name: "dataset.schema_version", Type: pipeline.TypeString, Description: "Version of the data contract the snapshot honours; only the one this generator implements.", Default: model.ContractVersion, Allowed: []string{model.ContractVersion}},
 	{Name: "dataset.reference_date", Type: pipeline.TypeString, Description: "Calendar date (YYYY-MM-DD, UTC; quoted or not) that every age, years-licensed and model-year rule is computed against. Supported: " + model.MinReferenceDate.String() + " to " + model.MaxReferenceDate.String() + ": every vehicle (up to 30 model years old, at most next year's) then has a model year from 1981, the first of the 17-character VIN, to 2039, the last of the VIN's model-year code.", Default: "2026-01-01"},
 	{Name: "seed", Type: pipeline.TypeInt, Description: "Seed of every random stream; same config + seed + generator version = same bytes.", Default: int64(1), Min: 0, Max: 1<<62 - 1},
-	{Name: "records", Type: pipeline.TypeInt, Description: "Number of persons (households are whole; the last is cut to fit).", Default: int64(200), Min: 1, Max: 1 << 40},
+	{Name: "records", Type: pipeline.TypeInt, Description: "Number of persons (households are whole; the last is cut to fit); at most one per never-issued SSN the generator can make.", Default: int64(200), Min: 1, Max: ident.SSNCapacity},
 	{Name: "workers", Type: pipeline.TypeInt, Description: "Workers per parallel stage; 0 means one per CPU. Does not change the output.", Default: int64(0), Min: 0, Max: 1024},
 	{Name: "batch_size", Type: pipeline.TypeInt, Description: "Persons per batch (rounded up to whole households). Does not change the output.", Default: int64(2048), Min: 1, Max: 1 << 20},
 	{Name: "output.dir", Type: pipeline.TypeString, Description: "Folder that holds snapshot folders; the snapshot goes to <dir>/<dataset.version>.", Default: "data/snapshots"},
@@ -114,39 +118,64 @@ func load(path string, ov Overrides) (*Config, error) {
 	if err := v.ReadInConfig(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
+	sc, err := scanFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
 	raw := v.AllSettings()
 	if err := checkTopKeys(raw); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 
-	// Scalars: file, then environment, then flags.
+	// Scalars: file, then environment, then flags. blame names where each
+	// value came from, so an error points at what the user wrote.
 	vals := map[string]any{}
+	blame := map[string]string{}
 	for _, f := range Fields {
 		val := f.Default
+		blame[f.Name] = fmt.Sprintf("config %s: %s", path, f.Name)
 		if v.InConfig(f.Name) {
-			val = v.Get(f.Name)
+			val = sc.value(f.Name, v.Get(f.Name))
 		}
-		env := EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(f.Name, ".", "_"))
+		env := envName(f)
 		if s, ok := os.LookupEnv(env); ok {
 			ev, err := fromEnv(f, s)
 			if err != nil {
 				return nil, fmt.Errorf("environment %s: %w", env, err)
 			}
 			val = ev
+			blame[f.Name] = "environment " + env
 		}
 		vals[f.Name] = val
 	}
-	if ov.Records != nil {
-		vals["records"] = *ov.Records
+	for _, o := range []struct {
+		flag, field string
+		val         any
+	}{
+		{"--records", "records", ov.Records},
+		{"--seed", "seed", ov.Seed},
+		{"--output-dir", "output.dir", ov.OutputDir},
+		{"--workers", "workers", ov.Workers},
+	} {
+		switch x := o.val.(type) {
+		case *int64:
+			if x == nil {
+				continue
+			}
+			vals[o.field] = *x
+		case *string:
+			if x == nil {
+				continue
+			}
+			vals[o.field] = *x
+		}
+		blame[o.field] = o.flag
 	}
-	if ov.Seed != nil {
-		vals["seed"] = *ov.Seed
-	}
-	if ov.OutputDir != nil {
-		vals["output.dir"] = *ov.OutputDir
-	}
-	if ov.Workers != nil {
-		vals["workers"] = *ov.Workers
+	for _, f := range Fields {
+		one := pipeline.Spec{Type: "config", Kind: "file", Fields: []pipeline.Field{f}}
+		if _, err := one.Check(map[string]any{f.Name: vals[f.Name]}, "x"); err != nil {
+			return nil, fmt.Errorf("%s: %s", blame[f.Name], strings.TrimPrefix(err.Error(), "x."+f.Name+": "))
+		}
 	}
 	top := pipeline.Spec{Type: "config", Kind: "file", Fields: Fields}
 	conf, err := top.Check(vals, "config")
@@ -174,18 +203,19 @@ func load(path string, ov Overrides) (*Config, error) {
 		}
 	}
 	if !versionRE.MatchString(cfg.Version) {
-		return nil, fmt.Errorf("config %s: dataset.version: %q is not allowed (want vMAJOR.MINOR, e.g. v0.1)", path, cfg.Version)
+		return nil, fmt.Errorf("%s: %q is not allowed (want vMAJOR.MINOR, e.g. v0.1)", blame["dataset.version"], cfg.Version)
 	}
 	if cfg.ReferenceDate, err = model.ParseDate(conf.String("dataset.reference_date")); err != nil {
-		return nil, fmt.Errorf("config %s: dataset.reference_date: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", blame["dataset.reference_date"], err)
 	}
 	if cfg.ReferenceDate < model.MinReferenceDate || cfg.ReferenceDate > model.MaxReferenceDate {
-		return nil, fmt.Errorf("config %s: dataset.reference_date: %s is out of range (allowed: %s to %s: vehicles up to 30 model years old need model years with a 17-character VIN, 1981 to 2039)",
-			path, cfg.ReferenceDate, model.MinReferenceDate, model.MaxReferenceDate)
+		return nil, fmt.Errorf("%s: %s is out of range (allowed: %s to %s: vehicles up to 30 model years old need model years with a 17-character VIN, 1981 to 2039)",
+			blame["dataset.reference_date"], cfg.ReferenceDate, model.MinReferenceDate, model.MaxReferenceDate)
 	}
 	if strings.TrimSpace(cfg.OutputDir) == "" {
-		return nil, fmt.Errorf("config %s: output.dir: must not be empty", path)
+		return nil, fmt.Errorf("%s: must not be empty", blame["output.dir"])
 	}
+	cfg.Warnings = unknownEnv()
 
 	pipe, _ := raw["pipeline"].(map[string]any)
 	if pipe == nil {
@@ -202,7 +232,7 @@ func load(path string, ov Overrides) (*Config, error) {
 	if !ok {
 		return nil, fmt.Errorf("config %s: pipeline.source: want a mapping with a type (allowed types: %s)", path, strings.Join(pipeline.Types(pipeline.KindSource), ", "))
 	}
-	if cfg.Source, err = component(pipeline.KindSource, "pipeline.source", src); err != nil {
+	if cfg.Source, err = component(pipeline.KindSource, "pipeline.source", src, sc); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	lists := []struct {
@@ -233,7 +263,7 @@ func load(path string, ov Overrides) (*Config, error) {
 			if !ok {
 				return nil, fmt.Errorf("config %s: %s: want a mapping with a type, got %T", path, where, it)
 			}
-			c, err := component(l.kind, where, m)
+			c, err := component(l.kind, where, m, sc)
 			if err != nil {
 				return nil, fmt.Errorf("config %s: %w", path, err)
 			}
@@ -297,7 +327,11 @@ func checkTopKeys(raw map[string]any) error {
 	return nil
 }
 
-func component(kind pipeline.Kind, where string, m map[string]any) (Component, error) {
+func component(kind pipeline.Kind, where string, raw map[string]any, sc scan) (Component, error) {
+	m := make(map[string]any, len(raw))
+	for k, v := range raw {
+		m[k] = sc.value(where+"."+k, v)
+	}
 	typ, ok := m["type"].(string)
 	types := strings.Join(pipeline.Types(kind), ", ")
 	if !ok {
@@ -314,10 +348,42 @@ func component(kind pipeline.Kind, where string, m map[string]any) (Component, e
 	return Component{Type: typ, Where: where, Spec: spec, Conf: conf, Raw: m}, nil
 }
 
+func envName(f pipeline.Field) string {
+	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(f.Name, ".", "_"))
+}
+
+// unknownEnv warns of SYNTHPIPE_ variables that set nothing, most likely a
+// typo: ignoring them silently made a run differ from what was asked.
+func unknownEnv() []string {
+	known := map[string]bool{}
+	names := make([]string, 0, len(Fields))
+	for _, f := range Fields {
+		known[envName(f)] = true
+		names = append(names, envName(f))
+	}
+	sort.Strings(names)
+	var unknown []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, EnvPrefix+"_") && !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	warnings := make([]string, 0, len(unknown))
+	for _, k := range unknown {
+		warnings = append(warnings, fmt.Sprintf("environment %s: not a setting, ignored (allowed: %s)", k, strings.Join(names, ", ")))
+	}
+	return warnings
+}
+
 func fromEnv(f pipeline.Field, s string) (any, error) {
 	switch f.Type {
 	case pipeline.TypeInt:
 		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if errors.Is(err, strconv.ErrRange) {
+			return pipeline.Literal(strings.TrimSpace(s)), nil // the range check quotes it
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a whole number (key %s)", s, f.Name)
 		}

@@ -65,6 +65,13 @@ func TestBadInputNamesKeyFileAndAllowed(t *testing.T) {
 		{"year one", strings.Replace(good, `"2026-01-01"`, `"0001-01-01"`, 1), []string{"dataset.reference_date", "0001-01-01 is out of range"}},
 		{"date after the VIN year codes", strings.Replace(good, `"2026-01-01"`, `"2039-01-01"`, 1), []string{"dataset.reference_date", "2039-01-01 is out of range"}},
 		{"unimplemented schema version", strings.Replace(good, `schema_version: "0.1"`, `schema_version: "9.9"`, 1), []string{"dataset.schema_version", `"9.9" is not allowed (allowed: 0.1)`}},
+		{"upper-case key", strings.Replace(good, "records: 10", "RECORDS: 10", 1), []string{"RECORDS", "keys are lower case (write records)"}},
+		{"upper-case component key", strings.Replace(good, "on_violation: warn", "On_Violation: warn", 1), []string{"pipeline.stages[3].On_Violation", "keys are lower case"}},
+		{"null value", strings.Replace(good, "records: 10", "records: ~", 1), []string{"records: no value (null)"}},
+		{"empty value", strings.Replace(good, "  reference_date: \"2026-01-01\"", "  reference_date:", 1), []string{"dataset.reference_date: no value (null)"}},
+		{"null list item", strings.Replace(good, "[{type: csv}, {type: metadata}]", "[{type: csv}, ~, {type: metadata}]", 1), []string{"pipeline.sinks[1]: an empty list item"}},
+		{"number past int64, as written", strings.Replace(good, "records: 10", "records: 99999999999999999999", 1), []string{"records: 99999999999999999999 is out of range (allowed: 1 to 55984401)"}},
+		{"more persons than safe SSNs", strings.Replace(good, "records: 10", "records: 55984402", 1), []string{"records: 55984402 is out of range (allowed: 1 to 55984401)"}},
 		// The shape a snapshot needs.
 		{"no stages", strings.Replace(good, "  stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]\n", "", 1),
 			[]string{"pipeline.sinks[0] (csv) writes persons, vehicles, profiles, but no stage makes persons, vehicles, profiles", "add type: person, type: vehicle, type: profile to pipeline.stages"}},
@@ -147,4 +154,55 @@ func TestShardFlag(t *testing.T) {
 		require.True(t, config.IsConfigError(err))
 		require.ErrorContains(t, err, "--shard")
 	}
+}
+
+// An unquoted YAML date is the same date, and the same config hash.
+func TestUnquotedDate(t *testing.T) {
+	quoted, err := config.Load(write(t, good), config.Overrides{})
+	require.NoError(t, err)
+	plain, err := config.Load(write(t, strings.Replace(good, `"2026-01-01"`, "2026-01-01", 1)), config.Overrides{})
+	require.NoError(t, err)
+	require.Equal(t, "2026-01-01", plain.ReferenceDate.String())
+	require.Equal(t, quoted.SHA256(), plain.SHA256())
+	_, err = config.Load(write(t, strings.Replace(good, `"2026-01-01"`, "2026-01-01T10:00:00Z", 1)), config.Overrides{})
+	require.ErrorContains(t, err, "want YYYY-MM-DD")
+}
+
+// A bad flag or environment value is blamed on the flag or variable, not on
+// the config file.
+func TestOverridesAreBlamedByName(t *testing.T) {
+	path := write(t, good)
+	n, w, empty := int64(-5), int64(99999), " "
+	for _, tc := range []struct {
+		ov   config.Overrides
+		want string
+	}{
+		{config.Overrides{Records: &n}, "--records: -5 is out of range (allowed: 1 to 55984401)"},
+		{config.Overrides{Seed: &n}, "--seed: -5 is out of range (allowed: 0 to 4611686018427387903)"},
+		{config.Overrides{Workers: &w}, "--workers: 99999 is out of range (allowed: 0 to 1024)"},
+		{config.Overrides{OutputDir: &empty}, "--output-dir: must not be empty"},
+	} {
+		_, err := config.Load(path, tc.ov)
+		require.True(t, config.IsConfigError(err))
+		require.EqualError(t, err, tc.want)
+	}
+	t.Setenv("SYNTHPIPE_RECORDS", "99999999999999999999")
+	_, err := config.Load(path, config.Overrides{})
+	require.EqualError(t, err, "environment SYNTHPIPE_RECORDS: 99999999999999999999 is out of range (allowed: 1 to 55984401)")
+	t.Setenv("SYNTHPIPE_RECORDS", "10")
+	t.Setenv("SYNTHPIPE_DATASET_REFERENCE_DATE", "1950-06-30")
+	_, err = config.Load(path, config.Overrides{})
+	require.ErrorContains(t, err, "environment SYNTHPIPE_DATASET_REFERENCE_DATE: 1950-06-30 is out of range")
+}
+
+// An unknown SYNTHPIPE_ variable is most likely a typo: a warning names it
+// and the variables that exist.
+func TestUnknownEnvironmentWarns(t *testing.T) {
+	t.Setenv("SYNTHPIPE_RECRODS", "5")
+	cfg, err := config.Load(write(t, good), config.Overrides{})
+	require.NoError(t, err)
+	require.Len(t, cfg.Warnings, 1)
+	require.Contains(t, cfg.Warnings[0], "SYNTHPIPE_RECRODS: not a setting, ignored")
+	require.Contains(t, cfg.Warnings[0], "SYNTHPIPE_RECORDS")
+	require.Equal(t, int64(10), cfg.Records)
 }

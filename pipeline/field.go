@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -28,6 +29,10 @@ type Field struct {
 	Allowed     []string // for strings: the values allowed
 	Min, Max    int64    // for ints, when Max > Min
 }
+
+// Literal is a whole number as written in a file, for one no Go integer
+// holds: errors quote it instead of a wrapped or rounded value.
+type Literal string
 
 // Conf is a component's checked config: every declared field has a value of
 // its declared type.
@@ -103,19 +108,28 @@ func coerce(f Field, v any) (any, error) {
 			n = x
 		case uint64:
 			if x > math.MaxInt64 {
-				return nil, fmt.Errorf("%d is too large", x)
+				return nil, outOfRange(f, strconv.FormatUint(x, 10))
 			}
 			n = int64(x)
 		case float64:
 			if x != math.Trunc(x) {
 				return nil, fmt.Errorf("want a whole number, got %v", x)
 			}
+			// int64(x) of a float past int64 is undefined (it gave the minimum).
+			if x >= 1<<63 || x < -(1<<63) {
+				return nil, outOfRange(f, strconv.FormatFloat(x, 'f', -1, 64))
+			}
 			n = int64(x)
+		case Literal:
+			var err error
+			if n, err = strconv.ParseInt(string(x), 0, 64); err != nil {
+				return nil, outOfRange(f, string(x))
+			}
 		default:
 			return nil, fmt.Errorf("want a whole number, got %T %v", v, v)
 		}
 		if f.Max > f.Min && (n < f.Min || n > f.Max) {
-			return nil, fmt.Errorf("%d is out of range (allowed: %d to %d)", n, f.Min, f.Max)
+			return nil, outOfRange(f, strconv.FormatInt(n, 10))
 		}
 		return n, nil
 	case TypeBool:
@@ -149,6 +163,13 @@ func coerce(f Field, v any) (any, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("field type %q unknown", f.Type)
+}
+
+func outOfRange(f Field, written string) error {
+	if f.Max > f.Min {
+		return fmt.Errorf("%s is out of range (allowed: %d to %d)", written, f.Min, f.Max)
+	}
+	return fmt.Errorf("%s is out of range (allowed: %d to %d)", written, math.MinInt64, math.MaxInt64)
 }
 
 // String returns a string field.
