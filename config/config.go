@@ -68,6 +68,9 @@ type Error struct{ Err error }
 func (e *Error) Error() string { return e.Err.Error() }
 func (e *Error) Unwrap() error { return e.Err }
 
+// ExitCode is the CLI's exit code for a usage or configuration error.
+func (e *Error) ExitCode() int { return 2 }
+
 // IsConfigError reports whether err is a configuration error.
 func IsConfigError(err error) bool {
 	var ce *Error

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/rs/zerolog"
@@ -26,14 +28,41 @@ type configFlags struct {
 func (f *configFlags) register(cmd *cobra.Command, defaultConfig string, runFlags bool) {
 	fs := cmd.Flags()
 	fs.StringVarP(&f.file, "config", "c", defaultConfig, "YAML config file")
-	fs.Int64Var(&f.records, "records", 0, "number of persons (overrides records)")
-	fs.Int64Var(&f.seed, "seed", 0, "seed (overrides seed)")
+	fs.Var(&intFlag{&f.records, "records"}, "records", "number of persons (overrides records)")
+	fs.Var(&intFlag{&f.seed, "seed"}, "seed", "seed (overrides seed)")
 	fs.StringVar(&f.outDir, "output-dir", "", "folder of snapshot folders (overrides output.dir)")
 	fs.BoolVar(&f.force, "force", false, "replace an existing snapshot with different content")
 	if runFlags {
-		fs.Int64Var(&f.workers, "workers", 0, "workers per parallel stage, 0 = one per CPU (overrides workers)")
+		fs.Var(&intFlag{&f.workers, "workers"}, "workers", "workers per parallel stage, 0 = one per CPU (overrides workers)")
 		fs.StringVar(&f.shard, "shard", "", "make only part K of N (1-based, e.g. 3/16) into <output.dir>/<version>.parts/part-000K-of-000N; join the parts with merge")
 	}
+}
+
+// intFlag is an int64 flag that overrides config field: a number too large
+// for int64 is reported with the field's allowed range, not as "must be an
+// integer".
+type intFlag struct {
+	p     *int64
+	field string
+}
+
+func (f *intFlag) String() string { return strconv.FormatInt(*f.p, 10) }
+func (f *intFlag) Type() string   { return "int64" }
+
+func (f *intFlag) Set(s string) error {
+	n, err := strconv.ParseInt(s, 0, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		for _, fd := range config.Fields {
+			if fd.Name == f.field {
+				return fmt.Errorf("%s is out of range (allowed: %d to %d)", s, fd.Min, fd.Max)
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number", s)
+	}
+	*f.p = n
+	return nil
 }
 
 // prepare makes the logger and loads the config: the start of run and merge.
@@ -43,7 +72,13 @@ func (f *configFlags) prepare(cmd *cobra.Command, root *rootOptions) (zerolog.Lo
 		return log, nil, err
 	}
 	cfg, err := f.load(cmd)
-	return log, cfg, err
+	if err != nil {
+		return log, nil, err
+	}
+	for _, w := range cfg.Warnings {
+		log.Warn().Msg(w)
+	}
+	return log, cfg, nil
 }
 
 // load reads the config with the flags that were given.

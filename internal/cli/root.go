@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -68,7 +69,49 @@ func newRoot(out, errOut io.Writer) (*cobra.Command, *rootOptions) {
 		return nil
 	}
 	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.1.yaml"), newVersionCmd(), newDocsCmd(), newSchemaCmd(), newValidateCmd(), newRulesCmd(), newMergeCmd(opts))
+	usageErrors(root)
 	return root, opts
+}
+
+// usageErrors makes every way of calling synthpipe wrongly a usage error
+// (exit 2): a flag that does not parse or does not exist, wrong arguments,
+// an unknown command. Cobra returns plain errors for them, which exited 1.
+func usageErrors(root *cobra.Command) {
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{fmt.Errorf("%s: %w (see %s --help)", cmd.CommandPath(), err, cmd.CommandPath())}
+	})
+	for _, c := range root.Commands() {
+		if c.Args == nil {
+			continue
+		}
+		check := c.Args
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return &usageError{fmt.Errorf("%s: %w (usage: %s)", cmd.CommandPath(), err, cmd.UseLine())}
+			}
+			return nil
+		}
+	}
+	// A root that runs (showing help) validates its arguments: without this
+	// cobra's own unknown-command error was a plain error (exit 1).
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		var names []string
+		for _, c := range cmd.Commands() {
+			if c.IsAvailableCommand() {
+				names = append(names, c.Name())
+			}
+		}
+		hint := ""
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			hint = fmt.Sprintf(" (did you mean %s?)", strings.Join(s, " or "))
+		}
+		return &usageError{fmt.Errorf("unknown command %q%s (commands: %s)", args[0], hint, strings.Join(names, ", "))}
+	}
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	root.SuggestionsMinimumDistance = 2
 }
 
 func (o *rootOptions) logger(w io.Writer) (zerolog.Logger, error) {
@@ -111,21 +154,33 @@ func Execute(args []string, out, errOut io.Writer) int {
 	return ExitCode(err)
 }
 
-// ExitCode maps an error to the documented exit codes.
+// ExitCoder is an error that carries its process exit code (config.Error 2,
+// validate.Error 3, an interrupted run 130 or 143). ExitCode honours it
+// before any other mapping.
+type ExitCoder interface{ ExitCode() int }
+
+// ExitCode maps an error to the documented exit codes (docs/exit-codes.md).
 func ExitCode(err error) int {
-	var usage *usageError
-	var violations *violationsError
-	switch {
-	case err == nil:
+	if err == nil {
 		return ExitOK
-	case validate.IsValidationError(err), errors.As(err, &violations):
+	}
+	var ec ExitCoder
+	if errors.As(err, &ec) {
+		return ec.ExitCode()
+	}
+	switch {
+	case validate.IsValidationError(err):
 		return ExitValidation
-	case config.IsConfigError(err), errors.As(err, &usage):
+	case config.IsConfigError(err):
 		return ExitUsage
 	}
 	return ExitFailure
 }
 
+// usageError is a wrong call of the command line: a bad flag, argument or
+// option value.
 type usageError struct{ err error }
 
 func (u *usageError) Error() string { return u.err.Error() }
+func (u *usageError) Unwrap() error { return u.err }
+func (u *usageError) ExitCode() int { return ExitUsage }

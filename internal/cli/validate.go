@@ -15,6 +15,8 @@ func (e *violationsError) Error() string {
 	return fmt.Sprintf("validation failed: %d violation(s)", e.n)
 }
 
+func (e *violationsError) ExitCode() int { return ExitValidation }
+
 func newValidateCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
@@ -31,7 +33,7 @@ func newValidateCmd() *cobra.Command {
 			rep, err := verify.Run(args[0])
 			if err != nil {
 				if verify.IsUnusable(err) {
-					return &usageError{err}
+					return &usageError{err} // not a snapshot folder: a wrong argument
 				}
 				return err
 			}

@@ -66,6 +66,9 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// ExitCode is the CLI's exit code for a validation failure.
+func (e *Error) ExitCode() int { return 3 }
+
 // IsValidationError reports whether err carries contract violations.
 func IsValidationError(err error) bool {
 	var ve *Error
