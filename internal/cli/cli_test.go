@@ -3,12 +3,18 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/synthpipe/synthpipe/config"
+	"github.com/synthpipe/synthpipe/stages/validate"
 )
 
 func run(args ...string) (int, string, string) {
@@ -172,4 +178,115 @@ func TestValidateDamageExitCodes(t *testing.T) {
 			require.Contains(t, report, d.named)
 		})
 	}
+}
+
+// Every hardening refusal: the exit code, the words that say what is wrong,
+// and no output folder for a refusal (it comes before any work).
+func TestRefusalsExitCodesAndMessages(t *testing.T) {
+	base, err := os.ReadFile("../../configs/v0.1.yaml")
+	require.NoError(t, err)
+	edit := func(pairs ...string) string { return strings.NewReplacer(pairs...).Replace(string(base)) }
+	cases := []struct {
+		name string
+		env  map[string]string
+		yaml string   // config body; "" uses configs/v0.1.yaml
+		args []string // after run -c FILE --output-dir OUT, unless cmd is set
+		cmd  []string // a whole command line instead
+		code int
+		want []string
+	}{
+		// 1: reference dates without vehicle data used to hang.
+		{name: "reference date 1950", env: map[string]string{"SYNTHPIPE_DATASET_REFERENCE_DATE": "1950-06-30"}, code: ExitUsage,
+			want: []string{"environment SYNTHPIPE_DATASET_REFERENCE_DATE: 1950-06-30 is out of range (allowed: 2011-01-01 to 2038-12-31"}},
+		{name: "reference date year 1", env: map[string]string{"SYNTHPIPE_DATASET_REFERENCE_DATE": "0001-01-01"}, code: ExitUsage, want: []string{"0001-01-01 is out of range"}},
+		{name: "reference date in the file", yaml: edit(`"2026-01-01"`, `"1950-06-30"`), code: ExitUsage, want: []string{"dataset.reference_date: 1950-06-30 is out of range"}},
+		// 7: the shape a snapshot needs.
+		{name: "no stages", yaml: edit("  stages:\n    - type: person\n    - type: vehicle\n      max_vehicle_age: 20\n    - type: profile\n    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
+			want: []string{"pipeline.sinks[0] (csv) writes persons, vehicles, profiles, but no stage makes", "add type: person, type: vehicle, type: profile to pipeline.stages"}},
+		{name: "no sinks", yaml: edit("    - type: csv\n    - type: parquet\n      row_group_rows: 131072\n    - type: json\n    - type: metadata\n", "", "  sinks:\n", "  sinks: []\n"), code: ExitUsage,
+			want: []string{"a snapshot needs its records", "one of type: csv, json, parquet", "its metadata"}},
+		{name: "no finalizer", yaml: edit("  finalizers:\n    - type: manifest\n", ""), code: ExitUsage, want: []string{"a snapshot needs its manifest", "add type: manifest to pipeline.finalizers"}},
+		{name: "no metadata sink", yaml: edit("    - type: metadata\n", ""), code: ExitUsage, want: []string{"a snapshot needs its metadata", "add type: metadata to pipeline.sinks"}},
+		{name: "unimplemented schema version", yaml: edit(`schema_version: "0.1"`, `schema_version: "9.9"`), code: ExitUsage, want: []string{`dataset.schema_version: "9.9" is not allowed (allowed: 0.1)`}},
+		{name: "validate first", yaml: edit("    - type: person\n", "    - type: validate\n    - type: person\n", "    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
+			want: []string{"pipeline.stages[0] (validate) needs persons, vehicles, profiles, but no stage before it makes"}},
+		// 8: usage errors and messages.
+		{name: "records not a number", args: []string{"--records", "abc"}, code: ExitUsage, want: []string{`invalid argument "abc" for "--records"`, "not a whole number"}},
+		{name: "seed not a number", args: []string{"--seed", "abc"}, code: ExitUsage, want: []string{`"--seed"`}},
+		{name: "force not a bool", args: []string{"--force=maybe"}, code: ExitUsage, want: []string{`"--force"`}},
+		{name: "unknown flag", args: []string{"--recrods", "5"}, code: ExitUsage, want: []string{"unknown flag: --recrods"}},
+		{name: "unknown command", cmd: []string{"vaildate", "x"}, code: ExitUsage, want: []string{`unknown command "vaildate" (did you mean validate?)`}},
+		{name: "validate without a folder", cmd: []string{"validate"}, code: ExitUsage, want: []string{"accepts 1 arg(s), received 0", "usage: synthpipe validate SNAPSHOT_DIR"}},
+		{name: "validate with two folders", cmd: []string{"validate", "a", "b"}, code: ExitUsage, want: []string{"received 2"}},
+		{name: "records past int64 in the file", yaml: edit("records: 200", "records: 99999999999999999999"), code: ExitUsage, want: []string{"records: 99999999999999999999 is out of range (allowed: 1 to 55984401)"}},
+		{name: "records past int64 as a flag", args: []string{"--records", "99999999999999999999"}, code: ExitUsage, want: []string{"99999999999999999999 is out of range (allowed: 1 to 55984401)"}},
+		{name: "records past the SSN capacity", yaml: edit("records: 200", "records: 55984402"), code: ExitUsage, want: []string{"records: 55984402 is out of range (allowed: 1 to 55984401)"}},
+		{name: "negative records flag", args: []string{"--records", "-5"}, code: ExitUsage, want: []string{"synthpipe: --records: -5 is out of range"}},
+		{name: "too many workers", args: []string{"--workers", "99999"}, code: ExitUsage, want: []string{"synthpipe: --workers: 99999 is out of range (allowed: 0 to 1024)"}},
+		{name: "upper-case key", yaml: edit("records: 200", "RECORDS: 200"), code: ExitUsage, want: []string{"RECORDS: unknown key: keys are lower case (write records)"}},
+		{name: "null value", yaml: edit("records: 200", "records: ~"), code: ExitUsage, want: []string{"records: no value (null)"}},
+		{name: "unquoted date", yaml: edit(`"2026-01-01"`, "2026-01-01"), args: []string{"--records", "20"}, code: ExitOK, want: []string{"created"}},
+		{name: "unknown environment variable", env: map[string]string{"SYNTHPIPE_RECRODS": "5"}, args: []string{"--records", "20"}, code: ExitOK,
+			want: []string{"SYNTHPIPE_RECRODS: not a setting, ignored (allowed: SYNTHPIPE_BATCH_SIZE"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			out := filepath.Join(t.TempDir(), "out")
+			args := tc.cmd
+			if args == nil {
+				file := "../../configs/v0.1.yaml"
+				if tc.yaml != "" {
+					file = filepath.Join(t.TempDir(), "c.yaml")
+					require.NoError(t, os.WriteFile(file, []byte(tc.yaml), 0o644))
+				}
+				args = append([]string{"run", "-c", file, "--output-dir", out, "-q", "--log-level", "warn"}, tc.args...)
+			}
+			code, stdout, errOut := run(args...)
+			require.Equal(t, tc.code, code, errOut)
+			for _, w := range tc.want {
+				require.Contains(t, stdout+errOut, w)
+			}
+			if tc.code == ExitUsage {
+				_, err := os.Stat(out)
+				require.True(t, os.IsNotExist(err), "refused before any work: no output folder")
+			}
+		})
+	}
+}
+
+// A reference date with no vehicle data used to spin forever: now it is
+// refused at once.
+func TestOldReferenceDateEndsQuickly(t *testing.T) {
+	for _, date := range []string{"1950-06-30", "0001-01-01"} {
+		t.Setenv("SYNTHPIPE_DATASET_REFERENCE_DATE", date)
+		done := make(chan int, 1)
+		go func() {
+			code, _, _ := run("run", "-c", "../../configs/v0.1.yaml", "--output-dir", t.TempDir(), "-q")
+			done <- code
+		}()
+		select {
+		case code := <-done:
+			require.Equal(t, ExitUsage, code, date)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("reference date %s: still running after 10 s", date)
+		}
+	}
+}
+
+type codedError struct{ code int }
+
+func (e codedError) Error() string { return "coded" }
+func (e codedError) ExitCode() int { return e.code }
+
+// An error's own exit code wins, wrapped or not (an interrupted run: 130).
+func TestExitCodeHonoursErrorsThatCarryOne(t *testing.T) {
+	require.Equal(t, 130, ExitCode(fmt.Errorf("run: %w", codedError{130})))
+	require.Equal(t, 143, ExitCode(codedError{143}))
+	require.Equal(t, ExitUsage, ExitCode(fmt.Errorf("x: %w", &config.Error{Err: errors.New("bad")})))
+	require.Equal(t, ExitValidation, ExitCode(fmt.Errorf("stage validate: %w", &validate.Error{Total: 1})))
+	require.Equal(t, ExitFailure, ExitCode(errors.New("disk full")))
+	require.Equal(t, ExitOK, ExitCode(nil))
 }
