@@ -78,7 +78,10 @@ func newRoot(out, errOut io.Writer) (*cobra.Command, *rootOptions) {
 // an unknown command. Cobra returns plain errors for them, which exited 1.
 func usageErrors(root *cobra.Command) {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &usageError{fmt.Errorf("%s: %w (see %s --help)", cmd.CommandPath(), err, cmd.CommandPath())}
+		if cmd.HasParent() {
+			err = fmt.Errorf("%s: %w", cmd.Name(), err) // Execute prefixes "synthpipe: "
+		}
+		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})
 	for _, c := range root.Commands() {
 		if c.Args == nil {
@@ -87,7 +90,7 @@ func usageErrors(root *cobra.Command) {
 		check := c.Args
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if err := check(cmd, args); err != nil {
-				return &usageError{fmt.Errorf("%s: %w (usage: %s)", cmd.CommandPath(), err, cmd.UseLine())}
+				return &usageError{fmt.Errorf("%s: %w (usage: %s)", cmd.Name(), err, cmd.UseLine())}
 			}
 			return nil
 		}
