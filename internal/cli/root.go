@@ -115,9 +115,12 @@ func Execute(args []string, out, errOut io.Writer) int {
 func ExitCode(err error) int {
 	var usage *usageError
 	var violations *violationsError
+	var coded interface{ ExitCode() int }
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &coded):
+		return coded.ExitCode()
 	case validate.IsValidationError(err), errors.As(err, &violations):
 		return ExitValidation
 	case config.IsConfigError(err), errors.As(err, &usage):
