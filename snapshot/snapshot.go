@@ -51,6 +51,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 
 	"github.com/rs/zerolog"
 
@@ -104,7 +105,7 @@ func CheckWritable(dir string) error {
 				return &config.Error{Err: fmt.Errorf("output.dir %s: %s is not writable: %w", dir, p, err)}
 			}
 			return nil
-		case !errors.Is(err, os.ErrNotExist):
+		case !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
 			return &config.Error{Err: fmt.Errorf("output.dir %s: %w", dir, err)}
 		}
 		up := filepath.Dir(p)
