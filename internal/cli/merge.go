@@ -19,8 +19,10 @@ func newMergeCmd(root *rootOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			ctx, stop := interruptible(cmd.Context())
+			defer stop()
 			bar, add := root.progress(cmd.ErrOrStderr(), log, cfg.Records)
-			res, err := snapshot.Merge(cmd.Context(), cfg, snapshot.Options{Force: flags.force, Logger: log, Progress: add})
+			res, err := snapshot.Merge(ctx, cfg, snapshot.Options{Force: flags.force, Logger: log, Progress: add})
 			bar.Stop()
 			if err != nil {
 				return err

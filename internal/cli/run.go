@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -25,7 +27,7 @@ func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			ctx, stop := interruptible(cmd.Context())
 			defer stop()
 			log.Info().Str("config", cfg.File).Int64("records", cfg.Records).Uint64("seed", cfg.Seed).Str("version", cfg.Version).Msg("generating snapshot")
 			bar, add := root.progress(cmd.ErrOrStderr(), log, partSize(cfg))
@@ -52,4 +54,29 @@ func partSize(cfg *config.Config) int64 {
 		return hi - lo
 	}
 	return cfg.Records
+}
+
+// interruptible returns a context that the first SIGINT or SIGTERM cancels
+// with a *snapshot.InterruptedError as its cause: every command that writes
+// uses it, so Ctrl-C and a Kubernetes eviction both end in a clean stop with
+// nothing written. A second signal has its default effect (the process
+// dies; the next run removes its staging folder).
+func interruptible(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			signal.Stop(sigs)
+			cancel(&snapshot.InterruptedError{Signal: sig})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
 }

@@ -1,0 +1,46 @@
+package snapshot
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+)
+
+// InterruptedError is returned when a signal (SIGINT, SIGTERM) stopped a
+// run before its commit: the staging folder is removed and the target is as
+// it was. The CLI cancels its context with this error as the cause.
+type InterruptedError struct{ Signal os.Signal }
+
+func (e *InterruptedError) Error() string {
+	return "interrupted by " + signalName(e.Signal) + ": nothing was written (staging removed)"
+}
+
+// ExitCode is the shell's convention for death by a signal: 128 + its
+// number (130 for SIGINT, 143 for SIGTERM).
+func (e *InterruptedError) ExitCode() int {
+	if s, ok := e.Signal.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
+}
+
+// Is makes an interruption a cancellation for callers that only know
+// context.Canceled.
+func (e *InterruptedError) Is(target error) bool { return target == context.Canceled }
+
+// DamagedError is returned when the target holds the same snapshot as the
+// run made (same manifest) but its files no longer match that manifest.
+// --force replaces it.
+type DamagedError struct {
+	Dir      string
+	Problems []string // one per file: "persons_v0_1.csv: size 120, manifest says 100"
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("%s: snapshot is damaged, its files do not match its manifest: %s (use --force to replace it)", e.Dir, strings.Join(e.Problems, "; "))
+}
+
+// ExitCode is the documented code for failed validation.
+func (e *DamagedError) ExitCode() int { return 3 }

@@ -1,0 +1,18 @@
+package snapshot
+
+import (
+	"errors"
+
+	"golang.org/x/sys/unix"
+)
+
+// exchange swaps two folders in one step (renameat2 RENAME_EXCHANGE), so a
+// reader of b sees the old or the new folder, never neither. It returns
+// errExchangeUnsupported where the file system cannot.
+func exchange(a, b string) error {
+	err := unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
+	if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EOPNOTSUPP) {
+		return errExchangeUnsupported
+	}
+	return err
+}
