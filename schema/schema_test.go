@@ -15,8 +15,8 @@ func TestCommittedSchemasAreCurrent(t *testing.T) {
 		want, err := Document(e)
 		require.NoError(t, err)
 		got, err := os.ReadFile(filepath.Join("..", "docs", "schemas", e+".schema.json"))
-		require.NoError(t, err, "run `go tool task docs`")
-		require.Equal(t, string(want), string(got), "docs/schemas/%s.schema.json is stale: run `go tool task docs`", e)
+		require.NoError(t, err, "run `go tool -modfile=tools/go.mod task docs`")
+		require.Equal(t, string(want), string(got), "docs/schemas/%s.schema.json is stale: run `go tool -modfile=tools/go.mod task docs`", e)
 	}
 }
 

@@ -138,7 +138,7 @@ func TestRulesDocIsCurrent(t *testing.T) {
 	require.NoError(t, WriteRules(&b))
 	committed, err := os.ReadFile("../../docs/rules.md")
 	require.NoError(t, err)
-	require.Equal(t, b.String(), string(committed), "run `go tool task docs`")
+	require.Equal(t, b.String(), string(committed), "run `go tool -modfile=tools/go.mod task docs`")
 }
 
 func TestValidateDamageExitCodes(t *testing.T) {
