@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/synthpipe/synthpipe/contract"
+	"github.com/synthpipe/synthpipe/readback"
 )
 
 // examplesPerRule is how many violations of each rule a report names.
@@ -52,6 +53,9 @@ func newReport(dir string) *Report {
 }
 
 func (r *Report) add(v contract.Violation) {
+	// What a report quotes comes from the input: bounded, never whole.
+	v.File, v.RecordID, v.Value = readback.Truncate(v.File), readback.Truncate(v.RecordID), readback.Truncate(v.Value)
+	v.Entity, v.Column = readback.Truncate(v.Entity), readback.Truncate(v.Column)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rr, ok := r.rules[v.Rule]
