@@ -306,6 +306,12 @@ func NewJSON[T any](r io.Reader, closer io.Closer, key string, check func([]byte
 func (s *jsonSource[T]) Next() (*T, error) {
 	s.win.reset()
 	if !s.dec.More() {
+		// More also says no on a read error: only a ']' is the end.
+		if tok, err := s.dec.Token(); err != nil {
+			return nil, err
+		} else if tok != json.Delim(']') {
+			return nil, fmt.Errorf("after record %d: want ',' or ']', got %s", s.row, Truncate(fmt.Sprint(tok)))
+		}
 		return nil, io.EOF
 	}
 	s.raw = s.raw[:0]

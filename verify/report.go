@@ -53,9 +53,10 @@ func newReport(dir string) *Report {
 }
 
 func (r *Report) add(v contract.Violation) {
-	// What a report quotes comes from the input: bounded, never whole.
-	v.File, v.RecordID, v.Value = readback.Truncate(v.File), readback.Truncate(v.RecordID), readback.Truncate(v.Value)
-	v.Entity, v.Column = readback.Truncate(v.Entity), readback.Truncate(v.Column)
+	// What a report quotes comes from the input: bounded, never whole, and
+	// names quoted when they hold control characters (a terminal's escapes).
+	v.File, v.RecordID, v.Entity, v.Column = quoteName(v.File), quoteName(v.RecordID), quoteName(v.Entity), quoteName(v.Column)
+	v.Value = readback.Truncate(v.Value)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rr, ok := r.rules[v.Rule]

@@ -246,8 +246,8 @@ func acceptEntries(man model.Manifest, manName, suffix string, rep *Report) map[
 	want := snapshotFiles(suffix)
 	listed := map[string]pipeline.FileInfo{}
 	for i, f := range man.Files {
-		rep.Files = append(rep.Files, FileResult{Name: quoteName(f.Name), Entity: readback.Truncate(f.Entity), Format: readback.Truncate(f.Format), Records: f.Records, Bytes: f.Bytes})
-		v := contract.Violation{File: manName, Row: int64(i) + 1, Entity: "manifest", RecordID: quoteName(f.Name), Column: "name", Rule: "file_name_contract"}
+		rep.Files = append(rep.Files, FileResult{Name: quoteName(f.Name), Entity: quoteName(f.Entity), Format: quoteName(f.Format), Records: f.Records, Bytes: f.Bytes})
+		v := contract.Violation{File: manName, Row: int64(i) + 1, Entity: "manifest", RecordID: f.Name, Column: "name", Rule: "file_name_contract"}
 		kind, ok := want[f.Name]
 		switch {
 		case plainName(f.Name) != "":
@@ -317,7 +317,7 @@ func checkFiles(dir, manName string, man model.Manifest, listed map[string]pipel
 		if e.Name() == manName || all[e.Name()] {
 			return
 		}
-		v := contract.Violation{File: quoteName(e.Name()), Entity: "file", Column: "*", Rule: "no_unexpected_files", Value: "not in the manifest"}
+		v := contract.Violation{File: e.Name(), Entity: "file", Column: "*", Rule: "no_unexpected_files", Value: "not in the manifest"}
 		if !e.Type().IsRegular() {
 			v.Value += " (" + kindOf(e.Type()) + ")"
 		}
@@ -330,7 +330,7 @@ func checkFiles(dir, manName string, man model.Manifest, listed map[string]pipel
 
 // fileProblem turns a failure to open a listed file into its violation.
 func fileProblem(name, entity string, err error) contract.Violation {
-	v := contract.Violation{File: quoteName(name), Entity: readback.Truncate(entity), Column: "*", Rule: "file_readable", Value: readback.Truncate(err.Error())}
+	v := contract.Violation{File: name, Entity: entity, Column: "*", Rule: "file_readable", Value: readback.Truncate(err.Error())}
 	var nr *NotRegularError
 	switch {
 	case errors.As(err, &nr):
