@@ -405,6 +405,14 @@ func TestValidateMemoryIsBounded(t *testing.T) {
 			require.NoError(t, os.Remove(filepath.Join(dir, manifestFile)))
 			require.NoError(t, os.Symlink("/dev/urandom", filepath.Join(dir, manifestFile)))
 		}},
+		{"FIFO as a data file", 3, func(t *testing.T, dir string) {
+			require.NoError(t, os.Remove(filepath.Join(dir, personsCSV)))
+			require.NoError(t, syscall.Mkfifo(filepath.Join(dir, personsCSV), 0o644))
+		}},
+		{"data file symlinked to /dev/zero", 3, func(t *testing.T, dir string) {
+			require.NoError(t, os.Remove(filepath.Join(dir, personsCSV)))
+			require.NoError(t, os.Symlink("/dev/zero", filepath.Join(dir, personsCSV)))
+		}},
 		{"2 GB sparse manifest", 2, func(t *testing.T, dir string) {
 			require.NoError(t, os.Truncate(filepath.Join(dir, manifestFile), 2*gib))
 		}},
