@@ -143,6 +143,10 @@ func TestManifestEntriesMustBeContractNames(t *testing.T) {
 		{"duplicate entry", "manifest_entry_unique", "persons_v0_1.csv name listed again (entry 9)", func(t *testing.T, dir string, m *model.Manifest) {
 			m.Files = append(m.Files, m.Files[2])
 		}},
+		{"duplicate of an entry with the wrong entity", "manifest_entry_unique", "persons_v0_1.csv name listed again (entry 9)", func(t *testing.T, dir string, m *model.Manifest) {
+			m.Files[2].Entity = "vehicles"
+			m.Files = append(m.Files, m.Files[2])
+		}},
 		{"entity and format not the name's", "file_name_contract", "listed as vehicles/parquet, the name is persons/csv", func(t *testing.T, dir string, m *model.Manifest) {
 			m.Files[2].Entity, m.Files[2].Format = "vehicles", "parquet"
 		}},
@@ -370,6 +374,9 @@ func TestManyExtraFilesAreFast(t *testing.T) {
 		switch rr.Rule {
 		case "no_unexpected_files":
 			require.EqualValues(t, n, rr.Count)
+			require.Len(t, rr.Examples, examplesPerRule)
+			require.Equal(t, "extra000000.csv", rr.Examples[0].File, "the first by name, whatever the folder's order")
+			require.Equal(t, "extra000004.csv", rr.Examples[4].File)
 		case "file_name_contract":
 			require.EqualValues(t, bad, rr.Count)
 		}

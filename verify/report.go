@@ -74,6 +74,22 @@ func (r *Report) add(v contract.Violation) {
 	}
 }
 
+// addCount counts n more violations of rule without naming them.
+func (r *Report) addCount(rule string, n int64) {
+	if n <= 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rr, ok := r.rules[rule]
+	if !ok {
+		rr = &RuleResult{Rule: rule}
+		r.rules[rule] = rr
+	}
+	rr.Count += n
+	r.Violations += n
+}
+
 func (r *Report) addRecords(n int64) {
 	r.mu.Lock()
 	r.records += n

@@ -36,6 +36,15 @@ func (e *NotRegularError) Error() string {
 	return fmt.Sprintf("%s: not a regular file (%s)", quoteName(e.Name), e.Kind)
 }
 
+// limitError is input over one of validate's limits.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string { return e.msg }
+
+func overLimit(format string, args ...any) error {
+	return &limitError{fmt.Sprintf(format, args...)}
+}
+
 // quoteName renders a name from the folder or manifest for a message:
 // bounded, and quoted when it holds anything unusual.
 func quoteName(name string) string {
@@ -122,14 +131,14 @@ func readSmall(dir, name string, limit int64) ([]byte, error) {
 	}
 	defer f.Close()
 	if st.Size() > limit {
-		return nil, fmt.Errorf("%s is %d bytes, more than the %s limit", name, st.Size(), sizeText(limit))
+		return nil, overLimit("%s is %d bytes, more than the %s limit", name, st.Size(), sizeText(limit))
 	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s grew past the %s limit while read", name, sizeText(limit))
+		return nil, overLimit("%s grew past the %s limit while read", name, sizeText(limit))
 	}
 	return b, nil
 }
@@ -169,7 +178,7 @@ func checkJSONShape(raw []byte) error {
 			depth++
 			tokens++
 			if depth > maxJSONDepth {
-				return fmt.Errorf("nested deeper than %d levels", maxJSONDepth)
+				return overLimit("nested deeper than %d levels", maxJSONDepth)
 			}
 		case '}', ']':
 			depth--
@@ -185,7 +194,7 @@ func checkJSONShape(raw []byte) error {
 		}
 		inScalar = isScalar
 		if tokens > maxJSONTokens {
-			return fmt.Errorf("more than %d JSON tokens", maxJSONTokens)
+			return overLimit("more than %d JSON tokens", maxJSONTokens)
 		}
 	}
 	return nil

@@ -55,6 +55,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -221,7 +222,7 @@ func findManifest(dir string) (string, error) {
 	var found []string
 	n := 0
 	err := eachEntry(dir, func(e fs.DirEntry) {
-		if strings.HasPrefix(e.Name(), "snapshot_manifest_") {
+		if strings.HasPrefix(e.Name(), "snapshot_manifest_") && strings.HasSuffix(e.Name(), ".json") {
 			if n++; len(found) < 3 {
 				found = append(found, quoteName(e.Name()))
 			}
@@ -245,33 +246,32 @@ func findManifest(dir string) (string, error) {
 func acceptEntries(man model.Manifest, manName, suffix string, rep *Report) map[string]pipeline.FileInfo {
 	want := snapshotFiles(suffix)
 	listed := map[string]pipeline.FileInfo{}
+	seen := map[string]bool{}
 	for i, f := range man.Files {
 		rep.Files = append(rep.Files, FileResult{Name: quoteName(f.Name), Entity: quoteName(f.Entity), Format: quoteName(f.Format), Records: f.Records, Bytes: f.Bytes})
 		v := contract.Violation{File: manName, Row: int64(i) + 1, Entity: "manifest", RecordID: f.Name, Column: "name", Rule: "file_name_contract"}
 		kind, ok := want[f.Name]
 		switch {
+		case seen[f.Name]:
+			v.Rule, v.Value = "manifest_entry_unique", fmt.Sprintf("listed again (entry %d)", i+1)
 		case plainName(f.Name) != "":
 			v.Value = plainName(f.Name) + ": never opened"
 		case !ok:
 			v.Value = "not a file of snapshot " + versionOf(suffix) + ": never opened"
 		case f.Entity != kind[0] || f.Format != kind[1]:
+			// The name says what the file is: it is still checked as that.
 			v.Column = "entity"
 			v.Value = fmt.Sprintf("listed as %s/%s, the name is %s/%s", f.Entity, f.Format, kind[0], kind[1])
+			f.Entity, f.Format = kind[0], kind[1]
+			listed[f.Name] = f
+		default:
+			listed[f.Name] = f
+		}
+		seen[f.Name] = true
+		if v.Value != "" {
 			rep.add(v)
 			rep.bad[quoteName(f.Name)] = true
-			continue // the name is right: its file is still checked
-		default:
-			if _, dup := listed[f.Name]; dup {
-				v.Rule, v.Value = "manifest_entry_unique", "listed again (entry "+fmt.Sprint(i+1)+")"
-				rep.add(v)
-				rep.bad[quoteName(f.Name)] = true
-				continue
-			}
-			listed[f.Name] = f
-			continue
 		}
-		rep.add(v)
-		rep.bad[quoteName(f.Name)] = true
 	}
 	return listed
 }
@@ -280,10 +280,13 @@ func acceptEntries(man model.Manifest, manName, suffix string, rep *Report) map[
 // SHA-256, and nothing unexpected. A file is read only up to its listed
 // size: one of another size is reported without reading it.
 func checkFiles(dir, manName string, man model.Manifest, listed map[string]pipeline.FileInfo, rep *Report) {
-	for _, f := range man.Files {
-		if g, ok := listed[f.Name]; !ok || g != f {
-			continue // not to be opened, or a duplicate
+	hashed := map[string]bool{}
+	for _, e := range man.Files { // in manifest order, for a stable report
+		f, ok := listed[e.Name]
+		if !ok || hashed[e.Name] {
+			continue // not to be opened, or listed again
 		}
+		hashed[e.Name] = true
 		fh, st, err := openRegular(dir, f.Name)
 		if err != nil {
 			rep.add(fileProblem(f.Name, f.Entity, err))
@@ -313,16 +316,30 @@ func checkFiles(dir, manName string, man model.Manifest, listed map[string]pipel
 	for _, f := range man.Files {
 		all[f.Name] = true
 	}
+	// The report names the first few extra files by name order; only
+	// those are kept, so a folder of millions costs no memory.
+	var first []contract.Violation
+	extra := int64(0)
 	err := eachEntry(dir, func(e fs.DirEntry) {
 		if e.Name() == manName || all[e.Name()] {
+			return
+		}
+		extra++
+		i, _ := slices.BinarySearchFunc(first, e.Name(), func(v contract.Violation, name string) int { return strings.Compare(v.File, name) })
+		if i >= examplesPerRule {
 			return
 		}
 		v := contract.Violation{File: e.Name(), Entity: "file", Column: "*", Rule: "no_unexpected_files", Value: "not in the manifest"}
 		if !e.Type().IsRegular() {
 			v.Value += " (" + kindOf(e.Type()) + ")"
 		}
-		rep.add(v)
+		first = slices.Insert(first, i, v)
+		first = first[:min(len(first), examplesPerRule)]
 	})
+	for _, v := range first {
+		rep.add(v)
+	}
+	rep.addCount("no_unexpected_files", extra-int64(len(first)))
 	if err != nil {
 		rep.add(contract.Violation{File: ".", Entity: "file", Column: "*", Rule: "file_readable", Value: readback.Truncate(err.Error())})
 	}
@@ -365,7 +382,12 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 	case errors.As(err, &nr):
 		// reported by checkFiles (listed) or as an unexpected file
 	default:
-		rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: "size_limits", Value: readback.Truncate(err.Error())})
+		rule := "file_readable"
+		var le *limitError
+		if errors.As(err, &le) {
+			rule = "size_limits"
+		}
+		rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: rule, Value: readback.Truncate(err.Error())})
 	}
 	dataset := "dataset_" + suffix + ".json"
 	if raw, err := datasetMetadata(dir, dataset); err == nil {
