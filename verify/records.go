@@ -31,7 +31,7 @@ type digests struct {
 func (d *digests) add(id string, canonical []byte) {
 	if d.n%digestChunk == 0 {
 		d.chunks = append(d.chunks, [32]byte{})
-		d.firsts = append(d.firsts, id)
+		d.firsts = append(d.firsts, readback.Truncate(id)) // kept for the whole file: bounded
 	}
 	// chain: chunk = sha256(chunk || record)
 	h := sha256.New()
