@@ -8,10 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -456,30 +456,71 @@ func TestValidateMemoryIsBounded(t *testing.T) {
 			tc.damage(t, dir)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			// The child's peak RSS starts from this process's (the kernel
-			// counts the mm it was cloned from): keep this one small.
-			debug.FreeOSMemory()
-			cmd := exec.CommandContext(ctx, bin, "validate", dir)
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			start := time.Now()
-			err := cmd.Run()
-			took := time.Since(start)
-			require.NoError(t, ctx.Err(), "validate did not return within 60 s")
-			code := 0
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				code = ee.ExitCode()
-			} else {
-				require.NoError(t, err)
-			}
-			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
+			code, rss, took, out := runMeasured(t, ctx, bin, "validate", dir)
 			t.Logf("exit %d in %v, peak RSS %d MiB, report %d bytes", code, took.Round(time.Millisecond), rss>>10, out.Len())
 			require.Equal(t, tc.exit, code, "%s", readbackHead(out.String()))
 			require.Less(t, rss, int64(memoryBoundKiB), "peak RSS above the stated bound")
 			require.Less(t, out.Len(), 64<<10, "nothing echoed whole")
 		})
 	}
+}
+
+// rssHelperEnv makes the test binary a small launcher (see TestMain): the
+// kernel starts a child's peak RSS at that of the process it was cloned
+// from, so a child of this test process would report this one's peak.
+const rssHelperEnv = "SYNTHPIPE_TEST_RSS_HELPER"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(rssHelperEnv) == "1" {
+		os.Exit(rssHelper(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// rssHelper runs args, passes its output through and writes its exit code
+// and peak RSS (KiB) to fd 3.
+func rssHelper(args []string) int {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+	fmt.Fprintf(os.NewFile(3, "result"), "%d %d\n", code, rss)
+	return 0
+}
+
+// runMeasured runs a command through the launcher and returns its exit
+// code, peak RSS in KiB (Linux), time and output.
+func runMeasured(t *testing.T, ctx context.Context, args ...string) (code int, rssKiB int64, took time.Duration, out bytes.Buffer) {
+	t.Helper()
+	self, err := os.Executable()
+	require.NoError(t, err)
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Env = append(os.Environ(), rssHelperEnv+"=1")
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.ExtraFiles = []*os.File{w}
+	start := time.Now()
+	err = cmd.Run()
+	took = time.Since(start)
+	w.Close()
+	require.NoError(t, ctx.Err(), "validate did not return in time")
+	require.NoError(t, err, "%s", readbackHead(out.String()))
+	var result []byte
+	result, err = io.ReadAll(r)
+	require.NoError(t, err)
+	_, err = fmt.Sscan(string(result), &code, &rssKiB)
+	require.NoError(t, err, "launcher result %q", result)
+	return code, rssKiB, took, out
 }
 
 // writeWith writes head, n bytes of fill and tail to path, a chunk at a
