@@ -88,7 +88,7 @@ func openRegular(dir, name string) (*os.File, fs.FileInfo, error) {
 		if errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.EMLINK) {
 			return nil, nil, &NotRegularError{Name: name, Kind: "symlink"}
 		}
-		if errors.Is(err, syscall.ENXIO) { // a socket, or a FIFO without O_RDONLY support
+		if errors.Is(err, syscall.ENXIO) { // what opening a Unix socket gives
 			return nil, nil, &NotRegularError{Name: name, Kind: "socket"}
 		}
 		return nil, nil, err
