@@ -11,10 +11,13 @@ import (
 // Limits a Parquet file must keep before parquet-go reads its pages. A
 // corrupt length field would otherwise make it allocate tens of gigabytes
 // and kill the process, which no recover can catch. synthpipe's own files
-// are far inside these limits (row groups of at most 2^24 rows).
+// are far inside these limits (row groups of at most 2^24 rows, pages of
+// at most ~256 KiB: parquet-go's default page buffer). parquet-go holds
+// one page per column while it reads, so the page limit also bounds
+// validate's memory.
 const (
 	maxRowGroupRows = 1 << 24
-	maxPageBytes    = 256 << 20
+	maxPageBytes    = 1 << 20
 	headerWindow    = 64 << 10
 	// snappy expands at most about 21x; allow more for safety
 	maxExpansion = 64
@@ -68,13 +71,22 @@ func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 				case h.DataPageHeaderV2.Valid:
 					pageValues = int64(h.DataPageHeaderV2.V.NumValues)
 				case h.DictionaryPageHeader.Valid:
-					if nv := int64(h.DictionaryPageHeader.V.NumValues); nv < 0 || nv > unc+1 {
+					nv := int64(h.DictionaryPageHeader.V.NumValues)
+					if nv < 0 || nv > unc+1 {
 						return fmt.Errorf("row group %d column %d: dictionary claims %d values in %d bytes", gi, ci, nv, unc)
+					}
+					if unc > nv*MaxFieldBytes+headerWindow {
+						return fmt.Errorf("row group %d column %d: dictionary of %d bytes holds %d values (more than %d bytes each)", gi, ci, unc, nv, MaxFieldBytes)
 					}
 				}
 				// RLE packs long runs into few bytes, hence the margin.
 				if pageValues < 0 || pageValues > 8*unc+1<<20 {
 					return fmt.Errorf("row group %d column %d: page claims %d values", gi, ci, pageValues)
+				}
+				// A few huge values per page would let one batch of rows
+				// hold a page per row: values must average MaxFieldBytes.
+				if (h.DataPageHeader.Valid || h.DataPageHeaderV2.Valid) && unc > pageValues*MaxFieldBytes+headerWindow {
+					return fmt.Errorf("row group %d column %d: page of %d bytes holds %d values (more than %d bytes each)", gi, ci, unc, pageValues, MaxFieldBytes)
 				}
 				values += pageValues
 				if values > m.NumValues {

@@ -5,16 +5,20 @@ import (
 	"io"
 )
 
-// prefetch reads a source on its own goroutine, a chunk of records ahead,
+// Prefetch reads a source on its own goroutine, a chunk of records ahead,
 // so the entity streams of all formats decode in parallel while checks run
-// in file order. Memory is bounded by the channel's few chunks.
+// in file order. Memory is bounded by the channel's few chunks, and a chunk
+// by prefetchChunk records and about prefetchBytes of their text.
 func Prefetch[T any](s Source[T]) Source[T] {
 	p := &prefetched[T]{inner: s, ch: make(chan []item[T], 4), stop: make(chan struct{})}
 	go p.run()
 	return p
 }
 
-const prefetchChunk = 512
+const (
+	prefetchChunk = 512
+	prefetchBytes = 256 << 10
+)
 
 type item[T any] struct {
 	rec    T
@@ -44,15 +48,21 @@ func Recoverable(err error) bool {
 func (p *prefetched[T]) run() {
 	defer close(p.ch)
 	buf := make([]item[T], 0, prefetchChunk)
+	sz, _ := p.inner.(sized)
+	bytes := 0
 	for {
 		rec, err := p.inner.Next()
 		it := item[T]{row: p.inner.Row(), err: err}
 		if rec != nil {
 			it.rec, it.hasRec = *rec, true
+			if sz != nil {
+				bytes += sz.lastBytes()
+			}
 		}
 		buf = append(buf, it)
 		end := err != nil && !Recoverable(err)
-		if len(buf) == prefetchChunk || end {
+		if len(buf) == prefetchChunk || bytes >= prefetchBytes || end {
+			bytes = 0
 			select {
 			case p.ch <- buf:
 			case <-p.stop:

@@ -1,7 +1,9 @@
 // Package readback reads snapshot files back into records: CSV, Parquet
 // and the combined JSON, streamed, with every corrupt-input path ending in
 // an error, never a panic or a runaway allocation (fuzz-tested). validate and
-// merge read snapshots through it.
+// merge read snapshots through it. A record is bounded (MaxLineBytes,
+// MaxFieldBytes, the Parquet page guard), so memory is too, whatever the
+// file holds.
 package readback
 
 import (
@@ -11,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -35,16 +36,23 @@ type Source[T any] interface {
 
 type csvSource[T any] struct {
 	f      io.Closer
+	win    *window
 	r      *csv.Reader
+	bytes  int
 	cols   []model.Column[T]
 	fields []int // struct field of each column
 	row    int64
 	rec    T
 }
 
-// NewCSV checks the header against cols and streams typed rows.
+// NewCSV checks the header against cols and streams typed rows. A record
+// longer than MaxLineBytes ends the reading with a *LimitError, a value
+// longer than MaxFieldBytes is a *CellError.
 func NewCSV[T any](r io.Reader, closer io.Closer, cols []model.Column[T]) (Source[T], error) {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 256<<10))
+	// csv.Reader keeps reading a line until its end: the window under it
+	// stops a line that has none.
+	win := newWindow(bufio.NewReaderSize(r, 256<<10), "CSV record", MaxLineBytes+readAhead)
+	cr := csv.NewReader(win)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = len(cols)
 	header, err := cr.Read()
@@ -53,9 +61,13 @@ func NewCSV[T any](r io.Reader, closer io.Closer, cols []model.Column[T]) (Sourc
 	}
 	want := model.Names(cols)
 	if strings.Join(header, ",") != strings.Join(want, ",") {
-		return nil, &HeaderError{got: append([]string(nil), header...), want: want}
+		got := make([]string, len(header))
+		for i, h := range header {
+			got[i] = Truncate(h)
+		}
+		return nil, &HeaderError{got: got, want: want}
 	}
-	return &csvSource[T]{f: closer, r: cr, cols: cols, fields: fieldIndexes[T](cols)}, nil
+	return &csvSource[T]{f: closer, win: win, r: cr, cols: cols, fields: fieldIndexes[T](cols)}, nil
 }
 
 type HeaderError struct{ got, want []string }
@@ -83,9 +95,11 @@ func fieldIndexes[T any](cols []model.Column[T]) []int {
 	return out
 }
 
-// CellError is a CSV value that does not parse as its column's type.
+// CellError is a CSV value that does not parse as its column's type, or
+// is longer than MaxFieldBytes (TooLong). Value is truncated.
 type CellError struct {
 	Column, Value, Want string
+	TooLong             bool
 }
 
 func (e *CellError) Error() string {
@@ -93,6 +107,7 @@ func (e *CellError) Error() string {
 }
 
 func (s *csvSource[T]) Next() (*T, error) {
+	s.win.reset()
 	rec, err := s.r.Read()
 	if err != nil {
 		return nil, err
@@ -100,23 +115,28 @@ func (s *csvSource[T]) Next() (*T, error) {
 	s.row++
 	var zero T
 	s.rec = zero
+	s.bytes = 0
 	v := reflect.ValueOf(&s.rec).Elem()
 	for i, c := range s.cols {
 		f := v.Field(s.fields[i])
 		cell := rec[i]
+		s.bytes += len(cell)
+		if len(cell) > MaxFieldBytes {
+			return &s.rec, &CellError{c.Name, Truncate(cell), fmt.Sprintf("a value of at most %d bytes", MaxFieldBytes), true}
+		}
 		switch c.Kind {
 		case model.KindString, model.KindEnum:
 			f.SetString(strings.Clone(cell))
 		case model.KindInt:
 			n, err := strconv.ParseInt(cell, 10, 32)
 			if err != nil {
-				return &s.rec, &CellError{c.Name, cell, "an integer"}
+				return &s.rec, &CellError{Column: c.Name, Value: Truncate(cell), Want: "an integer"}
 			}
 			f.SetInt(n)
 		case model.KindDate:
 			d, err := model.ParseDate(cell)
 			if err != nil {
-				return &s.rec, &CellError{c.Name, cell, "a YYYY-MM-DD date"}
+				return &s.rec, &CellError{Column: c.Name, Value: Truncate(cell), Want: "a YYYY-MM-DD date"}
 			}
 			f.SetInt(int64(d))
 		case model.KindStringList:
@@ -130,17 +150,23 @@ func (s *csvSource[T]) Next() (*T, error) {
 	return &s.rec, nil
 }
 
-func (s *csvSource[T]) Row() int64   { return s.row }
-func (s *csvSource[T]) Close() error { return s.f.Close() }
+func (s *csvSource[T]) Row() int64     { return s.row }
+func (s *csvSource[T]) Close() error   { return s.f.Close() }
+func (s *csvSource[T]) lastBytes() int { return s.bytes + 16*len(s.cols) }
 
 // ---- Parquet ----
 
+// parquetBatch is how many rows one read decodes; with the page guard it
+// bounds what a read may hold (rows × values of at most ~4 KiB average).
+const parquetBatch = 256
+
 type parquetSource[T any] struct {
-	f   io.Closer
-	r   *parquet.GenericReader[T]
-	buf []T
-	pos int
-	row int64
+	f     io.Closer
+	r     *parquet.GenericReader[T]
+	buf   []T
+	pos   int
+	row   int64
+	bytes int
 }
 
 // SchemaError is a Parquet file whose columns are not the contract's.
@@ -173,7 +199,7 @@ func NewParquet[T any](r io.ReaderAt, size int64, closer io.Closer) (src Source[
 	if got := pf.Schema(); !sameSchema(got, want) {
 		return nil, &SchemaError{got: schemaLine(got), want: schemaLine(want)}
 	}
-	return &parquetSource[T]{f: closer, r: parquet.NewGenericReader[T](pf), buf: make([]T, 1024)}, nil
+	return &parquetSource[T]{f: closer, r: parquet.NewGenericReader[T](pf), buf: make([]T, parquetBatch)}, nil
 }
 
 func sameSchema(a, b *parquet.Schema) bool { return schemaLine(a) == schemaLine(b) }
@@ -213,10 +239,17 @@ func (s *parquetSource[T]) Next() (rec *T, err error) {
 	}
 	s.row++
 	s.pos++
-	return &s.buf[s.pos-1], nil
+	rec = &s.buf[s.pos-1]
+	// A page may hold megabytes of one value: such a row is refused here,
+	// so that no reader ahead of the checks holds many of them.
+	if s.bytes = stringBytes(reflect.ValueOf(rec).Elem()); s.bytes > MaxLineBytes {
+		return rec, &CellError{Column: "*", Value: fmt.Sprintf("%d bytes of text in one row", s.bytes), Want: fmt.Sprintf("a row of at most %d bytes", MaxLineBytes), TooLong: true}
+	}
+	return rec, nil
 }
 
-func (s *parquetSource[T]) Row() int64 { return s.row }
+func (s *parquetSource[T]) Row() int64     { return s.row }
+func (s *parquetSource[T]) lastBytes() int { return s.bytes }
 func (s *parquetSource[T]) Close() error {
 	s.r.Close()
 	return s.f.Close()
@@ -225,7 +258,8 @@ func (s *parquetSource[T]) Close() error {
 // ---- JSON (one section of the dataset document) ----
 
 type jsonSource[T any] struct {
-	f   *os.File
+	f   io.Closer
+	win *window
 	dec *json.Decoder
 	row int64
 	raw json.RawMessage
@@ -239,19 +273,19 @@ type RecordError struct{ err error }
 
 func (e *RecordError) Error() string { return e.err.Error() }
 
-// NewJSON positions a decoder at the array under key in the
-// top-level object of the dataset document.
-func NewJSON[T any](path, key string, check func([]byte) error) (Source[T], error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bufio.NewReaderSize(f, 256<<10))
-	fail := func(err error) (Source[T], error) { f.Close(); return nil, err }
+// NewJSON positions a decoder at the array under key in the top-level
+// object of the dataset document read from r. Every token and record gets
+// a window of MaxLineBytes: a longer one ends the reading with a
+// *LimitError.
+func NewJSON[T any](r io.Reader, closer io.Closer, key string, check func([]byte) error) (Source[T], error) {
+	win := newWindow(bufio.NewReaderSize(r, 256<<10), "JSON record", MaxLineBytes+readAhead)
+	dec := json.NewDecoder(win)
+	fail := func(err error) (Source[T], error) { closer.Close(); return nil, err }
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return fail(fmt.Errorf("want a JSON object at the top (%v)", err))
 	}
 	for dec.More() {
+		win.reset()
 		tok, err := dec.Token()
 		if err != nil {
 			return fail(err)
@@ -260,17 +294,24 @@ func NewJSON[T any](path, key string, check func([]byte) error) (Source[T], erro
 			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 				return fail(fmt.Errorf("%s: want an array (%v)", key, err))
 			}
-			return &jsonSource[T]{f: f, dec: dec, check: check}, nil
+			return &jsonSource[T]{f: closer, win: win, dec: dec, check: check}, nil
 		}
-		if err := skipValue(dec); err != nil {
+		if err := skipValue(dec, win, 0); err != nil {
 			return fail(err)
 		}
 	}
-	return fail(fmt.Errorf("no %q array in the document", key))
+	return fail(fmt.Errorf("no %q array in the document", Truncate(key)))
 }
 
 func (s *jsonSource[T]) Next() (*T, error) {
+	s.win.reset()
 	if !s.dec.More() {
+		// More also says no on a read error: only a ']' is the end.
+		if tok, err := s.dec.Token(); err != nil {
+			return nil, err
+		} else if tok != json.Delim(']') {
+			return nil, fmt.Errorf("after record %d: want ',' or ']', got %s", s.row, Truncate(fmt.Sprint(tok)))
+		}
 		return nil, io.EOF
 	}
 	s.raw = s.raw[:0]
@@ -291,16 +332,23 @@ func (s *jsonSource[T]) Next() (*T, error) {
 	return &s.rec, nil
 }
 
-func (s *jsonSource[T]) Row() int64   { return s.row }
-func (s *jsonSource[T]) Close() error { return s.f.Close() }
+func (s *jsonSource[T]) Row() int64     { return s.row }
+func (s *jsonSource[T]) Close() error   { return s.f.Close() }
+func (s *jsonSource[T]) lastBytes() int { return 2 * len(s.raw) }
 
-// skipValue skips the next value; an array is skipped element by element so
-// that skipping a section of millions of records holds one at a time.
-func skipValue(dec *json.Decoder) error {
-	var one json.RawMessage
+// maxSkipDepth bounds the nesting of a section that is skipped.
+const maxSkipDepth = 32
+
+// skipValue skips the next value token by token, each in a fresh window,
+// so that skipping a section of millions of records holds one at a time.
+func skipValue(dec *json.Decoder, win *window, depth int) error {
+	if depth > maxSkipDepth {
+		return fmt.Errorf("nested deeper than %d levels", maxSkipDepth)
+	}
 	if !dec.More() {
 		return fmt.Errorf("value missing")
 	}
+	win.reset()
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -309,25 +357,28 @@ func skipValue(dec *json.Decoder) error {
 	if !ok {
 		return nil // a scalar: Token consumed it
 	}
-	if d != '[' {
-		// an object: walk its key/value pairs
-		for dec.More() {
-			if _, err := dec.Token(); err != nil {
-				return err
-			}
-			if err := skipValue(dec); err != nil {
-				return err
-			}
-		}
-		_, err := dec.Token()
-		return err
-	}
-	for dec.More() {
+	var one json.RawMessage
+	for d == '[' && dec.More() {
+		// Elements (records) are skipped whole, each in its own window:
+		// far faster than token by token.
+		win.reset()
 		one = one[:0]
 		if err := dec.Decode(&one); err != nil {
 			return err
 		}
 	}
+	for dec.More() {
+		if d == '{' {
+			win.reset()
+			if _, err := dec.Token(); err != nil { // the key
+				return err
+			}
+		}
+		if err := skipValue(dec, win, depth+1); err != nil {
+			return err
+		}
+	}
+	win.reset()
 	_, err = dec.Token()
 	return err
 }

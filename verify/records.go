@@ -31,7 +31,7 @@ type digests struct {
 func (d *digests) add(id string, canonical []byte) {
 	if d.n%digestChunk == 0 {
 		d.chunks = append(d.chunks, [32]byte{})
-		d.firsts = append(d.firsts, id)
+		d.firsts = append(d.firsts, readback.Truncate(id)) // kept for the whole file: bounded
 	}
 	// chain: chunk = sha256(chunk || record)
 	h := sha256.New()
@@ -56,6 +56,7 @@ type stream[T any] struct {
 	hold   T
 	seq    *idSequence // ids that must run 1, 2, 3 … (nil: none)
 	entity string      // person, vehicle or profile, as violations name it
+	taken  int64       // bytes (canonical CSV) of the records taken since the last flush
 }
 
 // take appends the current record to dst, remembers its file and row for
@@ -67,6 +68,7 @@ func (s *stream[T]) take(dst []T, rows map[string]rowRef, rep *Report) []T {
 	}
 	rows[s.entity+"\x00"+id] = rowRef{s.file, s.row}
 	dst = append(dst, *s.next)
+	s.taken += int64(len(s.dig.buf))
 	s.advance()
 	return dst
 }
@@ -96,14 +98,23 @@ func (s *stream[T]) advance() {
 		var je *readback.RecordError
 		switch {
 		case errors.As(err, &ce):
-			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: ce.Column, Rule: "column_type", Value: ce.Value})
+			rule := "column_type"
+			if ce.TooLong {
+				rule = "size_limits"
+			}
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: ce.Column, Rule: rule, Value: ce.Value})
 			continue
 		case errors.As(err, &je):
 			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: "*", Rule: "json_schema", Value: firstLine(je.Error())})
 			continue
 		case err != nil:
 			s.err, s.next, s.done = err, nil, true
-			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.entity, Column: "*", Rule: "file_readable", Value: firstLine(err.Error())})
+			rule := "file_readable"
+			var le *readback.LimitError
+			if errors.As(err, &le) {
+				rule = "size_limits"
+			}
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.entity, Column: "*", Rule: rule, Value: firstLine(err.Error())})
 			return
 		}
 		s.hold = *rec
@@ -137,6 +148,14 @@ func householdOf(hh string) int64 {
 // order, as synthpipe writes them.
 func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *stream[model.Profile], chk *contract.Checker, rep *Report) {
 	const householdsPerBatch = 512
+	// A hostile file can put millions of records in one "household" (or
+	// give vehicles a household far ahead): a batch is checked early when
+	// it grows past these, which can only add violations to a file that
+	// already breaks the household rules.
+	const (
+		maxBatchRecords = 16384
+		maxBatchBytes   = 8 << 20
+	)
 	var mb model.Batch
 	rows := map[string]rowRef{}
 	ps.seq = &idSequence{prefix: "PER-", entity: "person", column: "person_id"}
@@ -154,6 +173,10 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 		}
 		mb.Reset()
 		clear(rows)
+		ps.taken, vs.taken, prs.taken = 0, 0, 0
+	}
+	full := func() bool {
+		return len(mb.Persons)+len(mb.Vehicles)+len(mb.Profiles) >= maxBatchRecords || ps.taken+vs.taken+prs.taken >= maxBatchBytes
 	}
 	households := 0
 	for !ps.done {
@@ -161,14 +184,23 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 		h := householdOf(hh)
 		for !ps.done && ps.next.HouseholdID == hh {
 			mb.Persons = ps.take(mb.Persons, rows, rep)
+			if full() {
+				flush()
+			}
 		}
 		// Vehicles and profiles of earlier households are out of order:
 		// they are checked alone, which reports their missing household.
 		for !vs.done && householdOf(vs.next.HouseholdID) <= h {
 			mb.Vehicles = vs.take(mb.Vehicles, rows, rep)
+			if full() {
+				flush()
+			}
 		}
 		for !prs.done && householdOf(prs.next.HouseholdID) <= h {
 			mb.Profiles = prs.take(mb.Profiles, rows, rep)
+			if full() {
+				flush()
+			}
 		}
 		households++
 		if households%householdsPerBatch == 0 {
@@ -178,9 +210,15 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 	// Whatever is left has no person of its household in the file.
 	for !vs.done {
 		mb.Vehicles = vs.take(mb.Vehicles, rows, rep)
+		if full() {
+			flush()
+		}
 	}
 	for !prs.done {
 		mb.Profiles = prs.take(mb.Profiles, rows, rep)
+		if full() {
+			flush()
+		}
 	}
 	flush()
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/synthpipe/synthpipe/contract"
+	"github.com/synthpipe/synthpipe/readback"
 )
 
 // examplesPerRule is how many violations of each rule a report names.
@@ -52,6 +53,10 @@ func newReport(dir string) *Report {
 }
 
 func (r *Report) add(v contract.Violation) {
+	// What a report quotes comes from the input: bounded, never whole, and
+	// names quoted when they hold control characters (a terminal's escapes).
+	v.File, v.RecordID, v.Entity, v.Column = quoteName(v.File), quoteName(v.RecordID), quoteName(v.Entity), quoteName(v.Column)
+	v.Value = readback.Truncate(v.Value)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rr, ok := r.rules[v.Rule]
@@ -67,6 +72,22 @@ func (r *Report) add(v contract.Violation) {
 	if v.File != "" {
 		r.bad[v.File] = true
 	}
+}
+
+// addCount counts n more violations of rule without naming them.
+func (r *Report) addCount(rule string, n int64) {
+	if n <= 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rr, ok := r.rules[rule]
+	if !ok {
+		rr = &RuleResult{Rule: rule}
+		r.rules[rule] = rr
+	}
+	rr.Count += n
+	r.Violations += n
 }
 
 func (r *Report) addRecords(n int64) {
