@@ -3,14 +3,14 @@
 package stages
 
 import (
-	_ "github.com/synthpipe/synthpipe/stages/csvsink"
-	_ "github.com/synthpipe/synthpipe/stages/jsonsink"
-	_ "github.com/synthpipe/synthpipe/stages/manifest"
-	_ "github.com/synthpipe/synthpipe/stages/metasink"
-	_ "github.com/synthpipe/synthpipe/stages/parquetsink"
-	_ "github.com/synthpipe/synthpipe/stages/person"
-	_ "github.com/synthpipe/synthpipe/stages/profile"
-	_ "github.com/synthpipe/synthpipe/stages/seed"
-	_ "github.com/synthpipe/synthpipe/stages/validate"
-	_ "github.com/synthpipe/synthpipe/stages/vehicle"
+	_ "github.com/synthpipe/synthpipe/stages/sinks/csvsink"
+	_ "github.com/synthpipe/synthpipe/stages/sinks/jsonsink"
+	_ "github.com/synthpipe/synthpipe/stages/finalizers/manifest"
+	_ "github.com/synthpipe/synthpipe/stages/sinks/metasink"
+	_ "github.com/synthpipe/synthpipe/stages/sinks/parquetsink"
+	_ "github.com/synthpipe/synthpipe/stages/generators/person"
+	_ "github.com/synthpipe/synthpipe/stages/generators/profile"
+	_ "github.com/synthpipe/synthpipe/stages/sources/seed"
+	_ "github.com/synthpipe/synthpipe/stages/checks/validate"
+	_ "github.com/synthpipe/synthpipe/stages/generators/vehicle"
 )

@@ -17,10 +17,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/synthpipe/synthpipe/config"
+	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/cli"
-	"github.com/synthpipe/synthpipe/model"
-	"github.com/synthpipe/synthpipe/snapshot"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/snapshot"
 )
 
 // With GO_TEST_AS_SYNTHPIPE=1 the test binary is the program itself, so the

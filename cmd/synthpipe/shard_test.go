@@ -13,8 +13,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/synthpipe/synthpipe/model"
-	"github.com/synthpipe/synthpipe/readback"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/formats/readback"
 )
 
 // build compiles the real binary once for the process-level tests.

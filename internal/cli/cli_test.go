@@ -13,8 +13,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/synthpipe/synthpipe/config"
-	"github.com/synthpipe/synthpipe/stages/validate"
+	"github.com/synthpipe/synthpipe/internal/config"
+	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
 
 func run(args ...string) (int, string, string) {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/synthpipe/synthpipe/config"
+	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 

@@ -11,8 +11,8 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
-	"github.com/synthpipe/synthpipe/config"
-	"github.com/synthpipe/synthpipe/snapshot"
+	"github.com/synthpipe/synthpipe/internal/config"
+	"github.com/synthpipe/synthpipe/internal/snapshot"
 )
 
 // configFlags are the flags run and merge share: the config, the overrides

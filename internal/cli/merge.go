@@ -3,7 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/synthpipe/synthpipe/snapshot"
+	"github.com/synthpipe/synthpipe/internal/snapshot"
 )
 
 func newMergeCmd(root *rootOptions) *cobra.Command {

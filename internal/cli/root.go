@@ -14,9 +14,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/synthpipe/synthpipe/config"
-	"github.com/synthpipe/synthpipe/progress"
-	"github.com/synthpipe/synthpipe/stages/validate"
+	"github.com/synthpipe/synthpipe/internal/config"
+	"github.com/synthpipe/synthpipe/internal/progress"
+	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
 
 // Exit codes.

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/synthpipe/synthpipe/contract"
-	"github.com/synthpipe/synthpipe/verify"
+	"github.com/synthpipe/synthpipe/internal/domain/contract"
+	"github.com/synthpipe/synthpipe/internal/verify"
 )
 
 func newRulesCmd() *cobra.Command {

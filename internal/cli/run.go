@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/synthpipe/synthpipe/config"
-	"github.com/synthpipe/synthpipe/snapshot"
+	"github.com/synthpipe/synthpipe/internal/config"
+	"github.com/synthpipe/synthpipe/internal/snapshot"
 	_ "github.com/synthpipe/synthpipe/stages" // register components
-	"github.com/synthpipe/synthpipe/stages/seed"
+	"github.com/synthpipe/synthpipe/stages/sources/seed"
 )
 
 func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/synthpipe/synthpipe/schema"
+	"github.com/synthpipe/synthpipe/internal/formats/schema"
 )
 
 func newSchemaCmd() *cobra.Command {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/synthpipe/synthpipe/verify"
+	"github.com/synthpipe/synthpipe/internal/verify"
 )
 
 // violationsError makes validate exit 3 after it has printed its report.

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/synthpipe/synthpipe/refdata"
-	"github.com/synthpipe/synthpipe/version"
+	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/internal/version"
 )
 
 func newVersionCmd() *cobra.Command {

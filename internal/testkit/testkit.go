@@ -11,13 +11,13 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/synthpipe/synthpipe/model"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/pipeline"
-	"github.com/synthpipe/synthpipe/refdata"
-	"github.com/synthpipe/synthpipe/stages/person"
-	"github.com/synthpipe/synthpipe/stages/profile"
-	"github.com/synthpipe/synthpipe/stages/seed"
-	"github.com/synthpipe/synthpipe/stages/vehicle"
+	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/stages/generators/person"
+	"github.com/synthpipe/synthpipe/stages/generators/profile"
+	"github.com/synthpipe/synthpipe/stages/sources/seed"
+	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
 )
 
 // Run returns a run context for tests.

@@ -1,0 +1,98 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/pipeline"
+)
+
+// checkShape refuses a pipeline that cannot make a whole snapshot, before any
+// work: a component whose needs no earlier stage meets, an entity made twice,
+// a sink or finalizer given twice (both would write the same files), or a
+// snapshot part (records, metadata, manifest) that nothing writes. Without
+// this such configs made snapshots that validate or every rerun refused.
+func checkShape(c *Config) error {
+	made := map[string]string{} // entity -> the stage that makes it
+	for _, st := range c.Stages {
+		if missing := unmet(st.Spec.Needs, made); len(missing) > 0 {
+			return fmt.Errorf("%s (%s) needs %s, but no stage before it makes %s: put it after %s",
+				st.Where, st.Type, strings.Join(st.Spec.Needs, ", "), strings.Join(missing, ", "), makers(missing))
+		}
+		for _, p := range st.Spec.Provides {
+			if by, dup := made[p]; dup {
+				return fmt.Errorf("%s (%s) makes %s again, already made by %s: each entity is made once", st.Where, st.Type, p, by)
+			}
+			made[p] = fmt.Sprintf("%s (%s)", st.Where, st.Type)
+		}
+	}
+	parts := map[string]bool{}
+	seen := map[string]string{}
+	for _, comp := range append(append([]Component(nil), c.Sinks...), c.Finalizers...) {
+		if missing := unmet(comp.Spec.Needs, made); len(missing) > 0 {
+			return fmt.Errorf("%s (%s) writes %s, but no stage makes %s: add %s to pipeline.stages",
+				comp.Where, comp.Type, strings.Join(comp.Spec.Needs, ", "), strings.Join(missing, ", "), makers(missing))
+		}
+		if len(comp.Spec.Provides) == 0 {
+			continue
+		}
+		if by, dup := seen[comp.Type]; dup {
+			return fmt.Errorf("%s (%s) writes the same files as %s: give each %s once", comp.Where, comp.Type, by, comp.Spec.Kind)
+		}
+		seen[comp.Type] = comp.Where
+		for _, p := range comp.Spec.Provides {
+			parts[p] = true
+		}
+	}
+	var missing []string
+	for _, part := range model.SnapshotParts {
+		if !parts[part.Name] {
+			missing = append(missing, fmt.Sprintf("its %s (%s): add %s", part.Name, part.Why, writers(part.Name)))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("pipeline: a snapshot needs %s", strings.Join(missing, "; and "))
+	}
+	return nil
+}
+
+// unmet returns the needs not in made, in order.
+func unmet(needs []string, made map[string]string) []string {
+	var out []string
+	for _, n := range needs {
+		if _, ok := made[n]; !ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// makers names the stages that make entities: "type: person, type: vehicle".
+func makers(entities []string) string {
+	var out []string
+	for _, e := range entities {
+		types := pipeline.Providers(pipeline.KindStage, e)
+		if len(types) == 0 {
+			out = append(out, "a stage that makes "+e)
+			continue
+		}
+		out = append(out, "type: "+strings.Join(types, " or type: "))
+	}
+	return strings.Join(out, ", ")
+}
+
+// writers names the sinks or finalizers that write a snapshot part.
+func writers(part string) string {
+	for _, k := range []pipeline.Kind{pipeline.KindSink, pipeline.KindFinalizer} {
+		types := pipeline.Providers(k, part)
+		switch len(types) {
+		case 0:
+			continue
+		case 1:
+			return fmt.Sprintf("type: %s to pipeline.%ss", types[0], k)
+		}
+		return fmt.Sprintf("one of type: %s to pipeline.%ss", strings.Join(types, ", "), k)
+	}
+	return "a component that writes it"
+}

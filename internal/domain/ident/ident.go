@@ -1,0 +1,163 @@
+// Package ident makes and checks the privacy-safe identifiers of the
+// contract: SSNs from never-issued areas, fictional phone numbers, reserved
+// e-mail domains, VINs with a real WMI and a correct check digit, and
+// licence and plate numbers in a state's format. Generation and validation
+// share this code, so they cannot drift apart.
+package ident
+
+import (
+	"strconv"
+
+	"github.com/synthpipe/synthpipe/internal/domain/stream"
+)
+
+// SSN space. Area 666 is never issued. Persons past its capacity (a run of
+// more than 989,901 persons) take area 900-999 with a group that is neither
+// an SSN (9xx is never issued as an SSN) nor an ITIN (ITIN groups are
+// 50-65, 70-88, 90-92, 94-99).
+const (
+	ssnPerArea  = 99 * 9999
+	SSN666Cap   = ssnPerArea
+	ssn9xxAreas = 100
+)
+
+var safe9xxGroups = func() []int {
+	var g []int
+	for i := 1; i <= 99; i++ {
+		itin := (i >= 50 && i <= 65) || (i >= 70 && i <= 88) || (i >= 90 && i <= 92) || i >= 94
+		if !itin {
+			g = append(g, i)
+		}
+	}
+	return g
+}()
+
+// SSNCapacity is how many distinct safe SSNs exist.
+var SSNCapacity = int64(SSN666Cap) + int64(ssn9xxAreas*len(safe9xxGroups)*9999)
+
+func ssnKey(seed uint64, tag uint64) uint64 { return stream.Key(seed, stream.Permute, tag) }
+
+// SSN returns the SSN of the person with 0-based index i: a keyed
+// permutation of i, so unique within a run.
+func SSN(seed uint64, i int64) string {
+	var area, group, serial int
+	if i < SSN666Cap {
+		q := int(stream.PermuteIndex(uint64(i), SSN666Cap, ssnKey(seed, 1)))
+		area, group, serial = 666, q/9999+1, q%9999+1
+	} else {
+		n := uint64(SSNCapacity - SSN666Cap)
+		q := int(stream.PermuteIndex(uint64(i-SSN666Cap), n, ssnKey(seed, 2)))
+		per := len(safe9xxGroups) * 9999
+		area, group, serial = 900+q/per, safe9xxGroups[(q%per)/9999], q%9999+1
+	}
+	b := make([]byte, 0, 11)
+	b = appendPad(b, area, 3)
+	b = append(b, '-')
+	b = appendPad(b, group, 2)
+	b = append(b, '-')
+	b = appendPad(b, serial, 4)
+	return string(b)
+}
+
+// SSNIndex inverts SSN: the person index an SSN encodes, or false when it is
+// not a safe SSN.
+func SSNIndex(seed uint64, s string) (int64, bool) {
+	if len(s) != 11 || s[3] != '-' || s[6] != '-' {
+		return 0, false
+	}
+	area, ok1 := digits(s[0:3])
+	group, ok2 := digits(s[4:6])
+	serial, ok3 := digits(s[7:11])
+	if !ok1 || !ok2 || !ok3 || group < 1 || serial < 1 {
+		return 0, false
+	}
+	if area == 666 {
+		q := uint64((group-1)*9999 + serial - 1)
+		return int64(stream.UnpermuteIndex(q, SSN666Cap, ssnKey(seed, 1))), true
+	}
+	if area < 900 || area > 999 {
+		return 0, false
+	}
+	gi := -1
+	for i, g := range safe9xxGroups {
+		if g == group {
+			gi = i
+		}
+	}
+	if gi < 0 {
+		return 0, false
+	}
+	per := len(safe9xxGroups) * 9999
+	q := uint64((area-900)*per + gi*9999 + serial - 1)
+	n := uint64(SSNCapacity - SSN666Cap)
+	return SSN666Cap + int64(stream.UnpermuteIndex(q, n, ssnKey(seed, 2))), true
+}
+
+// IsSafeSSN reports whether s is in the never-issued space, with area 666
+// required for persons below the 666 capacity.
+func IsSafeSSN(s string, personIndex int64) bool {
+	if len(s) != 11 || s[3] != '-' || s[6] != '-' {
+		return false
+	}
+	area, ok1 := digits(s[0:3])
+	group, ok2 := digits(s[4:6])
+	serial, ok3 := digits(s[7:11])
+	if !ok1 || !ok2 || !ok3 || group < 1 || serial < 1 {
+		return false
+	}
+	if personIndex < SSN666Cap {
+		return area == 666
+	}
+	if area == 666 {
+		return true
+	}
+	if area < 900 {
+		return false
+	}
+	for _, g := range safe9xxGroups {
+		if g == group {
+			return true
+		}
+	}
+	return false
+}
+
+func appendPad(b []byte, n, width int) []byte {
+	var tmp [20]byte
+	s := strconv.AppendInt(tmp[:0], int64(n), 10)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(s) > 0
+}
+
+// ID returns prefix + the 10-digit, 1-based form of a 0-based index.
+func ID(prefix string, index int64) string {
+	b := make([]byte, 0, len(prefix)+10)
+	b = append(b, prefix...)
+	return string(appendPad(b, int(index+1), 10))
+}
+
+// ParseID returns the 0-based index of an id of the given prefix.
+func ParseID(prefix, id string) (int64, bool) {
+	if len(id) != len(prefix)+10 || id[:len(prefix)] != prefix {
+		return 0, false
+	}
+	n, ok := digits(id[len(prefix):])
+	if !ok || n < 1 {
+		return 0, false
+	}
+	return int64(n - 1), true
+}

@@ -1,0 +1,194 @@
+package snapshot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/synthpipe/synthpipe/internal/config"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/stages/finalizers/manifest"
+)
+
+// replacedPath is where the two-step replace parks the old snapshot.
+func replacedPath(target string) string {
+	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".replaced")
+}
+
+// recoverTarget, under the target's lock, finishes what dead runs left:
+// an old snapshot parked by an interrupted two-step replace is put back if
+// the target is missing (else removed), and every staging folder of the
+// target that no live run holds is removed.
+func recoverTarget(parent, target string, log zerolog.Logger) error {
+	// target+".replaced" is where versions before the lock parked it.
+	for _, old := range []string{replacedPath(target), target + ".replaced"} {
+		if st, err := os.Lstat(old); err != nil || !st.IsDir() {
+			continue
+		}
+		if _, err := os.Lstat(target); errors.Is(err, os.ErrNotExist) {
+			if err := os.Rename(old, target); err != nil {
+				return fmt.Errorf("restore %s from an interrupted replace: %w", target, err)
+			}
+			log.Warn().Str("dir", target).Str("from", old).Msg("restored the snapshot an interrupted replace had moved aside")
+			continue
+		}
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("remove %s left by an interrupted replace: %w", old, err)
+		}
+	}
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return fmt.Errorf("output folder %s: %w", parent, err)
+	}
+	prefix := "." + filepath.Base(target) + ".staging-"
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		dir := filepath.Join(parent, e.Name())
+		f, err := os.Open(dir)
+		if err != nil {
+			continue
+		}
+		// Locked means a live run is writing into it.
+		if flockFile(f, false) == nil {
+			if err := os.RemoveAll(dir); err != nil {
+				f.Close()
+				return fmt.Errorf("remove stale staging folder %s: %w", dir, err)
+			}
+			log.Info().Str("dir", dir).Msg("removed the staging folder of a run that died")
+		}
+		f.Close()
+	}
+	return nil
+}
+
+// checkTarget refuses, before any work, a target the run must not touch:
+// a symbolic link, something other than a folder, a folder that holds no
+// snapshot, or without force a snapshot made from another config.
+func checkTarget(target string, run *model.Run, force bool) error {
+	st, err := os.Lstat(target)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("snapshot folder %s: %w", target, err)
+	case st.Mode()&os.ModeSymlink != 0:
+		return &config.Error{Err: fmt.Errorf("%s is a symbolic link, not a snapshot folder; move it away (a snapshot is never written through a link)", target)}
+	case !st.IsDir():
+		return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder; move it away", target)}
+	}
+	suffix := run.FileSuffix()
+	metaPath := filepath.Join(target, "metadata_"+suffix+".json")
+	_, manErr := os.Lstat(filepath.Join(target, manifest.FileName(run)))
+	_, metaErr := os.Lstat(metaPath)
+	if manErr != nil && metaErr != nil && !isEmptyDir(target) {
+		return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder (no %s); move it away", target, manifest.FileName(run))}
+	}
+	if force {
+		return nil
+	}
+	var meta model.Metadata
+	if raw, err := readSmall(metaPath, 1<<20); err == nil && json.Unmarshal(raw, &meta) == nil &&
+		meta.ConfigSHA256 != "" && meta.ConfigSHA256 != run.ConfigSHA256 {
+		return fmt.Errorf("%s: %w: it was made from another config (config_sha256 %s, this run's %s; config, records or seed differ): use --force to replace it", target, ErrExists, short(meta.ConfigSHA256), short(run.ConfigSHA256))
+	}
+	return nil
+}
+
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12] + "…"
+	}
+	return sum
+}
+
+// readSmall reads a regular file of at most limit bytes.
+func readSmall(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+func isEmptyDir(dir string) bool {
+	f, err := os.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(1)
+	return len(names) == 0 && errors.Is(err, io.EOF)
+}
+
+// checkFiles compares the files of dir with its manifest: each listed file
+// present, regular, of its size and SHA-256, and nothing else there. It
+// returns one problem per file, or nil when ctx ends.
+func checkFiles(ctx context.Context, dir string, manifestJSON []byte, manifestName string) []string {
+	var m model.Manifest
+	if err := json.Unmarshal(manifestJSON, &m); err != nil {
+		return []string{manifestName + ": unreadable: " + err.Error()}
+	}
+	var problems []string
+	listed := map[string]bool{manifestName: true}
+	for _, f := range m.Files {
+		if ctx.Err() != nil {
+			return nil
+		}
+		listed[f.Name] = true
+		st, err := os.Lstat(filepath.Join(dir, f.Name))
+		switch {
+		case filepath.Base(f.Name) != f.Name:
+			problems = append(problems, f.Name+": not a plain file name")
+		case err != nil:
+			problems = append(problems, f.Name+": missing")
+		case !st.Mode().IsRegular():
+			problems = append(problems, f.Name+": not a regular file")
+		case st.Size() != f.Bytes:
+			problems = append(problems, fmt.Sprintf("%s: %d bytes, manifest says %d", f.Name, st.Size(), f.Bytes))
+		default:
+			if sum, err := fileSHA256(filepath.Join(dir, f.Name)); err != nil {
+				problems = append(problems, f.Name+": unreadable: "+err.Error())
+			} else if sum != f.SHA256 {
+				problems = append(problems, f.Name+": SHA-256 differs from the manifest's")
+			}
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return append(problems, "folder unreadable: "+err.Error())
+	}
+	for _, e := range entries {
+		if !listed[e.Name()] {
+			problems = append(problems, e.Name()+": not in the manifest")
+		}
+	}
+	return problems
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,610 @@
+// Package verify proves that a snapshot folder is whole, correct and
+// privacy-safe: every file is the one its manifest describes (size, SHA-256,
+// record count, nothing missing or extra), and every record read back from
+// the CSV, Parquet and JSON files keeps data contract v0.1 — with the same
+// rule code as the validate stage (package contract). The three formats
+// must agree record for record.
+//
+// # A folder from elsewhere is hostile
+//
+// Only regular files directly inside the folder are read, and only those
+// whose names the contract defines for the manifest's version: for version
+// vX.Y, persons_, vehicles_ and profiles_vX_Y.csv and .parquet,
+// dataset_vX_Y.json and metadata_vX_Y.json, beside snapshot_manifest_vX_Y.json.
+// A listed name that is anything else (a path, "..", evil.sh) is reported
+// and never opened; a file is opened with O_NOFOLLOW|O_NONBLOCK and its kind
+// taken from the opened descriptor, so a symlink, FIFO or device is
+// reported, never followed, waited on or read. Every read is bounded: the
+// manifest (4 MiB, 65536 JSON tokens, 32 levels, 1024 entries), metadata
+// (1 MiB), a CSV or JSON record (64 KiB), a CSV value (4 KiB), a Parquet
+// page (readback's guard); a data file is read at most to its listed size+1,
+// and one whose size differs from the manifest's is not hashed. A value
+// quoted in a report is cut to 200 bytes and its length.
+//
+// Memory: validate uses at most ~512 MB whatever the input (each format's
+// readers hold a few chunks of at most 256 KiB of records; a checked batch
+// at most 16384 records or 8 MiB; Parquet one page of at most 1 MiB per
+// column, values averaging at most 4 KiB, 256 rows at a time). On real
+// snapshots of any size it stays near 100 MB, on the hostile inputs of the
+// tests under 40 MB. One input is not yet covered: a crafted Parquet row
+// group may put all its list items (up to 64 per row of the group) into a
+// single row, which parquet-go builds whole before the row limit applies.
+//
+// # Unusable input or violations
+//
+// Run returns an *UnusableError (synthpipe validate exits 2) when there is
+// no snapshot to check: the path is not a folder; it holds no or several
+// snapshot_manifest_* files, or one not named snapshot_manifest_vX_Y.json;
+// the manifest is a symlink, FIFO or anything but a regular file, is larger
+// than its limit, is not JSON or breaks its depth, token or entry limits;
+// or no readable metadata gives the seed and reference date. Everything
+// else is a violation of a named rule in the report (exit 3): an extra
+// file (no_unexpected_files), a listed file that is a symlink, FIFO, device
+// or folder (file_regular), a name the contract does not define or an
+// entity/format that is not its name's (file_name_contract), a duplicate
+// entry (manifest_entry_unique), an oversized record or value
+// (size_limits), besides the size, hash, count and record rules.
+package verify
+
+import (
+	"github.com/synthpipe/synthpipe/internal/formats/readback"
+
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/synthpipe/synthpipe/internal/domain/contract"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/internal/formats/schema"
+)
+
+// FileRules are the rules about files, checked beside the record rules of
+// package contract.
+var FileRules = []contract.Rule{
+	{Name: "file_present", Description: "every file in the manifest exists"},
+	{Name: "file_name_contract", Description: "the manifest lists only names the contract defines for its version (persons_, vehicles_, profiles_<vX_Y>.csv and .parquet, dataset_ and metadata_<vX_Y>.json), each with its name's entity and format, and its snapshot_version matches its own file name; any other name is never opened"},
+	{Name: "manifest_entry_unique", Description: "the manifest lists each file once"},
+	{Name: "file_regular", Description: "a listed file is a regular file directly inside the folder: a symlink, FIFO, device or folder is never followed or read"},
+	{Name: "no_unexpected_files", Description: "the folder holds no file the manifest does not list"},
+	{Name: "bytes_match_manifest", Description: "a file's size is the manifest's"},
+	{Name: "sha256_match_manifest", Description: "a file's SHA-256 is the manifest's"},
+	{Name: "records_match_manifest", Description: "a file holds the manifest's record count"},
+	{Name: "metadata_counts_match_manifest", Description: "metadata record counts equal the manifest's"},
+	{Name: "metadata_consistent", Description: "metadata_<v>.json equals the dataset's metadata"},
+	{Name: "columns_match_contract", Description: "CSV header and Parquet schema have the contract's columns, order and types"},
+	{Name: "column_type", Description: "every CSV value parses as its column's type"},
+	{Name: "json_schema", Description: "every JSON document and record validates against its schema (docs/schemas)"},
+	{Name: "file_readable", Description: "a data file can be read to its end"},
+	{Name: "size_limits", Description: "a CSV record or JSON record is at most 64 KiB, a CSV value at most 4 KiB, a Parquet row at most 64 KiB of text; metadata_<vX_Y>.json at most 1 MiB"},
+	{Name: "formats_agree", Description: "CSV, Parquet and JSON hold the same records in the same order"},
+}
+
+// UnusableError means the input is not a snapshot that can be checked at
+// all (exit code 2), as opposed to a snapshot that breaks rules (exit 3).
+type UnusableError struct{ Err error }
+
+func (e *UnusableError) Error() string { return e.Err.Error() }
+func (e *UnusableError) Unwrap() error { return e.Err }
+
+// IsUnusable reports whether err is an UnusableError.
+func IsUnusable(err error) bool {
+	var u *UnusableError
+	return errors.As(err, &u)
+}
+
+func unusable(format string, args ...any) error {
+	return &UnusableError{Err: fmt.Errorf(format, args...)}
+}
+
+// Run validates the snapshot folder dir.
+func Run(dir string) (*Report, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, unusable("%s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, unusable("%s is not a folder (want a snapshot folder such as data/snapshots/v0.1)", dir)
+	}
+	manName, err := findManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	suffix := manifestName.FindStringSubmatch(manName)[1]
+	manRaw, err := readSmall(dir, manName, maxManifestBytes)
+	if err != nil {
+		return nil, unusable("%s is not a snapshot folder: manifest %w", dir, err)
+	}
+	if err := checkJSONShape(manRaw); err != nil {
+		return nil, unusable("%s is not a manifest: %w", manName, err)
+	}
+	var man model.Manifest
+	if err := json.Unmarshal(manRaw, &man); err != nil {
+		return nil, unusable("%s is not a manifest: %s", manName, readback.Truncate(err.Error()))
+	}
+	if len(man.Files) > maxManifestFiles {
+		return nil, unusable("%s is not a manifest: it lists %d files, more than the %d limit (the contract defines %d)", manName, len(man.Files), maxManifestFiles, len(snapshotFiles(suffix)))
+	}
+	schemas, err := schema.Compile()
+	if err != nil {
+		return nil, err
+	}
+	rep := newReport(dir)
+	rep.RulesChecked = len(contract.Rules) + len(FileRules)
+	if err := schemas.Validate("manifest", manRaw); err != nil {
+		rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "*", Rule: "json_schema", Value: firstLine(err.Error())})
+	}
+	rep.SnapshotVersion = readback.Truncate(man.SnapshotVersion)
+	if want := versionOf(suffix); man.SnapshotVersion != want {
+		rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "snapshot_version", Rule: "file_name_contract", Value: fmt.Sprintf("%s, the file name says %s", man.SnapshotVersion, want)})
+	}
+	listed := acceptEntries(man, manName, suffix, rep)
+	checkFiles(dir, manName, man, listed, rep)
+
+	meta, err := readMetadata(dir, suffix, listed, schemas, rep)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := refdata.Default()
+	if err != nil {
+		return nil, err
+	}
+	refDate, err := model.ParseDate(meta.ReferenceDate)
+	if err != nil {
+		return nil, unusable("metadata reference_date: %s", readback.Truncate(err.Error()))
+	}
+	counts := map[string]int64{}
+	digs := map[string]map[string]*digests{} // format -> entity -> digests
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, format := range []string{"csv", "parquet", "json"} {
+		wg.Go(func() {
+			c := map[string]int64{}
+			d := checkRecords(dir, suffix, format, listed, schemas, &contract.Checker{Seed: meta.Seed, RefDate: refDate, Ref: ref}, rep, c)
+			mu.Lock()
+			defer mu.Unlock()
+			maps.Copy(counts, c)
+			if d != nil {
+				digs[format] = d
+			}
+		})
+	}
+	wg.Wait()
+	for name, n := range counts {
+		if f, ok := listed[name]; ok && f.Records != n {
+			rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: "records_match_manifest", Value: fmt.Sprintf("%d records, manifest says %d", n, f.Records)})
+		}
+	}
+	for entity, want := range map[string]int64{"persons": meta.RecordCountPersons, "vehicles": meta.RecordCountVehicles, "profiles": meta.RecordCountProfiles} {
+		for _, ext := range []string{"csv", "parquet"} {
+			name := entity + "_" + suffix + "." + ext
+			if f, ok := listed[name]; ok && f.Records != want {
+				rep.add(contract.Violation{File: "metadata_" + suffix + ".json", Entity: "metadata", Column: "record_count_" + entity, Rule: "metadata_counts_match_manifest", Value: fmt.Sprintf("%d, manifest lists %d in %s", want, f.Records, name)})
+			}
+		}
+	}
+	compareFormats(digs, suffix, rep)
+	rep.finish()
+	return rep, nil
+}
+
+// eachEntry calls fn with every name in dir, a chunk of names at a time,
+// so that a folder of millions of names costs time, not memory.
+func eachEntry(dir string, fn func(fs.DirEntry)) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	for {
+		entries, err := d.ReadDir(1024)
+		for _, e := range entries {
+			fn(e)
+		}
+		if errors.Is(err, io.EOF) || err == nil && len(entries) == 0 {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// findManifest returns the name of the folder's one manifest.
+func findManifest(dir string) (string, error) {
+	var found []string
+	n := 0
+	err := eachEntry(dir, func(e fs.DirEntry) {
+		if strings.HasPrefix(e.Name(), "snapshot_manifest_") && strings.HasSuffix(e.Name(), ".json") {
+			if n++; len(found) < 3 {
+				found = append(found, quoteName(e.Name()))
+			}
+		}
+	})
+	if err != nil {
+		return "", unusable("%s: %w", dir, err)
+	}
+	if n != 1 {
+		return "", unusable("%s is not a snapshot folder: want exactly one snapshot_manifest_<version>.json, found %d %s", dir, n, strings.Join(found, " "))
+	}
+	if !manifestName.MatchString(found[0]) {
+		return "", unusable("%s is not a snapshot folder: manifest name %s is not snapshot_manifest_vX_Y.json", dir, found[0])
+	}
+	return found[0], nil
+}
+
+// acceptEntries checks each manifest entry's name against the contract and
+// returns the entries that may be opened, by name: only names the contract
+// defines for the version, each once. Others are reported and never opened.
+func acceptEntries(man model.Manifest, manName, suffix string, rep *Report) map[string]pipeline.FileInfo {
+	want := snapshotFiles(suffix)
+	listed := map[string]pipeline.FileInfo{}
+	seen := map[string]bool{}
+	for i, f := range man.Files {
+		rep.Files = append(rep.Files, FileResult{Name: quoteName(f.Name), Entity: quoteName(f.Entity), Format: quoteName(f.Format), Records: f.Records, Bytes: f.Bytes})
+		v := contract.Violation{File: manName, Row: int64(i) + 1, Entity: "manifest", RecordID: f.Name, Column: "name", Rule: "file_name_contract"}
+		kind, ok := want[f.Name]
+		switch {
+		case seen[f.Name]:
+			v.Rule, v.Value = "manifest_entry_unique", fmt.Sprintf("listed again (entry %d)", i+1)
+		case plainName(f.Name) != "":
+			v.Value = plainName(f.Name) + ": never opened"
+		case !ok:
+			v.Value = "not a file of snapshot " + versionOf(suffix) + ": never opened"
+		case f.Entity != kind[0] || f.Format != kind[1]:
+			// The name says what the file is: it is still checked as that.
+			v.Column = "entity"
+			v.Value = fmt.Sprintf("listed as %s/%s, the name is %s/%s", f.Entity, f.Format, kind[0], kind[1])
+			f.Entity, f.Format = kind[0], kind[1]
+			listed[f.Name] = f
+		default:
+			listed[f.Name] = f
+		}
+		seen[f.Name] = true
+		if v.Value != "" {
+			rep.add(v)
+			rep.bad[quoteName(f.Name)] = true
+		}
+	}
+	return listed
+}
+
+// checkFiles compares the folder with the manifest: presence, kind, size,
+// SHA-256, and nothing unexpected. A file is read only up to its listed
+// size: one of another size is reported without reading it.
+func checkFiles(dir, manName string, man model.Manifest, listed map[string]pipeline.FileInfo, rep *Report) {
+	hashed := map[string]bool{}
+	for _, e := range man.Files { // in manifest order, for a stable report
+		f, ok := listed[e.Name]
+		if !ok || hashed[e.Name] {
+			continue // not to be opened, or listed again
+		}
+		hashed[e.Name] = true
+		fh, st, err := openRegular(dir, f.Name)
+		if err != nil {
+			rep.add(fileProblem(f.Name, f.Entity, err))
+			continue
+		}
+		if st.Size() != f.Bytes {
+			fh.Close()
+			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: "bytes_match_manifest", Value: fmt.Sprintf("%d bytes, manifest says %d", st.Size(), f.Bytes)})
+			continue
+		}
+		h := sha256.New()
+		n, err := io.Copy(h, io.LimitReader(fh, f.Bytes+1))
+		fh.Close()
+		if err != nil {
+			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: "file_readable", Value: readback.Truncate(err.Error())})
+			continue
+		}
+		if n != f.Bytes {
+			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: "bytes_match_manifest", Value: fmt.Sprintf("%d bytes read, manifest says %d", n, f.Bytes)})
+			continue
+		}
+		if sum := hex.EncodeToString(h.Sum(nil)); sum != f.SHA256 {
+			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: "sha256_match_manifest", Value: sum})
+		}
+	}
+	all := make(map[string]bool, len(man.Files))
+	for _, f := range man.Files {
+		all[f.Name] = true
+	}
+	// The report names the first few extra files by name order; only
+	// those are kept, so a folder of millions costs no memory.
+	var first []contract.Violation
+	extra := int64(0)
+	err := eachEntry(dir, func(e fs.DirEntry) {
+		if e.Name() == manName || all[e.Name()] {
+			return
+		}
+		extra++
+		i, _ := slices.BinarySearchFunc(first, e.Name(), func(v contract.Violation, name string) int { return strings.Compare(v.File, name) })
+		if i >= examplesPerRule {
+			return
+		}
+		v := contract.Violation{File: e.Name(), Entity: "file", Column: "*", Rule: "no_unexpected_files", Value: "not in the manifest"}
+		if !e.Type().IsRegular() {
+			v.Value += " (" + kindOf(e.Type()) + ")"
+		}
+		first = slices.Insert(first, i, v)
+		first = first[:min(len(first), examplesPerRule)]
+	})
+	for _, v := range first {
+		rep.add(v)
+	}
+	rep.addCount("no_unexpected_files", extra-int64(len(first)))
+	if err != nil {
+		rep.add(contract.Violation{File: ".", Entity: "file", Column: "*", Rule: "file_readable", Value: readback.Truncate(err.Error())})
+	}
+}
+
+// fileProblem turns a failure to open a listed file into its violation.
+func fileProblem(name, entity string, err error) contract.Violation {
+	v := contract.Violation{File: name, Entity: entity, Column: "*", Rule: "file_readable", Value: readback.Truncate(err.Error())}
+	var nr *NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		v.Rule, v.Value = "file_regular", "not a regular file ("+nr.Kind+"): never followed or read"
+	case errors.Is(err, fs.ErrNotExist):
+		v.Rule, v.Value = "file_present", "missing"
+	}
+	return v
+}
+
+// readMetadata reads metadata_<v>.json, or the dataset's metadata section
+// when that file is missing; without either the rules cannot be applied.
+func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schemas *schema.Set, rep *Report) (model.Metadata, error) {
+	var meta, fromDataset model.Metadata
+	name := "metadata_" + suffix + ".json"
+	haveFile, haveDataset := false, false
+	raw, err := readSmall(dir, name, maxMetadataBytes)
+	if err == nil {
+		err = checkJSONShape(raw)
+	}
+	var nr *NotRegularError
+	switch {
+	case err == nil:
+		if err := schemas.Validate("metadata", raw); err != nil {
+			rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: "json_schema", Value: firstLine(err.Error())})
+		}
+		haveFile = json.Unmarshal(raw, &meta) == nil
+	case errors.Is(err, fs.ErrNotExist):
+		if _, ok := listed[name]; !ok {
+			rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: "file_present", Value: "missing"})
+		}
+	case errors.As(err, &nr):
+		// reported by checkFiles (listed) or as an unexpected file
+	default:
+		rule := "file_readable"
+		var le *limitError
+		if errors.As(err, &le) {
+			rule = "size_limits"
+		}
+		rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: rule, Value: readback.Truncate(err.Error())})
+	}
+	dataset := "dataset_" + suffix + ".json"
+	if raw, err := datasetMetadata(dir, dataset); err == nil {
+		if err := schemas.Validate("metadata", raw); err != nil {
+			rep.add(contract.Violation{File: dataset, Entity: "metadata", Column: "*", Rule: "json_schema", Value: firstLine(err.Error())})
+		}
+		haveDataset = json.Unmarshal(raw, &fromDataset) == nil
+	}
+	switch {
+	case haveFile && haveDataset && meta != fromDataset:
+		rep.add(contract.Violation{File: dataset, Entity: "metadata", Column: "metadata", Rule: "metadata_consistent", Value: "differs from " + name})
+	case !haveFile && haveDataset:
+		meta = fromDataset
+	case !haveFile:
+		return meta, unusable("no readable metadata (%s or the dataset's metadata): the seed and reference date are needed to check the rules", name)
+	}
+	return meta, nil
+}
+
+// datasetMetadata returns the metadata section of the dataset document,
+// reading no more of the file than the metadata size limit allows.
+func datasetMetadata(dir, name string) ([]byte, error) {
+	f, _, err := openRegular(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(io.LimitReader(f, maxMetadataBytes))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("not an object")
+	}
+	if tok, err := dec.Token(); err != nil || tok != "metadata" {
+		return nil, fmt.Errorf("metadata is not the first key")
+	}
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return nil, err
+	}
+	if err := checkJSONShape(raw); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+// entityOf names the entity of a file: persons_v0_1.csv -> person.
+func entityOf(name string) string {
+	base, _, _ := strings.Cut(name, "_")
+	return strings.TrimSuffix(base, "s")
+}
+
+// compareFormats reports, per entity, the format whose records differ from
+// the others (by majority of the three), at the first differing chunk.
+func compareFormats(digs map[string]map[string]*digests, suffix string, rep *Report) {
+	formats := []string{}
+	for _, f := range []string{"csv", "parquet", "json"} {
+		if digs[f] != nil {
+			formats = append(formats, f)
+		}
+	}
+	for _, entity := range []string{"persons", "vehicles", "profiles"} {
+		differs := func(a, b string) int { return firstDiff(digs[a][entity], digs[b][entity]) }
+		var odd []string
+		switch len(formats) {
+		case 2: // no majority: name both
+			if differs(formats[0], formats[1]) >= 0 {
+				odd = formats
+			}
+		case 3:
+			ab, ac, bc := differs(formats[0], formats[1]) >= 0, differs(formats[0], formats[2]) >= 0, differs(formats[1], formats[2]) >= 0
+			switch {
+			case ab && ac && !bc:
+				odd = formats[:1]
+			case ab && bc && !ac:
+				odd = formats[1:2]
+			case ac && bc && !ab:
+				odd = formats[2:]
+			case ab && ac && bc:
+				odd = formats
+			}
+		}
+		for _, f := range odd {
+			other := formats[0]
+			if other == f {
+				other = formats[1]
+			}
+			i := differs(f, other)
+			d := digs[f][entity]
+			first := ""
+			if i < len(d.firsts) {
+				first = d.firsts[i]
+			}
+			file := entity + "_" + suffix + "." + f
+			if f == "json" {
+				file = "dataset_" + suffix + ".json"
+			}
+			rep.add(contract.Violation{File: file, Row: int64(i)*digestChunk + 1, Entity: strings.TrimSuffix(entity, "s"), RecordID: first, Column: "*",
+				Rule: "formats_agree", Value: fmt.Sprintf("records %d-%d differ from the other formats' %s", int64(i)*digestChunk+1, int64(i+1)*digestChunk, entity)})
+		}
+	}
+}
+
+// firstDiff returns the first chunk where a and b differ, or -1.
+func firstDiff(a, b *digests) int {
+	if a == nil || b == nil {
+		return -1
+	}
+	for i := 0; i < max(len(a.chunks), len(b.chunks)); i++ {
+		if i >= len(a.chunks) || i >= len(b.chunks) || a.chunks[i] != b.chunks[i] {
+			return i
+		}
+	}
+	if a.n != b.n {
+		return len(a.chunks) - 1
+	}
+	return -1
+}
+
+// checkRecords reads one format's files and applies every record rule. It
+// returns the digests of the records, or nil when the format is absent.
+func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInfo, schemas *schema.Set, chk *contract.Checker, rep *Report, counts map[string]int64) map[string]*digests {
+	names := map[string]string{}
+	for _, e := range []string{"persons", "vehicles", "profiles"} {
+		if format == "json" {
+			names[e] = "dataset_" + suffix + ".json"
+		} else {
+			names[e] = e + "_" + suffix + "." + format
+		}
+		if _, ok := listed[names[e]]; !ok {
+			return nil
+		}
+	}
+	var closers []func() error
+	defer func() {
+		for _, c := range closers {
+			c()
+		}
+	}()
+	pSrc, err1 := open(dir, names["persons"], "persons", format, listed[names["persons"]], model.PersonColumns, schemas, "person")
+	vSrc, err2 := open(dir, names["vehicles"], "vehicles", format, listed[names["vehicles"]], model.VehicleColumns, schemas, "vehicle")
+	prSrc, err3 := open(dir, names["profiles"], "profiles", format, listed[names["profiles"]], model.ProfileColumns, schemas, "profile")
+	if err1 == nil {
+		closers = append(closers, pSrc.Close)
+	}
+	if err2 == nil {
+		closers = append(closers, vSrc.Close)
+	}
+	if err3 == nil {
+		closers = append(closers, prSrc.Close)
+	}
+	bad := false
+	for i, err := range []error{err1, err2, err3} {
+		if err == nil {
+			continue
+		}
+		bad = true
+		name := names[[]string{"persons", "vehicles", "profiles"}[i]]
+		var he *readback.HeaderError
+		var se *readback.SchemaError
+		rule := "file_readable"
+		if errors.As(err, &he) || errors.As(err, &se) {
+			rule = "columns_match_contract"
+		}
+		var nr *NotRegularError
+		if errors.Is(err, fs.ErrNotExist) || errors.As(err, &nr) {
+			continue // reported by checkFiles
+		}
+		var le *readback.LimitError
+		if errors.As(err, &le) {
+			rule = "size_limits"
+		}
+		rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: rule, Value: firstLine(err.Error())})
+	}
+	if bad {
+		return nil
+	}
+	ps := newStream(pSrc, names["persons"], "person", model.PersonColumns, func(p *model.Person) string { return p.PersonID }, rep)
+	vs := newStream(vSrc, names["vehicles"], "vehicle", model.VehicleColumns, func(v *model.Vehicle) string { return v.VehicleID }, rep)
+	prs := newStream(prSrc, names["profiles"], "profile", model.ProfileColumns, func(p *model.Profile) string { return p.ProfileID }, rep)
+	checkFormat(ps, vs, prs, chk, rep)
+	if format == "json" {
+		counts[names["persons"]] = pSrc.Row() + vSrc.Row() + prSrc.Row()
+	} else {
+		counts[names["persons"]], counts[names["vehicles"]], counts[names["profiles"]] = pSrc.Row(), vSrc.Row(), prSrc.Row()
+	}
+	return map[string]*digests{"persons": &ps.dig, "vehicles": &vs.dig, "profiles": &prs.dig}
+}
+
+// open makes the source of one entity of one format. Only a regular file
+// is opened, and a CSV or JSON file is read at most to its listed size+1.
+func open[T any](dir, name, section, format string, listed pipeline.FileInfo, cols []model.Column[T], schemas *schema.Set, entity string) (readback.Source[T], error) {
+	f, st, err := openRegular(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	r := io.LimitReader(f, max(listed.Bytes, 0)+1)
+	switch format {
+	case "json":
+		s, err := readback.NewJSON[T](r, f, section, func(raw []byte) error { return schemas.Validate(entity, raw) })
+		if err != nil {
+			return nil, err
+		}
+		return readback.Prefetch[T](s), nil
+	case "csv":
+		s, err := readback.NewCSV[T](r, f, cols)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		return readback.Prefetch[T](s), nil
+	}
+	s, err := readback.NewParquet[T](f, st.Size(), f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return readback.Prefetch[T](s), nil
+}

@@ -1,0 +1,153 @@
+// Package validate checks every record of every batch against data contract
+// v0.1 (package contract) before any sink sees it. By default a violation
+// stops the run, so no snapshot is written.
+package validate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/synthpipe/synthpipe/internal/domain/contract"
+	"github.com/synthpipe/synthpipe/internal/domain/ident"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+)
+
+// Type is the registered type name.
+const Type = "validate"
+
+const (
+	fieldOnViolation = "on_violation"
+	fieldMaxExamples = "max_examples"
+)
+
+func init() {
+	pipeline.Register(pipeline.Spec{
+		Type:    Type,
+		Kind:    pipeline.KindStage,
+		Needs:   []string{model.Persons, model.Vehicles, model.Profiles},
+		Summary: "Checks every record against data contract v0.1 (formats, ranges, privacy, foreign keys, coherence) before it is written.",
+		Fields: []pipeline.Field{
+			{Name: fieldOnViolation, Type: pipeline.TypeString, Description: "fail: stop the run, write no snapshot (exit code 3); warn: log violations and go on.", Default: "fail", Allowed: []string{"fail", "warn"}},
+			{Name: fieldMaxExamples, Type: pipeline.TypeInt, Description: "Violations named in the error or log, per batch.", Default: int64(10), Min: 1, Max: 10000},
+		},
+		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
+			run, err := model.RunOf(env, "validate")
+			if err != nil {
+				return nil, err
+			}
+			ref, err := refdata.Default()
+			if err != nil {
+				return nil, err
+			}
+			return New(run, ref, c.String(fieldOnViolation) == "fail", int(c.Int(fieldMaxExamples)), env.Logger.With().Str("stage", Type).Logger()), nil
+		},
+	})
+}
+
+// Error reports contract violations; the CLI exits 3 on it.
+type Error struct {
+	Violations []contract.Violation // the first few
+	Total      int
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "validation failed: %d violation(s)", e.Total)
+	for _, v := range e.Violations {
+		b.WriteString("\n  ")
+		b.WriteString(v.String())
+	}
+	return b.String()
+}
+
+// ExitCode is the CLI's exit code for a validation failure.
+func (e *Error) ExitCode() int { return 3 }
+
+// IsValidationError reports whether err carries contract violations.
+func IsValidationError(err error) bool {
+	var ve *Error
+	return errors.As(err, &ve)
+}
+
+// Stage validates batches.
+type Stage struct {
+	run   *model.Run
+	fail  bool
+	max   int
+	log   zerolog.Logger
+	check contract.Checker
+	found []contract.Violation
+	total int
+}
+
+// New returns a validate stage.
+func New(run *model.Run, ref *refdata.Data, fail bool, maxExamples int, log zerolog.Logger) *Stage {
+	s := &Stage{run: run, fail: fail, max: maxExamples, log: log}
+	s.check = contract.Checker{Seed: run.Seed, RefDate: run.ReferenceDate, Ref: ref, Report: s.report}
+	return s
+}
+
+func (s *Stage) report(v contract.Violation) {
+	s.total++
+	if len(s.found) < s.max {
+		s.found = append(s.found, v)
+	}
+}
+
+// Process checks one batch.
+func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
+	mb := b.Payload.(*model.Batch)
+	s.found, s.total = s.found[:0], 0
+	s.checkPlan(mb)
+	s.check.Batch(mb)
+	if s.total == 0 {
+		return nil
+	}
+	if s.fail {
+		return &Error{Violations: append([]contract.Violation(nil), s.found...), Total: s.total}
+	}
+	for _, v := range s.found {
+		s.log.Warn().Str("entity", v.Entity).Str("id", v.RecordID).Str("column", v.Column).Str("rule", v.Rule).Str("value", v.Value).Msg("contract violation")
+	}
+	return nil
+}
+
+// checkPlan proves ids are the planned, contiguous ones: with every SSN,
+// e-mail and VIN tied to its record's index, that makes them unique across
+// the run without remembering any of them.
+func (s *Stage) checkPlan(mb *model.Batch) {
+	if len(mb.Households) == 0 {
+		return
+	}
+	p0, v0 := mb.Households[0].FirstPerson, mb.Households[0].FirstVehicle
+	for i := range mb.Households {
+		h := &mb.Households[i]
+		hh := ident.ID("HH-", h.Index)
+		for k := 0; k < h.Size; k++ {
+			j := h.FirstPerson - p0 + int64(k)
+			if j >= int64(len(mb.Persons)) {
+				s.report(contract.Violation{Entity: "person", RecordID: ident.ID("PER-", h.FirstPerson+int64(k)), Column: "person_id", Rule: "planned_person_missing"})
+				continue
+			}
+			p := &mb.Persons[j]
+			if p.PersonID != ident.ID("PER-", h.FirstPerson+int64(k)) || p.HouseholdID != hh {
+				s.report(contract.Violation{Entity: "person", RecordID: p.PersonID, Column: "person_id", Rule: "id_unique_contiguous", Value: p.PersonID})
+			}
+		}
+		for k := 0; k < h.Vehicles && int(h.FirstVehicle-v0)+k < len(mb.Vehicles); k++ {
+			v := &mb.Vehicles[h.FirstVehicle-v0+int64(k)]
+			if v.VehicleID != ident.ID("VEH-", h.FirstVehicle+int64(k)) || v.HouseholdID != hh {
+				s.report(contract.Violation{Entity: "vehicle", RecordID: v.VehicleID, Column: "vehicle_id", Rule: "id_unique_contiguous", Value: v.VehicleID})
+			}
+		}
+	}
+	if len(mb.Persons) != mb.PersonCount() {
+		s.report(contract.Violation{Entity: "person", Column: "person_id", Rule: "planned_person_count", Value: fmt.Sprintf("%d of %d", len(mb.Persons), mb.PersonCount())})
+	}
+}

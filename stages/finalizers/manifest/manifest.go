@@ -1,0 +1,64 @@
+// Package manifest writes snapshot_manifest_<v>.json after every sink has
+// closed: each other file's name, entity, format, records, bytes and
+// SHA-256, as the sinks computed them while writing, sorted by name.
+package manifest
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+
+	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/pipeline"
+)
+
+// Type is the registered type name.
+const Type = "manifest"
+
+func init() {
+	pipeline.Register(pipeline.Spec{
+		Type:     Type,
+		Kind:     pipeline.KindFinalizer,
+		Provides: []string{model.PartManifest},
+		Summary:  "Writes snapshot_manifest_<v>.json listing every other file with records, bytes and SHA-256.",
+		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
+			run, err := model.RunOf(env, "manifest")
+			if err != nil {
+				return nil, err
+			}
+			return &Finalizer{dir: env.Dir, run: run}, nil
+		},
+	})
+}
+
+// FileName returns the manifest's file name for a run.
+func FileName(run *model.Run) string { return "snapshot_manifest_" + run.FileSuffix() + ".json" }
+
+// Finalizer writes the manifest.
+type Finalizer struct {
+	dir string
+	run *model.Run
+}
+
+// Finish writes the manifest of files.
+func (f *Finalizer) Finish(_ context.Context, files []pipeline.FileInfo) ([]pipeline.FileInfo, error) {
+	m := model.Manifest{SnapshotVersion: f.run.SnapshotVersion, Files: append([]pipeline.FileInfo(nil), files...)}
+	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Name < m.Files[j].Name })
+	body, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	name := FileName(f.run)
+	out, err := hashfile.Create(f.dir, name)
+	if err != nil {
+		return nil, err
+	}
+	out.Write(body)
+	out.WriteString("\n")
+	n, sum, err := out.Close()
+	if err != nil {
+		return nil, err
+	}
+	return []pipeline.FileInfo{{Name: name, Entity: "manifest", Format: "json", Records: int64(len(m.Files)), Bytes: n, SHA256: sum}}, nil
+}

@@ -1,0 +1,48 @@
+package person_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/synthpipe/synthpipe/internal/domain/contract"
+	"github.com/synthpipe/synthpipe/internal/testkit"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+)
+
+func TestPersonsKeepTheContract(t *testing.T) {
+	run := testkit.Run(500, 11)
+	mb := testkit.Batch(run, "person")
+	require.Len(t, mb.Persons, 500)
+	var found []contract.Violation
+	c := contract.Checker{Seed: run.Seed, RefDate: run.ReferenceDate, Ref: refdata.MustDefault(), Report: func(v contract.Violation) { found = append(found, v) }}
+	for i := range mb.Persons {
+		c.Person(&mb.Persons[i])
+	}
+	require.Empty(t, found)
+
+	byHH := map[string][]model.Person{}
+	for _, p := range mb.Persons {
+		byHH[p.HouseholdID] = append(byHH[p.HouseholdID], p)
+	}
+	for _, members := range byHH {
+		for _, m := range members {
+			require.Equal(t, members[0].AddressLine1, m.AddressLine1)
+			require.Equal(t, members[0].Zip, m.Zip)
+			require.Equal(t, members[0].Phone[:3], m.Phone[:3])
+			age := model.YearsBetween(m.DateOfBirth, run.ReferenceDate)
+			require.True(t, age >= 16 && age <= 95)
+			require.GreaterOrEqual(t, m.LicenseIssueDate, m.DateOfBirth.AddYears(16))
+		}
+		require.Equal(t, "primary", members[0].Relationship)
+	}
+}
+
+func TestSameSeedSameHousehold(t *testing.T) {
+	a := testkit.Batch(testkit.Run(50, 5), "person")
+	b := testkit.Batch(testkit.Run(50, 5), "person")
+	c := testkit.Batch(testkit.Run(50, 6), "person")
+	require.Equal(t, a.Persons, b.Persons)
+	require.NotEqual(t, a.Persons[0], c.Persons[0])
+}

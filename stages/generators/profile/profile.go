@@ -1,0 +1,57 @@
+// Package profile derives one driver profile per person from the person and
+// the vehicles of the household, by the documented rules in rules.go.
+package profile
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/pipeline"
+)
+
+// Type is the registered type name.
+const Type = "profile"
+
+func init() {
+	pipeline.Register(pipeline.Spec{
+		Type:     Type,
+		Kind:     pipeline.KindStage,
+		Needs:    []string{model.Persons, model.Vehicles},
+		Provides: []string{model.Profiles},
+		Summary:  "Derives one driver profile per person (age, years licensed, vehicles driven, risk score and tier, scenario tags) by the rules of " + RulesVersion + ".",
+		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
+			run, err := model.RunOf(env, "profile")
+			if err != nil {
+				return nil, err
+			}
+			return &Stage{ref: run.ReferenceDate}, nil
+		},
+	})
+}
+
+// Stage derives profiles.
+type Stage struct{ ref model.Date }
+
+// New returns a profile stage for a reference date.
+func New(ref model.Date) *Stage { return &Stage{ref: ref} }
+
+// Process appends a profile for every person; vehicles must be made.
+func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
+	mb := b.Payload.(*model.Batch)
+	if len(mb.Persons) != mb.PersonCount() {
+		return fmt.Errorf("profile: batch %d has %d persons for %d planned: run the person stage first", b.Seq, len(mb.Persons), mb.PersonCount())
+	}
+	p0, v0 := mb.Households[0].FirstPerson, mb.Households[0].FirstVehicle
+	for i := range mb.Households {
+		h := &mb.Households[i]
+		var vs []model.Vehicle
+		if lo := h.FirstVehicle - v0; int(lo)+h.Vehicles <= len(mb.Vehicles) {
+			vs = mb.Vehicles[lo : lo+int64(h.Vehicles)]
+		}
+		for k := 0; k < h.Size; k++ {
+			mb.Profiles = append(mb.Profiles, Derive(&mb.Persons[h.FirstPerson-p0+int64(k)], vs, s.ref))
+		}
+	}
+	return nil
+}

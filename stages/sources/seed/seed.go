@@ -1,0 +1,151 @@
+// Package seed is the pipeline's source: it walks households in order and
+// draws each one's plan (size, spouse, children, vehicle count) from a hash
+// of (seed, household index) alone, then packs whole households into
+// batches. Ids are contiguous, so this walk is the only sequential work; all
+// record values are drawn later, in parallel, from per-record streams.
+package seed
+
+import (
+	"context"
+
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/internal/domain/stream"
+)
+
+// Type is the registered type name.
+const Type = "seed"
+
+func init() {
+	pipeline.Register(pipeline.Spec{
+		Type:    Type,
+		Kind:    pipeline.KindSource,
+		Summary: "Plans households (1-5 members, spouse, children, 0-4 vehicles) from (seed, household index) and packs them into batches of about batch_size persons.",
+		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
+			run, err := model.RunOf(env, "seed")
+			if err != nil {
+				return nil, err
+			}
+			return New(run), nil
+		},
+	})
+}
+
+// Source produces batches of planned households.
+type Source struct {
+	run       *model.Run
+	household int64
+	person    int64
+	vehicle   int64
+	end       int64 // households starting at or after this person belong to the next part
+}
+
+// New returns a source over run's persons: all of them, or one part of a
+// sharded run. A part is the households whose first person falls in
+// [(K-1)*R/N, K*R/N), so parts are contiguous, whole households, and ids
+// and values are exactly those of the single run.
+func New(run *model.Run) *Source {
+	s := &Source{run: run, end: run.Records}
+	if run.Sharded() {
+		lo, hi := PartBounds(run.Records, run.Shard, run.Shards)
+		s.household, s.person, s.vehicle = Seek(run.Seed, run.Records, lo)
+		s.end = hi
+	}
+	return s
+}
+
+// PartBounds returns the person range whose households make part k of n.
+func PartBounds(records int64, k, n int) (lo, hi int64) {
+	return records * int64(k-1) / int64(n), records * int64(k) / int64(n)
+}
+
+// Seek walks household plans from the start to the first household whose
+// first person is at or after person, and returns its household, person
+// and vehicle indexes. Plans are one hash each, so this is fast (about
+// 50 ns a household) and needs no state from other machines.
+func Seek(seed uint64, records, person int64) (h, p, v int64) {
+	for p < person && p < records {
+		hh := Plan(seed, h, records-p)
+		p += int64(hh.Size)
+		v += int64(hh.Vehicles)
+		h++
+	}
+	return h, p, v
+}
+
+// NewPayload returns an empty batch payload.
+func (s *Source) NewPayload() any { return &model.Batch{} }
+
+// Next fills b with the next whole households.
+func (s *Source) Next(_ context.Context, b *pipeline.Batch) (bool, error) {
+	mb := b.Payload.(*model.Batch)
+	mb.Reset()
+	if s.person >= s.end {
+		return false, nil
+	}
+	persons := 0
+	for persons < s.run.BatchSize && s.person < s.end {
+		h := Plan(s.run.Seed, s.household, s.run.Records-s.person)
+		h.FirstPerson, h.FirstVehicle = s.person, s.vehicle
+		mb.Households = append(mb.Households, h)
+		s.household++
+		s.person += int64(h.Size)
+		s.vehicle += int64(h.Vehicles)
+		persons += h.Size
+	}
+	return true, nil
+}
+
+// Plan draws household index's plan; left caps its size (the last household
+// of a run is cut to fit the record count). FirstPerson and FirstVehicle are
+// left for the caller, which knows the running totals.
+func Plan(seed uint64, index int64, left int64) model.Household {
+	u := stream.Key(seed, stream.Household, uint64(index))
+	h := model.Household{Index: index}
+	// Household sizes of households whose members all drive, after the
+	// Census ACS household-size mix, weighted to adults: 1:30% 2:40% 3:16% 4:10% 5:4%.
+	switch d := u % 100; {
+	case d < 30:
+		h.Size = 1
+	case d < 70:
+		h.Size = 2
+	case d < 86:
+		h.Size = 3
+	case d < 96:
+		h.Size = 4
+	default:
+		h.Size = 5
+	}
+	if int64(h.Size) > left {
+		h.Size = int(left)
+	}
+	u >>= 8
+	rest := h.Size - 1
+	if rest > 0 && u%100 < 72 {
+		h.Spouse = true
+		rest--
+	}
+	u >>= 8
+	// Each further member is a grown child (60%) or another adult: a parent,
+	// sibling or lodger. Children are listed first.
+	for ; rest > 0; rest-- {
+		if u%100 < 60 {
+			h.Children++
+		}
+		u >>= 7
+	}
+	u >>= 8
+	// Vehicles: most households keep about one per driver, capped at 4.
+	base := min(h.Size, 4)
+	switch d := u % 100; {
+	case d < 8:
+		h.Vehicles = 0
+	case d < 30:
+		h.Vehicles = max(1, base-1)
+	case d < 85:
+		h.Vehicles = base
+	default:
+		h.Vehicles = min(4, base+1)
+	}
+	return h
+}

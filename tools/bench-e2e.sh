@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: wall time, persons/s and peak RSS of whole runs
+# (GNU time). Usage: tools/bench-e2e.sh [RUNS]  — RUNS per case, default 1;
+# with 3 the median is the figure to quote.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-1}
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 1; }
+go build -o bin/synthpipe ./cmd/synthpipe
+out=$(mktemp -d out-bench.XXXX)
+trap 'rm -rf "$out"' EXIT
+
+bench() { # name records env... -- args...
+  local name=$1 records=$2; shift 2
+  local envs=()
+  while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift
+  for i in $(seq "$runs"); do
+    rm -rf "$out/snap"
+    local t
+    t=$( { env "${envs[@]}" /usr/bin/time -f "%e %M" bin/synthpipe run "$@" --records "$records" --output-dir "$out/snap" --log-level warn --quiet >/dev/null; } 2>&1 | tail -1)
+    awk -v n="$name" -v r="$records" -v t="$t" 'BEGIN { split(t, a, " "); printf "%-28s %12d persons %8.2f s %12.0f persons/s %8.1f MB peak RSS\n", n, r, a[1], r / a[1], a[2] / 1024 }'
+  done
+}
+
+echo "case                               records        wall           throughput          memory"
+bench "all formats, 1M"            1000000  GOGC=100 -- -c configs/v0.1.yaml
+bench "all formats, 10M"          10000000  GOGC=100 -- -c configs/v0.1.yaml
+bench "one core, CSV alone, 1M"    1000000  GOMAXPROCS=1 -- -c configs/variants/csv-only.yaml --workers 1
