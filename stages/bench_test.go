@@ -4,18 +4,18 @@ import (
 	"context"
 	"testing"
 
-	"github.com/synthpipe/synthpipe/internal/testkit"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/internal/testkit"
+	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/stages/checks/validate"
+	"github.com/synthpipe/synthpipe/stages/generators/person"
+	"github.com/synthpipe/synthpipe/stages/generators/profile"
+	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
 	"github.com/synthpipe/synthpipe/stages/sinks/csvsink"
 	"github.com/synthpipe/synthpipe/stages/sinks/jsonsink"
 	"github.com/synthpipe/synthpipe/stages/sinks/parquetsink"
-	"github.com/synthpipe/synthpipe/stages/generators/person"
-	"github.com/synthpipe/synthpipe/stages/generators/profile"
 	"github.com/synthpipe/synthpipe/stages/sources/seed"
-	"github.com/synthpipe/synthpipe/stages/checks/validate"
-	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
 )
 
 const benchPersons = 4096

@@ -12,12 +12,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/synthpipe/synthpipe/internal/testkit"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/testkit"
 	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/stages/finalizers/manifest"
 	"github.com/synthpipe/synthpipe/stages/sinks/csvsink"
 	"github.com/synthpipe/synthpipe/stages/sinks/jsonsink"
-	"github.com/synthpipe/synthpipe/stages/finalizers/manifest"
 	"github.com/synthpipe/synthpipe/stages/sinks/metasink"
 )
 

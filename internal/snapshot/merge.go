@@ -14,8 +14,8 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/internal/formats/readback"
+	"github.com/synthpipe/synthpipe/pipeline"
 )
 
 var partRE = regexp.MustCompile(`^part-([0-9]+)-of-([0-9]+)$`)

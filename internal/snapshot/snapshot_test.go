@@ -19,8 +19,8 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/internal/snapshot"
+	"github.com/synthpipe/synthpipe/pipeline"
 	_ "github.com/synthpipe/synthpipe/stages"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )

@@ -12,12 +12,12 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/stages/generators/person"
 	"github.com/synthpipe/synthpipe/stages/generators/profile"
-	"github.com/synthpipe/synthpipe/stages/sources/seed"
 	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
+	"github.com/synthpipe/synthpipe/stages/sources/seed"
 )
 
 // Run returns a run context for tests.

@@ -9,9 +9,9 @@ import (
 	"io"
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
-	"github.com/synthpipe/synthpipe/internal/formats/encode"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/formats/encode"
 )
 
 // digestChunk is how many records one digest covers when the formats are

@@ -64,9 +64,9 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/formats/schema"
+	"github.com/synthpipe/synthpipe/pipeline"
 )
 
 // FileRules are the rules about files, checked beside the record rules of

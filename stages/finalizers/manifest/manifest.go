@@ -8,8 +8,8 @@ import (
 	"encoding/json"
 	"sort"
 
-	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 

@@ -11,9 +11,9 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
+	"github.com/synthpipe/synthpipe/pipeline"
 )
 
 // Type is the registered type name.

@@ -3,9 +3,9 @@
 package csvsink
 
 import (
+	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/encode"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
-	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/stages/sinks/tablesink"
 )

@@ -13,9 +13,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/encode"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
-	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/stages/sinks/metasink"
 )

@@ -6,10 +6,10 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
 	"github.com/synthpipe/synthpipe/internal/version"
+	"github.com/synthpipe/synthpipe/pipeline"
 )
 
 // Type is the registered type name.

@@ -11,11 +11,11 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
+	"github.com/synthpipe/synthpipe/internal/version"
 	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/stages/sinks/tablesink"
-	"github.com/synthpipe/synthpipe/internal/version"
 )
 
 // Type is the registered type name.

@@ -9,8 +9,8 @@ import (
 	"context"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
+	"github.com/synthpipe/synthpipe/pipeline"
 )
 
 // Type is the registered type name.
