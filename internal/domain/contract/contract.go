@@ -9,11 +9,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
-	"github.com/synthpipe/synthpipe/stages/generators/profile"
-	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
 )
 
 // Violation is one broken rule of one record.
@@ -304,7 +303,7 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	} else {
 		inYears, agrees := false, false
 		for _, m := range rows {
-			lo, hi := vehicle.YearRange(m, refYear, vehicle.MaxAge)
+			lo, hi := derive.YearRange(m, refYear, derive.MaxVehicleAge)
 			if int(v.ModelYear) >= lo && int(v.ModelYear) <= hi {
 				inYears = true
 				agrees = agrees || (m.BodyType == v.BodyType && m.FuelType == v.FuelType)
@@ -352,7 +351,7 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 
 // Profile checks a profile against the one its person and household derive.
 func (c *Checker) Profile(pr *model.Profile, p *model.Person, household []model.Vehicle) {
-	want := profile.Derive(p, household, c.RefDate)
+	want := derive.Profile(p, household, c.RefDate)
 	bad := func(col, rule, val string) { c.bad("profile", pr.ProfileID, col, rule, val) }
 	if pr.ProfileID != want.ProfileID {
 		bad("profile_id", "same_index_as_person", pr.ProfileID)
@@ -378,13 +377,13 @@ func (c *Checker) Profile(pr *model.Profile, p *model.Person, household []model.
 	if pr.RiskScore < 0 || pr.RiskScore > 1000 || pr.RiskScore != want.RiskScore {
 		bad("risk_score", "risk_score_rules", fmt.Sprint(pr.RiskScore))
 	}
-	if pr.RiskTier != profile.Tier(int(pr.RiskScore)) {
+	if pr.RiskTier != derive.Tier(int(pr.RiskScore)) {
 		bad("risk_tier", "tier_of_score", pr.RiskTier)
 	}
 	if !slices.Equal(pr.ScenarioTags, want.ScenarioTags) {
 		bad("scenario_tags", "scenario_tag_rules", strings.Join(pr.ScenarioTags, "|"))
 	}
-	if pr.RulesVersion != profile.RulesVersion {
+	if pr.RulesVersion != derive.RulesVersion {
 		bad("rules_version", "rules_version", pr.RulesVersion)
 	}
 }

@@ -1,11 +1,12 @@
 // Package profile derives one driver profile per person from the person and
-// the vehicles of the household, by the documented rules in rules.go.
+// the vehicles of the household, by the documented rules of internal/domain/derive.
 package profile
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
@@ -19,7 +20,7 @@ func init() {
 		Kind:     pipeline.KindStage,
 		Needs:    []string{model.Persons, model.Vehicles},
 		Provides: []string{model.Profiles},
-		Summary:  "Derives one driver profile per person (age, years licensed, vehicles driven, risk score and tier, scenario tags) by the rules of " + RulesVersion + ".",
+		Summary:  "Derives one driver profile per person (age, years licensed, vehicles driven, risk score and tier, scenario tags) by the rules of " + derive.RulesVersion + ".",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
 			run, err := model.RunOf(env, "profile")
 			if err != nil {
@@ -50,7 +51,7 @@ func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
 			vs = mb.Vehicles[lo : lo+int64(h.Vehicles)]
 		}
 		for k := 0; k < h.Size; k++ {
-			mb.Profiles = append(mb.Profiles, Derive(&mb.Persons[h.FirstPerson-p0+int64(k)], vs, s.ref))
+			mb.Profiles = append(mb.Profiles, derive.Profile(&mb.Persons[h.FirstPerson-p0+int64(k)], vs, s.ref))
 		}
 	}
 	return nil

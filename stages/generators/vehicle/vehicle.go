@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
@@ -20,7 +21,7 @@ import (
 const Type = "vehicle"
 
 // MaxAge is the oldest a vehicle may be, in model years before the reference year.
-const MaxAge = 30
+const MaxAge = derive.MaxVehicleAge
 
 const fieldMaxAge = "max_vehicle_age"
 
@@ -201,7 +202,7 @@ func (s *Stage) modelAndYear(r *stream.Stream, refYear int) (m refdata.Model, ye
 	pick := &s.ref.ModelPick
 	for range maxDraws {
 		m := s.ref.Models[pick.Index(r.Uint64N(pick.Total()))]
-		lo, hi := YearRange(m, refYear, s.maxAge)
+		lo, hi := derive.YearRange(m, refYear, s.maxAge)
 		if hi > refYear && !r.Chance(nextYearShare) {
 			hi = refYear // next year's models are 3% of picks: on sale part of the year only
 		}
@@ -226,7 +227,7 @@ func FitShare(ref *refdata.Data, refYear, maxAge int) float64 {
 	var total int64
 	for _, m := range ref.Models {
 		total += m.Weight
-		lo, hi := YearRange(m, refYear, maxAge)
+		lo, hi := derive.YearRange(m, refYear, maxAge)
 		switch {
 		case lo <= min(hi, refYear):
 			fit += float64(m.Weight)
@@ -238,15 +239,4 @@ func FitShare(ref *refdata.Data, refYear, maxAge int) float64 {
 		return 0
 	}
 	return fit / float64(total)
-}
-
-// YearRange returns the model years a vehicle of m may have against the
-// reference year: built then, no older than maxAge, no newer than next year.
-func YearRange(m refdata.Model, refYear, maxAge int) (lo, hi int) {
-	lo = max(m.YearFrom, refYear-maxAge)
-	hi = refYear + 1
-	if m.YearTo != 0 {
-		hi = min(hi, m.YearTo)
-	}
-	return lo, hi
 }

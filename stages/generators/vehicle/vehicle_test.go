@@ -10,7 +10,6 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/testkit"
-	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
 )
 
 func TestVehiclesKeepTheContract(t *testing.T) {
@@ -34,12 +33,4 @@ func TestVehiclesKeepTheContract(t *testing.T) {
 		require.GreaterOrEqual(t, int(v.ModelYear), 2026-20)
 	}
 	require.Empty(t, found)
-}
-
-func TestYearRange(t *testing.T) {
-	m := refdata.Model{YearFrom: 2017, YearTo: 2023}
-	lo, hi := vehicle.YearRange(m, 2026, 30)
-	require.Equal(t, [2]int{2017, 2023}, [2]int{lo, hi})
-	lo, hi = vehicle.YearRange(refdata.Model{YearFrom: 1965}, 2026, 30)
-	require.Equal(t, [2]int{1996, 2027}, [2]int{lo, hi})
 }

@@ -1,4 +1,4 @@
-package profile
+package derive
 
 import (
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
@@ -15,7 +15,7 @@ const (
 	HighFrom   = 600
 )
 
-// Tags, in the order they are written. The rule of each is in Derive and in
+// Tags, in the order they are written. The rule of each is in Profile and in
 // docs/data-dictionary.md.
 const (
 	TagYoungDriver      = "young_driver"            // age < 25
@@ -29,10 +29,10 @@ const (
 	TagSuspendedLicense = "suspended_license"       // licence status suspended or revoked
 )
 
-// Derive computes the profile of person p from the vehicles of p's
+// Profile computes the profile of person p from the vehicles of p's
 // household. It is the one definition of the profile rules: the profile
 // stage writes what it returns and the validate stage compares against it.
-func Derive(p *model.Person, household []model.Vehicle, ref model.Date) model.Profile {
+func Profile(p *model.Person, household []model.Vehicle, ref model.Date) model.Profile {
 	idx, _ := ident.ParseID("PER-", p.PersonID)
 	age := model.YearsBetween(p.DateOfBirth, ref)
 	years := model.YearsBetween(p.LicenseIssueDate, ref)
