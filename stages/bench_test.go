@@ -2,6 +2,7 @@ package stages_test
 
 import (
 	"context"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"testing"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -92,11 +93,11 @@ func sinkBench(b *testing.B, newSink func(dir string) (pipeline.Sink, error)) {
 }
 
 func BenchmarkCSVSink(b *testing.B) {
-	sinkBench(b, func(dir string) (pipeline.Sink, error) { return csvsink.New(dir, "v0_1") })
+	sinkBench(b, func(dir string) (pipeline.Sink, error) { return csvsink.New(dir, "v0_1", entity.All()[:3]) })
 }
 
 func BenchmarkParquetSink(b *testing.B) {
-	sinkBench(b, func(dir string) (pipeline.Sink, error) { return parquetsink.New(dir, "v0_1", 131072) })
+	sinkBench(b, func(dir string) (pipeline.Sink, error) { return parquetsink.New(dir, "v0_1", entity.All()[:3], 131072) })
 }
 
 func BenchmarkJSONSink(b *testing.B) {

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"os"
 	"path/filepath"
 	"testing"
@@ -43,7 +44,7 @@ func TestCSVSinkWritesContractColumnsAndHashes(t *testing.T) {
 	dir := t.TempDir()
 	run := testkit.Run(80, 2)
 	mb := testkit.Batch(run, "profile")
-	s, err := csvsink.New(dir, "v0_1")
+	s, err := csvsink.New(dir, "v0_1", entity.All()[:3])
 	require.NoError(t, err)
 	files := writeAll(t, s, mb)
 	require.Len(t, files, 3)
@@ -91,7 +92,7 @@ func TestJSONAndMetadataSinks(t *testing.T) {
 	require.Len(t, doc.Persons, len(mb.Persons))
 	require.Len(t, doc.Vehicles, len(mb.Vehicles))
 	require.Len(t, doc.Profiles, len(mb.Profiles))
-	require.Equal(t, int64(len(mb.Vehicles)), doc.Metadata.RecordCountVehicles)
+	require.Equal(t, int64(len(mb.Vehicles)), must(doc.Metadata.Count("vehicles")))
 	require.Equal(t, "abc", doc.Metadata.ConfigSHA256)
 	require.Equal(t, mb.Persons[0].DateOfBirth.String(), doc.Persons[0]["date_of_birth"])
 	for i, v := range mb.Vehicles {
@@ -135,4 +136,11 @@ func TestManifestListsFilesSortedByName(t *testing.T) {
 	require.Equal(t, "v0.1", m.SnapshotVersion)
 	require.Equal(t, "a.csv", m.Files[0].Name)
 	require.Equal(t, "b.csv", m.Files[1].Name)
+}
+
+func must(n int64, ok bool) int64 {
+	if !ok {
+		panic("no such count")
+	}
+	return n
 }

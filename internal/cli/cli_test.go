@@ -202,7 +202,7 @@ func TestRefusalsExitCodesAndMessages(t *testing.T) {
 		{name: "reference date in the file", yaml: edit(`"2026-01-01"`, `"1950-06-30"`), code: ExitUsage, want: []string{"dataset.reference_date: 1950-06-30 is out of range"}},
 		// 7: the shape a snapshot needs.
 		{name: "no stages", yaml: edit("  stages:\n    - type: person\n    - type: vehicle\n      max_vehicle_age: 20\n    - type: profile\n    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
-			want: []string{"pipeline.sinks[0] (csv) writes persons, vehicles, profiles, but no stage makes", "add type: person, type: vehicle, type: profile to pipeline.stages"}},
+			want: []string{"pipeline.stages: no stage makes an entity for the sinks to write (declared: persons, vehicles, profiles)", "add type: person to pipeline.stages"}},
 		{name: "no sinks", yaml: edit("    - type: csv\n    - type: parquet\n      row_group_rows: 131072\n    - type: json\n    - type: metadata\n", "", "  sinks:\n", "  sinks: []\n"), code: ExitUsage,
 			want: []string{"a snapshot needs its records", "one of type: csv, json, parquet", "its metadata"}},
 		{name: "no finalizer", yaml: edit("  finalizers:\n    - type: manifest\n", ""), code: ExitUsage, want: []string{"a snapshot needs its manifest", "add type: manifest to pipeline.finalizers"}},

@@ -11,11 +11,11 @@ import (
 func newSchemaCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:       "schema [entity]",
-		Short:     "Print the JSON Schema of person, vehicle, profile, metadata or manifest (all, without an entity)",
+		Short:     "Print the JSON Schema of a declared entity (person, vehicle, profile …), metadata or manifest (all, without an entity)",
 		Args:      cobra.MaximumNArgs(1),
-		ValidArgs: schema.Entities,
+		ValidArgs: schema.Entities(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			entities := schema.Entities
+			entities := schema.Entities()
 			if len(args) == 1 {
 				entities = args
 			}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
@@ -450,5 +451,16 @@ func (c *Config) Run() *model.Run {
 		ReferenceDate: c.ReferenceDate, Seed: c.Seed, Records: c.Records, BatchSize: c.BatchSize,
 		ConfigSHA256: c.SHA256(),
 		Shard:        c.Shard, Shards: c.Shards,
+		Entities: c.Entities(),
 	}
+}
+
+// Entities names the declared entities the stages make, in declaration
+// order: what the sinks write.
+func (c *Config) Entities() []string {
+	var provided []string
+	for _, s := range c.Stages {
+		provided = append(provided, s.Spec.Provides...)
+	}
+	return entity.Names(entity.Of(provided))
 }

@@ -74,7 +74,7 @@ func TestBadInputNamesKeyFileAndAllowed(t *testing.T) {
 		{"more persons than safe SSNs", strings.Replace(good, "records: 10", "records: 55984402", 1), []string{"records: 55984402 is out of range (allowed: 1 to 55984401)"}},
 		// The shape a snapshot needs.
 		{"no stages", strings.Replace(good, "  stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]\n", "", 1),
-			[]string{"pipeline.sinks[0] (csv) writes persons, vehicles, profiles, but no stage makes persons, vehicles, profiles", "add type: person, type: vehicle, type: profile to pipeline.stages"}},
+			[]string{"pipeline.stages: no stage makes an entity for the sinks to write", "add type: person to pipeline.stages"}},
 		{"validate first", strings.Replace(good, "[{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]", "[{type: validate}, {type: person}, {type: vehicle}, {type: profile}]", 1),
 			[]string{"pipeline.stages[0] (validate) needs persons, vehicles, profiles, but no stage before it makes persons, vehicles, profiles: put it after type: person"}},
 		{"vehicle before person", strings.Replace(good, "{type: person}, {type: vehicle}", "{type: vehicle}, {type: person}", 1),

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
@@ -26,6 +27,10 @@ func checkShape(c *Config) error {
 			}
 			made[p] = fmt.Sprintf("%s (%s)", st.Where, st.Type)
 		}
+	}
+	if len(c.Sinks) > 0 && len(entity.Of(keys(made))) == 0 {
+		return fmt.Errorf("pipeline.stages: no stage makes an entity for the sinks to write (declared: %s): add %s to pipeline.stages",
+			strings.Join(entity.Names(entity.All()), ", "), makers(entity.Names(entity.All())[:1]))
 	}
 	parts := map[string]bool{}
 	seen := map[string]string{}
@@ -55,6 +60,14 @@ func checkShape(c *Config) error {
 		return fmt.Errorf("pipeline: a snapshot needs %s", strings.Join(missing, "; and "))
 	}
 	return nil
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
 
 // unmet returns the needs not in made, in order.

@@ -23,7 +23,8 @@ import (
 // Run returns a run context for tests.
 func Run(records int64, seedValue uint64) *model.Run {
 	return &model.Run{DatasetName: "test", SnapshotVersion: "v0.1", SchemaVersion: "0.1",
-		ReferenceDate: model.DateOf(2026, 1, 1), Seed: seedValue, Records: records, BatchSize: int(records)}
+		ReferenceDate: model.DateOf(2026, 1, 1), Seed: seedValue, Records: records, BatchSize: int(records),
+		Entities: []string{model.Persons, model.Vehicles, model.Profiles}}
 }
 
 // Batch makes one batch of all of run's persons through the stages named

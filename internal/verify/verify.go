@@ -48,6 +48,7 @@ package verify
 
 import (
 	"github.com/synthpipe/synthpipe/internal/formats/readback"
+	"reflect"
 
 	"crypto/sha256"
 	"encoding/hex"
@@ -185,7 +186,8 @@ func Run(dir string) (*Report, error) {
 			rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: "records_match_manifest", Value: fmt.Sprintf("%d records, manifest says %d", n, f.Records)})
 		}
 	}
-	for entity, want := range map[string]int64{"persons": meta.RecordCountPersons, "vehicles": meta.RecordCountVehicles, "profiles": meta.RecordCountProfiles} {
+	for _, c := range meta.Counts {
+		entity, want := c.Entity, c.Records
 		for _, ext := range []string{"csv", "parquet"} {
 			name := entity + "_" + suffix + "." + ext
 			if f, ok := listed[name]; ok && f.Records != want {
@@ -400,7 +402,7 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 		haveDataset = json.Unmarshal(raw, &fromDataset) == nil
 	}
 	switch {
-	case haveFile && haveDataset && meta != fromDataset:
+	case haveFile && haveDataset && !reflect.DeepEqual(meta, fromDataset):
 		rep.add(contract.Violation{File: dataset, Entity: "metadata", Column: "metadata", Rule: "metadata_consistent", Value: "differs from " + name})
 	case !haveFile && haveDataset:
 		meta = fromDataset

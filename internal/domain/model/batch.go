@@ -21,7 +21,13 @@ type Batch struct {
 	Persons    []Person
 	Vehicles   []Vehicle
 	Profiles   []Profile
+	// Extra holds the rows of entities declared beyond the three above, one
+	// slot per entity (package entity assigns the slots and types them).
+	Extra []Resetter
 }
+
+// Resetter is a reusable row slice of one entity.
+type Resetter interface{ Reset() }
 
 // Reset empties b for reuse, keeping its capacity.
 func (b *Batch) Reset() {
@@ -29,6 +35,11 @@ func (b *Batch) Reset() {
 	b.Persons = b.Persons[:0]
 	b.Vehicles = b.Vehicles[:0]
 	b.Profiles = b.Profiles[:0]
+	for _, x := range b.Extra {
+		if x != nil {
+			x.Reset()
+		}
+	}
 }
 
 // PersonCount returns the persons its households hold.

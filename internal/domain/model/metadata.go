@@ -21,17 +21,23 @@ type Privacy struct {
 // Metadata describes a snapshot. It holds no wall-clock time, so it is
 // reproduced byte for byte like the data.
 type Metadata struct {
-	DatasetName         string    `json:"dataset_name"`
-	SnapshotVersion     string    `json:"snapshot_version"`
-	SchemaVersion       string    `json:"schema_version"`
-	Generator           Generator `json:"generator"`
-	Seed                uint64    `json:"seed"`
-	ReferenceDate       string    `json:"reference_date"`
-	ConfigSHA256        string    `json:"config_sha256"`
-	RecordCountPersons  int64     `json:"record_count_persons"`
-	RecordCountVehicles int64     `json:"record_count_vehicles"`
-	RecordCountProfiles int64     `json:"record_count_profiles"`
-	Privacy             Privacy   `json:"privacy"`
+	DatasetName     string    `json:"dataset_name"`
+	SnapshotVersion string    `json:"snapshot_version"`
+	SchemaVersion   string    `json:"schema_version"`
+	Generator       Generator `json:"generator"`
+	Seed            uint64    `json:"seed"`
+	ReferenceDate   string    `json:"reference_date"`
+	ConfigSHA256    string    `json:"config_sha256"`
+	// Counts are written as record_count_<entity>, in entity declaration
+	// order, between config_sha256 and privacy (see MarshalJSON).
+	Counts  []Count `json:"-"`
+	Privacy Privacy `json:"privacy"`
+}
+
+// Count is the record count of one entity.
+type Count struct {
+	Entity  string
+	Records int64
 }
 
 // PrivacyRules is the privacy statement written into every snapshot.
@@ -51,18 +57,16 @@ type Manifest struct {
 }
 
 // NewMetadata returns the metadata of a run with its record counts.
-func NewMetadata(run *Run, genName, genVersion string, persons, vehicles, profiles int64) Metadata {
+func NewMetadata(run *Run, genName, genVersion string, counts []Count) Metadata {
 	return Metadata{
-		DatasetName:         run.DatasetName,
-		SnapshotVersion:     run.SnapshotVersion,
-		SchemaVersion:       run.SchemaVersion,
-		Generator:           Generator{Name: genName, Version: genVersion},
-		Seed:                run.Seed,
-		ReferenceDate:       run.ReferenceDate.String(),
-		ConfigSHA256:        run.ConfigSHA256,
-		RecordCountPersons:  persons,
-		RecordCountVehicles: vehicles,
-		RecordCountProfiles: profiles,
-		Privacy:             PrivacyRules,
+		DatasetName:     run.DatasetName,
+		SnapshotVersion: run.SnapshotVersion,
+		SchemaVersion:   run.SchemaVersion,
+		Generator:       Generator{Name: genName, Version: genVersion},
+		Seed:            run.Seed,
+		ReferenceDate:   run.ReferenceDate.String(),
+		ConfigSHA256:    run.ConfigSHA256,
+		Counts:          counts,
+		Privacy:         PrivacyRules,
 	}
 }

@@ -19,6 +19,9 @@ type Run struct {
 	ConfigSHA256    string
 	// Shard selects part Shard of Shards (1-based); Shards 0 means the whole run.
 	Shard, Shards int
+	// Entities names the entities the run's stages make, in declaration
+	// order: what the sinks write and the metadata counts.
+	Entities []string
 }
 
 // Sharded reports whether the run makes one part of a sharded run.

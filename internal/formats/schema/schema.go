@@ -17,10 +17,28 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/entity"
 )
 
-// Entities are the documents that have a schema, in a stable order.
-var Entities = []string{"person", "vehicle", "profile", "metadata", "manifest"}
+// Entities are the documents that have a schema: every declared entity
+// (by its singular name), then metadata and manifest.
+func Entities() []string {
+	var out []string
+	for _, e := range entity.All() {
+		out = append(out, e.Singular())
+	}
+	return append(out, "metadata", "manifest")
+}
+
+// declared returns the entity whose singular name is name.
+func declared(name string) (entity.Entity, bool) {
+	for _, e := range entity.All() {
+		if e.Singular() == name {
+			return e, true
+		}
+	}
+	return nil, false
+}
 
 const draft = "https://json-schema.org/draft/2020-12/schema"
 
@@ -30,19 +48,16 @@ func ID(entity string) string { return "urn:synthpipe:schema:v0.1:" + entity }
 // Document returns the schema of entity as indented JSON.
 func Document(entity string) ([]byte, error) {
 	var doc map[string]any
-	switch entity {
-	case "person":
-		doc = fromColumns(entity, model.PersonColumns)
-	case "vehicle":
-		doc = fromColumns(entity, model.VehicleColumns)
-	case "profile":
-		doc = fromColumns(entity, model.ProfileColumns)
-	case "metadata":
-		doc = fromStruct(reflect.TypeFor[model.Metadata]())
-	case "manifest":
+	e, isEntity := declared(entity)
+	switch {
+	case isEntity:
+		doc = fromColumns(entity, e.Columns())
+	case entity == "metadata":
+		doc = metadataSchema()
+	case entity == "manifest":
 		doc = fromStruct(reflect.TypeFor[model.Manifest]())
 	default:
-		return nil, fmt.Errorf("schema: unknown entity %q (allowed: %s)", entity, strings.Join(Entities, ", "))
+		return nil, fmt.Errorf("schema: unknown entity %q (allowed: %s)", entity, strings.Join(Entities(), ", "))
 	}
 	doc["$schema"] = draft
 	doc["$id"] = ID(entity)
@@ -54,7 +69,7 @@ func Document(entity string) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-func fromColumns[T any](entity string, cols []model.Column[T]) map[string]any {
+func fromColumns(entity string, cols []entityColumn) map[string]any {
 	props := map[string]any{}
 	required := make([]string, 0, len(cols))
 	for _, c := range cols {
@@ -91,6 +106,30 @@ func fromColumns[T any](entity string, cols []model.Column[T]) map[string]any {
 		"description": "One " + entity + " record; columns in contract order: " + strings.Join(required, ", ")}
 }
 
+type entityColumn = entity.ColumnInfo
+
+// metadataSchema is the metadata struct's schema with a record count for
+// every declared entity, placed as Metadata.MarshalJSON writes it: after
+// config_sha256.
+func metadataSchema() map[string]any {
+	doc := fromStruct(reflect.TypeFor[model.Metadata]())
+	props := doc["properties"].(map[string]any)
+	var required []string
+	for _, r := range doc["required"].([]string) {
+		required = append(required, r)
+		if r != "config_sha256" {
+			continue
+		}
+		for _, e := range entity.All() {
+			key := model.CountKeyPrefix + e.Name()
+			props[key] = map[string]any{"type": "integer"}
+			required = append(required, key)
+		}
+	}
+	doc["required"] = required
+	return doc
+}
+
 func fromStruct(t reflect.Type) map[string]any {
 	switch t.Kind() {
 	case reflect.String:
@@ -125,7 +164,7 @@ type Set struct{ byEntity map[string]*jsonschema.Schema }
 func Compile() (*Set, error) {
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	for _, e := range Entities {
+	for _, e := range Entities() {
 		b, err := Document(e)
 		if err != nil {
 			return nil, err
@@ -139,7 +178,7 @@ func Compile() (*Set, error) {
 		}
 	}
 	s := &Set{byEntity: map[string]*jsonschema.Schema{}}
-	for _, e := range Entities {
+	for _, e := range Entities() {
 		sch, err := c.Compile(ID(e))
 		if err != nil {
 			return nil, fmt.Errorf("schema %s: %w", e, err)

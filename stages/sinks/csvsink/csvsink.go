@@ -1,13 +1,16 @@
-// Package csvsink writes persons, vehicles and profiles as RFC 4180 CSV
-// files (UTF-8, header row, \n line ends), hashing while it writes.
+// Package csvsink writes one RFC 4180 CSV file per entity the pipeline makes
+// (persons_<v>.csv, vehicles_<v>.csv, profiles_<v>.csv …: UTF-8, header row,
+// \n line ends), hashing while it writes.
 package csvsink
 
 import (
+	"context"
+
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/formats/encode"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/pipeline"
-	"github.com/synthpipe/synthpipe/stages/sinks/tablesink"
 )
 
 // Type is the registered type name.
@@ -17,77 +20,85 @@ func init() {
 	pipeline.Register(pipeline.Spec{
 		Type:     Type,
 		Kind:     pipeline.KindSink,
-		Needs:    []string{model.Persons, model.Vehicles, model.Profiles},
 		Provides: []string{model.PartRecords},
-		Summary:  "Writes persons_<v>.csv, vehicles_<v>.csv and profiles_<v>.csv.",
+		Summary:  "Writes <entity>_<v>.csv for every entity the stages make (persons, vehicles, profiles …).",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
 			run, err := model.RunOf(env, "csv")
 			if err != nil {
 				return nil, err
 			}
-			return New(env.Dir, run.FileSuffix())
+			return New(env.Dir, run.FileSuffix(), entity.Of(run.Entities))
 		},
 	})
 }
 
-type table[T any] struct {
-	f      *hashfile.File
-	cols   []model.Column[T]
-	entity string
-	rows   int64
+// flushAt is the buffer size at which rows are handed to the file.
+const flushAt = 64 << 10
+
+type table struct {
+	e    entity.Entity
+	f    *hashfile.File
+	rows int64
+}
+
+// Sink writes one CSV file per entity.
+type Sink struct {
+	tables []*table
 	buf    []byte
 }
 
-func newTable[T any](dir, entity, suffix string, cols []model.Column[T]) (*table[T], error) {
-	f, err := hashfile.Create(dir, entity+"_"+suffix+".csv")
-	if err != nil {
-		return nil, err
-	}
-	t := &table[T]{f: f, cols: cols, entity: entity}
-	if _, err := f.Write(encode.CSVHeader(nil, cols)); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-func (t *table[T]) Write(rows []T) error {
-	buf := t.buf[:0]
-	for i := range rows {
-		buf = encode.CSVRow(buf, t.cols, &rows[i])
-		if len(buf) > 64<<10 {
-			if _, err := t.f.Write(buf); err != nil {
-				return err
-			}
-			buf = buf[:0]
+// New creates the CSV files of entities in dir, each with its header row.
+func New(dir, suffix string, entities []entity.Entity) (*Sink, error) {
+	s := &Sink{}
+	for _, e := range entities {
+		f, err := hashfile.Create(dir, layout.DataFile(e.Name(), suffix, layout.CSV))
+		if err != nil {
+			s.Close(context.Background())
+			return nil, err
+		}
+		s.tables = append(s.tables, &table{e: e, f: f})
+		if _, err := f.Write(e.AppendCSVHeader(nil)); err != nil {
+			s.Close(context.Background())
+			return nil, err
 		}
 	}
-	t.rows += int64(len(rows))
-	t.buf = buf
-	_, err := t.f.Write(buf)
-	return err
+	return s, nil
 }
 
-func (t *table[T]) Close() (pipeline.FileInfo, error) {
-	n, sum, err := t.f.Close()
-	return pipeline.FileInfo{Name: t.f.Name(), Entity: t.entity, Format: "csv", Records: t.rows, Bytes: n, SHA256: sum}, err
+// Write appends a batch's rows to every file.
+func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
+	mb := b.Payload.(*model.Batch)
+	for _, t := range s.tables {
+		n := t.e.Len(mb)
+		buf := s.buf[:0]
+		for i := range n {
+			buf = t.e.AppendCSVRow(buf, mb, i)
+			if len(buf) > flushAt {
+				if _, err := t.f.Write(buf); err != nil {
+					return err
+				}
+				buf = buf[:0]
+			}
+		}
+		s.buf = buf
+		if _, err := t.f.Write(buf); err != nil {
+			return err
+		}
+		t.rows += int64(n)
+	}
+	return nil
 }
 
-// New creates the three CSV files in dir.
-func New(dir, suffix string) (*tablesink.Sink, error) {
-	p, err := newTable(dir, "persons", suffix, model.PersonColumns)
-	if err != nil {
-		return nil, err
+// Close closes every file, even after an error, and reports them.
+func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
+	var out []pipeline.FileInfo
+	var first error
+	for _, t := range s.tables {
+		n, sum, err := t.f.Close()
+		if err != nil && first == nil {
+			first = err
+		}
+		out = append(out, pipeline.FileInfo{Name: t.f.Name(), Entity: t.e.Name(), Format: layout.CSV, Records: t.rows, Bytes: n, SHA256: sum})
 	}
-	v, err := newTable(dir, "vehicles", suffix, model.VehicleColumns)
-	if err != nil {
-		p.Close()
-		return nil, err
-	}
-	pr, err := newTable(dir, "profiles", suffix, model.ProfileColumns)
-	if err != nil {
-		p.Close()
-		v.Close()
-		return nil, err
-	}
-	return &tablesink.Sink{Persons: p, Vehicles: v, Profiles: pr}, nil
+	return out, first
 }

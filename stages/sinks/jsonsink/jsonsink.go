@@ -1,5 +1,6 @@
 // Package jsonsink writes dataset_<v>.json:
-// {"metadata": {...}, "persons": [...], "vehicles": [...], "profiles": [...]}.
+// {"metadata": {...}, "persons": [...], "vehicles": [...], "profiles": [...]},
+// one array per entity the pipeline makes, in declaration order.
 // Metadata comes first but its counts are known only at the end, so each
 // array is spooled to a temporary file while the run goes on and the file is
 // joined at close: memory stays flat whatever the record count.
@@ -14,10 +15,10 @@ import (
 	"path/filepath"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/formats/encode"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/pipeline"
-	"github.com/synthpipe/synthpipe/stages/sinks/metasink"
 )
 
 // Type is the registered type name.
@@ -27,9 +28,8 @@ func init() {
 	pipeline.Register(pipeline.Spec{
 		Type:     Type,
 		Kind:     pipeline.KindSink,
-		Needs:    []string{model.Persons, model.Vehicles, model.Profiles},
 		Provides: []string{model.PartRecords},
-		Summary:  "Writes dataset_<v>.json, one JSON document with metadata, persons, vehicles and profiles (one record per line).",
+		Summary:  "Writes dataset_<v>.json, one JSON document with the metadata and an array per entity the stages make (one record per line).",
 		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
 			run, err := model.RunOf(env, "json")
 			if err != nil {
@@ -41,6 +41,7 @@ func init() {
 }
 
 type spool struct {
+	e    entity.Entity
 	f    *os.File
 	w    *bufio.Writer
 	rows int64
@@ -60,49 +61,38 @@ func (s *spool) add(obj []byte) error {
 
 // Sink spools the arrays and joins them at close.
 type Sink struct {
-	dir    string
-	run    *model.Run
-	spools [3]spool
-	buf    []byte
-	metasink.Counter
+	dir     string
+	run     *model.Run
+	spools  []*spool
+	buf     []byte
+	counter entity.Counter
 }
-
-var sections = [3]string{"persons", "vehicles", "profiles"}
 
 // New creates the spool files in dir (hidden, removed at close).
 func New(dir string, run *model.Run) (*Sink, error) {
-	s := &Sink{dir: dir, run: run}
-	for i, name := range sections {
-		f, err := os.CreateTemp(dir, ".spool-"+name+"-*")
+	entities := entity.Of(run.Entities)
+	s := &Sink{dir: dir, run: run, counter: entity.NewCounter(entities)}
+	for _, e := range entities {
+		f, err := os.CreateTemp(dir, ".spool-"+e.Name()+"-*")
 		if err != nil {
 			s.removeSpools()
 			return nil, fmt.Errorf("json: spool: %w", err)
 		}
-		s.spools[i] = spool{f: f, w: bufio.NewWriterSize(f, 256<<10)}
+		s.spools = append(s.spools, &spool{e: e, f: f, w: bufio.NewWriterSize(f, 256<<10)})
 	}
 	return s, nil
 }
 
 // Write spools a batch's records.
 func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
-	s.Add(b)
 	mb := b.Payload.(*model.Batch)
-	for i := range mb.Persons {
-		s.buf = encode.JSONObject(s.buf[:0], model.PersonColumns, &mb.Persons[i])
-		if err := s.spools[0].add(s.buf); err != nil {
-			return err
-		}
-	}
-	for i := range mb.Vehicles {
-		s.buf = encode.JSONObject(s.buf[:0], model.VehicleColumns, &mb.Vehicles[i])
-		if err := s.spools[1].add(s.buf); err != nil {
-			return err
-		}
-	}
-	for i := range mb.Profiles {
-		s.buf = encode.JSONObject(s.buf[:0], model.ProfileColumns, &mb.Profiles[i])
-		if err := s.spools[2].add(s.buf); err != nil {
-			return err
+	s.counter.Add(mb)
+	for _, sp := range s.spools {
+		for i := range sp.e.Len(mb) {
+			s.buf = sp.e.AppendJSONRow(s.buf[:0], mb, i)
+			if err := sp.add(s.buf); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -110,17 +100,15 @@ func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
 
 func (s *Sink) removeSpools() {
 	for _, sp := range s.spools {
-		if sp.f != nil {
-			sp.f.Close()
-			os.Remove(sp.f.Name())
-		}
+		sp.f.Close()
+		os.Remove(sp.f.Name())
 	}
 }
 
 // Close joins metadata and the spooled arrays into the dataset file.
 func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 	defer s.removeSpools()
-	name := "dataset_" + s.run.FileSuffix() + ".json"
+	name := layout.Dataset(s.run.FileSuffix())
 	out, err := hashfile.Create(s.dir, name)
 	if err != nil {
 		return nil, err
@@ -131,16 +119,15 @@ func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 		return nil, fmt.Errorf("json: %w", err)
 	}
 	out.WriteString("{\n  \"metadata\": ")
-	out.Write(metasink.Encode(s.Metadata(s.run), "  "))
-	for i, sec := range sections {
-		sp := &s.spools[i]
+	out.Write(entity.EncodeMetadata(s.counter.Metadata(s.run), "  "))
+	for _, sp := range s.spools {
 		if err := sp.w.Flush(); err != nil {
 			return fail(err)
 		}
 		if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
 			return fail(err)
 		}
-		out.WriteString(",\n  \"" + sec + "\": [")
+		out.WriteString(",\n  \"" + sp.e.Name() + "\": [")
 		if _, err := io.Copy(out, sp.f); err != nil {
 			return fail(err)
 		}
@@ -154,5 +141,5 @@ func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []pipeline.FileInfo{{Name: name, Entity: "dataset", Format: "json", Records: s.Persons + s.Vehicles + s.Profiles, Bytes: n, SHA256: sum}}, nil
+	return []pipeline.FileInfo{{Name: name, Entity: layout.DatasetEntity, Format: layout.JSON, Records: s.counter.Total(), Bytes: n, SHA256: sum}}, nil
 }

@@ -1,14 +1,14 @@
 // Package metasink writes metadata_<v>.json: the snapshot's metadata object
-// alone, with the record counts it counted while the data went by.
+// alone, with the record counts of every entity, counted while the data went by.
 package metasink
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
-	"github.com/synthpipe/synthpipe/internal/version"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
@@ -26,58 +26,41 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return &Sink{dir: env.Dir, run: run}, nil
+			return New(env.Dir, run), nil
 		},
 	})
 }
 
-// Counter counts the records of every batch; the JSON sink embeds one too.
-type Counter struct{ Persons, Vehicles, Profiles int64 }
-
-// Add counts a batch.
-func (c *Counter) Add(b *pipeline.Batch) {
-	mb := b.Payload.(*model.Batch)
-	c.Persons += int64(len(mb.Persons))
-	c.Vehicles += int64(len(mb.Vehicles))
-	c.Profiles += int64(len(mb.Profiles))
-}
-
-// Metadata returns the run's metadata with the counts so far.
-func (c *Counter) Metadata(run *model.Run) model.Metadata {
-	return model.NewMetadata(run, version.Name, version.Version, c.Persons, c.Vehicles, c.Profiles)
-}
-
-// Encode renders metadata as indented JSON, the form both files use.
-func Encode(m model.Metadata, prefix string) []byte {
-	b, err := json.MarshalIndent(m, prefix, "  ")
-	if err != nil {
-		panic(err) // plain struct of strings and numbers: cannot fail
-	}
-	return b
-}
-
 // Sink counts records and writes the metadata file at close.
 type Sink struct {
-	dir string
-	run *model.Run
-	Counter
+	dir     string
+	run     *model.Run
+	counter entity.Counter
+}
+
+// New returns a metadata sink of run writing into dir.
+func New(dir string, run *model.Run) *Sink {
+	return &Sink{dir: dir, run: run, counter: entity.NewCounter(entity.Of(run.Entities))}
 }
 
 // Write counts a batch.
-func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error { s.Add(b); return nil }
+func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
+	s.counter.Add(b.Payload.(*model.Batch))
+	return nil
+}
 
 // Close writes the file.
 func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
-	name := "metadata_" + s.run.FileSuffix() + ".json"
+	name := layout.Metadata(s.run.FileSuffix())
 	f, err := hashfile.Create(s.dir, name)
 	if err != nil {
 		return nil, err
 	}
-	_, _ = f.Write(Encode(s.Metadata(s.run), ""))
+	_, _ = f.Write(entity.EncodeMetadata(s.counter.Metadata(s.run), ""))
 	_, _ = f.WriteString("\n")
 	n, sum, err := f.Close()
 	if err != nil {
 		return nil, err
 	}
-	return []pipeline.FileInfo{{Name: name, Entity: "metadata", Format: "json", Records: 1, Bytes: n, SHA256: sum}}, nil
+	return []pipeline.FileInfo{{Name: name, Entity: layout.MetadataEntity, Format: layout.JSON, Records: 1, Bytes: n, SHA256: sum}}, nil
 }

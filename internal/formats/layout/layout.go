@@ -1,0 +1,56 @@
+// Package layout owns the names of a snapshot's files and folders: every
+// writer, reader and check takes them from here, so a name is spelled once.
+//
+//	<output.dir>/<version>/                 the snapshot (v0.1)
+//	  <entity>_<suffix>.csv | .parquet      one per declared entity (persons_v0_1.csv)
+//	  dataset_<suffix>.json                 metadata and every entity
+//	  metadata_<suffix>.json
+//	  snapshot_manifest_<suffix>.json
+//	<output.dir>/<version>.parts/part-KKKK-of-NNNN/   a sharded run's parts
+package layout
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Formats of the per-entity data files, and of the JSON documents.
+const (
+	CSV     = "csv"
+	Parquet = "parquet"
+	JSON    = "json"
+)
+
+// Entities of the files that are not an entity's rows, as the manifest names them.
+const (
+	DatasetEntity  = "dataset"
+	MetadataEntity = "metadata"
+	ManifestEntity = "manifest"
+)
+
+// Suffix is a snapshot version as file names carry it: v0.1 -> v0_1.
+func Suffix(version string) string { return strings.ReplaceAll(version, ".", "_") }
+
+// Version is the snapshot version of a file-name suffix: v0_1 -> v0.1.
+func Version(suffix string) string { return strings.ReplaceAll(suffix, "_", ".") }
+
+// DataFile names an entity's file in a format: persons_v0_1.csv.
+func DataFile(entity, suffix, format string) string { return entity + "_" + suffix + "." + format }
+
+// Dataset names the combined JSON document: dataset_v0_1.json.
+func Dataset(suffix string) string { return "dataset_" + suffix + ".json" }
+
+// Metadata names the metadata document: metadata_v0_1.json.
+func Metadata(suffix string) string { return "metadata_" + suffix + ".json" }
+
+// ManifestPrefix starts the manifest's name; Manifest gives it whole.
+const ManifestPrefix = "snapshot_manifest_"
+
+// Manifest names the manifest: snapshot_manifest_v0_1.json.
+func Manifest(suffix string) string { return ManifestPrefix + suffix + ".json" }
+
+// PartsDir names the folder of a sharded run's parts: v0.1.parts.
+func PartsDir(version string) string { return version + ".parts" }
+
+// Part names part k of n: part-0002-of-0016.
+func Part(k, n int) string { return fmt.Sprintf("part-%04d-of-%04d", k, n) }
