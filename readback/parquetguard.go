@@ -1,9 +1,12 @@
 package readback
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 
+	"github.com/klauspost/compress/snappy"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 )
@@ -21,6 +24,9 @@ const (
 	headerWindow    = 64 << 10
 	// snappy expands at most about 21x; allow more for safety
 	maxExpansion = 64
+	// maxListItems bounds the values of one row in one repeated column
+	// (synthpipe's lists hold a handful of ids or tags).
+	maxListItems = 1024
 )
 
 // checkPages walks every page header of every column chunk and checks that
@@ -28,7 +34,15 @@ const (
 func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 	proto := &thrift.CompactProtocol{}
 	buf := make([]byte, headerWindow)
+	reps, err := repLevels(md.Schema)
+	if err != nil {
+		return err
+	}
+	var lv levelReader
 	for gi, rg := range md.RowGroups {
+		if len(rg.Columns) != len(reps) {
+			return fmt.Errorf("row group %d has %d columns, the schema %d", gi, len(rg.Columns), len(reps))
+		}
 		if rg.NumRows < 0 || rg.NumRows > maxRowGroupRows {
 			return fmt.Errorf("row group %d claims %d rows", gi, rg.NumRows)
 		}
@@ -88,6 +102,11 @@ func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 				if (h.DataPageHeader.Valid || h.DataPageHeaderV2.Valid) && unc > pageValues*MaxFieldBytes+headerWindow {
 					return fmt.Errorf("row group %d column %d: page of %d bytes holds %d values (more than %d bytes each)", gi, ci, unc, pageValues, MaxFieldBytes)
 				}
+				if reps[ci] > 0 && (h.DataPageHeader.Valid || h.DataPageHeaderV2.Valid) {
+					if err := lv.checkRows(r, body, &h, m.Codec, reps[ci], pageValues); err != nil {
+						return fmt.Errorf("row group %d column %d: page at %d: %w", gi, ci, pos, err)
+					}
+				}
 				values += pageValues
 				if values > m.NumValues {
 					return fmt.Errorf("row group %d column %d: pages hold more than the chunk's %d values", gi, ci, m.NumValues)
@@ -97,4 +116,201 @@ func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 		}
 	}
 	return nil
+}
+
+// repLevels returns the maximum repetition level of each leaf column of a
+// flattened schema, in column order.
+func repLevels(s []format.SchemaElement) ([]int, error) {
+	if len(s) == 0 {
+		return nil, fmt.Errorf("empty schema")
+	}
+	type group struct{ left, rep int }
+	stack := []group{{int(s[0].NumChildren.V), 0}}
+	var out []int
+	for i := 1; i < len(s); i++ {
+		for len(stack) > 0 && stack[len(stack)-1].left <= 0 {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) == 0 {
+			return nil, fmt.Errorf("schema element %d lies outside the tree", i)
+		}
+		stack[len(stack)-1].left--
+		rep := stack[len(stack)-1].rep
+		if s[i].RepetitionType.Valid && s[i].RepetitionType.V == format.Repeated {
+			rep++
+		}
+		n := int(s[i].NumChildren.V)
+		switch {
+		case n < 0 || n > len(s):
+			return nil, fmt.Errorf("schema element %d claims %d children", i, n)
+		case n == 0:
+			out = append(out, rep)
+		case len(stack) >= maxThriftDepth:
+			return nil, fmt.Errorf("schema nested deeper than %d levels", maxThriftDepth)
+		default:
+			stack = append(stack, group{n, rep})
+		}
+	}
+	return out, nil
+}
+
+// levelReader reads the repetition levels of the data pages of repeated
+// columns (list columns), reusing its buffers across pages.
+type levelReader struct{ raw, dec []byte }
+
+// checkRows reads the repetition levels of one data page of a column whose
+// maximum repetition level is maxRep and enforces what bounds a row that
+// parquet-go materialises: the page starts a row (so no row spans pages,
+// and a row's strings lie in one page of at most maxPageBytes), no row
+// holds more than maxListItems values, and the page's rows average at most
+// MaxLineBytes (so a batch of rows does not gather many large pages).
+func (lv *levelReader) checkRows(r io.ReaderAt, body int64, h *format.PageHeader, codec format.CompressionCodec, maxRep int, values int64) error {
+	comp, unc := int64(h.CompressedPageSize), int64(h.UncompressedPageSize)
+	var levels []byte
+	if v2 := h.DataPageHeaderV2; v2.Valid {
+		// levels are stored uncompressed before the values
+		n, d := int64(v2.V.RepetitionLevelsByteLength), int64(v2.V.DefinitionLevelsByteLength)
+		if n < 0 || d < 0 || n+d > comp || n+d > unc {
+			return fmt.Errorf("levels of %d+%d bytes in a page of %d", n, d, comp)
+		}
+		var err error
+		if levels, err = lv.read(r, body, n); err != nil {
+			return err
+		}
+	} else {
+		if enc := h.DataPageHeader.V.RepetitionLevelEncoding; enc != format.RLE {
+			return fmt.Errorf("repetition levels in %v encoding (want RLE)", enc)
+		}
+		// levels are inside the (compressed) page, after a 4-byte length
+		if comp > 2*maxPageBytes {
+			return fmt.Errorf("page of %d compressed bytes", comp)
+		}
+		raw, err := lv.read(r, body, comp)
+		if err != nil {
+			return err
+		}
+		page := raw
+		switch codec {
+		case format.Uncompressed:
+		case format.Snappy:
+			n, err := snappy.DecodedLen(raw)
+			if err != nil || int64(n) != unc {
+				return fmt.Errorf("snappy page of %d bytes, its header claims %d (%v)", n, unc, err)
+			}
+			if cap(lv.dec) < n {
+				lv.dec = make([]byte, n)
+			}
+			if page, err = snappy.Decode(lv.dec[:n], raw); err != nil {
+				return fmt.Errorf("snappy: %w", err)
+			}
+		default:
+			return fmt.Errorf("list column compressed with %v: only uncompressed and snappy list pages are read", codec)
+		}
+		if len(page) < 4 {
+			return fmt.Errorf("no repetition levels in a page of %d bytes", len(page))
+		}
+		n := int64(binary.LittleEndian.Uint32(page))
+		if n > int64(len(page)-4) {
+			return fmt.Errorf("repetition levels of %d bytes in a page of %d", n, len(page))
+		}
+		levels = page[4 : 4+n]
+	}
+	rows, err := countRows(levels, bits.Len(uint(maxRep)), values)
+	if err != nil {
+		return err
+	}
+	if v2 := h.DataPageHeaderV2; v2.Valid && int64(v2.V.NumRows) != rows {
+		return fmt.Errorf("page claims %d rows, its repetition levels hold %d", v2.V.NumRows, rows)
+	}
+	if unc > rows*MaxLineBytes+headerWindow {
+		return fmt.Errorf("page of %d bytes holds %d rows (more than %d bytes each)", unc, rows, MaxLineBytes)
+	}
+	return nil
+}
+
+// read returns n bytes at off in a reused buffer; n is at most 2 MiB.
+func (lv *levelReader) read(r io.ReaderAt, off, n int64) ([]byte, error) {
+	if n > 2*maxPageBytes {
+		return nil, fmt.Errorf("%d bytes of levels", n)
+	}
+	if int64(cap(lv.raw)) < n {
+		lv.raw = make([]byte, n)
+	}
+	b := lv.raw[:n]
+	if _, err := r.ReadAt(b, off); err != nil && !(err == io.EOF && n == 0) {
+		return nil, err
+	}
+	return b, nil
+}
+
+// countRows decodes n repetition levels (RLE/bit-packed hybrid, width
+// bits each) and returns how many rows they start. It fails if the first
+// level does not start a row or a row holds more than maxListItems values.
+// It allocates nothing, and its work is bounded by 8 levels per byte of b.
+func countRows(b []byte, width int, n int64) (int64, error) {
+	if width < 1 || width > 8 {
+		return 0, fmt.Errorf("repetition levels of %d bits", width)
+	}
+	var done, rows, run int64 // run: values of the current row
+	level := func(v uint64, k int64) error {
+		if k <= 0 {
+			return nil // an empty run neither starts nor extends a row
+		}
+		if v == 0 {
+			rows += k
+			run = 1
+		} else {
+			if done == 0 {
+				return fmt.Errorf("page starts inside a row (a row must lie in one page)")
+			}
+			run += k
+		}
+		done += k
+		if run > maxListItems {
+			return fmt.Errorf("a row holds more than %d values (the limit for one list)", maxListItems)
+		}
+		return nil
+	}
+	pos := 0
+	for done < n {
+		hdr, k := binary.Uvarint(b[pos:])
+		if k <= 0 {
+			return 0, fmt.Errorf("repetition levels end after %d of %d values", done, n)
+		}
+		pos += k
+		if hdr&1 == 0 { // RLE run of one value
+			vb := (width + 7) / 8
+			if vb > len(b)-pos {
+				return 0, fmt.Errorf("repetition levels end inside a run")
+			}
+			var v uint64
+			for i := range vb {
+				v |= uint64(b[pos+i]) << (8 * i)
+			}
+			pos += vb
+			if err := level(v, min(int64(hdr>>1), n-done)); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		groups := hdr >> 1 // bit-packed, 8 values a group
+		if groups > uint64(len(b)-pos)/uint64(width) {
+			return 0, fmt.Errorf("repetition levels end inside %d packed groups", groups)
+		}
+		packed := b[pos : pos+int(groups)*width]
+		pos += len(packed)
+		count := min(int64(groups)*8, n-done)
+		mask := uint16(1)<<width - 1
+		for i := range count {
+			bit := int(i) * width
+			w := uint16(packed[bit/8])
+			if bit/8+1 < len(packed) {
+				w |= uint16(packed[bit/8+1]) << 8
+			}
+			if err := level(uint64(w>>(bit%8)&mask), 1); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return rows, nil
 }
