@@ -34,7 +34,7 @@ const (
 func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 	proto := &thrift.CompactProtocol{}
 	buf := make([]byte, headerWindow)
-	reps, err := repLevels(md.Schema)
+	reps, defs, err := maxLevels(md.Schema)
 	if err != nil {
 		return err
 	}
@@ -102,8 +102,8 @@ func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 				if (h.DataPageHeader.Valid || h.DataPageHeaderV2.Valid) && unc > pageValues*MaxFieldBytes+headerWindow {
 					return fmt.Errorf("row group %d column %d: page of %d bytes holds %d values (more than %d bytes each)", gi, ci, unc, pageValues, MaxFieldBytes)
 				}
-				if reps[ci] > 0 && (h.DataPageHeader.Valid || h.DataPageHeaderV2.Valid) {
-					if err := lv.checkRows(r, body, &h, m.Codec, reps[ci], pageValues); err != nil {
+				if (reps[ci] > 0 || defs[ci] > 0) && (h.DataPageHeader.Valid || h.DataPageHeaderV2.Valid) {
+					if err := lv.check(r, body, &h, m.Codec, reps[ci], defs[ci], pageValues); err != nil {
 						return fmt.Errorf("row group %d column %d: page at %d: %w", gi, ci, pos, err)
 					}
 				}
@@ -118,70 +118,80 @@ func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 	return nil
 }
 
-// repLevels returns the maximum repetition level of each leaf column of a
-// flattened schema, in column order.
-func repLevels(s []format.SchemaElement) ([]int, error) {
+// maxLevels returns the maximum repetition and definition levels of each
+// leaf column of a flattened schema, in column order.
+func maxLevels(s []format.SchemaElement) (reps, defs []int, err error) {
 	if len(s) == 0 {
-		return nil, fmt.Errorf("empty schema")
+		return nil, nil, fmt.Errorf("empty schema")
 	}
-	type group struct{ left, rep int }
-	stack := []group{{int(s[0].NumChildren.V), 0}}
-	var out []int
+	type group struct{ left, rep, def int }
+	stack := []group{{int(s[0].NumChildren.V), 0, 0}}
 	for i := 1; i < len(s); i++ {
 		for len(stack) > 0 && stack[len(stack)-1].left <= 0 {
 			stack = stack[:len(stack)-1]
 		}
 		if len(stack) == 0 {
-			return nil, fmt.Errorf("schema element %d lies outside the tree", i)
+			return nil, nil, fmt.Errorf("schema element %d lies outside the tree", i)
 		}
 		stack[len(stack)-1].left--
-		rep := stack[len(stack)-1].rep
-		if s[i].RepetitionType.Valid && s[i].RepetitionType.V == format.Repeated {
+		rep, def := stack[len(stack)-1].rep, stack[len(stack)-1].def
+		if t := s[i].RepetitionType; t.Valid && t.V == format.Repeated {
 			rep++
+			def++
+		} else if t.Valid && t.V == format.Optional {
+			def++
 		}
 		n := int(s[i].NumChildren.V)
 		switch {
 		case n < 0 || n > len(s):
-			return nil, fmt.Errorf("schema element %d claims %d children", i, n)
+			return nil, nil, fmt.Errorf("schema element %d claims %d children", i, n)
 		case n == 0:
-			out = append(out, rep)
+			reps, defs = append(reps, rep), append(defs, def)
 		case len(stack) >= maxThriftDepth:
-			return nil, fmt.Errorf("schema nested deeper than %d levels", maxThriftDepth)
+			return nil, nil, fmt.Errorf("schema nested deeper than %d levels", maxThriftDepth)
 		default:
-			stack = append(stack, group{n, rep})
+			stack = append(stack, group{n, rep, def})
 		}
 	}
-	return out, nil
+	return reps, defs, nil
 }
 
-// levelReader reads the repetition levels of the data pages of repeated
-// columns (list columns), reusing its buffers across pages.
+// levelReader reads the levels of data pages, reusing its buffers.
 type levelReader struct{ raw, dec []byte }
 
-// checkRows reads the repetition levels of one data page of a column whose
-// maximum repetition level is maxRep and enforces what bounds a row that
-// parquet-go materialises: the page starts a row (so no row spans pages,
-// and a row's strings lie in one page of at most maxPageBytes), no row
-// holds more than maxListItems values, and the page's rows average at most
-// MaxLineBytes (so a batch of rows does not gather many large pages).
-func (lv *levelReader) checkRows(r io.ReaderAt, body int64, h *format.PageHeader, codec format.CompressionCodec, maxRep int, values int64) error {
+// check reads the repetition and definition levels of one data page of a
+// column whose maximum levels are maxRep and maxDef (one is above 0).
+//
+// parquet-go decodes a page's whole level sections before it trims them to
+// the page's value count, so a run of 2^31 levels in a few bytes would make
+// it allocate gigabytes: each section must hold at most the page's values
+// (and the padding of a packed group).
+//
+// For a repeated (list) column it enforces what bounds a row parquet-go
+// materialises: the page starts a row (so no row spans pages, and a row's
+// strings lie in one page of at most maxPageBytes), no row holds more than
+// maxListItems values, and the page's rows average at most MaxLineBytes (so
+// the rows of one read do not gather many large pages).
+func (lv *levelReader) check(r io.ReaderAt, body int64, h *format.PageHeader, codec format.CompressionCodec, maxRep, maxDef int, values int64) error {
 	comp, unc := int64(h.CompressedPageSize), int64(h.UncompressedPageSize)
-	var levels []byte
+	var rep, def []byte
 	if v2 := h.DataPageHeaderV2; v2.Valid {
 		// levels are stored uncompressed before the values
 		n, d := int64(v2.V.RepetitionLevelsByteLength), int64(v2.V.DefinitionLevelsByteLength)
 		if n < 0 || d < 0 || n+d > comp || n+d > unc {
 			return fmt.Errorf("levels of %d+%d bytes in a page of %d", n, d, comp)
 		}
-		var err error
-		if levels, err = lv.read(r, body, n); err != nil {
+		b, err := lv.read(r, body, n+d)
+		if err != nil {
 			return err
 		}
+		rep, def = b[:n], b[n:]
 	} else {
-		if enc := h.DataPageHeader.V.RepetitionLevelEncoding; enc != format.RLE {
-			return fmt.Errorf("repetition levels in %v encoding (want RLE)", enc)
+		v1 := h.DataPageHeader.V
+		if maxRep > 0 && v1.RepetitionLevelEncoding != format.RLE || maxDef > 0 && v1.DefinitionLevelEncoding != format.RLE {
+			return fmt.Errorf("levels in %v/%v encoding (want RLE)", v1.RepetitionLevelEncoding, v1.DefinitionLevelEncoding)
 		}
-		// levels are inside the (compressed) page, after a 4-byte length
+		// levels are inside the (compressed) page, each after a 4-byte length
 		if comp > 2*maxPageBytes {
 			return fmt.Errorf("page of %d compressed bytes", comp)
 		}
@@ -204,20 +214,42 @@ func (lv *levelReader) checkRows(r io.ReaderAt, body int64, h *format.PageHeader
 				return fmt.Errorf("snappy: %w", err)
 			}
 		default:
-			return fmt.Errorf("list column compressed with %v: only uncompressed and snappy list pages are read", codec)
+			return fmt.Errorf("v1 page of a list or optional column compressed with %v: only uncompressed and snappy ones are read", codec)
 		}
-		if len(page) < 4 {
-			return fmt.Errorf("no repetition levels in a page of %d bytes", len(page))
+		section := func() ([]byte, error) {
+			if len(page) < 4 {
+				return nil, fmt.Errorf("levels missing from a page of %d bytes", unc)
+			}
+			n := int64(binary.LittleEndian.Uint32(page))
+			if n > int64(len(page)-4) {
+				return nil, fmt.Errorf("levels of %d bytes in a page of %d", n, unc)
+			}
+			b := page[4 : 4+n]
+			page = page[4+n:]
+			return b, nil
 		}
-		n := int64(binary.LittleEndian.Uint32(page))
-		if n > int64(len(page)-4) {
-			return fmt.Errorf("repetition levels of %d bytes in a page of %d", n, len(page))
+		if maxRep > 0 {
+			if rep, err = section(); err != nil {
+				return err
+			}
 		}
-		levels = page[4 : 4+n]
+		if maxDef > 0 {
+			if def, err = section(); err != nil {
+				return err
+			}
+		}
 	}
-	rows, err := countRows(levels, bits.Len(uint(maxRep)), values)
+	if maxDef > 0 {
+		if _, err := countRows(def, bits.Len(uint(maxDef)), values, false); err != nil {
+			return fmt.Errorf("definition %w", err)
+		}
+	}
+	if maxRep == 0 {
+		return nil
+	}
+	rows, err := countRows(rep, bits.Len(uint(maxRep)), values, true)
 	if err != nil {
-		return err
+		return fmt.Errorf("repetition %w", err)
 	}
 	if v2 := h.DataPageHeaderV2; v2.Valid && int64(v2.V.NumRows) != rows {
 		return fmt.Errorf("page claims %d rows, its repetition levels hold %d", v2.V.NumRows, rows)
@@ -243,74 +275,83 @@ func (lv *levelReader) read(r io.ReaderAt, off, n int64) ([]byte, error) {
 	return b, nil
 }
 
-// countRows decodes n repetition levels (RLE/bit-packed hybrid, width
-// bits each) and returns how many rows they start. It fails if the first
-// level does not start a row or a row holds more than maxListItems values.
-// It allocates nothing, and its work is bounded by 8 levels per byte of b.
-func countRows(b []byte, width int, n int64) (int64, error) {
+// countRows decodes one level section (RLE/bit-packed hybrid, width bits a
+// level) of a page of n values. The section must hold n levels and at most
+// 7 more (a packed group's padding). If repeated, the levels are
+// repetition levels and it returns the rows they start, failing if the
+// first does not start one or a row holds more than maxListItems values.
+// It allocates nothing; its work is at most 8 levels per byte of b.
+func countRows(b []byte, width int, n int64, repeated bool) (int64, error) {
 	if width < 1 || width > 8 {
-		return 0, fmt.Errorf("repetition levels of %d bits", width)
+		return 0, fmt.Errorf("levels of %d bits", width)
 	}
-	var done, rows, run int64 // run: values of the current row
+	var done, seen, rows, run int64 // run: values of the current row
 	level := func(v uint64, k int64) error {
-		if k <= 0 {
+		if k <= 0 || !repeated {
 			return nil // an empty run neither starts nor extends a row
 		}
 		if v == 0 {
 			rows += k
 			run = 1
 		} else {
-			if done == 0 {
-				return fmt.Errorf("page starts inside a row (a row must lie in one page)")
+			if seen == 0 {
+				return fmt.Errorf("levels: page starts inside a row (a row must lie in one page)")
 			}
 			run += k
 		}
-		done += k
+		seen += k
 		if run > maxListItems {
-			return fmt.Errorf("a row holds more than %d values (the limit for one list)", maxListItems)
+			return fmt.Errorf("levels: a row holds more than %d values (the limit for one list)", maxListItems)
 		}
 		return nil
 	}
-	pos := 0
-	for done < n {
+	for pos := 0; pos < len(b); {
 		hdr, k := binary.Uvarint(b[pos:])
 		if k <= 0 {
-			return 0, fmt.Errorf("repetition levels end after %d of %d values", done, n)
+			return 0, fmt.Errorf("levels: bad run header after %d of %d values", done, n)
 		}
 		pos += k
+		var count int64
 		if hdr&1 == 0 { // RLE run of one value
 			vb := (width + 7) / 8
 			if vb > len(b)-pos {
-				return 0, fmt.Errorf("repetition levels end inside a run")
+				return 0, fmt.Errorf("levels end inside a run")
 			}
 			var v uint64
 			for i := range vb {
 				v |= uint64(b[pos+i]) << (8 * i)
 			}
 			pos += vb
-			if err := level(v, min(int64(hdr>>1), n-done)); err != nil {
+			count = int64(min(hdr>>1, uint64(n+8)))
+			if err := level(v, min(count, n-done)); err != nil {
 				return 0, err
 			}
-			continue
-		}
-		groups := hdr >> 1 // bit-packed, 8 values a group
-		if groups > uint64(len(b)-pos)/uint64(width) {
-			return 0, fmt.Errorf("repetition levels end inside %d packed groups", groups)
-		}
-		packed := b[pos : pos+int(groups)*width]
-		pos += len(packed)
-		count := min(int64(groups)*8, n-done)
-		mask := uint16(1)<<width - 1
-		for i := range count {
-			bit := int(i) * width
-			w := uint16(packed[bit/8])
-			if bit/8+1 < len(packed) {
-				w |= uint16(packed[bit/8+1]) << 8
+		} else {
+			groups := hdr >> 1 // bit-packed, 8 levels a group
+			if groups > uint64(len(b)-pos)/uint64(width) {
+				return 0, fmt.Errorf("levels end inside %d packed groups", groups)
 			}
-			if err := level(uint64(w>>(bit%8)&mask), 1); err != nil {
-				return 0, err
+			packed := b[pos : pos+int(groups)*width]
+			pos += len(packed)
+			count = int64(groups) * 8
+			mask := uint16(1)<<width - 1
+			for i := range min(count, n-done) {
+				bit := int(i) * width
+				w := uint16(packed[bit/8])
+				if bit/8+1 < len(packed) {
+					w |= uint16(packed[bit/8+1]) << 8
+				}
+				if err := level(uint64(w>>(bit%8)&mask), 1); err != nil {
+					return 0, err
+				}
 			}
 		}
+		if done += count; done > n+7 {
+			return 0, fmt.Errorf("levels hold more than the page's %d values", n)
+		}
+	}
+	if done < n {
+		return 0, fmt.Errorf("levels end after %d of %d values", done, n)
 	}
 	return rows, nil
 }

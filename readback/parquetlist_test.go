@@ -162,7 +162,7 @@ func TestParquetListCodecsTheGuardCannotRead(t *testing.T) {
 	rows := []listRow{{ID: "a", Tags: []string{"x"}}}
 	data := writeLists(t, rows, parquet.Compression(&parquet.Gzip), parquet.DataPageVersion(1))
 	_, err := NewParquet[listRow](bytes.NewReader(data), int64(len(data)), io.NopCloser(nil))
-	if err == nil || !strings.Contains(err.Error(), "only uncompressed and snappy list pages") {
+	if err == nil || !strings.Contains(err.Error(), "only uncompressed and snappy ones are read") {
 		t.Fatalf("want v1 gzip list pages refused, got %v", err)
 	}
 	// v2 pages keep their levels uncompressed: any codec will do
@@ -217,12 +217,16 @@ func TestCountRows(t *testing.T) {
 		{"page starts inside a row", cat(rle(3, 1), rle(1, 0)), 4, 0, "starts inside a row"},
 		{"packed page starts inside a row", packed(1, 0), 2, 0, "starts inside a row"},
 		{"levels end early", rle(3, 0), 4, 0, "end after 3 of 4"},
+		{"a bad run header", []byte{0x80}, 4, 0, "bad run header"},
 		{"run without its value", binaryUvarint(6), 3, 0, "end inside a run"},
 		{"packed groups past the end", cat(binaryUvarint(1<<40|1), []byte{0}), 8, 0, "packed groups"},
-		{"a huge run counts only the page's values", rle(1<<60, 0), 10, 10, ""},
+		{"a run past the page's values", rle(1<<60, 0), 10, 0, "more than the page's 10 values"},
+		{"runs past the page's values", cat(rle(10, 0), rle(8, 0)), 10, 0, "more than the page's 10 values"},
+		{"a packed group past the page's values", cat(rle(10, 0), packed(0)), 10, 0, "more than the page's 10 values"},
+		{"a packed group's padding", cat(rle(3, 0), packed(0, 1, 0)), 6, 5, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rows, err := countRows(tc.levels, 1, tc.n)
+			rows, err := countRows(tc.levels, 1, tc.n, true)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("want %q, got %v", tc.err, err)
