@@ -85,6 +85,9 @@ func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 				case h.DataPageHeaderV2.Valid:
 					pageValues = int64(h.DataPageHeaderV2.V.NumValues)
 				case h.DictionaryPageHeader.Valid:
+					if reps[ci] > 0 {
+						return fmt.Errorf("row group %d column %d: a list column with a dictionary (each item would copy its entry: synthpipe never writes one)", gi, ci)
+					}
 					nv := int64(h.DictionaryPageHeader.V.NumValues)
 					if nv < 0 || nv > unc+1 {
 						return fmt.Errorf("row group %d column %d: dictionary claims %d values in %d bytes", gi, ci, nv, unc)
@@ -101,6 +104,19 @@ func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 				// hold a page per row: values must average MaxFieldBytes.
 				if (h.DataPageHeader.Valid || h.DataPageHeaderV2.Valid) && unc > pageValues*MaxFieldBytes+headerWindow {
 					return fmt.Errorf("row group %d column %d: page of %d bytes holds %d values (more than %d bytes each)", gi, ci, unc, pageValues, MaxFieldBytes)
+				}
+				if h.DataPageHeader.Valid || h.DataPageHeaderV2.Valid {
+					enc := h.DataPageHeader.V.Encoding
+					if h.DataPageHeaderV2.Valid {
+						enc = h.DataPageHeaderV2.V.Encoding
+					}
+					// Each value must be its own bytes of the page, or a
+					// row could hold far more than the page: DELTA_BYTE_ARRAY
+					// repeats prefixes, and a list item copies its dictionary
+					// entry. synthpipe writes neither.
+					if enc == format.DeltaByteArray || reps[ci] > 0 && enc != format.Plain && enc != format.DeltaLengthByteArray {
+						return fmt.Errorf("row group %d column %d: page at %d: values in %v encoding (not read in this column)", gi, ci, pos, enc)
+					}
 				}
 				if (reps[ci] > 0 || defs[ci] > 0) && (h.DataPageHeader.Valid || h.DataPageHeaderV2.Valid) {
 					if err := lv.check(r, body, &h, m.Codec, reps[ci], defs[ci], pageValues); err != nil {

@@ -14,7 +14,7 @@ import (
 
 type listRow struct {
 	ID   string   `parquet:"id"`
-	Tags []string `parquet:"tags,list,dict"`
+	Tags []string `parquet:"tags,list"`
 }
 
 func writeLists(t *testing.T, rows []listRow, opts ...parquet.WriterOption) []byte {
@@ -52,10 +52,7 @@ func TestParquetHugeListRowIsRefused(t *testing.T) {
 		rows[i].ID = fmt.Sprint(i)
 		rows[i].Tags = []string{"t"}
 	}
-	huge := make([]string, 1_000_000)
-	for i := range huge {
-		huge[i] = "tag"
-	}
+	huge := make([]string, 1_000_000) // empty items: DELTA_LENGTH_BYTE_ARRAY packs their lengths into a few bytes
 	rows[7].Tags = huge
 	for _, f := range formats {
 		t.Run(f.name, func(t *testing.T) {
@@ -235,6 +232,53 @@ func TestCountRows(t *testing.T) {
 			}
 			if err != nil || rows != tc.rows {
 				t.Fatalf("got %d rows (%v), want %d", rows, err, tc.rows)
+			}
+		})
+	}
+}
+
+// A value must be its own bytes of the page: a list item taken from a
+// dictionary, or a DELTA_BYTE_ARRAY value repeating its predecessor's
+// prefix, would let a row outgrow its page. synthpipe writes neither.
+func TestParquetEncodingsThatOutgrowThePageAreRefused(t *testing.T) {
+	type dictList struct {
+		Tags []string `parquet:"tags,list,dict"`
+	}
+	type deltaString struct {
+		S string `parquet:"s,delta"`
+	}
+	write := func(rows any) []byte {
+		var b bytes.Buffer
+		var err error
+		switch rows := rows.(type) {
+		case []dictList:
+			w := parquet.NewGenericWriter[dictList](&b)
+			if _, err = w.Write(rows); err == nil {
+				err = w.Close()
+			}
+		case []deltaString:
+			w := parquet.NewGenericWriter[deltaString](&b)
+			if _, err = w.Write(rows); err == nil {
+				err = w.Close()
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		err  string
+	}{
+		{"list with a dictionary", write([]dictList{{Tags: []string{"a", "a"}}}), "a list column with a dictionary"},
+		{"DELTA_BYTE_ARRAY string", write([]deltaString{{"ab"}, {"abc"}}), "values in DELTA_BYTE_ARRAY encoding"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewParquet[listRow](bytes.NewReader(tc.data), int64(len(tc.data)), io.NopCloser(nil))
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Fatalf("want %q, got %v", tc.err, err)
 			}
 		})
 	}
