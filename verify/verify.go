@@ -30,8 +30,9 @@
 // into one row is refused before parquet-go builds it: readback's guard
 // reads every list page's repetition levels, and a row must lie in one page,
 // hold at most 1024 items taken from that page's own bytes (no dictionary),
-// and a page's rows average at most 64 KiB, so 256 rows of a list column
-// hold under 40 MB.
+// and a page's rows average at most 64 KiB, so one read of 256 rows holds
+// at most 34 MiB of a list column's text (two 1 MiB edge pages and pages of
+// at most 128 KiB a row) in at most 1024 items a row.
 //
 // # Unusable input or violations
 //
