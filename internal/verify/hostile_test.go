@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -449,6 +450,20 @@ func TestValidateMemoryIsBounded(t *testing.T) {
 			writeWith(t, p, append(before, `"first_name":"`...), 'y', big, after)
 			relist(t, dir, "dataset_v0_1.json")
 		}},
+		{"Parquet row of a million list items", 3, func(t *testing.T, dir string) {
+			rows := make([]model.Profile, 20000) // 64 items a row of the group allowed
+			for i := range rows {
+				rows[i].VehicleIDs = []string{"VEH-0000000001"}
+			}
+			rows[7].VehicleIDs = make([]string, 1_000_000)
+			var b bytes.Buffer
+			w := parquet.NewGenericWriter[model.Profile](&b, parquet.Compression(&parquet.Snappy))
+			_, err := w.Write(rows)
+			require.NoError(t, err)
+			require.NoError(t, w.Close())
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "profiles_v0_1.parquet"), b.Bytes(), 0o644))
+			relist(t, dir, "profiles_v0_1.parquet")
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -459,6 +474,9 @@ func TestValidateMemoryIsBounded(t *testing.T) {
 			code, rss, took, out := runMeasured(t, ctx, bin, "validate", dir)
 			t.Logf("exit %d in %v, peak RSS %d MiB, report %d bytes", code, took.Round(time.Millisecond), rss>>10, out.Len())
 			require.Equal(t, tc.exit, code, "%s", readbackHead(out.String()))
+			if strings.Contains(tc.name, "list items") {
+				require.Contains(t, out.String(), "a row holds more than 1024 values")
+			}
 			require.Less(t, rss, int64(memoryBoundKiB), "peak RSS above the stated bound")
 			require.Less(t, out.Len(), 64<<10, "nothing echoed whole")
 		})

@@ -26,9 +26,13 @@
 // at most 16384 records or 8 MiB; Parquet one page of at most 1 MiB per
 // column, values averaging at most 4 KiB, 256 rows at a time). On real
 // snapshots of any size it stays near 100 MB, on the hostile inputs of the
-// tests under 40 MB. One input is not yet covered: a crafted Parquet row
-// group may put all its list items (up to 64 per row of the group) into a
-// single row, which parquet-go builds whole before the row limit applies.
+// tests under 40 MB. A crafted Parquet list that packs a row group's items
+// into one row is refused before parquet-go builds it: readback's guard
+// reads every list page's repetition levels, and a row must lie in one page,
+// hold at most 1024 items taken from that page's own bytes (no dictionary),
+// and a page's rows average at most 64 KiB, so one read of 256 rows holds
+// at most 34 MiB of a list column's text (two 1 MiB edge pages and pages of
+// at most 128 KiB a row) in at most 1024 items a row.
 //
 // # Unusable input or violations
 //
