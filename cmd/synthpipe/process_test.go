@@ -119,7 +119,7 @@ func TestSignalStopsRunAndMerge(t *testing.T) {
 				require.NoError(t, c.cmd.Process.Signal(sig))
 				require.Equal(t, 128+int(sig), c.wait(), "stderr: %s", c.stderr.String())
 				name := map[syscall.Signal]string{syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM"}[sig]
-				require.Equal(t, "synthpipe: interrupted by "+name+": nothing was written (staging removed)\n", c.stderr.String())
+				require.Equal(t, "synthpipe: interrupted by "+name+": nothing was written, no staging left behind\n", c.stderr.String())
 				require.Empty(t, c.stdout.String())
 				if cmdName == "merge" {
 					require.Equal(t, []string{"v0.1.parts"}, entries(t, out), "parts kept, no snapshot, no staging")

@@ -14,7 +14,7 @@ import (
 type InterruptedError struct{ Signal os.Signal }
 
 func (e *InterruptedError) Error() string {
-	return "interrupted by " + signalName(e.Signal) + ": nothing was written (staging removed)"
+	return "interrupted by " + signalName(e.Signal) + ": nothing was written, no staging left behind"
 }
 
 // ExitCode is the shell's convention for death by a signal: 128 + its
@@ -38,8 +38,17 @@ type DamagedError struct {
 	Problems []string // one per file: "persons_v0_1.csv: size 120, manifest says 100"
 }
 
+// maxProblemsShown bounds the message: a folder may hold any number of
+// stray files.
+const maxProblemsShown = 10
+
 func (e *DamagedError) Error() string {
-	return fmt.Sprintf("%s: snapshot is damaged, its files do not match its manifest: %s (use --force to replace it)", e.Dir, strings.Join(e.Problems, "; "))
+	shown := e.Problems
+	more := ""
+	if len(shown) > maxProblemsShown {
+		shown, more = shown[:maxProblemsShown], fmt.Sprintf("; and %d more", len(e.Problems)-maxProblemsShown)
+	}
+	return fmt.Sprintf("%s: snapshot is damaged, its files do not match its manifest: %s%s (use --force to replace it)", e.Dir, strings.Join(shown, "; "), more)
 }
 
 // ExitCode is the documented code for failed validation.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/synthpipe/synthpipe/internal/config"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -39,9 +41,9 @@ func lockTarget(ctx context.Context, target string, log zerolog.Logger) (*target
 	path := lockPath(target)
 	said := false
 	for {
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		f, err := openLockFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("lock %s: %w", path, err)
+			return nil, err
 		}
 		err = flockFile(f, false)
 		if err == nil && !sameFile(f, path) {
@@ -78,4 +80,22 @@ func lockTarget(ctx context.Context, target string, log zerolog.Logger) (*target
 func (l *targetLock) unlock() {
 	os.Remove(l.path)
 	l.f.Close()
+}
+
+// openLockFile opens (or creates) the lock file, never through a symlink
+// nor onto a FIFO or device: the pid written into it must not land in
+// whatever a link points to.
+func openLockFile(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0o644)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, &config.Error{Err: fmt.Errorf("lock %s is a symbolic link: remove it (a lock is never taken through a link)", path)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		return nil, &config.Error{Err: fmt.Errorf("lock %s is not a regular file: remove it", path)}
+	}
+	return f, nil
 }

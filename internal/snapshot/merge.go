@@ -14,7 +14,8 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/formats/readback"
+	"github.com/synthpipe/synthpipe/internal/entity"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
@@ -63,13 +64,13 @@ func Parts(partsDir string) ([]string, error) {
 func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error) {
 	run := cfg.Run()
 	run.Shard, run.Shards = 0, 0
-	parts, err := Parts(filepath.Join(cfg.OutputDir, cfg.Version+".parts"))
+	parts, err := Parts(filepath.Join(cfg.OutputDir, layout.PartsDir(cfg.Version)))
 	if err != nil {
 		return Result{}, err
 	}
 	suffix := run.FileSuffix()
 	for _, p := range parts {
-		raw, err := os.ReadFile(filepath.Join(p, "metadata_"+suffix+".json"))
+		raw, err := os.ReadFile(filepath.Join(p, layout.Metadata(suffix)))
 		if err != nil {
 			return Result{}, fmt.Errorf("part %s: %w", filepath.Base(p), err)
 		}
@@ -86,7 +87,7 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 		if err != nil {
 			return plan, err
 		}
-		plan.Source = &partSource{parts: parts, suffix: suffix}
+		plan.Source = newPartSource(parts, suffix, entity.Of(run.Entities))
 		plan.Stages, plan.StageNames = nil, nil // the parts were validated when made
 		plan.Window = 2 * runtime.GOMAXPROCS(0)
 		return plan, nil
@@ -96,54 +97,61 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 // partSource reads the records of every part in order, each entity on its
 // own, in chunks: the sinks need no household alignment.
 type partSource struct {
-	parts    []string
-	suffix   string
-	persons  entityReader[model.Person]
-	vehicles entityReader[model.Vehicle]
-	profiles entityReader[model.Profile]
+	parts   []string
+	suffix  string
+	readers []*entityReader
 }
 
 const mergeChunk = 4096
+
+func newPartSource(parts []string, suffix string, entities []entity.Entity) *partSource {
+	s := &partSource{parts: parts, suffix: suffix}
+	for _, e := range entities {
+		s.readers = append(s.readers, &entityReader{e: e})
+	}
+	return s
+}
 
 func (s *partSource) NewPayload() any { return &model.Batch{} }
 
 func (s *partSource) Next(_ context.Context, b *pipeline.Batch) (bool, error) {
 	mb := b.Payload.(*model.Batch)
 	mb.Reset()
-	var err error
-	if mb.Persons, err = s.persons.read(s, "persons", model.PersonColumns, mb.Persons); err != nil {
-		return false, err
+	any := false
+	for _, r := range s.readers {
+		n, err := r.read(s, mb)
+		if err != nil {
+			return false, err
+		}
+		any = any || n > 0
 	}
-	if mb.Vehicles, err = s.vehicles.read(s, "vehicles", model.VehicleColumns, mb.Vehicles); err != nil {
-		return false, err
-	}
-	if mb.Profiles, err = s.profiles.read(s, "profiles", model.ProfileColumns, mb.Profiles); err != nil {
-		return false, err
-	}
-	return len(mb.Persons)+len(mb.Vehicles)+len(mb.Profiles) > 0, nil
+	return any, nil
 }
 
 // entityReader walks one entity through the parts.
-type entityReader[T any] struct {
+type entityReader struct {
+	e    entity.Entity
 	part int
-	src  readback.Source[T]
+	src  entity.Reader
 	done bool
 }
 
-func (r *entityReader[T]) read(s *partSource, entity string, cols []model.Column[T], dst []T) ([]T, error) {
-	for len(dst) < mergeChunk && !r.done {
+// read appends up to mergeChunk records to mb and returns how many.
+func (r *entityReader) read(s *partSource, mb *model.Batch) (int, error) {
+	n := 0
+	for n < mergeChunk && !r.done {
 		if r.src == nil {
 			if r.part == len(s.parts) {
 				r.done = true
 				break
 			}
-			src, err := openPart[T](s.parts[r.part], entity+"_"+s.suffix, cols)
+			src, err := openPart(s.parts[r.part], r.e, s.suffix)
 			if err != nil {
-				return dst, err
+				return n, err
 			}
 			r.src = src
 		}
-		rec, err := r.src.Next()
+		err := r.src.Next()
 		if errors.Is(err, io.EOF) {
 			r.src.Close()
 			r.src = nil
@@ -151,37 +159,40 @@ func (r *entityReader[T]) read(s *partSource, entity string, cols []model.Column
 			continue
 		}
 		if err != nil {
-			return dst, fmt.Errorf("part %s %s row %d: %w", filepath.Base(s.parts[r.part]), entity, r.src.Row()+1, err)
+			return n, fmt.Errorf("part %s %s row %d: %w", filepath.Base(s.parts[r.part]), r.e.Name(), r.src.Row()+1, err)
 		}
-		dst = append(dst, *rec)
+		r.src.AppendTo(mb)
+		n++
 	}
-	return dst, nil
+	return n, nil
 }
 
 // openPart opens a part's Parquet file for an entity, or its CSV file when
 // the part has no Parquet.
-func openPart[T any](dir, base string, cols []model.Column[T]) (readback.Source[T], error) {
-	if f, err := os.Open(filepath.Join(dir, base+".parquet")); err == nil {
+func openPart(dir string, e entity.Entity, suffix string) (entity.Reader, error) {
+	pq := layout.DataFile(e.Name(), suffix, layout.Parquet)
+	if f, err := os.Open(filepath.Join(dir, pq)); err == nil {
 		st, err := f.Stat()
 		if err != nil {
 			f.Close()
 			return nil, err
 		}
-		src, err := readback.NewParquet[T](f, st.Size(), f)
+		src, err := e.OpenParquet(f, st.Size(), f)
 		if err != nil {
 			f.Close()
-			return nil, fmt.Errorf("%s: %w", filepath.Join(filepath.Base(dir), base+".parquet"), err)
+			return nil, fmt.Errorf("%s: %w", filepath.Join(filepath.Base(dir), pq), err)
 		}
 		return src, nil
 	}
-	f, err := os.Open(filepath.Join(dir, base+".csv"))
+	csvName := layout.DataFile(e.Name(), suffix, layout.CSV)
+	f, err := os.Open(filepath.Join(dir, csvName))
 	if err != nil {
-		return nil, fmt.Errorf("part %s has neither %s.parquet nor %s.csv", filepath.Base(dir), base, base)
+		return nil, fmt.Errorf("part %s has neither %s nor %s", filepath.Base(dir), pq, csvName)
 	}
-	src, err := readback.NewCSV[T](f, f, cols)
+	src, err := e.OpenCSV(f, f)
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: %w", filepath.Join(filepath.Base(dir), base+".csv"), err)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(filepath.Base(dir), csvName), err)
 	}
 	return src, nil
 }

@@ -108,7 +108,7 @@ func TestSignalBeforeCommitDoesNotCommit(t *testing.T) {
 			require.ErrorAs(t, err, &ie)
 			require.ErrorIs(t, err, context.Canceled)
 			require.Equal(t, 143, ie.ExitCode())
-			require.EqualError(t, err, "interrupted by SIGTERM: nothing was written (staging removed)")
+			require.EqualError(t, err, "interrupted by SIGTERM: nothing was written, no staging left behind")
 			if tc.existing {
 				require.Equal(t, []string{"v0.1"}, names(t, dir))
 				require.Equal(t, before, hashes(t, filepath.Join(dir, "v0.1")), "old snapshot untouched")
@@ -416,4 +416,60 @@ func TestSecondRunWaitsForTheLock(t *testing.T) {
 	require.True(t, errors.Is(err, context.Canceled))
 	require.ElementsMatch(t, []string{"v0.1", ".v0.1.lock"}, names(t, dir), "the holder's lock file only")
 	require.False(t, strings.Contains(strings.Join(names(t, dir), ","), "staging"))
+}
+
+// A target holding FIFOs or symlinks where its files should be is neither
+// followed nor waited on: a rerun ends promptly and names them as damage.
+func TestHostileFilesInTargetNeverBlock(t *testing.T) {
+	dir := t.TempDir()
+	cfg := load(t, dir, 300, 1)
+	res, err := snapshot.Generate(context.Background(), cfg, snapshot.Options{})
+	require.NoError(t, err)
+	outside := filepath.Join(t.TempDir(), "outside.csv")
+	require.NoError(t, os.WriteFile(outside, []byte("x"), 0o644))
+	require.NoError(t, os.Remove(filepath.Join(res.Dir, "persons_v0_1.csv")))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(res.Dir, "persons_v0_1.csv"), 0o644))
+	require.NoError(t, os.Remove(filepath.Join(res.Dir, "vehicles_v0_1.csv")))
+	require.NoError(t, os.Symlink(outside, filepath.Join(res.Dir, "vehicles_v0_1.csv")))
+
+	done := make(chan error, 1)
+	go func() { _, err := snapshot.Generate(context.Background(), cfg, snapshot.Options{}); done <- err }()
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("rerun blocked on a FIFO in the target")
+	}
+	var de *snapshot.DamagedError
+	require.ErrorAs(t, err, &de)
+	require.ErrorContains(t, err, "persons_v0_1.csv: fifo")
+	require.ErrorContains(t, err, "vehicles_v0_1.csv: symlink")
+
+	// A FIFO in place of the manifest and the metadata: still no wait.
+	for _, name := range []string{"snapshot_manifest_v0_1.json", "metadata_v0_1.json"} {
+		require.NoError(t, os.Remove(filepath.Join(res.Dir, name)))
+		require.NoError(t, syscall.Mkfifo(filepath.Join(res.Dir, name), 0o644))
+	}
+	go func() { _, err := snapshot.Generate(context.Background(), cfg, snapshot.Options{}); done <- err }()
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("rerun blocked on a FIFO manifest")
+	}
+	require.ErrorIs(t, err, snapshot.ErrExists, "an unreadable manifest is not this run's snapshot")
+}
+
+// A lock file that is a symbolic link is refused, and what it points to is
+// left as it was (the pid is never written through a link).
+func TestSymlinkedLockRefused(t *testing.T) {
+	dir := t.TempDir()
+	precious := filepath.Join(t.TempDir(), "precious.txt")
+	require.NoError(t, os.WriteFile(precious, []byte("keep me"), 0o644))
+	require.NoError(t, os.Symlink(precious, filepath.Join(dir, ".v0.1.lock")))
+	_, err := snapshot.Generate(context.Background(), load(t, dir, 50, 1), snapshot.Options{})
+	require.ErrorContains(t, err, ".v0.1.lock is a symbolic link: remove it")
+	require.True(t, config.IsConfigError(err), "exit 2: nothing was done")
+	b, err := os.ReadFile(precious)
+	require.NoError(t, err)
+	require.Equal(t, "keep me", string(b))
+	require.ElementsMatch(t, []string{".v0.1.lock"}, names(t, dir), "nothing staged")
 }

@@ -57,8 +57,9 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
+	"github.com/synthpipe/synthpipe/internal/formats/safeio"
 	"github.com/synthpipe/synthpipe/pipeline"
-	"github.com/synthpipe/synthpipe/stages/finalizers/manifest"
 )
 
 // Outcome says what happened to the target folder.
@@ -195,7 +196,7 @@ func interrupted(ctx context.Context, err error) error {
 	if cause := context.Cause(ctx); errors.As(cause, &ie) {
 		return ie
 	}
-	return fmt.Errorf("nothing was written (staging removed): %w", context.Cause(ctx))
+	return fmt.Errorf("nothing was written, no staging left behind: %w", context.Cause(ctx))
 }
 
 // mkdirs makes dir and its missing parents and returns those it made,
@@ -278,8 +279,8 @@ func (s *staging) release(remove bool) {
 // <dir>/<version>, or for part K of N <dir>/<version>.parts/part-000K-of-000N.
 func Target(dir string, run *model.Run) (parent, target string) {
 	if run.Sharded() {
-		parent = filepath.Join(dir, run.SnapshotVersion+".parts")
-		return parent, filepath.Join(parent, run.PartName())
+		parent = filepath.Join(dir, layout.PartsDir(run.SnapshotVersion))
+		return parent, filepath.Join(parent, layout.Part(run.Shard, run.Shards))
 	}
 	return dir, filepath.Join(dir, run.SnapshotVersion)
 }
@@ -288,9 +289,11 @@ func Target(dir string, run *model.Run) (parent, target string) {
 // the target's files still match it), or replaced when forced.
 func commit(ctx context.Context, st *staging, target string, run *model.Run, files []pipeline.FileInfo, opt Options, committed *bool) (Result, error) {
 	res := Result{Dir: target, Files: files}
-	name := manifest.FileName(run)
+	name := layout.Manifest(run.FileSuffix())
 	newManifest, _ := os.ReadFile(filepath.Join(st.dir, name))
-	oldManifest, oldErr := os.ReadFile(filepath.Join(target, name))
+	// The target may hold anything by now: never follow, block on or
+	// swallow whatever sits at its manifest's name.
+	oldManifest, oldErr := safeio.ReadSmall(target, name, maxManifestBytes)
 	_, dirErr := os.Lstat(target)
 	exists, empty := dirErr == nil, dirErr == nil && isEmptyDir(target)
 	switch {
@@ -330,6 +333,10 @@ func commit(ctx context.Context, st *staging, target string, run *model.Run, fil
 	}
 	return res, nil
 }
+
+// maxManifestBytes bounds the read of an existing manifest (a real one is a
+// few KB), as validate does.
+const maxManifestBytes = 4 << 20
 
 // exchangeFn is exchange; tests swap it to take the fallback.
 var exchangeFn = exchange

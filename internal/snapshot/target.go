@@ -16,7 +16,9 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/stages/finalizers/manifest"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
+	"github.com/synthpipe/synthpipe/internal/formats/safeio"
+	"github.com/synthpipe/synthpipe/pipeline"
 )
 
 // replacedPath is where the two-step replace parks the old snapshot.
@@ -88,17 +90,17 @@ func checkTarget(target string, run *model.Run, force bool) error {
 		return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder; move it away", target)}
 	}
 	suffix := run.FileSuffix()
-	metaPath := filepath.Join(target, "metadata_"+suffix+".json")
-	_, manErr := os.Lstat(filepath.Join(target, manifest.FileName(run)))
-	_, metaErr := os.Lstat(metaPath)
+	manName, metaName := layout.Manifest(suffix), layout.Metadata(suffix)
+	_, manErr := os.Lstat(filepath.Join(target, manName))
+	_, metaErr := os.Lstat(filepath.Join(target, metaName))
 	if manErr != nil && metaErr != nil && !isEmptyDir(target) {
-		return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder (no %s); move it away", target, manifest.FileName(run))}
+		return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder (no %s); move it away", target, manName)}
 	}
 	if force {
 		return nil
 	}
 	var meta model.Metadata
-	if raw, err := readSmall(metaPath, 1<<20); err == nil && json.Unmarshal(raw, &meta) == nil &&
+	if raw, err := safeio.ReadSmall(target, metaName, 1<<20); err == nil && json.Unmarshal(raw, &meta) == nil &&
 		meta.ConfigSHA256 != "" && meta.ConfigSHA256 != run.ConfigSHA256 {
 		return fmt.Errorf("%s: %w: it was made from another config (config_sha256 %s, this run's %s; config, records or seed differ): use --force to replace it", target, ErrExists, short(meta.ConfigSHA256), short(run.ConfigSHA256))
 	}
@@ -110,19 +112,6 @@ func short(sum string) string {
 		return sum[:12] + "…"
 	}
 	return sum
-}
-
-// readSmall reads a regular file of at most limit bytes.
-func readSmall(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	return io.ReadAll(io.LimitReader(f, limit))
 }
 
 func isEmptyDir(dir string) bool {
@@ -150,22 +139,8 @@ func checkFiles(ctx context.Context, dir string, manifestJSON []byte, manifestNa
 			return nil
 		}
 		listed[f.Name] = true
-		st, err := os.Lstat(filepath.Join(dir, f.Name))
-		switch {
-		case filepath.Base(f.Name) != f.Name:
-			problems = append(problems, f.Name+": not a plain file name")
-		case err != nil:
-			problems = append(problems, f.Name+": missing")
-		case !st.Mode().IsRegular():
-			problems = append(problems, f.Name+": not a regular file")
-		case st.Size() != f.Bytes:
-			problems = append(problems, fmt.Sprintf("%s: %d bytes, manifest says %d", f.Name, st.Size(), f.Bytes))
-		default:
-			if sum, err := fileSHA256(filepath.Join(dir, f.Name)); err != nil {
-				problems = append(problems, f.Name+": unreadable: "+err.Error())
-			} else if sum != f.SHA256 {
-				problems = append(problems, f.Name+": SHA-256 differs from the manifest's")
-			}
+		if p := fileProblem(dir, f); p != "" {
+			problems = append(problems, p)
 		}
 	}
 	entries, err := os.ReadDir(dir)
@@ -174,21 +149,36 @@ func checkFiles(ctx context.Context, dir string, manifestJSON []byte, manifestNa
 	}
 	for _, e := range entries {
 		if !listed[e.Name()] {
-			problems = append(problems, e.Name()+": not in the manifest")
+			problems = append(problems, safeio.QuoteName(e.Name())+": not in the manifest")
 		}
 	}
 	return problems
 }
 
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
+// fileProblem checks one listed file: a regular file directly in dir (never
+// followed through a symlink nor blocked on by a FIFO), of the manifest's
+// size and SHA-256, read no further than that size.
+func fileProblem(dir string, f pipeline.FileInfo) string {
+	fh, st, err := safeio.OpenRegular(dir, f.Name)
+	var nr *safeio.NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return safeio.QuoteName(f.Name) + ": " + nr.Kind
+	case errors.Is(err, os.ErrNotExist):
+		return safeio.QuoteName(f.Name) + ": missing"
+	case err != nil:
+		return safeio.QuoteName(f.Name) + ": unreadable: " + err.Error()
 	}
-	defer f.Close()
+	defer fh.Close()
+	if st.Size() != f.Bytes {
+		return fmt.Sprintf("%s: %d bytes, manifest says %d", f.Name, st.Size(), f.Bytes)
+	}
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+	if _, err := io.Copy(h, io.LimitReader(fh, f.Bytes)); err != nil {
+		return f.Name + ": unreadable: " + err.Error()
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	if hex.EncodeToString(h.Sum(nil)) != f.SHA256 {
+		return f.Name + ": SHA-256 differs from the manifest's"
+	}
+	return ""
 }

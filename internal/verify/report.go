@@ -3,6 +3,7 @@ package verify
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/synthpipe/synthpipe/internal/formats/safeio"
 	"io"
 	"sort"
 	"strings"
@@ -55,7 +56,7 @@ func newReport(dir string) *Report {
 func (r *Report) add(v contract.Violation) {
 	// What a report quotes comes from the input: bounded, never whole, and
 	// names quoted when they hold control characters (a terminal's escapes).
-	v.File, v.RecordID, v.Entity, v.Column = quoteName(v.File), quoteName(v.RecordID), quoteName(v.Entity), quoteName(v.Column)
+	v.File, v.RecordID, v.Entity, v.Column = safeio.QuoteName(v.File), safeio.QuoteName(v.RecordID), safeio.QuoteName(v.Entity), safeio.QuoteName(v.Column)
 	v.Value = readback.Truncate(v.Value)
 	r.mu.Lock()
 	defer r.mu.Unlock()

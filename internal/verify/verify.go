@@ -52,6 +52,7 @@ package verify
 
 import (
 	"github.com/synthpipe/synthpipe/internal/formats/readback"
+	"github.com/synthpipe/synthpipe/internal/formats/safeio"
 	"reflect"
 
 	"crypto/sha256"
@@ -126,7 +127,7 @@ func Run(dir string) (*Report, error) {
 		return nil, err
 	}
 	suffix := manifestName.FindStringSubmatch(manName)[1]
-	manRaw, err := readSmall(dir, manName, maxManifestBytes)
+	manRaw, err := safeio.ReadSmall(dir, manName, maxManifestBytes)
 	if err != nil {
 		return nil, unusable("%s is not a snapshot folder: manifest %w", dir, err)
 	}
@@ -233,7 +234,7 @@ func findManifest(dir string) (string, error) {
 	err := eachEntry(dir, func(e fs.DirEntry) {
 		if strings.HasPrefix(e.Name(), "snapshot_manifest_") && strings.HasSuffix(e.Name(), ".json") {
 			if n++; len(found) < 3 {
-				found = append(found, quoteName(e.Name()))
+				found = append(found, safeio.QuoteName(e.Name()))
 			}
 		}
 	})
@@ -257,14 +258,14 @@ func acceptEntries(man model.Manifest, manName, suffix string, rep *Report) map[
 	listed := map[string]pipeline.FileInfo{}
 	seen := map[string]bool{}
 	for i, f := range man.Files {
-		rep.Files = append(rep.Files, FileResult{Name: quoteName(f.Name), Entity: quoteName(f.Entity), Format: quoteName(f.Format), Records: f.Records, Bytes: f.Bytes})
+		rep.Files = append(rep.Files, FileResult{Name: safeio.QuoteName(f.Name), Entity: safeio.QuoteName(f.Entity), Format: safeio.QuoteName(f.Format), Records: f.Records, Bytes: f.Bytes})
 		v := contract.Violation{File: manName, Row: int64(i) + 1, Entity: "manifest", RecordID: f.Name, Column: "name", Rule: "file_name_contract"}
 		kind, ok := want[f.Name]
 		switch {
 		case seen[f.Name]:
 			v.Rule, v.Value = "manifest_entry_unique", fmt.Sprintf("listed again (entry %d)", i+1)
-		case plainName(f.Name) != "":
-			v.Value = plainName(f.Name) + ": never opened"
+		case safeio.PlainName(f.Name) != "":
+			v.Value = safeio.PlainName(f.Name) + ": never opened"
 		case !ok:
 			v.Value = "not a file of snapshot " + versionOf(suffix) + ": never opened"
 		case f.Entity != kind[0] || f.Format != kind[1]:
@@ -279,7 +280,7 @@ func acceptEntries(man model.Manifest, manName, suffix string, rep *Report) map[
 		seen[f.Name] = true
 		if v.Value != "" {
 			rep.add(v)
-			rep.bad[quoteName(f.Name)] = true
+			rep.bad[safeio.QuoteName(f.Name)] = true
 		}
 	}
 	return listed
@@ -296,7 +297,7 @@ func checkFiles(dir, manName string, man model.Manifest, listed map[string]pipel
 			continue // not to be opened, or listed again
 		}
 		hashed[e.Name] = true
-		fh, st, err := openRegular(dir, f.Name)
+		fh, st, err := safeio.OpenRegular(dir, f.Name)
 		if err != nil {
 			rep.add(fileProblem(f.Name, f.Entity, err))
 			continue
@@ -340,7 +341,7 @@ func checkFiles(dir, manName string, man model.Manifest, listed map[string]pipel
 		}
 		v := contract.Violation{File: e.Name(), Entity: "file", Column: "*", Rule: "no_unexpected_files", Value: "not in the manifest"}
 		if !e.Type().IsRegular() {
-			v.Value += " (" + kindOf(e.Type()) + ")"
+			v.Value += " (" + safeio.KindOf(e.Type()) + ")"
 		}
 		first = slices.Insert(first, i, v)
 		first = first[:min(len(first), examplesPerRule)]
@@ -357,7 +358,7 @@ func checkFiles(dir, manName string, man model.Manifest, listed map[string]pipel
 // fileProblem turns a failure to open a listed file into its violation.
 func fileProblem(name, entity string, err error) contract.Violation {
 	v := contract.Violation{File: name, Entity: entity, Column: "*", Rule: "file_readable", Value: readback.Truncate(err.Error())}
-	var nr *NotRegularError
+	var nr *safeio.NotRegularError
 	switch {
 	case errors.As(err, &nr):
 		v.Rule, v.Value = "file_regular", "not a regular file ("+nr.Kind+"): never followed or read"
@@ -373,11 +374,11 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 	var meta, fromDataset model.Metadata
 	name := "metadata_" + suffix + ".json"
 	haveFile, haveDataset := false, false
-	raw, err := readSmall(dir, name, maxMetadataBytes)
+	raw, err := safeio.ReadSmall(dir, name, maxMetadataBytes)
 	if err == nil {
 		err = checkJSONShape(raw)
 	}
-	var nr *NotRegularError
+	var nr *safeio.NotRegularError
 	switch {
 	case err == nil:
 		if err := schemas.Validate("metadata", raw); err != nil {
@@ -392,7 +393,7 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 		// reported by checkFiles (listed) or as an unexpected file
 	default:
 		rule := "file_readable"
-		var le *limitError
+		var le *safeio.LimitError
 		if errors.As(err, &le) {
 			rule = "size_limits"
 		}
@@ -419,7 +420,7 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 // datasetMetadata returns the metadata section of the dataset document,
 // reading no more of the file than the metadata size limit allows.
 func datasetMetadata(dir, name string) ([]byte, error) {
-	f, _, err := openRegular(dir, name)
+	f, _, err := safeio.OpenRegular(dir, name)
 	if err != nil {
 		return nil, err
 	}
@@ -559,7 +560,7 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 		if errors.As(err, &he) || errors.As(err, &se) {
 			rule = "columns_match_contract"
 		}
-		var nr *NotRegularError
+		var nr *safeio.NotRegularError
 		if errors.Is(err, fs.ErrNotExist) || errors.As(err, &nr) {
 			continue // reported by checkFiles
 		}
@@ -587,7 +588,7 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 // open makes the source of one entity of one format. Only a regular file
 // is opened, and a CSV or JSON file is read at most to its listed size+1.
 func open[T any](dir, name, section, format string, listed pipeline.FileInfo, cols []model.Column[T], schemas *schema.Set, entity string) (readback.Source[T], error) {
-	f, st, err := openRegular(dir, name)
+	f, st, err := safeio.OpenRegular(dir, name)
 	if err != nil {
 		return nil, err
 	}
