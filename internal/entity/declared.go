@@ -36,6 +36,17 @@ func (e *Declared[T]) Columns() []ColumnInfo {
 
 func (e *Declared[T]) Len(b *model.Batch) int { return len(*e.def.Rows(b)) }
 
+func (e *Declared[T]) CheckBatch(b *model.Batch, report func(id, rule, column, value string)) {
+	if e.def.Check == nil {
+		return
+	}
+	rows := *e.def.Rows(b)
+	for i := range rows {
+		id := e.def.ID(&rows[i])
+		e.def.Check(&rows[i], func(rule, column, value string) { report(id, rule, column, value) })
+	}
+}
+
 func (e *Declared[T]) AppendCSVHeader(dst []byte) []byte {
 	return encode.CSVHeader(dst, e.def.Columns)
 }

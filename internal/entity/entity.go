@@ -60,6 +60,8 @@ type Entity interface {
 	Rules() []Rule
 	// Len is the number of rows of this entity in b.
 	Len(b *model.Batch) int
+	// CheckBatch reports the rules b's rows of this entity break (Def.Check).
+	CheckBatch(b *model.Batch, report func(id, rule, column, value string))
 
 	AppendCSVHeader(dst []byte) []byte
 	AppendCSVRow(dst []byte, b *model.Batch, i int) []byte

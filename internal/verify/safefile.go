@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"github.com/synthpipe/synthpipe/internal/entity"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/internal/formats/safeio"
 	"regexp"
 	"strings"
@@ -67,12 +69,12 @@ func checkJSONShape(raw []byte) error {
 // contract defines for a snapshot whose file-name suffix is suffix (v0_1).
 func snapshotFiles(suffix string) map[string][2]string {
 	out := map[string][2]string{
-		"dataset_" + suffix + ".json":  {"dataset", "json"},
-		"metadata_" + suffix + ".json": {"metadata", "json"},
+		layout.Dataset(suffix):  {layout.DatasetEntity, layout.JSON},
+		layout.Metadata(suffix): {layout.MetadataEntity, layout.JSON},
 	}
-	for _, e := range []string{"persons", "vehicles", "profiles"} {
-		for _, f := range []string{"csv", "parquet"} {
-			out[e+"_"+suffix+"."+f] = [2]string{e, f}
+	for _, e := range entity.All() {
+		for _, f := range []string{layout.CSV, layout.Parquet} {
+			out[layout.DataFile(e.Name(), suffix, f)] = [2]string{e.Name(), f}
 		}
 	}
 	return out

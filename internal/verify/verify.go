@@ -51,6 +51,8 @@
 package verify
 
 import (
+	"github.com/synthpipe/synthpipe/internal/entity"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/internal/formats/readback"
 	"github.com/synthpipe/synthpipe/internal/formats/safeio"
 	"reflect"
@@ -177,6 +179,17 @@ func Run(dir string) (*Report, error) {
 		wg.Go(func() {
 			c := map[string]int64{}
 			d := checkRecords(dir, suffix, format, listed, schemas, &contract.Checker{Seed: meta.Seed, RefDate: refDate, Ref: ref}, rep, c)
+			for _, e := range extraEntities(meta) {
+				ed, rows := checkEntity(dir, suffix, format, e, listed, schemas, rep)
+				if format == layout.JSON {
+					c[layout.Dataset(suffix)] += rows
+				} else {
+					c[layout.DataFile(e.Name(), suffix, format)] = rows
+				}
+				if d != nil && ed != nil {
+					d[e.Name()] = ed
+				}
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			maps.Copy(counts, c)
@@ -457,8 +470,8 @@ func compareFormats(digs map[string]map[string]*digests, suffix string, rep *Rep
 			formats = append(formats, f)
 		}
 	}
-	for _, entity := range []string{"persons", "vehicles", "profiles"} {
-		differs := func(a, b string) int { return firstDiff(digs[a][entity], digs[b][entity]) }
+	for _, name := range entity.Names(entity.All()) {
+		differs := func(a, b string) int { return firstDiff(digs[a][name], digs[b][name]) }
 		var odd []string
 		switch len(formats) {
 		case 2: // no majority: name both
@@ -484,17 +497,17 @@ func compareFormats(digs map[string]map[string]*digests, suffix string, rep *Rep
 				other = formats[1]
 			}
 			i := differs(f, other)
-			d := digs[f][entity]
+			d := digs[f][name]
 			first := ""
 			if i < len(d.firsts) {
 				first = d.firsts[i]
 			}
-			file := entity + "_" + suffix + "." + f
-			if f == "json" {
-				file = "dataset_" + suffix + ".json"
+			file := layout.DataFile(name, suffix, f)
+			if f == layout.JSON {
+				file = layout.Dataset(suffix)
 			}
-			rep.add(contract.Violation{File: file, Row: int64(i)*digestChunk + 1, Entity: strings.TrimSuffix(entity, "s"), RecordID: first, Column: "*",
-				Rule: "formats_agree", Value: fmt.Sprintf("records %d-%d differ from the other formats' %s", int64(i)*digestChunk+1, int64(i+1)*digestChunk, entity)})
+			rep.add(contract.Violation{File: file, Row: int64(i)*digestChunk + 1, Entity: strings.TrimSuffix(name, "s"), RecordID: first, Column: "*",
+				Rule: "formats_agree", Value: fmt.Sprintf("records %d-%d differ from the other formats' %s", int64(i)*digestChunk+1, int64(i+1)*digestChunk, name)})
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -84,11 +85,18 @@ type Stage struct {
 	check contract.Checker
 	found []contract.Violation
 	total int
+	// extras are the run's entities checked by their own declaration.
+	extras []entity.Entity
 }
 
 // New returns a validate stage.
 func New(run *model.Run, ref *refdata.Data, fail bool, maxExamples int, log zerolog.Logger) *Stage {
 	s := &Stage{run: run, fail: fail, max: maxExamples, log: log}
+	for _, e := range entity.Of(run.Entities) {
+		if e != entity.Persons && e != entity.Vehicles && e != entity.Profiles {
+			s.extras = append(s.extras, e) // the core three are the contract checker's
+		}
+	}
 	s.check = contract.Checker{Seed: run.Seed, RefDate: run.ReferenceDate, Ref: ref, Report: s.report}
 	return s
 }
@@ -106,6 +114,11 @@ func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
 	s.found, s.total = s.found[:0], 0
 	s.checkPlan(mb)
 	s.check.Batch(mb)
+	for _, e := range s.extras {
+		e.CheckBatch(mb, func(id, rule, column, value string) {
+			s.report(contract.Violation{Entity: e.Singular(), RecordID: id, Column: column, Rule: rule, Value: value})
+		})
+	}
 	if s.total == 0 {
 		return nil
 	}

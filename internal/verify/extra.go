@@ -1,0 +1,122 @@
+package verify
+
+import (
+	"errors"
+	"io"
+
+	"github.com/synthpipe/synthpipe/internal/domain/contract"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/entity"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
+	"github.com/synthpipe/synthpipe/internal/formats/readback"
+	"github.com/synthpipe/synthpipe/internal/formats/safeio"
+	"github.com/synthpipe/synthpipe/internal/formats/schema"
+	"github.com/synthpipe/synthpipe/pipeline"
+)
+
+// core names the entities whose rules span households and are checked
+// together by the contract's Checker (checkFormat); every other declared
+// entity is checked on its own, by its declaration, in checkEntity.
+var core = map[string]bool{model.Persons: true, model.Vehicles: true, model.Profiles: true}
+
+// extraEntities are the declared entities besides the core ones that the
+// snapshot's metadata counts, in declaration order.
+func extraEntities(meta model.Metadata) []entity.Entity {
+	var names []string
+	for _, c := range meta.Counts {
+		if !core[c.Entity] {
+			names = append(names, c.Entity)
+		}
+	}
+	return entity.Of(names)
+}
+
+// checkEntity reads one declared entity from one format's file: every row
+// parses, ids run 1, 2, 3 …, JSON records keep the schema, and the rows keep
+// the declaration's rules. It returns the rows' digests (nil when the file
+// is absent or cannot be read) and the rows read.
+func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]pipeline.FileInfo, schemas *schema.Set, rep *Report) (*digests, int64) {
+	name := layout.DataFile(e.Name(), suffix, format)
+	if format == layout.JSON {
+		name = layout.Dataset(suffix)
+	}
+	fi, ok := listed[name]
+	if !ok {
+		return nil, 0
+	}
+	src, err := openEntity(dir, name, format, e, fi, schemas)
+	if err != nil {
+		var nr *safeio.NotRegularError
+		if !errors.As(err, &nr) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			rep.add(contract.Violation{File: name, Entity: e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
+		}
+		return nil, 0
+	}
+	defer src.Close()
+	d := &digests{}
+	seq := &idSequence{prefix: e.IDPrefix(), entity: e.Singular(), column: e.Columns()[0].Name}
+	var buf []byte
+	for {
+		err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return d, src.Row()
+		}
+		var ce *readback.CellError
+		var je *readback.RecordError
+		switch {
+		case errors.As(err, &ce):
+			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: ce.Column, Rule: "column_type", Value: ce.Value})
+			continue
+		case errors.As(err, &je):
+			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: "*", Rule: "json_schema", Value: firstLine(je.Error())})
+			continue
+		case err != nil:
+			rep.add(contract.Violation{File: name, Row: src.Row() + 1, Entity: e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
+			return nil, src.Row()
+		}
+		id := src.ID()
+		seq.next(id, name, src.Row(), rep)
+		buf = src.AppendCSV(buf[:0])
+		d.add(id, buf)
+		src.Check(func(rule, column, value string) {
+			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: id, Column: column, Rule: rule, Value: value})
+		})
+	}
+}
+
+func readRule(err error) string {
+	var le *readback.LimitError
+	var he *readback.HeaderError
+	var se *readback.SchemaError
+	switch {
+	case errors.As(err, &le):
+		return "size_limits"
+	case errors.As(err, &he), errors.As(err, &se):
+		return "columns_match_contract"
+	}
+	return "file_readable"
+}
+
+// openEntity opens a regular file of the folder as e's rows, reading a CSV
+// or JSON file at most to its listed size+1.
+func openEntity(dir, name, format string, e entity.Entity, listed pipeline.FileInfo, schemas *schema.Set) (entity.Reader, error) {
+	f, st, err := safeio.OpenRegular(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	r := io.LimitReader(f, max(listed.Bytes, 0)+1)
+	var src entity.Reader
+	switch format {
+	case layout.JSON:
+		src, err = e.OpenJSON(r, f, func(raw []byte) error { return schemas.Validate(e.Singular(), raw) })
+		return src, err // NewJSON closes f on failure
+	case layout.CSV:
+		src, err = e.OpenCSV(r, f)
+	default:
+		src, err = e.OpenParquet(f, st.Size(), f)
+	}
+	if err != nil {
+		f.Close()
+	}
+	return src, err
+}
