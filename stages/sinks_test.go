@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"github.com/synthpipe/synthpipe/internal/entity"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"os"
 	"path/filepath"
 	"testing"
@@ -130,7 +131,7 @@ func TestManifestListsFilesSortedByName(t *testing.T) {
 	out, err := built.(pipeline.Finalizer).Finish(context.Background(), in)
 	require.NoError(t, err)
 	require.Equal(t, "snapshot_manifest_v0_1.json", out[0].Name)
-	var m model.Manifest
+	var m layout.Manifest
 	raw, _ := os.ReadFile(filepath.Join(dir, out[0].Name))
 	require.NoError(t, json.Unmarshal(raw, &m))
 	require.Equal(t, "v0.1", m.SnapshotVersion)

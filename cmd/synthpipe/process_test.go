@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,7 +153,7 @@ func complete(t *testing.T, dir string) model.Metadata {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, "snapshot_manifest_v0_1.json"))
 	require.NoError(t, err)
-	var m model.Manifest
+	var m layout.Manifest
 	require.NoError(t, json.Unmarshal(raw, &m))
 	want := map[string]string{}
 	got := sums(t, dir)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/synthpipe/synthpipe/internal/formats/schema"
+	"github.com/synthpipe/synthpipe/internal/entity/schema"
 )
 
 func newSchemaCmd() *cobra.Command {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
-	"github.com/synthpipe/synthpipe/internal/formats/schema"
+	"github.com/synthpipe/synthpipe/internal/entity/schema"
 	"github.com/synthpipe/synthpipe/internal/snapshot"
 	"github.com/synthpipe/synthpipe/internal/verify"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -123,7 +124,7 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 	require.NoError(t, err)
 
 	// Written in every format, listed in the manifest and counted in metadata.
-	var man model.Manifest
+	var man layout.Manifest
 	raw, err := os.ReadFile(filepath.Join(res.Dir, "snapshot_manifest_v0_1.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &man))

@@ -70,7 +70,7 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 	}
 	suffix := run.FileSuffix()
 	for _, p := range parts {
-		raw, err := os.ReadFile(filepath.Join(p, layout.Metadata(suffix)))
+		raw, err := os.ReadFile(filepath.Join(p, layout.MetadataFile(suffix)))
 		if err != nil {
 			return Result{}, fmt.Errorf("part %s: %w", filepath.Base(p), err)
 		}

@@ -90,7 +90,7 @@ func checkTarget(target string, run *model.Run, force bool) error {
 		return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder; move it away", target)}
 	}
 	suffix := run.FileSuffix()
-	manName, metaName := layout.Manifest(suffix), layout.Metadata(suffix)
+	manName, metaName := layout.ManifestFile(suffix), layout.MetadataFile(suffix)
 	_, manErr := os.Lstat(filepath.Join(target, manName))
 	_, metaErr := os.Lstat(filepath.Join(target, metaName))
 	if manErr != nil && metaErr != nil && !isEmptyDir(target) {
@@ -128,7 +128,7 @@ func isEmptyDir(dir string) bool {
 // present, regular, of its size and SHA-256, and nothing else there. It
 // returns one problem per file, or nil when ctx ends.
 func checkFiles(ctx context.Context, dir string, manifestJSON []byte, manifestName string) []string {
-	var m model.Manifest
+	var m layout.Manifest
 	if err := json.Unmarshal(manifestJSON, &m); err != nil {
 		return []string{manifestName + ": unreadable: " + err.Error()}
 	}

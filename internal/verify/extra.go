@@ -7,10 +7,10 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
+	"github.com/synthpipe/synthpipe/internal/entity/schema"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/internal/formats/readback"
 	"github.com/synthpipe/synthpipe/internal/formats/safeio"
-	"github.com/synthpipe/synthpipe/internal/formats/schema"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
@@ -38,7 +38,7 @@ func extraEntities(meta model.Metadata) []entity.Entity {
 func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]pipeline.FileInfo, schemas *schema.Set, rep *Report) (*digests, int64) {
 	name := layout.DataFile(e.Name(), suffix, format)
 	if format == layout.JSON {
-		name = layout.Dataset(suffix)
+		name = layout.DatasetFile(suffix)
 	}
 	fi, ok := listed[name]
 	if !ok {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"io"
 	"os"
 	"os/exec"
@@ -58,16 +59,16 @@ func runPromptly(t *testing.T, dir string, limit time.Duration) (*Report, error)
 	}
 }
 
-func readManifest(t *testing.T, dir string) model.Manifest {
+func readManifest(t *testing.T, dir string) layout.Manifest {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, manifestFile))
 	require.NoError(t, err)
-	var m model.Manifest
+	var m layout.Manifest
 	require.NoError(t, json.Unmarshal(b, &m))
 	return m
 }
 
-func writeManifest(t *testing.T, dir string, m model.Manifest) {
+func writeManifest(t *testing.T, dir string, m layout.Manifest) {
 	t.Helper()
 	b, err := json.MarshalIndent(m, "", "  ")
 	require.NoError(t, err)
@@ -122,36 +123,36 @@ func TestManifestEntriesMustBeContractNames(t *testing.T) {
 	passwd, _ := os.ReadFile("/etc/passwd")
 	cases := []struct {
 		name, rule, want string
-		damage           func(t *testing.T, dir string, m *model.Manifest)
+		damage           func(t *testing.T, dir string, m *layout.Manifest)
 	}{
-		{"path leaving the folder", "file_name_contract", "path outside the folder: never opened", func(t *testing.T, dir string, m *model.Manifest) {
+		{"path leaving the folder", "file_name_contract", "path outside the folder: never opened", func(t *testing.T, dir string, m *layout.Manifest) {
 			m.Files = append(m.Files, entry("../../../../etc/passwd", "persons", "csv", passwd))
 		}},
-		{"absolute path", "file_name_contract", "absolute path: never opened", func(t *testing.T, dir string, m *model.Manifest) {
+		{"absolute path", "file_name_contract", "absolute path: never opened", func(t *testing.T, dir string, m *layout.Manifest) {
 			m.Files = append(m.Files, entry("/etc/passwd", "persons", "csv", passwd))
 		}},
-		{"path with a folder", "file_name_contract", "path with a folder: never opened", func(t *testing.T, dir string, m *model.Manifest) {
+		{"path with a folder", "file_name_contract", "path with a folder: never opened", func(t *testing.T, dir string, m *layout.Manifest) {
 			require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
 			b, _ := os.ReadFile(filepath.Join(dir, personsCSV))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", personsCSV), b, 0o644))
 			m.Files = append(m.Files, entry("sub/"+personsCSV, "persons", "csv", b))
 		}},
-		{"evil.sh with a correct hash", "file_name_contract", "evil.sh name not a file of snapshot v0.1: never opened", func(t *testing.T, dir string, m *model.Manifest) {
+		{"evil.sh with a correct hash", "file_name_contract", "evil.sh name not a file of snapshot v0.1: never opened", func(t *testing.T, dir string, m *layout.Manifest) {
 			script := []byte("#!/bin/sh\nrm -rf ~\n")
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "evil.sh"), script, 0o755))
 			m.Files = append(m.Files, entry("evil.sh", "persons", "csv", script))
 		}},
-		{"duplicate entry", "manifest_entry_unique", "persons_v0_1.csv name listed again (entry 9)", func(t *testing.T, dir string, m *model.Manifest) {
+		{"duplicate entry", "manifest_entry_unique", "persons_v0_1.csv name listed again (entry 9)", func(t *testing.T, dir string, m *layout.Manifest) {
 			m.Files = append(m.Files, m.Files[2])
 		}},
-		{"duplicate of an entry with the wrong entity", "manifest_entry_unique", "persons_v0_1.csv name listed again (entry 9)", func(t *testing.T, dir string, m *model.Manifest) {
+		{"duplicate of an entry with the wrong entity", "manifest_entry_unique", "persons_v0_1.csv name listed again (entry 9)", func(t *testing.T, dir string, m *layout.Manifest) {
 			m.Files[2].Entity = "vehicles"
 			m.Files = append(m.Files, m.Files[2])
 		}},
-		{"entity and format not the name's", "file_name_contract", "listed as vehicles/parquet, the name is persons/csv", func(t *testing.T, dir string, m *model.Manifest) {
+		{"entity and format not the name's", "file_name_contract", "listed as vehicles/parquet, the name is persons/csv", func(t *testing.T, dir string, m *layout.Manifest) {
 			m.Files[2].Entity, m.Files[2].Format = "vehicles", "parquet"
 		}},
-		{"version not the file name's", "file_name_contract", "snapshot_version v0.2, the file name says v0.1", func(t *testing.T, dir string, m *model.Manifest) {
+		{"version not the file name's", "file_name_contract", "snapshot_version v0.2, the file name says v0.1", func(t *testing.T, dir string, m *layout.Manifest) {
 			m.SnapshotVersion = "v0.2"
 		}},
 	}

@@ -69,8 +69,8 @@ func checkJSONShape(raw []byte) error {
 // contract defines for a snapshot whose file-name suffix is suffix (v0_1).
 func snapshotFiles(suffix string) map[string][2]string {
 	out := map[string][2]string{
-		layout.Dataset(suffix):  {layout.DatasetEntity, layout.JSON},
-		layout.Metadata(suffix): {layout.MetadataEntity, layout.JSON},
+		layout.DatasetFile(suffix):  {layout.DatasetEntity, layout.JSON},
+		layout.MetadataFile(suffix): {layout.MetadataEntity, layout.JSON},
 	}
 	for _, e := range entity.All() {
 		for _, f := range []string{layout.CSV, layout.Parquet} {

@@ -73,7 +73,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
-	"github.com/synthpipe/synthpipe/internal/formats/schema"
+	"github.com/synthpipe/synthpipe/internal/entity/schema"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
@@ -136,7 +136,7 @@ func Run(dir string) (*Report, error) {
 	if err := checkJSONShape(manRaw); err != nil {
 		return nil, unusable("%s is not a manifest: %w", manName, err)
 	}
-	var man model.Manifest
+	var man layout.Manifest
 	if err := json.Unmarshal(manRaw, &man); err != nil {
 		return nil, unusable("%s is not a manifest: %s", manName, readback.Truncate(err.Error()))
 	}
@@ -182,7 +182,7 @@ func Run(dir string) (*Report, error) {
 			for _, e := range extraEntities(meta) {
 				ed, rows := checkEntity(dir, suffix, format, e, listed, schemas, rep)
 				if format == layout.JSON {
-					c[layout.Dataset(suffix)] += rows
+					c[layout.DatasetFile(suffix)] += rows
 				} else {
 					c[layout.DataFile(e.Name(), suffix, format)] = rows
 				}
@@ -266,7 +266,7 @@ func findManifest(dir string) (string, error) {
 // acceptEntries checks each manifest entry's name against the contract and
 // returns the entries that may be opened, by name: only names the contract
 // defines for the version, each once. Others are reported and never opened.
-func acceptEntries(man model.Manifest, manName, suffix string, rep *Report) map[string]pipeline.FileInfo {
+func acceptEntries(man layout.Manifest, manName, suffix string, rep *Report) map[string]pipeline.FileInfo {
 	want := snapshotFiles(suffix)
 	listed := map[string]pipeline.FileInfo{}
 	seen := map[string]bool{}
@@ -302,7 +302,7 @@ func acceptEntries(man model.Manifest, manName, suffix string, rep *Report) map[
 // checkFiles compares the folder with the manifest: presence, kind, size,
 // SHA-256, and nothing unexpected. A file is read only up to its listed
 // size: one of another size is reported without reading it.
-func checkFiles(dir, manName string, man model.Manifest, listed map[string]pipeline.FileInfo, rep *Report) {
+func checkFiles(dir, manName string, man layout.Manifest, listed map[string]pipeline.FileInfo, rep *Report) {
 	hashed := map[string]bool{}
 	for _, e := range man.Files { // in manifest order, for a stable report
 		f, ok := listed[e.Name]
@@ -504,7 +504,7 @@ func compareFormats(digs map[string]map[string]*digests, suffix string, rep *Rep
 			}
 			file := layout.DataFile(name, suffix, f)
 			if f == layout.JSON {
-				file = layout.Dataset(suffix)
+				file = layout.DatasetFile(suffix)
 			}
 			rep.add(contract.Violation{File: file, Row: int64(i)*digestChunk + 1, Entity: strings.TrimSuffix(name, "s"), RecordID: first, Column: "*",
 				Rule: "formats_agree", Value: fmt.Sprintf("records %d-%d differ from the other formats' %s", int64(i)*digestChunk+1, int64(i+1)*digestChunk, name)})

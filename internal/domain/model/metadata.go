@@ -1,7 +1,5 @@
 package model
 
-import "github.com/synthpipe/synthpipe/pipeline"
-
 // Generator names the program that made a snapshot.
 type Generator struct {
 	Name    string `json:"name"`
@@ -48,12 +46,6 @@ var PrivacyRules = Privacy{
 	DriverLicense: "random characters in the state's licence-number format, drawn from the record's own stream; never derived from name or date of birth",
 	VIN:           "real WMI of the make, random VDS, ISO 3779 check digit, model-year code; the plant and serial positions encode a keyed permutation of the vehicle index, so unique; matches no real vehicle by intent",
 	LicensePlate:  "random characters in the state's plate pattern, without I, O or Q",
-}
-
-// Manifest lists every other file of a snapshot, sorted by name.
-type Manifest struct {
-	SnapshotVersion string              `json:"snapshot_version"`
-	Files           []pipeline.FileInfo `json:"files"`
 }
 
 // NewMetadata returns the metadata of a run with its record counts.

@@ -12,7 +12,16 @@ package layout
 import (
 	"fmt"
 	"strings"
+
+	"github.com/synthpipe/synthpipe/pipeline"
 )
+
+// Manifest lists every other file of a snapshot, sorted by name, as the
+// sinks saw them while writing.
+type Manifest struct {
+	SnapshotVersion string              `json:"snapshot_version"`
+	Files           []pipeline.FileInfo `json:"files"`
+}
 
 // Formats of the per-entity data files, and of the JSON documents.
 const (
@@ -37,17 +46,17 @@ func Version(suffix string) string { return strings.ReplaceAll(suffix, "_", ".")
 // DataFile names an entity's file in a format: persons_v0_1.csv.
 func DataFile(entity, suffix, format string) string { return entity + "_" + suffix + "." + format }
 
-// Dataset names the combined JSON document: dataset_v0_1.json.
-func Dataset(suffix string) string { return "dataset_" + suffix + ".json" }
+// DatasetFile names the combined JSON document: dataset_v0_1.json.
+func DatasetFile(suffix string) string { return "dataset_" + suffix + ".json" }
 
-// Metadata names the metadata document: metadata_v0_1.json.
-func Metadata(suffix string) string { return "metadata_" + suffix + ".json" }
+// MetadataFile names the metadata document: metadata_v0_1.json.
+func MetadataFile(suffix string) string { return "metadata_" + suffix + ".json" }
 
-// ManifestPrefix starts the manifest's name; Manifest gives it whole.
+// ManifestPrefix starts the manifest's name; ManifestFile gives it whole.
 const ManifestPrefix = "snapshot_manifest_"
 
-// Manifest names the manifest: snapshot_manifest_v0_1.json.
-func Manifest(suffix string) string { return ManifestPrefix + suffix + ".json" }
+// ManifestFile names the manifest: snapshot_manifest_v0_1.json.
+func ManifestFile(suffix string) string { return ManifestPrefix + suffix + ".json" }
 
 // PartsDir names the folder of a sharded run's parts: v0.1.parts.
 func PartsDir(version string) string { return version + ".parts" }

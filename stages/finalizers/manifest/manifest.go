@@ -6,6 +6,7 @@ package manifest
 import (
 	"context"
 	"encoding/json"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"sort"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -32,9 +33,6 @@ func init() {
 	})
 }
 
-// FileName returns the manifest's file name for a run.
-func FileName(run *model.Run) string { return "snapshot_manifest_" + run.FileSuffix() + ".json" }
-
 // Finalizer writes the manifest.
 type Finalizer struct {
 	dir string
@@ -43,13 +41,13 @@ type Finalizer struct {
 
 // Finish writes the manifest of files.
 func (f *Finalizer) Finish(_ context.Context, files []pipeline.FileInfo) ([]pipeline.FileInfo, error) {
-	m := model.Manifest{SnapshotVersion: f.run.SnapshotVersion, Files: append([]pipeline.FileInfo(nil), files...)}
+	m := layout.Manifest{SnapshotVersion: f.run.SnapshotVersion, Files: append([]pipeline.FileInfo(nil), files...)}
 	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Name < m.Files[j].Name })
 	body, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, err
 	}
-	name := FileName(f.run)
+	name := layout.ManifestFile(f.run.FileSuffix())
 	out, err := hashfile.Create(f.dir, name)
 	if err != nil {
 		return nil, err

@@ -108,7 +108,7 @@ func (s *Sink) removeSpools() {
 // Close joins metadata and the spooled arrays into the dataset file.
 func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 	defer s.removeSpools()
-	name := layout.Dataset(s.run.FileSuffix())
+	name := layout.DatasetFile(s.run.FileSuffix())
 	out, err := hashfile.Create(s.dir, name)
 	if err != nil {
 		return nil, err

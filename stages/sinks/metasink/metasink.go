@@ -51,7 +51,7 @@ func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
 
 // Close writes the file.
 func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
-	name := layout.Metadata(s.run.FileSuffix())
+	name := layout.MetadataFile(s.run.FileSuffix())
 	f, err := hashfile.Create(s.dir, name)
 	if err != nil {
 		return nil, err

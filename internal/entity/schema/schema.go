@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"reflect"
 	"sort"
 	"strings"
@@ -55,7 +56,7 @@ func Document(entity string) ([]byte, error) {
 	case entity == "metadata":
 		doc = metadataSchema()
 	case entity == "manifest":
-		doc = fromStruct(reflect.TypeFor[model.Manifest]())
+		doc = fromStruct(reflect.TypeFor[layout.Manifest]())
 	default:
 		return nil, fmt.Errorf("schema: unknown entity %q (allowed: %s)", entity, strings.Join(Entities(), ", "))
 	}
