@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -27,26 +28,21 @@ const (
 )
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterStage(pipeline.Spec{
 		Type:    Type,
-		Kind:    pipeline.KindStage,
 		Needs:   []string{model.Persons, model.Vehicles, model.Profiles},
 		Summary: "Checks every record against data contract v0.1 (formats, ranges, privacy, foreign keys, coherence) before it is written.",
 		Fields: []pipeline.Field{
 			{Name: fieldOnViolation, Type: pipeline.TypeString, Description: "fail: stop the run, write no snapshot (exit code 3); warn: log violations and go on.", Default: "fail", Allowed: []string{"fail", "warn"}},
 			{Name: fieldMaxExamples, Type: pipeline.TypeInt, Description: "Violations named in the error or log, per batch.", Default: int64(10), Min: 1, Max: 10000},
 		},
-		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "validate")
-			if err != nil {
-				return nil, err
-			}
-			ref, err := refdata.Default()
-			if err != nil {
-				return nil, err
-			}
-			return New(run, ref, c.String(fieldOnViolation) == "fail", int(c.Int(fieldMaxExamples)), env.Logger.With().Str("stage", Type).Logger()), nil
-		},
+	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
+		run := env.Shared
+		ref, err := refdata.Default()
+		if err != nil {
+			return nil, err
+		}
+		return New(run, ref, c.String(fieldOnViolation) == "fail", int(c.Int(fieldMaxExamples)), env.Logger.With().Str("stage", Type).Logger()), nil
 	})
 }
 
@@ -101,8 +97,8 @@ func (s *Stage) report(v contract.Violation) {
 }
 
 // Process checks one batch.
-func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
+func (s *Stage) Process(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
 	s.found, s.total = s.found[:0], 0
 	s.checkPlan(mb)
 	s.check.Batch(mb)

@@ -3,6 +3,7 @@
 package csvsink
 
 import (
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/encode"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
@@ -14,19 +15,14 @@ import (
 const Type = "csv"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterSink(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindSink,
 		Needs:    []string{model.Persons, model.Vehicles, model.Profiles},
 		Provides: []string{model.PartRecords},
 		Summary:  "Writes persons_<v>.csv, vehicles_<v>.csv and profiles_<v>.csv.",
-		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "csv")
-			if err != nil {
-				return nil, err
-			}
-			return New(env.Dir, run.FileSuffix())
-		},
+	}, func(_ pipeline.Conf, env *component.Env) (component.Sink, error) {
+		run := env.Shared
+		return New(env.Dir, run.FileSuffix())
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/encode"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
@@ -24,19 +25,14 @@ import (
 const Type = "json"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterSink(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindSink,
 		Needs:    []string{model.Persons, model.Vehicles, model.Profiles},
 		Provides: []string{model.PartRecords},
 		Summary:  "Writes dataset_<v>.json, one JSON document with metadata, persons, vehicles and profiles (one record per line).",
-		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "json")
-			if err != nil {
-				return nil, err
-			}
-			return New(env.Dir, run)
-		},
+	}, func(_ pipeline.Conf, env *component.Env) (component.Sink, error) {
+		run := env.Shared
+		return New(env.Dir, run)
 	})
 }
 
@@ -84,9 +80,9 @@ func New(dir string, run *model.Run) (*Sink, error) {
 }
 
 // Write spools a batch's records.
-func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
+func (s *Sink) Write(_ context.Context, b *component.Batch) error {
 	s.Add(b)
-	mb := b.Payload.(*model.Batch)
+	mb := b.Payload
 	for i := range mb.Persons {
 		s.buf = encode.JSONObject(s.buf[:0], model.PersonColumns, &mb.Persons[i])
 		if err := s.spools[0].add(s.buf); err != nil {

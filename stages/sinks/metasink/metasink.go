@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
 	"github.com/synthpipe/synthpipe/internal/version"
@@ -16,18 +17,13 @@ import (
 const Type = "metadata"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterSink(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindSink,
 		Provides: []string{model.PartMetadata},
 		Summary:  "Writes metadata_<v>.json: dataset, versions, seed, reference date, config hash, record counts and the privacy rules.",
-		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "metadata")
-			if err != nil {
-				return nil, err
-			}
-			return &Sink{dir: env.Dir, run: run}, nil
-		},
+	}, func(_ pipeline.Conf, env *component.Env) (component.Sink, error) {
+		run := env.Shared
+		return &Sink{dir: env.Dir, run: run}, nil
 	})
 }
 
@@ -35,8 +31,8 @@ func init() {
 type Counter struct{ Persons, Vehicles, Profiles int64 }
 
 // Add counts a batch.
-func (c *Counter) Add(b *pipeline.Batch) {
-	mb := b.Payload.(*model.Batch)
+func (c *Counter) Add(b *component.Batch) {
+	mb := b.Payload
 	c.Persons += int64(len(mb.Persons))
 	c.Vehicles += int64(len(mb.Vehicles))
 	c.Profiles += int64(len(mb.Profiles))
@@ -64,7 +60,7 @@ type Sink struct {
 }
 
 // Write counts a batch.
-func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error { s.Add(b); return nil }
+func (s *Sink) Write(_ context.Context, b *component.Batch) error { s.Add(b); return nil }
 
 // Close writes the file.
 func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
 	"github.com/synthpipe/synthpipe/internal/version"
@@ -29,22 +30,17 @@ const (
 )
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterSink(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindSink,
 		Needs:    []string{model.Persons, model.Vehicles, model.Profiles},
 		Provides: []string{model.PartRecords},
 		Summary:  "Writes persons_<v>.parquet, vehicles_<v>.parquet and profiles_<v>.parquet (snappy, dictionary enums, DATE, LIST, bounded row groups).",
 		Fields: []pipeline.Field{
 			{Name: fieldRowGroupRows, Type: pipeline.TypeInt, Description: "Most rows in one row group; bounds the writer's memory.", Default: int64(131072), Min: chunkRows, Max: 1 << 24},
 		},
-		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "parquet")
-			if err != nil {
-				return nil, err
-			}
-			return New(env.Dir, run.FileSuffix(), c.Int(fieldRowGroupRows))
-		},
+	}, func(c pipeline.Conf, env *component.Env) (component.Sink, error) {
+		run := env.Shared
+		return New(env.Dir, run.FileSuffix(), c.Int(fieldRowGroupRows))
 	})
 }
 

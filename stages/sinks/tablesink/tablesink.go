@@ -6,6 +6,7 @@ package tablesink
 import (
 	"context"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
@@ -24,8 +25,8 @@ type Sink struct {
 }
 
 // Write hands a batch's records to the tables.
-func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
+func (s *Sink) Write(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
 	if err := s.Persons.Write(mb.Persons); err != nil {
 		return err
 	}
