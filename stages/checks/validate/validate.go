@@ -109,7 +109,7 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		return &Error{Violations: append([]contract.Violation(nil), s.found...), Total: s.total}
 	}
 	for _, v := range s.found {
-		s.log.Warn().Str("entity", v.Entity).Str("id", v.RecordID).Str("column", v.Column).Str("rule", v.Rule).Str("value", v.Value).Msg("contract violation")
+		s.log.Warn().Str("entity", v.Entity).Str("id", v.RecordID).Str("column", v.Column).Str("rule", string(v.Rule)).Str("value", v.Value).Msg("contract violation")
 	}
 	return nil
 }
@@ -128,22 +128,22 @@ func (s *Stage) checkPlan(mb *model.Batch) {
 		for k := 0; k < h.Size; k++ {
 			j := h.FirstPerson - p0 + int64(k)
 			if j >= int64(len(mb.Persons)) {
-				s.report(contract.Violation{Entity: "person", RecordID: ident.ID("PER-", h.FirstPerson+int64(k)), Column: "person_id", Rule: "planned_person_missing"})
+				s.report(contract.Violation{Entity: "person", RecordID: ident.ID("PER-", h.FirstPerson+int64(k)), Column: "person_id", Rule: contract.RulePlannedPersonMissing})
 				continue
 			}
 			p := &mb.Persons[j]
 			if p.PersonID != ident.ID("PER-", h.FirstPerson+int64(k)) || p.HouseholdID != hh {
-				s.report(contract.Violation{Entity: "person", RecordID: p.PersonID, Column: "person_id", Rule: "id_unique_contiguous", Value: p.PersonID})
+				s.report(contract.Violation{Entity: "person", RecordID: p.PersonID, Column: "person_id", Rule: contract.RuleIDUniqueContiguous, Value: p.PersonID})
 			}
 		}
 		for k := 0; k < h.Vehicles && int(h.FirstVehicle-v0)+k < len(mb.Vehicles); k++ {
 			v := &mb.Vehicles[h.FirstVehicle-v0+int64(k)]
 			if v.VehicleID != ident.ID("VEH-", h.FirstVehicle+int64(k)) || v.HouseholdID != hh {
-				s.report(contract.Violation{Entity: "vehicle", RecordID: v.VehicleID, Column: "vehicle_id", Rule: "id_unique_contiguous", Value: v.VehicleID})
+				s.report(contract.Violation{Entity: "vehicle", RecordID: v.VehicleID, Column: "vehicle_id", Rule: contract.RuleIDUniqueContiguous, Value: v.VehicleID})
 			}
 		}
 	}
 	if len(mb.Persons) != mb.PersonCount() {
-		s.report(contract.Violation{Entity: "person", Column: "person_id", Rule: "planned_person_count", Value: fmt.Sprintf("%d of %d", len(mb.Persons), mb.PersonCount())})
+		s.report(contract.Violation{Entity: "person", Column: "person_id", Rule: contract.RulePlannedPersonCount, Value: fmt.Sprintf("%d of %d", len(mb.Persons), mb.PersonCount())})
 	}
 }

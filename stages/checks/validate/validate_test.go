@@ -62,7 +62,7 @@ func TestEachBrokenRuleIsNamed(t *testing.T) {
 			require.ErrorAs(t, err, &ve)
 			hit := false
 			for _, v := range ve.Violations {
-				hit = hit || (v.Column == tc.column && v.Rule == tc.rule && v.RecordID != "")
+				hit = hit || (v.Column == tc.column && string(v.Rule) == tc.rule && v.RecordID != "")
 			}
 			require.True(t, hit, "want %s/%s in %v", tc.column, tc.rule, ve.Violations)
 		})
