@@ -6,36 +6,37 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Batch is the unit that flows through the pipeline. Payload is owned by the
-// components (the engine never looks inside); Seq orders batches.
-type Batch struct {
+// Batch is the unit that flows through the pipeline. Payload P is the
+// application's (the engine never looks inside); Seq orders batches.
+type Batch[P any] struct {
 	Seq     uint64
-	Payload any
+	Payload P
 	pending int32 // sinks still to write it
 }
 
-// Source produces batches. Next fills b (whose payload it may reuse) and
+// Source produces batches. NewPayload makes an empty payload for each batch
+// the runner pre-allocates; Next fills b (whose payload it may reuse) and
 // returns false when there is nothing more to produce.
-type Source interface {
-	NewPayload() any
-	Next(ctx context.Context, b *Batch) (bool, error)
+type Source[P any] interface {
+	NewPayload() P
+	Next(ctx context.Context, b *Batch[P]) (bool, error)
 }
 
 // Stage transforms one batch in place. It is called by a single goroutine
 // per instance, so it may keep scratch state.
-type Stage interface {
-	Process(ctx context.Context, b *Batch) error
+type Stage[P any] interface {
+	Process(ctx context.Context, b *Batch[P]) error
 }
 
 // Sink writes every batch, in sequence order. Close flushes and reports the
 // files it wrote; it is called once, also after a failed run.
-type Sink interface {
-	Write(ctx context.Context, b *Batch) error
+type Sink[P any] interface {
+	Write(ctx context.Context, b *Batch[P]) error
 	Close(ctx context.Context) ([]FileInfo, error)
 }
 
 // Finalizer runs after every sink has closed, with the files they wrote, and
-// may add files of its own (the manifest).
+// may add files of its own (the manifest). It never sees a batch.
 type Finalizer interface {
 	Finish(ctx context.Context, files []FileInfo) ([]FileInfo, error)
 }
@@ -51,9 +52,9 @@ type FileInfo struct {
 }
 
 // Env is what components are built with: where to write, a logger, and the
-// run's shared, read-only context (its type is the application's).
-type Env struct {
+// run's shared, read-only context S (its type is the application's).
+type Env[S any] struct {
 	Dir    string
 	Logger zerolog.Logger
-	Shared any
+	Shared S
 }

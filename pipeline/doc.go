@@ -2,6 +2,15 @@
 // through an ordered chain of stages to every sink, and knows nothing of what
 // the batches hold.
 //
+// The engine is generic over the batch payload P and the run context S that
+// components are built with (Env[S].Shared); it imports nothing of the
+// application. An application instantiates one Registry[P, S] and its
+// components register into it from init with RegisterSource, RegisterStage,
+// RegisterSink or RegisterFinalizer, each with a build func that returns the
+// kind's interface, so a built component needs no type assertion. Run wires
+// the parts of a run, each in its own function: source, stage (a worker pool
+// per stage), reorder, sink, then closeSinks and finalize.
+//
 // Lifecycle, and who closes what:
 //
 //   - The runner pre-allocates Window batches into a free list. The source

@@ -11,12 +11,12 @@ import (
 )
 
 // Plan is a built pipeline ready to run.
-type Plan struct {
-	Source Source
+type Plan[P any] struct {
+	Source Source[P]
 	// Stages holds, for each stage in order, one instance per worker.
-	Stages     [][]Stage
+	Stages     [][]Stage[P]
 	StageNames []string
-	Sinks      []Sink
+	Sinks      []Sink[P]
 	// SinkNames names the sinks in errors (their type, e.g. json).
 	SinkNames  []string
 	Finalizers []Finalizer
@@ -25,93 +25,132 @@ type Plan struct {
 	Window int
 	// Written, if set, is called once per batch when every sink has written
 	// it, from the sink goroutines: it must be safe for concurrent use.
-	Written func(b *Batch)
+	Written func(b *Batch[P])
 }
 
 // Run drives the plan to the end and returns the files written by sinks and
 // finalizers, in that order. On error nothing is promised about the files.
-func Run(ctx context.Context, p Plan) ([]FileInfo, error) {
-	window := p.Window
-	if window <= 0 {
-		widest := 1
-		for _, ws := range p.Stages {
-			widest = max(widest, len(ws))
-		}
-		window = max(8, 4*widest)
-	}
-	free := make(chan *Batch, window)
+//
+// It wires the parts below in the Go-blog pipeline style: source → one
+// worker pool per stage → reorder → one goroutine per sink, each part
+// owning (and closing, with defer) its out channels; then it closes the sinks
+// and runs the finalizers.
+func Run[P any](ctx context.Context, p Plan[P]) ([]FileInfo, error) {
+	window := p.window()
+	free := make(chan *Batch[P], window)
 	for range window {
-		free <- &Batch{Payload: p.Source.NewPayload()}
+		free <- &Batch[P]{Payload: p.Source.NewPayload()}
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
+	in := source(gctx, g, p.Source, free)
+	for i, workers := range p.Stages {
+		in = stage(gctx, g, p.stageName(i), workers, in)
+	}
+	outs := reorder(gctx, g, in, free, len(p.Sinks), window)
+	for i, s := range p.Sinks {
+		sink(gctx, g, p.sinkName(i), s, outs[i], free, p.Written)
+	}
+	runErr := g.Wait()
 
-	// Source.
-	srcOut := make(chan *Batch, 1)
+	// Sinks are always closed, so a failed run leaks no file handle.
+	files, closeErr := closeSinks(ctx, &p)
+	if runErr != nil {
+		return nil, runErr
+	}
+	if closeErr != nil {
+		return nil, closeErr
+	}
+	return finalize(ctx, p.Finalizers, files)
+}
+
+// window is how many batches may be in flight.
+func (p *Plan[P]) window() int {
+	if p.Window > 0 {
+		return p.Window
+	}
+	widest := 1
+	for _, ws := range p.Stages {
+		widest = max(widest, len(ws))
+	}
+	return max(8, 4*widest)
+}
+
+// source takes batches from the free list (blocking while all are in flight,
+// which bounds memory), has src fill them, stamps their sequence numbers and
+// sends them on. It closes its out channel when src is done or fails.
+func source[P any](ctx context.Context, g *errgroup.Group, src Source[P], free <-chan *Batch[P]) <-chan *Batch[P] {
+	out := make(chan *Batch[P], 1)
 	g.Go(func() error {
-		defer close(srcOut)
+		defer close(out)
 		for seq := uint64(0); ; seq++ {
-			var b *Batch
+			var b *Batch[P]
 			select {
 			case b = <-free:
-			case <-gctx.Done():
-				return gctx.Err()
+			case <-ctx.Done():
+				return ctx.Err()
 			}
 			b.Seq = seq
-			more, err := p.Source.Next(gctx, b)
+			more, err := src.Next(ctx, b)
 			if err != nil {
 				return fmt.Errorf("source: %w", err)
 			}
 			if !more {
 				return nil
 			}
-			if err := send(gctx, srcOut, b); err != nil {
+			if err := send(ctx, out, b); err != nil {
 				return err
 			}
 		}
 	})
-	in := srcOut
+	return out
+}
 
-	// Stages, each with its own worker pool.
-	for i, workers := range p.Stages {
-		out := make(chan *Batch, len(workers))
-		var wg sync.WaitGroup
-		wg.Add(len(workers))
-		name := fmt.Sprintf("stage %d", i)
-		if i < len(p.StageNames) {
-			name = "stage " + p.StageNames[i]
-		}
-		for _, st := range workers {
-			src := in
-			g.Go(func() error {
-				defer wg.Done()
-				for b := range src {
-					if err := st.Process(gctx, b); err != nil {
-						return fmt.Errorf("%s: %w", name, err)
-					}
-					if err := send(gctx, out, b); err != nil {
-						return err
-					}
+// stage runs one goroutine per worker instance over in; batches leave in the
+// order workers finish them. The out channel is closed when the last worker
+// has returned.
+func stage[P any](ctx context.Context, g *errgroup.Group, name string, workers []Stage[P], in <-chan *Batch[P]) <-chan *Batch[P] {
+	out := make(chan *Batch[P], len(workers))
+	var wg sync.WaitGroup
+	wg.Add(len(workers))
+	for _, st := range workers {
+		g.Go(func() error {
+			defer wg.Done()
+			for b := range in {
+				if err := st.Process(ctx, b); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
 				}
-				return gctx.Err()
-			})
-		}
-		go func() { wg.Wait(); close(out) }()
-		in = out
+				if err := send(ctx, out, b); err != nil {
+					return err
+				}
+			}
+			return ctx.Err()
+		})
 	}
+	g.Go(func() error {
+		defer close(out)
+		wg.Wait()
+		return nil
+	})
+	return out
+}
 
-	// Reorder and fan out to sinks.
-	sinkIn := make([]chan *Batch, len(p.Sinks))
-	for i := range sinkIn {
-		sinkIn[i] = make(chan *Batch, 2)
+// reorder restores sequence order (workers finish out of order) and hands
+// every batch, in order, to each of the sinks' channels, which it closes
+// when in is drained. With no sinks it returns batches to the free list.
+// At most window batches exist, so pending stays within window.
+func reorder[P any](ctx context.Context, g *errgroup.Group, in <-chan *Batch[P], free chan<- *Batch[P], sinks, window int) []chan *Batch[P] {
+	outs := make([]chan *Batch[P], sinks)
+	for i := range outs {
+		outs[i] = make(chan *Batch[P], 2)
 	}
 	g.Go(func() error {
 		defer func() {
-			for _, c := range sinkIn {
+			for _, c := range outs {
 				close(c)
 			}
 		}()
-		pending := make(map[uint64]*Batch, window)
+		pending := make(map[uint64]*Batch[P], window)
 		next := uint64(0)
 		for b := range in {
 			pending[b.Seq] = b
@@ -122,19 +161,19 @@ func Run(ctx context.Context, p Plan) ([]FileInfo, error) {
 				}
 				delete(pending, next)
 				next++
-				if len(sinkIn) == 0 {
-					free <- nb
+				if len(outs) == 0 {
+					free <- nb // never blocks: free holds every batch
 					continue
 				}
-				atomic.StoreInt32(&nb.pending, int32(len(sinkIn)))
-				for _, c := range sinkIn {
-					if err := send(gctx, c, nb); err != nil {
+				atomic.StoreInt32(&nb.pending, int32(len(outs)))
+				for _, c := range outs {
+					if err := send(ctx, c, nb); err != nil {
 						return err
 					}
 				}
 			}
 		}
-		if err := gctx.Err(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if len(pending) > 0 {
@@ -142,44 +181,47 @@ func Run(ctx context.Context, p Plan) ([]FileInfo, error) {
 		}
 		return nil
 	})
-	for i, s := range p.Sinks {
-		c := sinkIn[i]
-		name := p.sinkName(i)
-		g.Go(func() error {
-			for b := range c {
-				if err := s.Write(gctx, b); err != nil {
-					return fmt.Errorf("%s: %w", name, err)
-				}
-				if atomic.AddInt32(&b.pending, -1) == 0 {
-					if p.Written != nil {
-						p.Written(b)
-					}
-					free <- b
-				}
+	return outs
+}
+
+// sink writes every batch of in, in order. The last sink to finish with a
+// batch reports it (written) and returns it to the free list.
+func sink[P any](ctx context.Context, g *errgroup.Group, name string, s Sink[P], in <-chan *Batch[P], free chan<- *Batch[P], written func(*Batch[P])) {
+	g.Go(func() error {
+		for b := range in {
+			if err := s.Write(ctx, b); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
 			}
-			return gctx.Err()
-		})
-	}
+			if atomic.AddInt32(&b.pending, -1) == 0 {
+				if written != nil {
+					written(b)
+				}
+				free <- b // never blocks: free holds every batch
+			}
+		}
+		return ctx.Err()
+	})
+}
 
-	runErr := g.Wait()
-
-	// Sinks are always closed, so a failed run leaks no file handle.
+// closeSinks closes every sink in config order, also after a failed run,
+// and returns the files they wrote.
+func closeSinks[P any](ctx context.Context, p *Plan[P]) ([]FileInfo, error) {
 	var files []FileInfo
-	var closeErrs []error
+	var errs []error
 	for i, s := range p.Sinks {
 		fi, err := s.Close(ctx)
 		if err != nil {
-			closeErrs = append(closeErrs, fmt.Errorf("%s close: %w", p.sinkName(i), err))
+			errs = append(errs, fmt.Errorf("%s close: %w", p.sinkName(i), err))
 		}
 		files = append(files, fi...)
 	}
-	if runErr != nil {
-		return nil, runErr
-	}
-	if len(closeErrs) > 0 {
-		return nil, errors.Join(closeErrs...)
-	}
-	for _, f := range p.Finalizers {
+	return files, errors.Join(errs...)
+}
+
+// finalize runs the finalizers in order, each with the files so far, and
+// returns them with the files the finalizers added.
+func finalize(ctx context.Context, fs []Finalizer, files []FileInfo) ([]FileInfo, error) {
+	for _, f := range fs {
 		more, err := f.Finish(ctx, files)
 		if err != nil {
 			return nil, fmt.Errorf("finalizer: %w", err)
@@ -189,15 +231,23 @@ func Run(ctx context.Context, p Plan) ([]FileInfo, error) {
 	return files, nil
 }
 
+// stageName names stage i by its type, or by its position when unnamed.
+func (p *Plan[P]) stageName(i int) string {
+	if i < len(p.StageNames) {
+		return "stage " + p.StageNames[i]
+	}
+	return fmt.Sprintf("stage %d", i)
+}
+
 // sinkName names sink i by its type, or by its position when unnamed.
-func (p *Plan) sinkName(i int) string {
+func (p *Plan[P]) sinkName(i int) string {
 	if i < len(p.SinkNames) {
 		return "sink " + p.SinkNames[i]
 	}
 	return fmt.Sprintf("sink %d", i)
 }
 
-func send(ctx context.Context, c chan<- *Batch, b *Batch) error {
+func send[P any](ctx context.Context, c chan<- *Batch[P], b *Batch[P]) error {
 	select {
 	case c <- b:
 		return nil

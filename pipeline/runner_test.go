@@ -13,12 +13,12 @@ import (
 
 type counter struct{ n, limit int }
 
-func (c *counter) NewPayload() any { return new(int) }
-func (c *counter) Next(_ context.Context, b *Batch) (bool, error) {
+func (c *counter) NewPayload() *int { return new(int) }
+func (c *counter) Next(_ context.Context, b *Batch[*int]) (bool, error) {
 	if c.n >= c.limit {
 		return false, nil
 	}
-	*(b.Payload.(*int)) = c.n
+	*b.Payload = c.n
 	c.n++
 	return true, nil
 }
@@ -27,8 +27,8 @@ func (c *counter) Next(_ context.Context, b *Batch) (bool, error) {
 // finish out of order.
 type jitter struct{}
 
-func (jitter) Process(_ context.Context, b *Batch) error {
-	v := b.Payload.(*int)
+func (jitter) Process(_ context.Context, b *Batch[*int]) error {
+	v := b.Payload
 	time.Sleep(time.Duration(*v%3) * time.Millisecond)
 	*v = *v * *v
 	return nil
@@ -41,13 +41,13 @@ type collect struct {
 	closed bool
 }
 
-func (c *collect) Write(_ context.Context, b *Batch) error {
+func (c *collect) Write(_ context.Context, b *Batch[*int]) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.failAt > 0 && len(c.got) == c.failAt {
 		return errors.New("disk full")
 	}
-	c.got = append(c.got, *(b.Payload.(*int)))
+	c.got = append(c.got, *b.Payload)
 	return nil
 }
 
@@ -59,11 +59,11 @@ func (c *collect) Close(context.Context) ([]FileInfo, error) {
 func TestRunKeepsOrderAcrossWorkers(t *testing.T) {
 	for _, workers := range []int{1, 3, 8} {
 		a, b := &collect{}, &collect{}
-		stages := make([]Stage, workers)
+		stages := make([]Stage[*int], workers)
 		for i := range stages {
 			stages[i] = jitter{}
 		}
-		files, err := Run(context.Background(), Plan{Source: &counter{limit: 100}, Stages: [][]Stage{stages}, Sinks: []Sink{a, b}, Window: 5})
+		files, err := Run(context.Background(), Plan[*int]{Source: &counter{limit: 100}, Stages: [][]Stage[*int]{stages}, Sinks: []Sink[*int]{a, b}, Window: 5})
 		require.NoError(t, err)
 		require.Len(t, a.got, 100)
 		for i, v := range a.got {
@@ -84,7 +84,7 @@ func (f *finisher) Finish(_ context.Context, files []FileInfo) ([]FileInfo, erro
 func TestFinalizerRunsAfterSinksClose(t *testing.T) {
 	s := &collect{}
 	f := &finisher{}
-	files, err := Run(context.Background(), Plan{Source: &counter{limit: 3}, Sinks: []Sink{s}, Finalizers: []Finalizer{f}})
+	files, err := Run(context.Background(), Plan[*int]{Source: &counter{limit: 3}, Sinks: []Sink[*int]{s}, Finalizers: []Finalizer{f}})
 	require.NoError(t, err)
 	require.True(t, s.closed)
 	require.Equal(t, []FileInfo{{Name: "x", Records: 3}}, f.saw)
@@ -95,9 +95,9 @@ func TestFailingSinkStopsRunWithoutLeaks(t *testing.T) {
 	before := runtime.NumGoroutine()
 	bad, good := &collect{failAt: 10}, &collect{}
 	f := &finisher{}
-	_, err := Run(context.Background(), Plan{
-		Source: &counter{limit: 1 << 30}, Stages: [][]Stage{{jitter{}, jitter{}}},
-		Sinks: []Sink{good, bad}, SinkNames: []string{"csv", "json"}, Finalizers: []Finalizer{f},
+	_, err := Run(context.Background(), Plan[*int]{
+		Source: &counter{limit: 1 << 30}, Stages: [][]Stage[*int]{{jitter{}, jitter{}}},
+		Sinks: []Sink[*int]{good, bad}, SinkNames: []string{"csv", "json"}, Finalizers: []Finalizer{f},
 	})
 	require.ErrorContains(t, err, "sink json: disk full", "the sink is named by its type")
 	require.True(t, bad.closed && good.closed, "sinks are closed after a failure")
@@ -111,14 +111,14 @@ func TestFailingSinkStopsRunWithoutLeaks(t *testing.T) {
 
 type failing struct{}
 
-func (failing) Process(context.Context, *Batch) error { return errors.New("bad record") }
+func (failing) Process(context.Context, *Batch[*int]) error { return errors.New("bad record") }
 
 func TestFailingStageAndCancel(t *testing.T) {
-	_, err := Run(context.Background(), Plan{Source: &counter{limit: 10}, Stages: [][]Stage{{failing{}}}, StageNames: []string{"validate"}, Sinks: []Sink{&collect{}}})
+	_, err := Run(context.Background(), Plan[*int]{Source: &counter{limit: 10}, Stages: [][]Stage[*int]{{failing{}}}, StageNames: []string{"validate"}, Sinks: []Sink[*int]{&collect{}}})
 	require.ErrorContains(t, err, "stage validate: bad record")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = Run(ctx, Plan{Source: &counter{limit: 1 << 30}, Sinks: []Sink{&collect{}}})
+	_, err = Run(ctx, Plan[*int]{Source: &counter{limit: 1 << 30}, Sinks: []Sink[*int]{&collect{}}})
 	require.ErrorIs(t, err, context.Canceled)
 }

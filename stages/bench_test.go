@@ -5,10 +5,10 @@ import (
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"testing"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/testkit"
-	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 	"github.com/synthpipe/synthpipe/stages/generators/person"
 	"github.com/synthpipe/synthpipe/stages/generators/profile"
@@ -30,7 +30,7 @@ func BenchmarkSeed(b *testing.B) {
 	run := testkit.Run(1<<40, 1)
 	run.BatchSize = benchPersons
 	src := seed.New(run)
-	batch := &pipeline.Batch{Payload: src.NewPayload()}
+	batch := &component.Batch{Payload: src.NewPayload()}
 	for b.Loop() {
 		_, _ = src.Next(context.Background(), batch)
 	}
@@ -38,11 +38,11 @@ func BenchmarkSeed(b *testing.B) {
 }
 
 // stageBench times one stage on a batch made by the stages before it.
-func stageBench(b *testing.B, upTo string, stage pipeline.Stage, reset func(*model.Batch)) {
+func stageBench(b *testing.B, upTo string, stage component.Stage, reset func(*model.Batch)) {
 	run := testkit.Run(benchPersons, 1)
 	mb := testkit.Batch(run, upTo)
 	keep := *mb
-	batch := &pipeline.Batch{Payload: mb}
+	batch := &component.Batch{Payload: mb}
 	for b.Loop() {
 		*mb = keep
 		reset(mb)
@@ -73,9 +73,9 @@ func BenchmarkValidate(b *testing.B) {
 	stageBench(b, "profile", validate.New(run, refdata.MustDefault(), true, 10, testkit.Logger), func(*model.Batch) {})
 }
 
-func sinkBench(b *testing.B, newSink func(dir string) (pipeline.Sink, error)) {
+func sinkBench(b *testing.B, newSink func(dir string) (component.Sink, error)) {
 	run := testkit.Run(benchPersons, 1)
-	batch := &pipeline.Batch{Payload: testkit.Batch(run, "profile")}
+	batch := &component.Batch{Payload: testkit.Batch(run, "profile")}
 	sink, err := newSink(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
@@ -93,14 +93,16 @@ func sinkBench(b *testing.B, newSink func(dir string) (pipeline.Sink, error)) {
 }
 
 func BenchmarkCSVSink(b *testing.B) {
-	sinkBench(b, func(dir string) (pipeline.Sink, error) { return csvsink.New(dir, "v0_1", entity.All()[:3]) })
+	sinkBench(b, func(dir string) (component.Sink, error) { return csvsink.New(dir, "v0_1", entity.All()[:3]) })
 }
 
 func BenchmarkParquetSink(b *testing.B) {
-	sinkBench(b, func(dir string) (pipeline.Sink, error) { return parquetsink.New(dir, "v0_1", entity.All()[:3], 131072) })
+	sinkBench(b, func(dir string) (component.Sink, error) {
+		return parquetsink.New(dir, "v0_1", entity.All()[:3], 131072)
+	})
 }
 
 func BenchmarkJSONSink(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
-	sinkBench(b, func(dir string) (pipeline.Sink, error) { return jsonsink.New(dir, run) })
+	sinkBench(b, func(dir string) (component.Sink, error) { return jsonsink.New(dir, run) })
 }

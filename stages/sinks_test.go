@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/testkit"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -24,10 +25,10 @@ import (
 )
 
 // writeAll writes two batches through a sink and closes it.
-func writeAll(t *testing.T, s pipeline.Sink, batches ...*model.Batch) []pipeline.FileInfo {
+func writeAll(t *testing.T, s component.Sink, batches ...*model.Batch) []pipeline.FileInfo {
 	t.Helper()
 	for i, mb := range batches {
-		require.NoError(t, s.Write(context.Background(), &pipeline.Batch{Seq: uint64(i), Payload: mb}))
+		require.NoError(t, s.Write(context.Background(), &component.Batch{Seq: uint64(i), Payload: mb}))
 	}
 	files, err := s.Close(context.Background())
 	require.NoError(t, err)
@@ -108,11 +109,9 @@ func TestJSONAndMetadataSinks(t *testing.T) {
 	require.Empty(t, spools, "spool files removed")
 
 	// The metadata file holds the same object as the dataset's metadata.
-	spec, ok := pipeline.Lookup(pipeline.KindSink, metasink.Type)
-	require.True(t, ok)
-	built, err := spec.Build(pipeline.Conf{}, &pipeline.Env{Dir: dir, Shared: run})
+	built, err := component.Registry.BuildSink(metasink.Type, pipeline.Conf{}, &component.Env{Dir: dir, Shared: run})
 	require.NoError(t, err)
-	writeAll(t, built.(pipeline.Sink), mb)
+	writeAll(t, built, mb)
 	metaRaw, err := os.ReadFile(filepath.Join(dir, "metadata_v0_1.json"))
 	require.NoError(t, err)
 	var meta model.Metadata
@@ -124,11 +123,10 @@ func TestJSONAndMetadataSinks(t *testing.T) {
 func TestManifestListsFilesSortedByName(t *testing.T) {
 	dir := t.TempDir()
 	run := testkit.Run(1, 1)
-	spec, _ := pipeline.Lookup(pipeline.KindFinalizer, manifest.Type)
-	built, err := spec.Build(pipeline.Conf{}, &pipeline.Env{Dir: dir, Shared: run})
+	built, err := component.Registry.BuildFinalizer(manifest.Type, pipeline.Conf{}, &component.Env{Dir: dir, Shared: run})
 	require.NoError(t, err)
 	in := []pipeline.FileInfo{{Name: "b.csv", Records: 2}, {Name: "a.csv", Records: 1}}
-	out, err := built.(pipeline.Finalizer).Finish(context.Background(), in)
+	out, err := built.Finish(context.Background(), in)
 	require.NoError(t, err)
 	require.Equal(t, "snapshot_manifest_v0_1.json", out[0].Name)
 	var m layout.Manifest

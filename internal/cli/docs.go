@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
@@ -32,7 +33,7 @@ func WriteConfigReference(w io.Writer) error {
 	b.WriteString("## Top-level keys\n\n")
 	fieldTable(&b, config.Fields)
 	b.WriteString("\n## Pipeline components\n\n`pipeline.source` is one component; `pipeline.stages`, `pipeline.sinks` and `pipeline.finalizers` are ordered lists. Each entry names its `type:` and may set the fields below.\n")
-	for _, s := range pipeline.Specs() {
+	for _, s := range component.Registry.Specs() {
 		if s.Kind != pipeline.KindSource && s.Kind != pipeline.KindStage && s.Kind != pipeline.KindSink && s.Kind != pipeline.KindFinalizer {
 			continue
 		}

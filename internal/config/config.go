@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
@@ -234,9 +235,9 @@ func load(path string, ov Overrides) (*Config, error) {
 	}
 	src, ok := pipe["source"].(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("config %s: pipeline.source: want a mapping with a type (allowed types: %s)", path, strings.Join(pipeline.Types(pipeline.KindSource), ", "))
+		return nil, fmt.Errorf("config %s: pipeline.source: want a mapping with a type (allowed types: %s)", path, strings.Join(component.Registry.Types(pipeline.KindSource), ", "))
 	}
-	if cfg.Source, err = component(pipeline.KindSource, "pipeline.source", src, sc); err != nil {
+	if cfg.Source, err = checkComponent(pipeline.KindSource, "pipeline.source", src, sc); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	lists := []struct {
@@ -253,7 +254,7 @@ func load(path string, ov Overrides) (*Config, error) {
 		items, present := pipe[l.key]
 		if !present {
 			if l.need {
-				return nil, fmt.Errorf("config %s: pipeline.%s: missing (want a list of {type: ...}; types: %s)", path, l.key, strings.Join(pipeline.Types(l.kind), ", "))
+				return nil, fmt.Errorf("config %s: pipeline.%s: missing (want a list of {type: ...}; types: %s)", path, l.key, strings.Join(component.Registry.Types(l.kind), ", "))
 			}
 			continue
 		}
@@ -267,7 +268,7 @@ func load(path string, ov Overrides) (*Config, error) {
 			if !ok {
 				return nil, fmt.Errorf("config %s: %s: want a mapping with a type, got %T", path, where, it)
 			}
-			c, err := component(l.kind, where, m, sc)
+			c, err := checkComponent(l.kind, where, m, sc)
 			if err != nil {
 				return nil, fmt.Errorf("config %s: %w", path, err)
 			}
@@ -331,17 +332,17 @@ func checkTopKeys(raw map[string]any) error {
 	return nil
 }
 
-func component(kind pipeline.Kind, where string, raw map[string]any, sc scan) (Component, error) {
+func checkComponent(kind pipeline.Kind, where string, raw map[string]any, sc scan) (Component, error) {
 	m := make(map[string]any, len(raw))
 	for k, v := range raw {
 		m[k] = sc.value(where+"."+k, v)
 	}
 	typ, ok := m["type"].(string)
-	types := strings.Join(pipeline.Types(kind), ", ")
+	types := strings.Join(component.Registry.Types(kind), ", ")
 	if !ok {
 		return Component{}, fmt.Errorf("%s.type: missing or not a string (allowed: %s)", where, types)
 	}
-	spec, ok := pipeline.Lookup(kind, typ)
+	spec, ok := component.Registry.Lookup(kind, typ)
 	if !ok {
 		return Component{}, fmt.Errorf("%s.type: unknown %s type %q (allowed: %s)", where, kind, typ, types)
 	}

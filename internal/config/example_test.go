@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
@@ -33,7 +34,7 @@ pipeline:
 		fmt.Println(err)
 		return
 	}
-	plan, err := cfg.Plan(&pipeline.Env{Dir: dir, Logger: zerolog.Nop(), Shared: cfg.Run()}, 2)
+	plan, err := cfg.Plan(&component.Env{Dir: dir, Logger: zerolog.Nop(), Shared: cfg.Run()}, 2)
 	if err != nil {
 		fmt.Println(err)
 		return

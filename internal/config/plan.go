@@ -4,39 +4,32 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/internal/component"
 )
 
 // Plan builds the pipeline of c: one source, workers instances of every
 // stage, and the sinks and finalizers, in config order.
-func (c *Config) Plan(env *pipeline.Env, workers int) (pipeline.Plan, error) {
-	var p pipeline.Plan
-	build := func(comp Component) (any, error) {
+func (c *Config) Plan(env *component.Env, workers int) (component.Plan, error) {
+	var p component.Plan
+	// envFor gives each component its own logger, tagged with its type.
+	envFor := func(comp Component) *component.Env {
 		e := *env
 		e.Logger = env.Logger.With().Str("component", comp.Type).Logger()
-		v, err := comp.Spec.Build(comp.Conf, &e)
-		if err != nil {
-			return nil, fmt.Errorf("%s (%s): %w", comp.Where, comp.Type, err)
-		}
-		return v, nil
+		return &e
 	}
-	v, err := build(c.Source)
-	if err != nil {
-		return p, err
+	wrap := func(comp Component, err error) error {
+		return fmt.Errorf("%s (%s): %w", comp.Where, comp.Type, err)
 	}
-	if p.Source, _ = v.(pipeline.Source); p.Source == nil {
-		return p, fmt.Errorf("%s: %s is not a source", c.Source.Where, c.Source.Type)
+	var err error
+	if p.Source, err = component.Registry.BuildSource(c.Source.Type, c.Source.Conf, envFor(c.Source)); err != nil {
+		return p, wrap(c.Source, err)
 	}
 	for _, comp := range c.Stages {
-		var ws []pipeline.Stage
+		var ws []component.Stage
 		for range max(1, workers) {
-			v, err := build(comp)
+			st, err := component.Registry.BuildStage(comp.Type, comp.Conf, envFor(comp))
 			if err != nil {
-				return p, err
-			}
-			st, ok := v.(pipeline.Stage)
-			if !ok {
-				return p, fmt.Errorf("%s: %s is not a stage", comp.Where, comp.Type)
+				return p, wrap(comp, err)
 			}
 			ws = append(ws, st)
 		}
@@ -44,36 +37,26 @@ func (c *Config) Plan(env *pipeline.Env, workers int) (pipeline.Plan, error) {
 		p.StageNames = append(p.StageNames, comp.Type)
 	}
 	for _, comp := range c.Sinks {
-		v, err := build(comp)
+		s, err := component.Registry.BuildSink(comp.Type, comp.Conf, envFor(comp))
 		if err != nil {
 			closeSinks(p.Sinks)
-			return p, err
-		}
-		s, ok := v.(pipeline.Sink)
-		if !ok {
-			closeSinks(p.Sinks)
-			return p, fmt.Errorf("%s: %s is not a sink", comp.Where, comp.Type)
+			return p, wrap(comp, err)
 		}
 		p.Sinks = append(p.Sinks, s)
 		p.SinkNames = append(p.SinkNames, comp.Type)
 	}
 	for _, comp := range c.Finalizers {
-		v, err := build(comp)
+		f, err := component.Registry.BuildFinalizer(comp.Type, comp.Conf, envFor(comp))
 		if err != nil {
 			closeSinks(p.Sinks)
-			return p, err
-		}
-		f, ok := v.(pipeline.Finalizer)
-		if !ok {
-			closeSinks(p.Sinks)
-			return p, fmt.Errorf("%s: %s is not a finalizer", comp.Where, comp.Type)
+			return p, wrap(comp, err)
 		}
 		p.Finalizers = append(p.Finalizers, f)
 	}
 	return p, nil
 }
 
-func closeSinks(sinks []pipeline.Sink) {
+func closeSinks(sinks []component.Sink) {
 	for _, s := range sinks {
 		_, _ = s.Close(context.Background())
 	}

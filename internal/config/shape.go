@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -85,7 +86,7 @@ func unmet(needs []string, made map[string]string) []string {
 func makers(entities []string) string {
 	var out []string
 	for _, e := range entities {
-		types := pipeline.Providers(pipeline.KindStage, e)
+		types := component.Registry.Providers(pipeline.KindStage, e)
 		if len(types) == 0 {
 			out = append(out, "a stage that makes "+e)
 			continue
@@ -98,7 +99,7 @@ func makers(entities []string) string {
 // writers names the sinks or finalizers that write a snapshot part.
 func writers(part string) string {
 	for _, k := range []pipeline.Kind{pipeline.KindSink, pipeline.KindFinalizer} {
-		types := pipeline.Providers(k, part)
+		types := component.Registry.Providers(k, part)
 		switch len(types) {
 		case 0:
 			continue

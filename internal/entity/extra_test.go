@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"os"
 	"path/filepath"
@@ -59,8 +60,8 @@ var notes = entity.Declare(entity.Def[note]{
 // shard makes exactly the notes of its persons.
 type noteStage struct{}
 
-func (noteStage) Process(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
+func (noteStage) Process(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
 	rows := notes.Rows(mb)
 	for i := range mb.Persons {
 		idx, _ := ident.ParseID("PER-", mb.Persons[i].PersonID)
@@ -70,12 +71,10 @@ func (noteStage) Process(_ context.Context, b *pipeline.Batch) error {
 }
 
 func init() {
-	pipeline.Register(pipeline.Spec{
-		Type: "note", Kind: pipeline.KindStage,
-		Needs: []string{model.Persons}, Provides: []string{"notes"},
+	component.RegisterStage(pipeline.Spec{
+		Type: "note", Needs: []string{model.Persons}, Provides: []string{"notes"},
 		Summary: "Test only: one note per person.",
-		Build:   func(pipeline.Conf, *pipeline.Env) (any, error) { return noteStage{}, nil },
-	})
+	}, func(pipeline.Conf, *component.Env) (component.Stage, error) { return noteStage{}, nil })
 }
 
 // withNotes writes the governed config with the note stage added into dir.
@@ -174,7 +173,7 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 	require.NoError(t, err)
 	rules := map[string]bool{}
 	for _, r := range rep.ByRule {
-		rules[r.Rule] = true
+		rules[string(r.Rule)] = true
 	}
 	require.True(t, rules["note_stars_range"], "%+v", rep.ByRule)
 	require.True(t, rules["formats_agree"], "the CSV now differs from Parquet and JSON")

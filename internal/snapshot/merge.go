@@ -12,11 +12,11 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
-	"github.com/synthpipe/synthpipe/pipeline"
 )
 
 var partRE = regexp.MustCompile(`^part-([0-9]+)-of-([0-9]+)$`)
@@ -82,7 +82,7 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 			return Result{}, fmt.Errorf("part %s was made with another configuration (config_sha256 %s, this one %s): merge with the same config, records and seed", filepath.Base(p), meta.ConfigSHA256, run.ConfigSHA256)
 		}
 	}
-	return write(ctx, cfg.OutputDir, run, opt, func(env *pipeline.Env) (pipeline.Plan, error) {
+	return write(ctx, cfg.OutputDir, run, opt, func(env *component.Env) (component.Plan, error) {
 		plan, err := cfg.Plan(env, 1)
 		if err != nil {
 			return plan, err
@@ -112,10 +112,10 @@ func newPartSource(parts []string, suffix string, entities []entity.Entity) *par
 	return s
 }
 
-func (s *partSource) NewPayload() any { return &model.Batch{} }
+func (s *partSource) NewPayload() *model.Batch { return &model.Batch{} }
 
-func (s *partSource) Next(_ context.Context, b *pipeline.Batch) (bool, error) {
-	mb := b.Payload.(*model.Batch)
+func (s *partSource) Next(_ context.Context, b *component.Batch) (bool, error) {
+	mb := b.Payload
 	mb.Reset()
 	any := false
 	for _, r := range s.readers {

@@ -55,6 +55,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
@@ -124,7 +125,7 @@ func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, err
 		workers = runtime.GOMAXPROCS(0)
 	}
 	run := cfg.Run()
-	return write(ctx, cfg.OutputDir, run, opt, func(env *pipeline.Env) (pipeline.Plan, error) {
+	return write(ctx, cfg.OutputDir, run, opt, func(env *component.Env) (component.Plan, error) {
 		return cfg.Plan(env, workers)
 	})
 }
@@ -137,7 +138,7 @@ var beforeCommit = func(context.Context) {}
 // must not touch, builds a plan that writes into a fresh staging folder
 // beside the target, runs it and commits the folder (see the package doc).
 // On any failure the staging folder is removed and the target is untouched.
-func write(ctx context.Context, dir string, run *model.Run, opt Options, build func(*pipeline.Env) (pipeline.Plan, error)) (_ Result, err error) {
+func write(ctx context.Context, dir string, run *model.Run, opt Options, build func(*component.Env) (component.Plan, error)) (_ Result, err error) {
 	parent, target := Target(dir, run)
 	if err := CheckWritable(parent); err != nil {
 		return Result{}, err
@@ -169,7 +170,7 @@ func write(ctx context.Context, dir string, run *model.Run, opt Options, build f
 	}
 	committed := false
 	defer func() { st.release(!committed) }()
-	plan, err := build(&pipeline.Env{Dir: st.dir, Logger: opt.Logger, Shared: run})
+	plan, err := build(&component.Env{Dir: st.dir, Logger: opt.Logger, Shared: run})
 	if err != nil {
 		return Result{}, &config.Error{Err: err}
 	}
@@ -230,11 +231,11 @@ func removeMade(made []string) {
 }
 
 // written adapts a progress callback to the engine's per-batch hook.
-func written(progress func(int64)) func(*pipeline.Batch) {
+func written(progress func(int64)) func(*component.Batch) {
 	if progress == nil {
 		return nil
 	}
-	return func(b *pipeline.Batch) { progress(int64(len(b.Payload.(*model.Batch).Persons))) }
+	return func(b *component.Batch) { progress(int64(len(b.Payload.Persons))) }
 }
 
 // staging is the folder a run writes into, beside its target so the

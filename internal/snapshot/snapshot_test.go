@@ -1,6 +1,7 @@
 package snapshot_test
 
 import (
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/testkit"
 
 	"context"
@@ -18,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/internal/config"
-	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/snapshot"
 	"github.com/synthpipe/synthpipe/pipeline"
 	_ "github.com/synthpipe/synthpipe/stages"
@@ -107,13 +107,13 @@ func TestRerunUnchangedAndForce(t *testing.T) {
 
 type brokenSink struct{}
 
-func (brokenSink) Write(context.Context, *pipeline.Batch) error { return errors.New("disk full") }
+func (brokenSink) Write(context.Context, *component.Batch) error { return errors.New("disk full") }
 func (brokenSink) Close(context.Context) ([]pipeline.FileInfo, error) {
 	return nil, nil
 }
 
 func init() {
-	pipeline.Register(pipeline.Spec{Type: "broken", Kind: pipeline.KindSink, Build: func(pipeline.Conf, *pipeline.Env) (any, error) { return brokenSink{}, nil }})
+	component.RegisterSink(pipeline.Spec{Type: "broken"}, func(pipeline.Conf, *component.Env) (component.Sink, error) { return brokenSink{}, nil })
 }
 
 // A failed run leaves no snapshot and no staging folder.
@@ -139,13 +139,13 @@ func writeBroken(t *testing.T) string {
 
 type corrupt struct{}
 
-func (corrupt) Process(_ context.Context, b *pipeline.Batch) error {
-	b.Payload.(*model.Batch).Persons[0].SSN = "123-45-6789"
+func (corrupt) Process(_ context.Context, b *component.Batch) error {
+	b.Payload.Persons[0].SSN = "123-45-6789"
 	return nil
 }
 
 func init() {
-	pipeline.Register(pipeline.Spec{Type: "corrupt", Kind: pipeline.KindStage, Build: func(pipeline.Conf, *pipeline.Env) (any, error) { return corrupt{}, nil }})
+	component.RegisterStage(pipeline.Spec{Type: "corrupt"}, func(pipeline.Conf, *component.Env) (component.Stage, error) { return corrupt{}, nil })
 }
 
 // A violation stops the run with a validation error, and nothing is written.

@@ -11,9 +11,9 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
-	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/stages/generators/person"
 	"github.com/synthpipe/synthpipe/stages/generators/profile"
 	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
@@ -32,13 +32,13 @@ func Run(records int64, seedValue uint64) *model.Run {
 func Batch(run *model.Run, upTo string) *model.Batch {
 	ref := refdata.MustDefault()
 	src := seed.New(run)
-	b := &pipeline.Batch{Payload: src.NewPayload()}
+	b := &component.Batch{Payload: src.NewPayload()}
 	if _, err := src.Next(context.Background(), b); err != nil {
 		panic(err)
 	}
 	steps := []struct {
 		name  string
-		stage pipeline.Stage
+		stage component.Stage
 	}{
 		{"person", person.New(run, ref, 5, false)},
 		{"vehicle", vehicle.New(run, ref, 20)},
@@ -52,7 +52,7 @@ func Batch(run *model.Run, upTo string) *model.Batch {
 			break
 		}
 	}
-	return b.Payload.(*model.Batch)
+	return b.Payload
 }
 
 // Logger discards.

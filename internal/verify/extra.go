@@ -65,10 +65,10 @@ func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]
 		var je *readback.RecordError
 		switch {
 		case errors.As(err, &ce):
-			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: ce.Column, Rule: "column_type", Value: ce.Value})
+			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: ce.Column, Rule: contract.RuleColumnType, Value: ce.Value})
 			continue
 		case errors.As(err, &je):
-			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: "*", Rule: "json_schema", Value: firstLine(je.Error())})
+			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(je.Error())})
 			continue
 		case err != nil:
 			rep.add(contract.Violation{File: name, Row: src.Row() + 1, Entity: e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
@@ -79,22 +79,22 @@ func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]
 		buf = src.AppendCSV(buf[:0])
 		d.add(id, buf)
 		src.Check(func(rule, column, value string) {
-			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: id, Column: column, Rule: rule, Value: value})
+			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: id, Column: column, Rule: contract.RuleName(rule), Value: value})
 		})
 	}
 }
 
-func readRule(err error) string {
+func readRule(err error) contract.RuleName {
 	var le *readback.LimitError
 	var he *readback.HeaderError
 	var se *readback.SchemaError
 	switch {
 	case errors.As(err, &le):
-		return "size_limits"
+		return contract.RuleSizeLimits
 	case errors.As(err, &he), errors.As(err, &se):
-		return "columns_match_contract"
+		return contract.RuleColumnsMatchContract
 	}
-	return "file_readable"
+	return contract.RuleFileReadable
 }
 
 // openEntity opens a regular file of the folder as e's rows, reading a CSV

@@ -98,7 +98,7 @@ func relist(t *testing.T, dir, name string) {
 func violation(t *testing.T, rep *Report, rule string) string {
 	t.Helper()
 	for _, rr := range rep.ByRule {
-		if rr.Rule == rule && len(rr.Examples) > 0 {
+		if string(rr.Rule) == rule && len(rr.Examples) > 0 {
 			v := rr.Examples[0]
 			return fmt.Sprintf("%s %s %s %s", v.File, v.RecordID, v.Column, v.Value)
 		}

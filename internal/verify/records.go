@@ -98,21 +98,21 @@ func (s *stream[T]) advance() {
 		var je *readback.RecordError
 		switch {
 		case errors.As(err, &ce):
-			rule := "column_type"
+			rule := contract.RuleColumnType
 			if ce.TooLong {
-				rule = "size_limits"
+				rule = contract.RuleSizeLimits
 			}
 			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: ce.Column, Rule: rule, Value: ce.Value})
 			continue
 		case errors.As(err, &je):
-			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: "*", Rule: "json_schema", Value: firstLine(je.Error())})
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(je.Error())})
 			continue
 		case err != nil:
 			s.err, s.next, s.done = err, nil, true
-			rule := "file_readable"
+			rule := contract.RuleFileReadable
 			var le *readback.LimitError
 			if errors.As(err, &le) {
-				rule = "size_limits"
+				rule = contract.RuleSizeLimits
 			}
 			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.entity, Column: "*", Rule: rule, Value: firstLine(err.Error())})
 			return
@@ -236,7 +236,7 @@ type idSequence struct {
 
 func (q *idSequence) next(id, file string, row int64, rep *Report) {
 	if idx, ok := ident.ParseID(q.prefix, id); ok && idx != q.want {
-		rep.add(contract.Violation{File: file, Row: row, Entity: q.entity, RecordID: id, Column: q.column, Rule: "id_unique_contiguous",
+		rep.add(contract.Violation{File: file, Row: row, Entity: q.entity, RecordID: id, Column: q.column, Rule: contract.RuleIDUniqueContiguous,
 			Value: fmt.Sprintf("%s after %s", id, ident.ID(q.prefix, q.want-1))})
 		q.want = idx
 	}

@@ -18,7 +18,7 @@ const examplesPerRule = 5
 
 // RuleResult counts the violations of one rule, with the first few.
 type RuleResult struct {
-	Rule     string               `json:"rule"`
+	Rule     contract.RuleName    `json:"rule"`
 	Count    int64                `json:"count"`
 	Examples []contract.Violation `json:"examples"`
 }
@@ -45,12 +45,12 @@ type Report struct {
 
 	mu      sync.Mutex // formats are checked in parallel
 	records int64
-	rules   map[string]*RuleResult
+	rules   map[contract.RuleName]*RuleResult
 	bad     map[string]bool // files with a violation
 }
 
 func newReport(dir string) *Report {
-	return &Report{Dir: dir, rules: map[string]*RuleResult{}, bad: map[string]bool{}}
+	return &Report{Dir: dir, rules: map[contract.RuleName]*RuleResult{}, bad: map[string]bool{}}
 }
 
 func (r *Report) add(v contract.Violation) {
@@ -76,7 +76,7 @@ func (r *Report) add(v contract.Violation) {
 }
 
 // addCount counts n more violations of rule without naming them.
-func (r *Report) addCount(rule string, n int64) {
+func (r *Report) addCount(rule contract.RuleName, n int64) {
 	if n <= 0 {
 		return
 	}

@@ -80,22 +80,22 @@ import (
 // FileRules are the rules about files, checked beside the record rules of
 // package contract.
 var FileRules = []contract.Rule{
-	{Name: "file_present", Description: "every file in the manifest exists"},
-	{Name: "file_name_contract", Description: "the manifest lists only names the contract defines for its version (persons_, vehicles_, profiles_<vX_Y>.csv and .parquet, dataset_ and metadata_<vX_Y>.json), each with its name's entity and format, and its snapshot_version matches its own file name; any other name is never opened"},
-	{Name: "manifest_entry_unique", Description: "the manifest lists each file once"},
-	{Name: "file_regular", Description: "a listed file is a regular file directly inside the folder: a symlink, FIFO, device or folder is never followed or read"},
-	{Name: "no_unexpected_files", Description: "the folder holds no file the manifest does not list"},
-	{Name: "bytes_match_manifest", Description: "a file's size is the manifest's"},
-	{Name: "sha256_match_manifest", Description: "a file's SHA-256 is the manifest's"},
-	{Name: "records_match_manifest", Description: "a file holds the manifest's record count"},
-	{Name: "metadata_counts_match_manifest", Description: "metadata record counts equal the manifest's"},
-	{Name: "metadata_consistent", Description: "metadata_<v>.json equals the dataset's metadata"},
-	{Name: "columns_match_contract", Description: "CSV header and Parquet schema have the contract's columns, order and types"},
-	{Name: "column_type", Description: "every CSV value parses as its column's type"},
-	{Name: "json_schema", Description: "every JSON document and record validates against its schema (docs/schemas)"},
-	{Name: "file_readable", Description: "a data file can be read to its end"},
-	{Name: "size_limits", Description: "a CSV record or JSON record is at most 64 KiB, a CSV value at most 4 KiB, a Parquet row at most 64 KiB of text; metadata_<vX_Y>.json at most 1 MiB"},
-	{Name: "formats_agree", Description: "CSV, Parquet and JSON hold the same records in the same order"},
+	{Name: contract.RuleFilePresent, Description: "every file in the manifest exists"},
+	{Name: contract.RuleFileNameContract, Description: "the manifest lists only names the contract defines for its version (persons_, vehicles_, profiles_<vX_Y>.csv and .parquet, dataset_ and metadata_<vX_Y>.json), each with its name's entity and format, and its snapshot_version matches its own file name; any other name is never opened"},
+	{Name: contract.RuleManifestEntryUnique, Description: "the manifest lists each file once"},
+	{Name: contract.RuleFileRegular, Description: "a listed file is a regular file directly inside the folder: a symlink, FIFO, device or folder is never followed or read"},
+	{Name: contract.RuleNoUnexpectedFiles, Description: "the folder holds no file the manifest does not list"},
+	{Name: contract.RuleBytesMatchManifest, Description: "a file's size is the manifest's"},
+	{Name: contract.RuleSHA256MatchManifest, Description: "a file's SHA-256 is the manifest's"},
+	{Name: contract.RuleRecordsMatchManifest, Description: "a file holds the manifest's record count"},
+	{Name: contract.RuleMetadataCountsMatchManifest, Description: "metadata record counts equal the manifest's"},
+	{Name: contract.RuleMetadataConsistent, Description: "metadata_<v>.json equals the dataset's metadata"},
+	{Name: contract.RuleColumnsMatchContract, Description: "CSV header and Parquet schema have the contract's columns, order and types"},
+	{Name: contract.RuleColumnType, Description: "every CSV value parses as its column's type"},
+	{Name: contract.RuleJSONSchema, Description: "every JSON document and record validates against its schema (docs/schemas)"},
+	{Name: contract.RuleFileReadable, Description: "a data file can be read to its end"},
+	{Name: contract.RuleSizeLimits, Description: "a CSV record or JSON record is at most 64 KiB, a CSV value at most 4 KiB, a Parquet row at most 64 KiB of text; metadata_<vX_Y>.json at most 1 MiB"},
+	{Name: contract.RuleFormatsAgree, Description: "CSV, Parquet and JSON hold the same records in the same order"},
 }
 
 // UnusableError means the input is not a snapshot that can be checked at
@@ -150,11 +150,11 @@ func Run(dir string) (*Report, error) {
 	rep := newReport(dir)
 	rep.RulesChecked = len(contract.Rules) + len(FileRules)
 	if err := schemas.Validate("manifest", manRaw); err != nil {
-		rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "*", Rule: "json_schema", Value: firstLine(err.Error())})
+		rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(err.Error())})
 	}
 	rep.SnapshotVersion = readback.Truncate(man.SnapshotVersion)
 	if want := versionOf(suffix); man.SnapshotVersion != want {
-		rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "snapshot_version", Rule: "file_name_contract", Value: fmt.Sprintf("%s, the file name says %s", man.SnapshotVersion, want)})
+		rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "snapshot_version", Rule: contract.RuleFileNameContract, Value: fmt.Sprintf("%s, the file name says %s", man.SnapshotVersion, want)})
 	}
 	listed := acceptEntries(man, manName, suffix, rep)
 	checkFiles(dir, manName, man, listed, rep)
@@ -201,7 +201,7 @@ func Run(dir string) (*Report, error) {
 	wg.Wait()
 	for name, n := range counts {
 		if f, ok := listed[name]; ok && f.Records != n {
-			rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: "records_match_manifest", Value: fmt.Sprintf("%d records, manifest says %d", n, f.Records)})
+			rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: contract.RuleRecordsMatchManifest, Value: fmt.Sprintf("%d records, manifest says %d", n, f.Records)})
 		}
 	}
 	for _, c := range meta.Counts {
@@ -209,7 +209,7 @@ func Run(dir string) (*Report, error) {
 		for _, ext := range []string{"csv", "parquet"} {
 			name := entity + "_" + suffix + "." + ext
 			if f, ok := listed[name]; ok && f.Records != want {
-				rep.add(contract.Violation{File: "metadata_" + suffix + ".json", Entity: "metadata", Column: "record_count_" + entity, Rule: "metadata_counts_match_manifest", Value: fmt.Sprintf("%d, manifest lists %d in %s", want, f.Records, name)})
+				rep.add(contract.Violation{File: "metadata_" + suffix + ".json", Entity: "metadata", Column: "record_count_" + entity, Rule: contract.RuleMetadataCountsMatchManifest, Value: fmt.Sprintf("%d, manifest lists %d in %s", want, f.Records, name)})
 			}
 		}
 	}
@@ -272,11 +272,11 @@ func acceptEntries(man layout.Manifest, manName, suffix string, rep *Report) map
 	seen := map[string]bool{}
 	for i, f := range man.Files {
 		rep.Files = append(rep.Files, FileResult{Name: safeio.QuoteName(f.Name), Entity: safeio.QuoteName(f.Entity), Format: safeio.QuoteName(f.Format), Records: f.Records, Bytes: f.Bytes})
-		v := contract.Violation{File: manName, Row: int64(i) + 1, Entity: "manifest", RecordID: f.Name, Column: "name", Rule: "file_name_contract"}
+		v := contract.Violation{File: manName, Row: int64(i) + 1, Entity: "manifest", RecordID: f.Name, Column: "name", Rule: contract.RuleFileNameContract}
 		kind, ok := want[f.Name]
 		switch {
 		case seen[f.Name]:
-			v.Rule, v.Value = "manifest_entry_unique", fmt.Sprintf("listed again (entry %d)", i+1)
+			v.Rule, v.Value = contract.RuleManifestEntryUnique, fmt.Sprintf("listed again (entry %d)", i+1)
 		case safeio.PlainName(f.Name) != "":
 			v.Value = safeio.PlainName(f.Name) + ": never opened"
 		case !ok:
@@ -317,22 +317,22 @@ func checkFiles(dir, manName string, man layout.Manifest, listed map[string]pipe
 		}
 		if st.Size() != f.Bytes {
 			fh.Close()
-			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: "bytes_match_manifest", Value: fmt.Sprintf("%d bytes, manifest says %d", st.Size(), f.Bytes)})
+			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: contract.RuleBytesMatchManifest, Value: fmt.Sprintf("%d bytes, manifest says %d", st.Size(), f.Bytes)})
 			continue
 		}
 		h := sha256.New()
 		n, err := io.Copy(h, io.LimitReader(fh, f.Bytes+1))
 		fh.Close()
 		if err != nil {
-			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: "file_readable", Value: readback.Truncate(err.Error())})
+			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: contract.RuleFileReadable, Value: readback.Truncate(err.Error())})
 			continue
 		}
 		if n != f.Bytes {
-			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: "bytes_match_manifest", Value: fmt.Sprintf("%d bytes read, manifest says %d", n, f.Bytes)})
+			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: contract.RuleBytesMatchManifest, Value: fmt.Sprintf("%d bytes read, manifest says %d", n, f.Bytes)})
 			continue
 		}
 		if sum := hex.EncodeToString(h.Sum(nil)); sum != f.SHA256 {
-			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: "sha256_match_manifest", Value: sum})
+			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: contract.RuleSHA256MatchManifest, Value: sum})
 		}
 	}
 	all := make(map[string]bool, len(man.Files))
@@ -352,7 +352,7 @@ func checkFiles(dir, manName string, man layout.Manifest, listed map[string]pipe
 		if i >= examplesPerRule {
 			return
 		}
-		v := contract.Violation{File: e.Name(), Entity: "file", Column: "*", Rule: "no_unexpected_files", Value: "not in the manifest"}
+		v := contract.Violation{File: e.Name(), Entity: "file", Column: "*", Rule: contract.RuleNoUnexpectedFiles, Value: "not in the manifest"}
 		if !e.Type().IsRegular() {
 			v.Value += " (" + safeio.KindOf(e.Type()) + ")"
 		}
@@ -362,21 +362,21 @@ func checkFiles(dir, manName string, man layout.Manifest, listed map[string]pipe
 	for _, v := range first {
 		rep.add(v)
 	}
-	rep.addCount("no_unexpected_files", extra-int64(len(first)))
+	rep.addCount(contract.RuleNoUnexpectedFiles, extra-int64(len(first)))
 	if err != nil {
-		rep.add(contract.Violation{File: ".", Entity: "file", Column: "*", Rule: "file_readable", Value: readback.Truncate(err.Error())})
+		rep.add(contract.Violation{File: ".", Entity: "file", Column: "*", Rule: contract.RuleFileReadable, Value: readback.Truncate(err.Error())})
 	}
 }
 
 // fileProblem turns a failure to open a listed file into its violation.
 func fileProblem(name, entity string, err error) contract.Violation {
-	v := contract.Violation{File: name, Entity: entity, Column: "*", Rule: "file_readable", Value: readback.Truncate(err.Error())}
+	v := contract.Violation{File: name, Entity: entity, Column: "*", Rule: contract.RuleFileReadable, Value: readback.Truncate(err.Error())}
 	var nr *safeio.NotRegularError
 	switch {
 	case errors.As(err, &nr):
-		v.Rule, v.Value = "file_regular", "not a regular file ("+nr.Kind+"): never followed or read"
+		v.Rule, v.Value = contract.RuleFileRegular, "not a regular file ("+nr.Kind+"): never followed or read"
 	case errors.Is(err, fs.ErrNotExist):
-		v.Rule, v.Value = "file_present", "missing"
+		v.Rule, v.Value = contract.RuleFilePresent, "missing"
 	}
 	return v
 }
@@ -395,33 +395,33 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 	switch {
 	case err == nil:
 		if err := schemas.Validate("metadata", raw); err != nil {
-			rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: "json_schema", Value: firstLine(err.Error())})
+			rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(err.Error())})
 		}
 		haveFile = json.Unmarshal(raw, &meta) == nil
 	case errors.Is(err, fs.ErrNotExist):
 		if _, ok := listed[name]; !ok {
-			rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: "file_present", Value: "missing"})
+			rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: contract.RuleFilePresent, Value: "missing"})
 		}
 	case errors.As(err, &nr):
 		// reported by checkFiles (listed) or as an unexpected file
 	default:
-		rule := "file_readable"
+		rule := contract.RuleFileReadable
 		var le *safeio.LimitError
 		if errors.As(err, &le) {
-			rule = "size_limits"
+			rule = contract.RuleSizeLimits
 		}
 		rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: rule, Value: readback.Truncate(err.Error())})
 	}
 	dataset := "dataset_" + suffix + ".json"
 	if raw, err := datasetMetadata(dir, dataset); err == nil {
 		if err := schemas.Validate("metadata", raw); err != nil {
-			rep.add(contract.Violation{File: dataset, Entity: "metadata", Column: "*", Rule: "json_schema", Value: firstLine(err.Error())})
+			rep.add(contract.Violation{File: dataset, Entity: "metadata", Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(err.Error())})
 		}
 		haveDataset = json.Unmarshal(raw, &fromDataset) == nil
 	}
 	switch {
 	case haveFile && haveDataset && !reflect.DeepEqual(meta, fromDataset):
-		rep.add(contract.Violation{File: dataset, Entity: "metadata", Column: "metadata", Rule: "metadata_consistent", Value: "differs from " + name})
+		rep.add(contract.Violation{File: dataset, Entity: "metadata", Column: "metadata", Rule: contract.RuleMetadataConsistent, Value: "differs from " + name})
 	case !haveFile && haveDataset:
 		meta = fromDataset
 	case !haveFile:
@@ -507,7 +507,7 @@ func compareFormats(digs map[string]map[string]*digests, suffix string, rep *Rep
 				file = layout.DatasetFile(suffix)
 			}
 			rep.add(contract.Violation{File: file, Row: int64(i)*digestChunk + 1, Entity: strings.TrimSuffix(name, "s"), RecordID: first, Column: "*",
-				Rule: "formats_agree", Value: fmt.Sprintf("records %d-%d differ from the other formats' %s", int64(i)*digestChunk+1, int64(i+1)*digestChunk, name)})
+				Rule: contract.RuleFormatsAgree, Value: fmt.Sprintf("records %d-%d differ from the other formats' %s", int64(i)*digestChunk+1, int64(i+1)*digestChunk, name)})
 		}
 	}
 }
@@ -569,9 +569,9 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 		name := names[[]string{"persons", "vehicles", "profiles"}[i]]
 		var he *readback.HeaderError
 		var se *readback.SchemaError
-		rule := "file_readable"
+		rule := contract.RuleFileReadable
 		if errors.As(err, &he) || errors.As(err, &se) {
-			rule = "columns_match_contract"
+			rule = contract.RuleColumnsMatchContract
 		}
 		var nr *safeio.NotRegularError
 		if errors.Is(err, fs.ErrNotExist) || errors.As(err, &nr) {
@@ -579,7 +579,7 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 		}
 		var le *readback.LimitError
 		if errors.As(err, &le) {
-			rule = "size_limits"
+			rule = contract.RuleSizeLimits
 		}
 		rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: rule, Value: firstLine(err.Error())})
 	}

@@ -57,7 +57,7 @@ func col(rows [][]string, name string) int {
 // hit reports whether rep has a violation of rule in file.
 func hit(rep *Report, rule, file string) bool {
 	for _, rr := range rep.ByRule {
-		if rr.Rule != rule {
+		if string(rr.Rule) != rule {
 			continue
 		}
 		for _, v := range rr.Examples {

@@ -1,10 +1,6 @@
 package model
 
-import (
-	"fmt"
-
-	"github.com/synthpipe/synthpipe/pipeline"
-)
+import "fmt"
 
 // Run is the read-only context every component of one run shares: what to
 // make, from which seed, against which reference date.
@@ -41,15 +37,6 @@ func (r *Run) FileSuffix() string {
 		}
 	}
 	return string(b)
-}
-
-// RunOf returns the run context components are built with.
-func RunOf(env *pipeline.Env, component string) (*Run, error) {
-	run, ok := env.Shared.(*Run)
-	if !ok {
-		return nil, fmt.Errorf("%s: built without a run context (env.Shared is %T)", component, env.Shared)
-	}
-	return run, nil
 }
 
 // The reference dates the generators support, checked when a config loads.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -28,26 +29,21 @@ const (
 )
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterStage(pipeline.Spec{
 		Type:    Type,
-		Kind:    pipeline.KindStage,
 		Needs:   []string{model.Persons, model.Vehicles, model.Profiles},
 		Summary: "Checks every record against data contract v0.1 (formats, ranges, privacy, foreign keys, coherence) before it is written.",
 		Fields: []pipeline.Field{
 			{Name: fieldOnViolation, Type: pipeline.TypeString, Description: "fail: stop the run, write no snapshot (exit code 3); warn: log violations and go on.", Default: "fail", Allowed: []string{"fail", "warn"}},
 			{Name: fieldMaxExamples, Type: pipeline.TypeInt, Description: "Violations named in the error or log, per batch.", Default: int64(10), Min: 1, Max: 10000},
 		},
-		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "validate")
-			if err != nil {
-				return nil, err
-			}
-			ref, err := refdata.Default()
-			if err != nil {
-				return nil, err
-			}
-			return New(run, ref, c.String(fieldOnViolation) == "fail", int(c.Int(fieldMaxExamples)), env.Logger.With().Str("stage", Type).Logger()), nil
-		},
+	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
+		run := env.Shared
+		ref, err := refdata.Default()
+		if err != nil {
+			return nil, err
+		}
+		return New(run, ref, c.String(fieldOnViolation) == "fail", int(c.Int(fieldMaxExamples)), env.Logger.With().Str("stage", Type).Logger()), nil
 	})
 }
 
@@ -109,14 +105,14 @@ func (s *Stage) report(v contract.Violation) {
 }
 
 // Process checks one batch.
-func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
+func (s *Stage) Process(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
 	s.found, s.total = s.found[:0], 0
 	s.checkPlan(mb)
 	s.check.Batch(mb)
 	for _, e := range s.extras {
 		e.CheckBatch(mb, func(id, rule, column, value string) {
-			s.report(contract.Violation{Entity: e.Singular(), RecordID: id, Column: column, Rule: rule, Value: value})
+			s.report(contract.Violation{Entity: e.Singular(), RecordID: id, Column: column, Rule: contract.RuleName(rule), Value: value})
 		})
 	}
 	if s.total == 0 {
@@ -126,7 +122,7 @@ func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
 		return &Error{Violations: append([]contract.Violation(nil), s.found...), Total: s.total}
 	}
 	for _, v := range s.found {
-		s.log.Warn().Str("entity", v.Entity).Str("id", v.RecordID).Str("column", v.Column).Str("rule", v.Rule).Str("value", v.Value).Msg("contract violation")
+		s.log.Warn().Str("entity", v.Entity).Str("id", v.RecordID).Str("column", v.Column).Str("rule", string(v.Rule)).Str("value", v.Value).Msg("contract violation")
 	}
 	return nil
 }
@@ -145,22 +141,22 @@ func (s *Stage) checkPlan(mb *model.Batch) {
 		for k := 0; k < h.Size; k++ {
 			j := h.FirstPerson - p0 + int64(k)
 			if j >= int64(len(mb.Persons)) {
-				s.report(contract.Violation{Entity: "person", RecordID: ident.ID("PER-", h.FirstPerson+int64(k)), Column: "person_id", Rule: "planned_person_missing"})
+				s.report(contract.Violation{Entity: "person", RecordID: ident.ID("PER-", h.FirstPerson+int64(k)), Column: "person_id", Rule: contract.RulePlannedPersonMissing})
 				continue
 			}
 			p := &mb.Persons[j]
 			if p.PersonID != ident.ID("PER-", h.FirstPerson+int64(k)) || p.HouseholdID != hh {
-				s.report(contract.Violation{Entity: "person", RecordID: p.PersonID, Column: "person_id", Rule: "id_unique_contiguous", Value: p.PersonID})
+				s.report(contract.Violation{Entity: "person", RecordID: p.PersonID, Column: "person_id", Rule: contract.RuleIDUniqueContiguous, Value: p.PersonID})
 			}
 		}
 		for k := 0; k < h.Vehicles && int(h.FirstVehicle-v0)+k < len(mb.Vehicles); k++ {
 			v := &mb.Vehicles[h.FirstVehicle-v0+int64(k)]
 			if v.VehicleID != ident.ID("VEH-", h.FirstVehicle+int64(k)) || v.HouseholdID != hh {
-				s.report(contract.Violation{Entity: "vehicle", RecordID: v.VehicleID, Column: "vehicle_id", Rule: "id_unique_contiguous", Value: v.VehicleID})
+				s.report(contract.Violation{Entity: "vehicle", RecordID: v.VehicleID, Column: "vehicle_id", Rule: contract.RuleIDUniqueContiguous, Value: v.VehicleID})
 			}
 		}
 	}
 	if len(mb.Persons) != mb.PersonCount() {
-		s.report(contract.Violation{Entity: "person", Column: "person_id", Rule: "planned_person_count", Value: fmt.Sprintf("%d of %d", len(mb.Persons), mb.PersonCount())})
+		s.report(contract.Violation{Entity: "person", Column: "person_id", Rule: contract.RulePlannedPersonCount, Value: fmt.Sprintf("%d of %d", len(mb.Persons), mb.PersonCount())})
 	}
 }

@@ -6,10 +6,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/testkit"
-	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
 
@@ -17,7 +17,7 @@ func TestCleanBatchPasses(t *testing.T) {
 	run := testkit.Run(300, 8)
 	mb := testkit.Batch(run, "profile")
 	s := validate.New(run, refdata.MustDefault(), true, 10, testkit.Logger)
-	require.NoError(t, s.Process(context.Background(), &pipeline.Batch{Payload: mb}))
+	require.NoError(t, s.Process(context.Background(), &component.Batch{Payload: mb}))
 }
 
 func TestEachBrokenRuleIsNamed(t *testing.T) {
@@ -55,14 +55,14 @@ func TestEachBrokenRuleIsNamed(t *testing.T) {
 			mb := testkit.Batch(run, "profile")
 			tc.breakIt(mb)
 			s := validate.New(run, refdata.MustDefault(), true, 50, testkit.Logger)
-			err := s.Process(context.Background(), &pipeline.Batch{Payload: mb})
+			err := s.Process(context.Background(), &component.Batch{Payload: mb})
 			require.Error(t, err)
 			require.True(t, validate.IsValidationError(err))
 			var ve *validate.Error
 			require.ErrorAs(t, err, &ve)
 			hit := false
 			for _, v := range ve.Violations {
-				hit = hit || (v.Column == tc.column && v.Rule == tc.rule && v.RecordID != "")
+				hit = hit || (v.Column == tc.column && string(v.Rule) == tc.rule && v.RecordID != "")
 			}
 			require.True(t, hit, "want %s/%s in %v", tc.column, tc.rule, ve.Violations)
 		})
@@ -74,5 +74,5 @@ func TestWarnModeGoesOn(t *testing.T) {
 	mb := testkit.Batch(run, "profile")
 	mb.Persons[0].SSN = "123-45-6789"
 	s := validate.New(run, refdata.MustDefault(), false, 10, testkit.Logger)
-	require.NoError(t, s.Process(context.Background(), &pipeline.Batch{Payload: mb}))
+	require.NoError(t, s.Process(context.Background(), &component.Batch{Payload: mb}))
 }

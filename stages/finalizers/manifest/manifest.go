@@ -9,6 +9,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"sort"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -18,18 +19,13 @@ import (
 const Type = "manifest"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterFinalizer(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindFinalizer,
 		Provides: []string{model.PartManifest},
 		Summary:  "Writes snapshot_manifest_<v>.json listing every other file with records, bytes and SHA-256.",
-		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "manifest")
-			if err != nil {
-				return nil, err
-			}
-			return &Finalizer{dir: env.Dir, run: run}, nil
-		},
+	}, func(_ pipeline.Conf, env *component.Env) (component.Finalizer, error) {
+		run := env.Shared
+		return &Finalizer{dir: env.Dir, run: run}, nil
 	})
 }
 

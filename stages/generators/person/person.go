@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
@@ -26,29 +27,24 @@ const (
 )
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterStage(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindStage,
 		Provides: []string{model.Persons},
 		Summary:  "Makes the members of each household: names, dates of birth, marital status, address, SSN, e-mail, phone and driver licence.",
 		Fields: []pipeline.Field{
 			{Name: fieldGenderX, Type: pipeline.TypeInt, Description: "Persons per thousand with gender X.", Default: int64(5), Min: 0, Max: 1000},
 			{Name: fieldLicenseStatus, Type: pipeline.TypeString, Description: "Licence status mix.", Default: "standard", Allowed: []string{"standard", "all_valid"}},
 		},
-		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "person")
-			if err != nil {
-				return nil, err
-			}
-			if run.Records > ident.SSNCapacity {
-				return nil, fmt.Errorf("person: records %d exceeds the %d unique never-issued SSNs", run.Records, ident.SSNCapacity)
-			}
-			ref, err := refdata.Default()
-			if err != nil {
-				return nil, err
-			}
-			return New(run, ref, int(c.Int(fieldGenderX)), c.String(fieldLicenseStatus) == "all_valid"), nil
-		},
+	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
+		run := env.Shared
+		if run.Records > ident.SSNCapacity {
+			return nil, fmt.Errorf("person: records %d exceeds the %d unique never-issued SSNs", run.Records, ident.SSNCapacity)
+		}
+		ref, err := refdata.Default()
+		if err != nil {
+			return nil, err
+		}
+		return New(run, ref, int(c.Int(fieldGenderX)), c.String(fieldLicenseStatus) == "all_valid"), nil
 	})
 }
 
@@ -69,8 +65,8 @@ func New(run *model.Run, ref *refdata.Data, genderXPermille int, allValid bool) 
 }
 
 // Process appends the persons of every household of the batch.
-func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
+func (s *Stage) Process(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
 	for i := range mb.Households {
 		if err := s.household(mb, &mb.Households[i]); err != nil {
 			return fmt.Errorf("person: batch %d: %w", b.Seq, err)

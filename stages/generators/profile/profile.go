@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -15,19 +16,14 @@ import (
 const Type = "profile"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterStage(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindStage,
 		Needs:    []string{model.Persons, model.Vehicles},
 		Provides: []string{model.Profiles},
 		Summary:  "Derives one driver profile per person (age, years licensed, vehicles driven, risk score and tier, scenario tags) by the rules of " + derive.RulesVersion + ".",
-		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "profile")
-			if err != nil {
-				return nil, err
-			}
-			return &Stage{ref: run.ReferenceDate}, nil
-		},
+	}, func(_ pipeline.Conf, env *component.Env) (component.Stage, error) {
+		run := env.Shared
+		return &Stage{ref: run.ReferenceDate}, nil
 	})
 }
 
@@ -38,8 +34,8 @@ type Stage struct{ ref model.Date }
 func New(ref model.Date) *Stage { return &Stage{ref: ref} }
 
 // Process appends a profile for every person; vehicles must be made.
-func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
+func (s *Stage) Process(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
 	if len(mb.Persons) != mb.PersonCount() {
 		return fmt.Errorf("profile: batch %d has %d persons for %d planned: run the person stage first", b.Seq, len(mb.Persons), mb.PersonCount())
 	}

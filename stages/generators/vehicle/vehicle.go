@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -26,31 +27,26 @@ const MaxAge = derive.MaxVehicleAge
 const fieldMaxAge = "max_vehicle_age"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterStage(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindStage,
 		Needs:    []string{model.Persons},
 		Provides: []string{model.Vehicles},
 		Summary:  "Makes each household's vehicles (0-4), owned and driven by its members, with a real make, model, model year, VIN and plate.",
 		Fields: []pipeline.Field{
 			{Name: fieldMaxAge, Type: pipeline.TypeInt, Description: "Oldest vehicle, in years before the reference year (the contract allows at most 30).", Default: int64(20), Min: 0, Max: MaxAge},
 		},
-		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "vehicle")
-			if err != nil {
-				return nil, err
-			}
-			ref, err := refdata.Default()
-			if err != nil {
-				return nil, err
-			}
-			maxAge := int(c.Int(fieldMaxAge))
-			if FitShare(ref, run.ReferenceDate.Year(), maxAge) == 0 {
-				return nil, fmt.Errorf("vehicle: no model of the reference data was built in model years %d-%d (reference date %s, %s %d)",
-					run.ReferenceDate.Year()-maxAge, run.ReferenceDate.Year()+1, run.ReferenceDate, fieldMaxAge, maxAge)
-			}
-			return New(run, ref, maxAge), nil
-		},
+	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
+		run := env.Shared
+		ref, err := refdata.Default()
+		if err != nil {
+			return nil, err
+		}
+		maxAge := int(c.Int(fieldMaxAge))
+		if FitShare(ref, run.ReferenceDate.Year(), maxAge) == 0 {
+			return nil, fmt.Errorf("vehicle: no model of the reference data was built in model years %d-%d (reference date %s, %s %d)",
+				run.ReferenceDate.Year()-maxAge, run.ReferenceDate.Year()+1, run.ReferenceDate, fieldMaxAge, maxAge)
+		}
+		return New(run, ref, maxAge), nil
 	})
 }
 
@@ -68,8 +64,8 @@ func New(run *model.Run, ref *refdata.Data, maxAge int) *Stage {
 }
 
 // Process appends the vehicles of every household; persons must be made.
-func (s *Stage) Process(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
+func (s *Stage) Process(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
 	if len(mb.Persons) != mb.PersonCount() {
 		return fmt.Errorf("vehicle: batch %d has %d persons for %d planned: run the person stage first", b.Seq, len(mb.Persons), mb.PersonCount())
 	}

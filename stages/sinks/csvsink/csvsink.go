@@ -5,6 +5,7 @@ package csvsink
 
 import (
 	"context"
+	"github.com/synthpipe/synthpipe/internal/component"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
@@ -17,18 +18,13 @@ import (
 const Type = "csv"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterSink(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindSink,
 		Provides: []string{model.PartRecords},
 		Summary:  "Writes <entity>_<v>.csv for every entity the stages make (persons, vehicles, profiles …).",
-		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "csv")
-			if err != nil {
-				return nil, err
-			}
-			return New(env.Dir, run.FileSuffix(), entity.Of(run.Entities))
-		},
+	}, func(_ pipeline.Conf, env *component.Env) (component.Sink, error) {
+		run := env.Shared
+		return New(env.Dir, run.FileSuffix(), entity.Of(run.Entities))
 	})
 }
 
@@ -66,8 +62,8 @@ func New(dir, suffix string, entities []entity.Entity) (*Sink, error) {
 }
 
 // Write appends a batch's rows to every file.
-func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
+func (s *Sink) Write(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
 	for _, t := range s.tables {
 		n := t.e.Len(mb)
 		buf := s.buf[:0]

@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/synthpipe/synthpipe/internal/component"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,18 +26,13 @@ import (
 const Type = "json"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterSink(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindSink,
 		Provides: []string{model.PartRecords},
 		Summary:  "Writes dataset_<v>.json, one JSON document with the metadata and an array per entity the stages make (one record per line).",
-		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "json")
-			if err != nil {
-				return nil, err
-			}
-			return New(env.Dir, run)
-		},
+	}, func(_ pipeline.Conf, env *component.Env) (component.Sink, error) {
+		run := env.Shared
+		return New(env.Dir, run)
 	})
 }
 
@@ -84,8 +80,8 @@ func New(dir string, run *model.Run) (*Sink, error) {
 }
 
 // Write spools a batch's records.
-func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
+func (s *Sink) Write(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
 	s.counter.Add(mb)
 	for _, sp := range s.spools {
 		for i := range sp.e.Len(mb) {

@@ -4,6 +4,7 @@ package metasink
 
 import (
 	"context"
+	"github.com/synthpipe/synthpipe/internal/component"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
@@ -16,18 +17,13 @@ import (
 const Type = "metadata"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterSink(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindSink,
 		Provides: []string{model.PartMetadata},
 		Summary:  "Writes metadata_<v>.json: dataset, versions, seed, reference date, config hash, record counts and the privacy rules.",
-		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "metadata")
-			if err != nil {
-				return nil, err
-			}
-			return New(env.Dir, run), nil
-		},
+	}, func(_ pipeline.Conf, env *component.Env) (component.Sink, error) {
+		run := env.Shared
+		return New(env.Dir, run), nil
 	})
 }
 
@@ -44,8 +40,8 @@ func New(dir string, run *model.Run) *Sink {
 }
 
 // Write counts a batch.
-func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
-	s.counter.Add(b.Payload.(*model.Batch))
+func (s *Sink) Write(_ context.Context, b *component.Batch) error {
+	s.counter.Add(b.Payload)
 	return nil
 }
 

@@ -9,6 +9,7 @@ package parquetsink
 
 import (
 	"context"
+	"github.com/synthpipe/synthpipe/internal/component"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
@@ -24,21 +25,16 @@ const Type = "parquet"
 const fieldRowGroupRows = "row_group_rows"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterSink(pipeline.Spec{
 		Type:     Type,
-		Kind:     pipeline.KindSink,
 		Provides: []string{model.PartRecords},
 		Summary:  "Writes <entity>_<v>.parquet for every entity the stages make (snappy, dictionary enums, DATE, LIST, bounded row groups).",
 		Fields: []pipeline.Field{
 			{Name: fieldRowGroupRows, Type: pipeline.TypeInt, Description: "Most rows in one row group; bounds the writer's memory.", Default: int64(131072), Min: entity.ParquetChunkRows, Max: 1 << 24},
 		},
-		Build: func(c pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "parquet")
-			if err != nil {
-				return nil, err
-			}
-			return New(env.Dir, run.FileSuffix(), entity.Of(run.Entities), c.Int(fieldRowGroupRows))
-		},
+	}, func(c pipeline.Conf, env *component.Env) (component.Sink, error) {
+		run := env.Shared
+		return New(env.Dir, run.FileSuffix(), entity.Of(run.Entities), c.Int(fieldRowGroupRows))
 	})
 }
 
@@ -66,8 +62,8 @@ func New(dir, suffix string, entities []entity.Entity, rowGroupRows int64) (*Sin
 }
 
 // Write hands a batch's rows to every file.
-func (s *Sink) Write(_ context.Context, b *pipeline.Batch) error {
-	mb := b.Payload.(*model.Batch)
+func (s *Sink) Write(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
 	for _, t := range s.tables {
 		if err := t.w.Write(mb); err != nil {
 			return err

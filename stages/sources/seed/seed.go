@@ -8,6 +8,7 @@ package seed
 import (
 	"context"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -17,17 +18,12 @@ import (
 const Type = "seed"
 
 func init() {
-	pipeline.Register(pipeline.Spec{
+	component.RegisterSource(pipeline.Spec{
 		Type:    Type,
-		Kind:    pipeline.KindSource,
 		Summary: "Plans households (1-5 members, spouse, children, 0-4 vehicles) from (seed, household index) and packs them into batches of about batch_size persons.",
-		Build: func(_ pipeline.Conf, env *pipeline.Env) (any, error) {
-			run, err := model.RunOf(env, "seed")
-			if err != nil {
-				return nil, err
-			}
-			return New(run), nil
-		},
+	}, func(_ pipeline.Conf, env *component.Env) (component.Source, error) {
+		run := env.Shared
+		return New(run), nil
 	})
 }
 
@@ -74,11 +70,11 @@ func Seek(seed uint64, records, person int64) (h, p, v int64) {
 }
 
 // NewPayload returns an empty batch payload.
-func (s *Source) NewPayload() any { return &model.Batch{} }
+func (s *Source) NewPayload() *model.Batch { return &model.Batch{} }
 
 // Next fills b with the next whole households.
-func (s *Source) Next(_ context.Context, b *pipeline.Batch) (bool, error) {
-	mb := b.Payload.(*model.Batch)
+func (s *Source) Next(_ context.Context, b *component.Batch) (bool, error) {
+	mb := b.Payload
 	mb.Reset()
 	if s.person >= s.end {
 		return false, nil

@@ -6,15 +6,15 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/pipeline"
 )
 
 func TestBatchesHoldWholeHouseholdsAndExactRecordCount(t *testing.T) {
 	for _, batch := range []int{1, 7, 1000} {
 		run := &model.Run{Seed: 3, Records: 1000, BatchSize: batch}
 		src := New(run)
-		b := &pipeline.Batch{Payload: src.NewPayload()}
+		b := &component.Batch{Payload: src.NewPayload()}
 		var persons, vehicles, households int64
 		for {
 			more, err := src.Next(context.Background(), b)
@@ -22,7 +22,7 @@ func TestBatchesHoldWholeHouseholdsAndExactRecordCount(t *testing.T) {
 			if !more {
 				break
 			}
-			for _, h := range b.Payload.(*model.Batch).Households {
+			for _, h := range b.Payload.Households {
 				require.Equal(t, households, h.Index)
 				require.Equal(t, persons, h.FirstPerson)
 				require.Equal(t, vehicles, h.FirstVehicle)
@@ -71,7 +71,7 @@ func TestPartsTileTheRun(t *testing.T) {
 
 func collect(t *testing.T, run *model.Run) []model.Household {
 	src := New(run)
-	b := &pipeline.Batch{Payload: src.NewPayload()}
+	b := &component.Batch{Payload: src.NewPayload()}
 	var out []model.Household
 	for {
 		more, err := src.Next(context.Background(), b)
@@ -79,6 +79,6 @@ func collect(t *testing.T, run *model.Run) []model.Household {
 		if !more {
 			return out
 		}
-		out = append(out, b.Payload.(*model.Batch).Households...)
+		out = append(out, b.Payload.Households...)
 	}
 }
