@@ -22,6 +22,9 @@ type Spec struct {
 	Type    string
 	Kind    Kind
 	Summary string
+	// Example is a YAML fragment that configures one, with a comment saying
+	// what it does; the config reference shows it.
+	Example string
 	Fields  []Field
 	// Needs and Provides name what a component reads and makes: entities
 	// (persons, vehicles, profiles) for stages and sinks, and the parts of a

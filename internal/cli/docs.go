@@ -45,6 +45,9 @@ func WriteConfigReference(w io.Writer) error {
 			b.WriteString("\n")
 			fieldTable(&b, s.Fields)
 		}
+		if s.Example != "" {
+			fmt.Fprintf(&b, "\nExample:\n\n```yaml\n%s```\n", s.Example)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

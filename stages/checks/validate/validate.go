@@ -5,6 +5,7 @@ package validate
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"github.com/synthpipe/synthpipe/internal/entity"
@@ -20,6 +21,11 @@ import (
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
+
 // Type is the registered type name.
 const Type = "validate"
 
@@ -33,6 +39,7 @@ func init() {
 		Type:    Type,
 		Needs:   []string{model.Persons, model.Vehicles, model.Profiles},
 		Summary: "Checks every record against data contract v0.1 (formats, ranges, privacy, foreign keys, coherence) before it is written.",
+		Example: example,
 		Fields: []pipeline.Field{
 			{Name: fieldOnViolation, Type: pipeline.TypeString, Description: "fail: stop the run, write no snapshot (exit code 3); warn: log violations and go on.", Default: "fail", Allowed: []string{"fail", "warn"}},
 			{Name: fieldMaxExamples, Type: pipeline.TypeInt, Description: "Violations named in the error or log, per batch.", Default: int64(10), Min: 1, Max: 10000},

@@ -5,6 +5,7 @@ package manifest
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"sort"
@@ -15,6 +16,11 @@ import (
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
+
 // Type is the registered type name.
 const Type = "manifest"
 
@@ -23,6 +29,7 @@ func init() {
 		Type:     Type,
 		Provides: []string{model.PartManifest},
 		Summary:  "Writes snapshot_manifest_<v>.json listing every other file with records, bytes and SHA-256.",
+		Example:  example,
 	}, func(_ pipeline.Conf, env *component.Env) (component.Finalizer, error) {
 		run := env.Shared
 		return &Finalizer{dir: env.Dir, run: run}, nil

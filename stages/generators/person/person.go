@@ -7,6 +7,7 @@ package person
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"strconv"
 
@@ -17,6 +18,11 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
+
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
 
 // Type is the registered type name.
 const Type = "person"
@@ -31,6 +37,7 @@ func init() {
 		Type:     Type,
 		Provides: []string{model.Persons},
 		Summary:  "Makes the members of each household: names, dates of birth, marital status, address, SSN, e-mail, phone and driver licence.",
+		Example:  example,
 		Fields: []pipeline.Field{
 			{Name: fieldGenderX, Type: pipeline.TypeInt, Description: "Persons per thousand with gender X.", Default: int64(5), Min: 0, Max: 1000},
 			{Name: fieldLicenseStatus, Type: pipeline.TypeString, Description: "Licence status mix.", Default: "standard", Allowed: []string{"standard", "all_valid"}},

@@ -4,6 +4,7 @@ package profile
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 
 	"github.com/synthpipe/synthpipe/internal/component"
@@ -11,6 +12,11 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
+
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
 
 // Type is the registered type name.
 const Type = "profile"
@@ -21,6 +27,7 @@ func init() {
 		Needs:    []string{model.Persons, model.Vehicles},
 		Provides: []string{model.Profiles},
 		Summary:  "Derives one driver profile per person (age, years licensed, vehicles driven, risk score and tier, scenario tags) by the rules of " + derive.RulesVersion + ".",
+		Example:  example,
 	}, func(_ pipeline.Conf, env *component.Env) (component.Stage, error) {
 		run := env.Shared
 		return &Stage{ref: run.ReferenceDate}, nil

@@ -7,6 +7,7 @@ package vehicle
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 
 	"github.com/synthpipe/synthpipe/internal/component"
@@ -17,6 +18,11 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
+
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
 
 // Type is the registered type name.
 const Type = "vehicle"
@@ -32,6 +38,7 @@ func init() {
 		Needs:    []string{model.Persons},
 		Provides: []string{model.Vehicles},
 		Summary:  "Makes each household's vehicles (0-4), owned and driven by its members, with a real make, model, model year, VIN and plate.",
+		Example:  example,
 		Fields: []pipeline.Field{
 			{Name: fieldMaxAge, Type: pipeline.TypeInt, Description: "Oldest vehicle, in years before the reference year (the contract allows at most 30).", Default: int64(20), Min: 0, Max: MaxAge},
 		},

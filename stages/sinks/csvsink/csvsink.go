@@ -5,6 +5,7 @@ package csvsink
 
 import (
 	"context"
+	_ "embed"
 	"github.com/synthpipe/synthpipe/internal/component"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -14,6 +15,11 @@ import (
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
+
 // Type is the registered type name.
 const Type = "csv"
 
@@ -22,6 +28,7 @@ func init() {
 		Type:     Type,
 		Provides: []string{model.PartRecords},
 		Summary:  "Writes <entity>_<v>.csv for every entity the stages make (persons, vehicles, profiles …).",
+		Example:  example,
 	}, func(_ pipeline.Conf, env *component.Env) (component.Sink, error) {
 		run := env.Shared
 		return New(env.Dir, run.FileSuffix(), entity.Of(run.Entities))

@@ -9,6 +9,7 @@ package jsonsink
 import (
 	"bufio"
 	"context"
+	_ "embed"
 	"fmt"
 	"github.com/synthpipe/synthpipe/internal/component"
 	"io"
@@ -22,6 +23,11 @@ import (
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
+
 // Type is the registered type name.
 const Type = "json"
 
@@ -30,6 +36,7 @@ func init() {
 		Type:     Type,
 		Provides: []string{model.PartRecords},
 		Summary:  "Writes dataset_<v>.json, one JSON document with the metadata and an array per entity the stages make (one record per line).",
+		Example:  example,
 	}, func(_ pipeline.Conf, env *component.Env) (component.Sink, error) {
 		run := env.Shared
 		return New(env.Dir, run)

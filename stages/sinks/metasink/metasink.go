@@ -4,6 +4,7 @@ package metasink
 
 import (
 	"context"
+	_ "embed"
 	"github.com/synthpipe/synthpipe/internal/component"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -13,6 +14,11 @@ import (
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
+
 // Type is the registered type name.
 const Type = "metadata"
 
@@ -21,6 +27,7 @@ func init() {
 		Type:     Type,
 		Provides: []string{model.PartMetadata},
 		Summary:  "Writes metadata_<v>.json: dataset, versions, seed, reference date, config hash, record counts and the privacy rules.",
+		Example:  example,
 	}, func(_ pipeline.Conf, env *component.Env) (component.Sink, error) {
 		run := env.Shared
 		return New(env.Dir, run), nil

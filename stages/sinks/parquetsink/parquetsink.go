@@ -9,6 +9,7 @@ package parquetsink
 
 import (
 	"context"
+	_ "embed"
 	"github.com/synthpipe/synthpipe/internal/component"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -18,6 +19,11 @@ import (
 	"github.com/synthpipe/synthpipe/internal/version"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
+
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
 
 // Type is the registered type name.
 const Type = "parquet"
@@ -29,6 +35,7 @@ func init() {
 		Type:     Type,
 		Provides: []string{model.PartRecords},
 		Summary:  "Writes <entity>_<v>.parquet for every entity the stages make (snappy, dictionary enums, DATE, LIST, bounded row groups).",
+		Example:  example,
 		Fields: []pipeline.Field{
 			{Name: fieldRowGroupRows, Type: pipeline.TypeInt, Description: "Most rows in one row group; bounds the writer's memory.", Default: int64(131072), Min: entity.ParquetChunkRows, Max: 1 << 24},
 		},

@@ -7,12 +7,18 @@ package seed
 
 import (
 	"context"
+	_ "embed"
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
+
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
 
 // Type is the registered type name.
 const Type = "seed"
@@ -21,6 +27,7 @@ func init() {
 	component.RegisterSource(pipeline.Spec{
 		Type:    Type,
 		Summary: "Plans households (1-5 members, spouse, children, 0-4 vehicles) from (seed, household index) and packs them into batches of about batch_size persons.",
+		Example: example,
 	}, func(_ pipeline.Conf, env *component.Env) (component.Source, error) {
 		run := env.Shared
 		return New(run), nil
