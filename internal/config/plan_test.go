@@ -15,9 +15,9 @@ import (
 	"github.com/synthpipe/synthpipe/stages/generators/person"
 	"github.com/synthpipe/synthpipe/stages/generators/profile"
 	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
+	"github.com/synthpipe/synthpipe/stages/sinks/csvsink"
 	"github.com/synthpipe/synthpipe/stages/sinks/jsonsink"
 	"github.com/synthpipe/synthpipe/stages/sinks/metasink"
-	"github.com/synthpipe/synthpipe/stages/sinks/csvsink"
 	"github.com/synthpipe/synthpipe/stages/sources/seed"
 )
 

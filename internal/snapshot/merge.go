@@ -68,7 +68,7 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	suffix := run.FileSuffix()
+	suffix := layout.Suffix(run.SnapshotVersion)
 	for _, p := range parts {
 		raw, err := os.ReadFile(filepath.Join(p, layout.MetadataFile(suffix)))
 		if err != nil {

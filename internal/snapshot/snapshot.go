@@ -290,7 +290,7 @@ func Target(dir string, run *model.Run) (parent, target string) {
 // the target's files still match it), or replaced when forced.
 func commit(ctx context.Context, st *staging, target string, run *model.Run, files []pipeline.FileInfo, opt Options, committed *bool) (Result, error) {
 	res := Result{Dir: target, Files: files}
-	name := layout.ManifestFile(run.FileSuffix())
+	name := layout.ManifestFile(layout.Suffix(run.SnapshotVersion))
 	newManifest, _ := os.ReadFile(filepath.Join(st.dir, name))
 	// The target may hold anything by now: never follow, block on or
 	// swallow whatever sits at its manifest's name.

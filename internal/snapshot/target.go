@@ -89,7 +89,7 @@ func checkTarget(target string, run *model.Run, force bool) error {
 	case !st.IsDir():
 		return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder; move it away", target)}
 	}
-	suffix := run.FileSuffix()
+	suffix := layout.Suffix(run.SnapshotVersion)
 	manName, metaName := layout.ManifestFile(suffix), layout.MetadataFile(suffix)
 	_, manErr := os.Lstat(filepath.Join(target, manName))
 	_, metaErr := os.Lstat(filepath.Join(target, metaName))

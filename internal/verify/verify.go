@@ -223,9 +223,9 @@ func Run(dir string) (*Report, error) {
 	for _, c := range meta.Counts {
 		entity, want := c.Entity, c.Records
 		for _, ext := range []string{"csv", "parquet"} {
-			name := entity + "_" + suffix + "." + ext
+			name := layout.DataFile(entity, suffix, ext)
 			if f, ok := listed[name]; ok && f.Records != want {
-				rep.add(contract.Violation{File: "metadata_" + suffix + ".json", Entity: "metadata", Column: "record_count_" + entity, Rule: contract.RuleMetadataCountsMatchManifest, Value: fmt.Sprintf("%d, manifest lists %d in %s", want, f.Records, name)})
+				rep.add(contract.Violation{File: layout.MetadataFile(suffix), Entity: layout.MetadataEntity, Column: model.CountKeyPrefix + entity, Rule: contract.RuleMetadataCountsMatchManifest, Value: fmt.Sprintf("%d, manifest lists %d in %s", want, f.Records, name)})
 			}
 		}
 	}
@@ -261,7 +261,7 @@ func findManifest(dir string) (string, error) {
 	var found []string
 	n := 0
 	err := eachEntry(dir, func(e fs.DirEntry) {
-		if strings.HasPrefix(e.Name(), "snapshot_manifest_") && strings.HasSuffix(e.Name(), ".json") {
+		if strings.HasPrefix(e.Name(), layout.ManifestPrefix) && strings.HasSuffix(e.Name(), ".json") {
 			if n++; len(found) < 3 {
 				found = append(found, safeio.QuoteName(e.Name()))
 			}
@@ -401,7 +401,7 @@ func fileProblem(name, entity string, err error) contract.Violation {
 // when that file is missing; without either the rules cannot be applied.
 func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schemas *schema.Set, rep *Report) (model.Metadata, error) {
 	var meta, fromDataset model.Metadata
-	name := "metadata_" + suffix + ".json"
+	name := layout.MetadataFile(suffix)
 	haveFile, haveDataset := false, false
 	raw, err := safeio.ReadSmall(dir, name, maxMetadataBytes)
 	if err == nil {
@@ -428,7 +428,7 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 		}
 		rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: rule, Value: readback.Truncate(err.Error())})
 	}
-	dataset := "dataset_" + suffix + ".json"
+	dataset := layout.DatasetFile(suffix)
 	if raw, err := datasetMetadata(dir, dataset); err == nil {
 		if err := schemas.Validate("metadata", raw); err != nil {
 			rep.add(contract.Violation{File: dataset, Entity: "metadata", Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(err.Error())})
@@ -548,11 +548,11 @@ func firstDiff(a, b *digests) int {
 // returns the digests of the records, or nil when the format is absent.
 func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInfo, schemas *schema.Set, chk *contract.Checker, rep *Report, counts map[string]int64) map[string]*digests {
 	names := map[string]string{}
-	for _, e := range []string{"persons", "vehicles", "profiles"} {
+	for _, e := range []string{model.Persons, model.Vehicles, model.Profiles} {
 		if format == "json" {
-			names[e] = "dataset_" + suffix + ".json"
+			names[e] = layout.DatasetFile(suffix)
 		} else {
-			names[e] = e + "_" + suffix + "." + format
+			names[e] = layout.DataFile(e, suffix, format)
 		}
 		if _, ok := listed[names[e]]; !ok {
 			return nil

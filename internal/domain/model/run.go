@@ -1,7 +1,5 @@
 package model
 
-import "fmt"
-
 // Run is the read-only context every component of one run shares: what to
 // make, from which seed, against which reference date.
 type Run struct {
@@ -22,22 +20,6 @@ type Run struct {
 
 // Sharded reports whether the run makes one part of a sharded run.
 func (r *Run) Sharded() bool { return r.Shards > 1 }
-
-// PartName names a part's folder: part-0002-of-0016.
-func (r *Run) PartName() string {
-	return fmt.Sprintf("part-%04d-of-%04d", r.Shard, r.Shards)
-}
-
-// FileSuffix returns the snapshot version as used in file names: v0.1 -> v0_1.
-func (r *Run) FileSuffix() string {
-	b := []byte(r.SnapshotVersion)
-	for i, c := range b {
-		if c == '.' {
-			b[i] = '_'
-		}
-	}
-	return string(b)
-}
 
 // The reference dates the generators support, checked when a config loads.
 // The earliest keeps the oldest vehicle a config may ask for (30 model years

@@ -50,7 +50,7 @@ func (f *Finalizer) Finish(_ context.Context, files []pipeline.FileInfo) ([]pipe
 	if err != nil {
 		return nil, err
 	}
-	name := layout.ManifestFile(f.run.FileSuffix())
+	name := layout.ManifestFile(layout.Suffix(f.run.SnapshotVersion))
 	out, err := hashfile.Create(f.dir, name)
 	if err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ func init() {
 		Example:  example,
 	}, func(_ pipeline.Conf, env *component.Env) (component.Sink, error) {
 		run := env.Shared
-		return New(env.Dir, run.FileSuffix(), entity.Of(run.Entities))
+		return New(env.Dir, layout.Suffix(run.SnapshotVersion), entity.Of(run.Entities))
 	})
 }
 

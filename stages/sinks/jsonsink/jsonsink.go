@@ -111,7 +111,7 @@ func (s *Sink) removeSpools() {
 // Close joins metadata and the spooled arrays into the dataset file.
 func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 	defer s.removeSpools()
-	name := layout.DatasetFile(s.run.FileSuffix())
+	name := layout.DatasetFile(layout.Suffix(s.run.SnapshotVersion))
 	out, err := hashfile.Create(s.dir, name)
 	if err != nil {
 		return nil, err

@@ -54,7 +54,7 @@ func (s *Sink) Write(_ context.Context, b *component.Batch) error {
 
 // Close writes the file.
 func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
-	name := layout.MetadataFile(s.run.FileSuffix())
+	name := layout.MetadataFile(layout.Suffix(s.run.SnapshotVersion))
 	f, err := hashfile.Create(s.dir, name)
 	if err != nil {
 		return nil, err

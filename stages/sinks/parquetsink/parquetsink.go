@@ -41,7 +41,7 @@ func init() {
 		},
 	}, func(c pipeline.Conf, env *component.Env) (component.Sink, error) {
 		run := env.Shared
-		return New(env.Dir, run.FileSuffix(), entity.Of(run.Entities), c.Int(fieldRowGroupRows))
+		return New(env.Dir, layout.Suffix(run.SnapshotVersion), entity.Of(run.Entities), c.Int(fieldRowGroupRows))
 	})
 }
 
