@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/synthpipe/synthpipe/internal/component"
@@ -17,8 +18,12 @@ import (
 // this such configs made snapshots that validate or every rerun refused.
 func checkShape(c *Config) error {
 	made := map[string]string{} // entity -> the stage that makes it
-	for _, st := range c.Stages {
+	for i, st := range c.Stages {
 		if missing := unmet(st.Spec.Needs, made); len(missing) > 0 {
+			if later := laterMakers(c.Stages[i+1:], missing); later != "" {
+				return fmt.Errorf("%s (%s) needs %s, made only later by %s: put %s after it",
+					st.Where, st.Type, strings.Join(missing, ", "), later, st.Where)
+			}
 			return fmt.Errorf("%s (%s) needs %s, but no stage before it makes %s: put it after %s",
 				st.Where, st.Type, strings.Join(st.Spec.Needs, ", "), strings.Join(missing, ", "), makers(missing))
 		}
@@ -80,6 +85,21 @@ func unmet(needs []string, made map[string]string) []string {
 		}
 	}
 	return out
+}
+
+// laterMakers names the stages among later that make any of entities:
+// "pipeline.stages[2] (vehicle)".
+func laterMakers(later []Component, entities []string) string {
+	var out []string
+	for _, st := range later {
+		for _, p := range st.Spec.Provides {
+			if slices.Contains(entities, p) {
+				out = append(out, fmt.Sprintf("%s (%s)", st.Where, st.Type))
+				break
+			}
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // makers names the stages that make entities: "type: person, type: vehicle".
