@@ -19,6 +19,15 @@ type Privacy struct {
 // Metadata describes a snapshot. It holds no wall-clock time, so it is
 // reproduced byte for byte like the data.
 type Metadata struct {
+	Header
+	// Counts are written as record_count_<entity>, in entity declaration
+	// order, between config_sha256 and privacy (see MarshalJSON).
+	Counts  []Count `json:"-"`
+	Privacy Privacy `json:"privacy"`
+}
+
+// Header is the part of the metadata before the record counts.
+type Header struct {
 	DatasetName     string    `json:"dataset_name"`
 	SnapshotVersion string    `json:"snapshot_version"`
 	SchemaVersion   string    `json:"schema_version"`
@@ -26,10 +35,6 @@ type Metadata struct {
 	Seed            uint64    `json:"seed"`
 	ReferenceDate   string    `json:"reference_date"`
 	ConfigSHA256    string    `json:"config_sha256"`
-	// Counts are written as record_count_<entity>, in entity declaration
-	// order, between config_sha256 and privacy (see MarshalJSON).
-	Counts  []Count `json:"-"`
-	Privacy Privacy `json:"privacy"`
 }
 
 // Count is the record count of one entity.
@@ -51,14 +56,16 @@ var PrivacyRules = Privacy{
 // NewMetadata returns the metadata of a run with its record counts.
 func NewMetadata(run *Run, genName, genVersion string, counts []Count) Metadata {
 	return Metadata{
-		DatasetName:     run.DatasetName,
-		SnapshotVersion: run.SnapshotVersion,
-		SchemaVersion:   run.SchemaVersion,
-		Generator:       Generator{Name: genName, Version: genVersion},
-		Seed:            run.Seed,
-		ReferenceDate:   run.ReferenceDate.String(),
-		ConfigSHA256:    run.ConfigSHA256,
-		Counts:          counts,
-		Privacy:         PrivacyRules,
+		Header: Header{
+			DatasetName:     run.DatasetName,
+			SnapshotVersion: run.SnapshotVersion,
+			SchemaVersion:   run.SchemaVersion,
+			Generator:       Generator{Name: genName, Version: genVersion},
+			Seed:            run.Seed,
+			ReferenceDate:   run.ReferenceDate.String(),
+			ConfigSHA256:    run.ConfigSHA256,
+		},
+		Counts:  counts,
+		Privacy: PrivacyRules,
 	}
 }

@@ -11,22 +11,11 @@ import (
 // record_count_persons, record_count_vehicles …
 const CountKeyPrefix = "record_count_"
 
-// metadataHead and metadataTail are the fixed fields around the counts.
-type metadataHead struct {
-	DatasetName     string    `json:"dataset_name"`
-	SnapshotVersion string    `json:"snapshot_version"`
-	SchemaVersion   string    `json:"schema_version"`
-	Generator       Generator `json:"generator"`
-	Seed            uint64    `json:"seed"`
-	ReferenceDate   string    `json:"reference_date"`
-	ConfigSHA256    string    `json:"config_sha256"`
-}
-
 // MarshalJSON writes the fixed fields, then one record_count_<entity> per
 // count in order, then privacy: the key order of snapshot v0.1, whatever
 // entities are declared.
 func (m Metadata) MarshalJSON() ([]byte, error) {
-	head, err := json.Marshal(metadataHead{m.DatasetName, m.SnapshotVersion, m.SchemaVersion, m.Generator, m.Seed, m.ReferenceDate, m.ConfigSHA256})
+	head, err := json.Marshal(m.Header)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +38,7 @@ func (m Metadata) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes; counts keep the document's
 // order. Unknown keys are ignored, as for any struct.
 func (m *Metadata) UnmarshalJSON(data []byte) error {
-	var head metadataHead
+	var head Header
 	if err := json.Unmarshal(data, &head); err != nil {
 		return err
 	}
@@ -63,7 +52,7 @@ func (m *Metadata) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
-	*m = Metadata{head.DatasetName, head.SnapshotVersion, head.SchemaVersion, head.Generator, head.Seed, head.ReferenceDate, head.ConfigSHA256, counts, rest.Privacy}
+	*m = Metadata{Header: head, Counts: counts, Privacy: rest.Privacy}
 	return nil
 }
 

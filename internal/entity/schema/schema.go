@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
+	"maps"
 	"reflect"
 	"sort"
 	"strings"
@@ -146,6 +147,12 @@ func fromStruct(t reflect.Type) map[string]any {
 		var required []string
 		for i := range t.NumField() {
 			f := t.Field(i)
+			if f.Anonymous { // embedded: its fields are the struct's own in JSON
+				inner := fromStruct(f.Type)
+				maps.Copy(props, inner["properties"].(map[string]any))
+				required = append(required, inner["required"].([]string)...)
+				continue
+			}
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "" || name == "-" {
 				continue
