@@ -209,7 +209,7 @@ func TestRefusalsExitCodesAndMessages(t *testing.T) {
 		{name: "no metadata sink", yaml: edit("    - type: metadata\n", ""), code: ExitUsage, want: []string{"a snapshot needs its metadata", "add type: metadata to pipeline.sinks"}},
 		{name: "unimplemented schema version", yaml: edit(`schema_version: "0.1"`, `schema_version: "9.9"`), code: ExitUsage, want: []string{`dataset.schema_version: "9.9" is not allowed (allowed: 0.1)`}},
 		{name: "validate first", yaml: edit("    - type: person\n", "    - type: validate\n    - type: person\n", "    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
-			want: []string{"pipeline.stages[0] (validate) needs persons, vehicles, profiles, made only later by pipeline.stages[1] (person)"}},
+			want: []string{"pipeline.stages[0] (validate) checks every entity, but persons, vehicles, profiles are made only later, by pipeline.stages[1] (person)"}},
 		// 8: usage errors and messages.
 		{name: "records not a number", args: []string{"--records", "abc"}, code: ExitUsage, want: []string{`invalid argument "abc" for "--records"`, "not a whole number"}},
 		{name: "seed not a number", args: []string{"--seed", "abc"}, code: ExitUsage, want: []string{`"--seed"`}},

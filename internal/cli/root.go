@@ -16,7 +16,6 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/progress"
-	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
 
 // Exit codes.
@@ -170,12 +169,6 @@ func ExitCode(err error) int {
 	var ec ExitCoder
 	if errors.As(err, &ec) {
 		return ec.ExitCode()
-	}
-	switch {
-	case validate.IsValidationError(err):
-		return ExitValidation
-	case config.IsConfigError(err):
-		return ExitUsage
 	}
 	return ExitFailure
 }

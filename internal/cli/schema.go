@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -9,12 +10,17 @@ import (
 )
 
 func newSchemaCmd() *cobra.Command {
-	return &cobra.Command{
+	var list bool
+	cmd := &cobra.Command{
 		Use:       "schema [entity]",
 		Short:     "Print the JSON Schema of a declared entity (person, vehicle, profile …), metadata or manifest (all, without an entity)",
 		Args:      cobra.MaximumNArgs(1),
 		ValidArgs: schema.Entities(),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if list {
+				_, err := fmt.Fprintln(cmd.OutOrStdout(), strings.Join(schema.Entities(), "\n"))
+				return err
+			}
 			entities := schema.Entities()
 			if len(args) == 1 {
 				entities = args
@@ -31,4 +37,6 @@ func newSchemaCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&list, "list", false, "print the names that have a schema, one a line")
+	return cmd
 }

@@ -76,7 +76,7 @@ func TestBadInputNamesKeyFileAndAllowed(t *testing.T) {
 		{"no stages", strings.Replace(good, "  stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]\n", "", 1),
 			[]string{"pipeline.stages: no stage makes an entity for the sinks to write", "add type: person to pipeline.stages"}},
 		{"validate first", strings.Replace(good, "[{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]", "[{type: validate}, {type: person}, {type: vehicle}, {type: profile}]", 1),
-			[]string{"pipeline.stages[0] (validate) needs persons, vehicles, profiles, made only later by pipeline.stages[1] (person), pipeline.stages[2] (vehicle), pipeline.stages[3] (profile): put pipeline.stages[0] after it"}},
+			[]string{"pipeline.stages[0] (validate) checks every entity, but persons, vehicles, profiles are made only later, by pipeline.stages[1] (person), pipeline.stages[2] (vehicle), pipeline.stages[3] (profile): put pipeline.stages[0] after it"}},
 		{"vehicle before person", strings.Replace(good, "{type: person}, {type: vehicle}", "{type: vehicle}, {type: person}", 1),
 			[]string{"pipeline.stages[0] (vehicle) needs persons, made only later by pipeline.stages[1] (person): put pipeline.stages[0] after it"}},
 		{"profile before vehicle", strings.Replace(good, "{type: vehicle}, {type: profile}", "{type: profile}, {type: vehicle}", 1),

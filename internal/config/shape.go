@@ -19,6 +19,22 @@ import (
 func checkShape(c *Config) error {
 	made := map[string]string{} // entity -> the stage that makes it
 	for i, st := range c.Stages {
+		for _, p := range st.Spec.Provides {
+			if len(entity.Of([]string{p})) == 0 {
+				return fmt.Errorf("%s (%s) makes %q, which is not a declared entity (declared: %s)",
+					st.Where, st.Type, p, strings.Join(entity.Names(entity.All()), ", "))
+			}
+		}
+		if slices.Contains(st.Spec.Needs, model.EveryEntity) {
+			var later []string
+			for _, l := range c.Stages[i+1:] {
+				later = append(later, l.Spec.Provides...)
+			}
+			if len(later) > 0 {
+				return fmt.Errorf("%s (%s) checks every entity, but %s are made only later, by %s: put %s after it",
+					st.Where, st.Type, strings.Join(later, ", "), laterMakers(c.Stages[i+1:], later), st.Where)
+			}
+		}
 		if missing := unmet(st.Spec.Needs, made); len(missing) > 0 {
 			if later := laterMakers(c.Stages[i+1:], missing); later != "" {
 				return fmt.Errorf("%s (%s) needs %s, made only later by %s: put %s after it",
@@ -76,11 +92,12 @@ func keys(m map[string]string) []string {
 	return out
 }
 
-// unmet returns the needs not in made, in order.
+// unmet returns the needs not in made, in order (EveryEntity is checked
+// apart).
 func unmet(needs []string, made map[string]string) []string {
 	var out []string
 	for _, n := range needs {
-		if _, ok := made[n]; !ok {
+		if _, ok := made[n]; !ok && n != model.EveryEntity {
 			out = append(out, n)
 		}
 	}

@@ -18,9 +18,6 @@ type Declared[T any] struct{ def Def[T] }
 // Rows returns b's row slice of this entity, for a generator to append to.
 func (e *Declared[T]) Rows(b *model.Batch) *[]T { return e.def.Rows(b) }
 
-// Def returns the declaration.
-func (e *Declared[T]) Def() Def[T] { return e.def }
-
 func (e *Declared[T]) Name() string     { return e.def.Name }
 func (e *Declared[T]) Singular() string { return e.def.Singular }
 func (e *Declared[T]) IDPrefix() string { return e.def.IDPrefix }

@@ -38,7 +38,7 @@ type Def[T any] struct {
 	IDPrefix string
 	// Columns are the columns in contract order.
 	Columns []model.Column[T]
-	// ID returns a row's id.
+	// ID returns a row's id; the id is the first column.
 	ID func(*T) string
 	// Rows returns the batch's row slice of this entity. Leave it nil for a
 	// new entity: Declare gives it a slot of Batch.Extra.
@@ -88,7 +88,6 @@ type ColumnInfo struct {
 var (
 	mu       sync.RWMutex
 	declared []Entity
-	byName   = map[string]Entity{}
 )
 
 // Declare registers an entity; call it from a package-level var of the
@@ -100,29 +99,46 @@ func Declare[T any](d Def[T]) *Declared[T] {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if _, dup := byName[d.Name]; dup {
-		panic("entity: " + d.Name + " declared twice")
+	if reserved[d.Name] || reserved[d.Singular] {
+		panic("entity: " + d.Name + "/" + d.Singular + " is a name of the snapshot's other documents")
+	}
+	for _, o := range declared {
+		if o.Name() == d.Name || o.Singular() == d.Singular || o.IDPrefix() == d.IDPrefix {
+			panic(fmt.Sprintf("entity: %s (%s, %s) clashes with %s (%s, %s): names, singulars and id prefixes are unique", d.Name, d.Singular, d.IDPrefix, o.Name(), o.Singular(), o.IDPrefix()))
+		}
 	}
 	e := &Declared[T]{def: d}
 	if e.def.Rows == nil {
 		slot := extraSlots
 		extraSlots++
-		e.def.Rows = func(b *model.Batch) *[]T {
-			for len(b.Extra) <= slot {
-				b.Extra = append(b.Extra, nil)
-			}
-			if b.Extra[slot] == nil {
-				b.Extra[slot] = &rows[T]{}
-			}
-			return &b.Extra[slot].(*rows[T]).items
-		}
+		// Slots are made with the batch (NewBatch), never here: sinks read a
+		// batch concurrently, so finding a slot must not write to it.
+		e.def.Rows = func(b *model.Batch) *[]T { return &b.Extra[slot].(*rows[T]).items }
+		newSlots = append(newSlots, func() model.Resetter { return &rows[T]{} })
 	}
 	declared = append(declared, e)
-	byName[d.Name] = e
 	return e
 }
 
-var extraSlots int
+var (
+	extraSlots int
+	newSlots   []func() model.Resetter
+	// reserved are the names of the documents beside the entities: the
+	// dataset's "metadata" section and the manifest's entities.
+	reserved = map[string]bool{"metadata": true, "dataset": true, "manifest": true}
+)
+
+// NewBatch returns an empty batch with a row slot for every declared entity;
+// every source makes its batches with it.
+func NewBatch() *model.Batch {
+	mu.RLock()
+	defer mu.RUnlock()
+	b := &model.Batch{Extra: make([]model.Resetter, len(newSlots))}
+	for i, mk := range newSlots {
+		b.Extra[i] = mk()
+	}
+	return b
+}
 
 // rows is the Batch.Extra slot of one entity.
 type rows[T any] struct{ items []T }
@@ -135,14 +151,6 @@ func All() []Entity {
 	mu.RLock()
 	defer mu.RUnlock()
 	return append([]Entity(nil), declared...)
-}
-
-// Lookup returns the entity named name.
-func Lookup(name string) (Entity, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	e, ok := byName[name]
-	return e, ok
 }
 
 // Names returns the names of es.

@@ -26,7 +26,8 @@ import (
 	_ "github.com/synthpipe/synthpipe/stages" // the built-in components
 )
 
-// note is an entity that exists only in this test: one note per person.
+// note is an entity that exists only in this test: a note for three
+// persons in four.
 // Declaring it and registering its generator below is all it takes to have
 // it written in every format, counted, described, read back, validated,
 // sharded and merged; no package of the program knows it.
@@ -56,8 +57,8 @@ var notes = entity.Declare(entity.Def[note]{
 	},
 })
 
-// noteStage makes one note per person, from the person's index alone, so a
-// shard makes exactly the notes of its persons.
+// noteStage makes a note for three persons in four, from the person's index
+// alone, so a shard makes exactly the notes of its persons.
 type noteStage struct{}
 
 func (noteStage) Process(_ context.Context, b *component.Batch) error {
@@ -65,12 +66,18 @@ func (noteStage) Process(_ context.Context, b *component.Batch) error {
 	rows := notes.Rows(mb)
 	for i := range mb.Persons {
 		idx, _ := ident.ParseID("PER-", mb.Persons[i].PersonID)
-		*rows = append(*rows, note{NoteID: ident.ID("NOT-", idx), PersonID: mb.Persons[i].PersonID, Topic: topics[idx%3], Stars: int32(idx%5 + 1)})
+		if idx%4 == 3 {
+			continue // every fourth person has none: batches and parts hold fewer notes than persons
+		}
+		*rows = append(*rows, note{NoteID: ident.ID("NOT-", idx-idx/4), PersonID: mb.Persons[i].PersonID, Topic: topics[idx%3], Stars: int32(idx%5 + 1)})
 	}
 	return nil
 }
 
 func init() {
+	// memo makes an entity nobody declared (a typo for notes, say).
+	component.RegisterStage(pipeline.Spec{Type: "memo", Needs: []string{model.Persons}, Provides: []string{"memos"}},
+		func(pipeline.Conf, *component.Env) (component.Stage, error) { return noteStage{}, nil })
 	component.RegisterStage(pipeline.Spec{
 		Type: "note", Needs: []string{model.Persons}, Provides: []string{"notes"},
 		Summary: "Test only: one note per person.",
@@ -87,6 +94,25 @@ func withNotes(t *testing.T, dir string) string {
 	path := filepath.Join(dir, "notes.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o644))
 	return path
+}
+
+// The note stage after validate would leave its rows unchecked: refused at
+// load, naming both; so is a stage that makes an entity nobody declared.
+func TestEntityStageAfterValidateRefused(t *testing.T) {
+	tmp := t.TempDir()
+	base, err := os.ReadFile("../../configs/v0.1.yaml")
+	require.NoError(t, err)
+	yaml := strings.Replace(string(base), "      on_violation: fail\n", "      on_violation: fail\n    - type: note\n", 1)
+	path := filepath.Join(tmp, "late.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o644))
+	_, err = config.Load(path, config.Overrides{})
+	require.ErrorContains(t, err, "pipeline.stages[3] (validate) checks every entity, but notes are made only later, by pipeline.stages[4] (note): put pipeline.stages[3] after it")
+	require.True(t, config.IsConfigError(err))
+
+	yaml = strings.Replace(string(base), "    - type: profile\n", "    - type: profile\n    - type: memo\n", 1)
+	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o644))
+	_, err = config.Load(path, config.Overrides{})
+	require.ErrorContains(t, err, `pipeline.stages[3] (memo) makes "memos", which is not a declared entity`)
 }
 
 func load(t *testing.T, file, out string, shard string) *config.Config {
@@ -131,15 +157,15 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 	for _, f := range man.Files {
 		listed[f.Name] = f.Records
 	}
-	require.Equal(t, int64(3000), listed["notes_v0_1.csv"])
-	require.Equal(t, int64(3000), listed["notes_v0_1.parquet"])
+	require.Equal(t, int64(2250), listed["notes_v0_1.csv"])
+	require.Equal(t, int64(2250), listed["notes_v0_1.parquet"])
 	var meta model.Metadata
 	raw, err = os.ReadFile(filepath.Join(res.Dir, "metadata_v0_1.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &meta))
 	n, ok := meta.Count("notes")
 	require.True(t, ok)
-	require.Equal(t, int64(3000), n)
+	require.Equal(t, int64(2250), n)
 	require.Equal(t, []string{"persons", "vehicles", "profiles", "notes"}, countNames(meta))
 	var doc map[string]json.RawMessage
 	raw, err = os.ReadFile(filepath.Join(res.Dir, "dataset_v0_1.json"))
@@ -147,7 +173,7 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &doc))
 	var inJSON []note
 	require.NoError(t, json.Unmarshal(doc["notes"], &inJSON))
-	require.Len(t, inJSON, 3000)
+	require.Len(t, inJSON, 2250)
 	require.Equal(t, note{NoteID: "NOT-0000000001", PersonID: "PER-0000000001", Topic: "claims", Stars: 1}, inJSON[0])
 
 	// Described: its JSON Schema comes from its declaration.

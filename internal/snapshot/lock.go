@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/synthpipe/synthpipe/internal/config"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -26,7 +27,7 @@ const lockWaitPoll = 50 * time.Millisecond
 
 // lockPath is the target's lock file, beside it: <parent>/.<name>.lock.
 func lockPath(target string) string {
-	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".lock")
+	return filepath.Join(filepath.Dir(target), layout.LockFile(filepath.Base(target)))
 }
 
 // targetLock is a held lock on a target folder.

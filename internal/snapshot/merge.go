@@ -8,9 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
-	"strconv"
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/config"
@@ -18,8 +16,6 @@ import (
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
 )
-
-var partRE = regexp.MustCompile(`^part-([0-9]+)-of-([0-9]+)$`)
 
 // Parts lists the part folders of a sharded run in order, and fails unless
 // parts 1..N of one N are all there.
@@ -31,12 +27,10 @@ func Parts(partsDir string) ([]string, error) {
 	byK := map[int]string{}
 	n := 0
 	for _, e := range entries {
-		m := partRE.FindStringSubmatch(e.Name())
-		if m == nil || !e.IsDir() {
+		k, nn, ok := layout.ParsePart(e.Name())
+		if !ok || !e.IsDir() {
 			continue
 		}
-		k, _ := strconv.Atoi(m[1])
-		nn, _ := strconv.Atoi(m[2])
 		if n != 0 && nn != n {
 			return nil, fmt.Errorf("parts folder %s mixes runs of %d and %d parts", partsDir, n, nn)
 		}
@@ -112,7 +106,7 @@ func newPartSource(parts []string, suffix string, entities []entity.Entity) *par
 	return s
 }
 
-func (s *partSource) NewPayload() *model.Batch { return &model.Batch{} }
+func (s *partSource) NewPayload() *model.Batch { return entity.NewBatch() }
 
 func (s *partSource) Next(_ context.Context, b *component.Batch) (bool, error) {
 	mb := b.Payload

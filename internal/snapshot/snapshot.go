@@ -247,7 +247,7 @@ type staging struct {
 }
 
 func newStaging(parent, target string) (*staging, error) {
-	dir, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".staging-")
+	dir, err := os.MkdirTemp(parent, layout.StagingPrefix(filepath.Base(target)))
 	if err != nil {
 		return nil, fmt.Errorf("staging folder: %w", err)
 	}

@@ -23,7 +23,7 @@ import (
 
 // replacedPath is where the two-step replace parks the old snapshot.
 func replacedPath(target string) string {
-	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".replaced")
+	return filepath.Join(filepath.Dir(target), layout.ReplacedFolder(filepath.Base(target)))
 }
 
 // recoverTarget, under the target's lock, finishes what dead runs left:
@@ -51,7 +51,7 @@ func recoverTarget(parent, target string, log zerolog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("output folder %s: %w", parent, err)
 	}
-	prefix := "." + filepath.Base(target) + ".staging-"
+	prefix := layout.StagingPrefix(filepath.Base(target))
 	for _, e := range entries {
 		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
 			continue

@@ -5,7 +5,6 @@ import (
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/internal/formats/safeio"
 	"regexp"
-	"strings"
 )
 
 // Limits on what validate reads: a snapshot folder comes from elsewhere, so
@@ -82,7 +81,4 @@ func snapshotFiles(suffix string) map[string][2]string {
 
 // manifestName matches the manifest's name; its suffix is the version with
 // '.' as '_' (snapshot version v0.1 -> snapshot_manifest_v0_1.json).
-var manifestName = regexp.MustCompile(`^snapshot_manifest_(v[0-9]{1,6}(?:_[0-9]{1,6}){1,3})\.json$`)
-
-// versionOf turns a file-name suffix back into its snapshot version.
-func versionOf(suffix string) string { return strings.ReplaceAll(suffix, "_", ".") }
+var manifestName = regexp.MustCompile(`^` + layout.ManifestPrefix + `(v[0-9]{1,6}(?:_[0-9]{1,6}){1,3})\.json$`)

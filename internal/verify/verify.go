@@ -169,7 +169,7 @@ func Run(dir string) (*Report, error) {
 		rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(err.Error())})
 	}
 	rep.SnapshotVersion = readback.Truncate(man.SnapshotVersion)
-	if want := versionOf(suffix); man.SnapshotVersion != want {
+	if want := layout.Version(suffix); man.SnapshotVersion != want {
 		rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "snapshot_version", Rule: contract.RuleFileNameContract, Value: fmt.Sprintf("%s, the file name says %s", man.SnapshotVersion, want)})
 	}
 	listed := acceptEntries(man, manName, suffix, rep)
@@ -296,7 +296,7 @@ func acceptEntries(man layout.Manifest, manName, suffix string, rep *Report) map
 		case safeio.PlainName(f.Name) != "":
 			v.Value = safeio.PlainName(f.Name) + ": never opened"
 		case !ok:
-			v.Value = "not a file of snapshot " + versionOf(suffix) + ": never opened"
+			v.Value = "not a file of snapshot " + layout.Version(suffix) + ": never opened"
 		case f.Entity != kind[0] || f.Format != kind[1]:
 			// The name says what the file is: it is still checked as that.
 			v.Column = "entity"

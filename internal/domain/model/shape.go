@@ -9,6 +9,9 @@ const (
 	Persons  = "persons"
 	Vehicles = "vehicles"
 	Profiles = "profiles"
+	// EveryEntity, as a need, is every entity the pipeline's stages make: a
+	// check that reads them all must come after every stage that makes one.
+	EveryEntity = "*"
 )
 
 // Parts of a snapshot, as sinks and finalizers declare them in Provides.

@@ -11,6 +11,8 @@ package layout
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -58,8 +60,29 @@ const ManifestPrefix = "snapshot_manifest_"
 // ManifestFile names the manifest: snapshot_manifest_v0_1.json.
 func ManifestFile(suffix string) string { return ManifestPrefix + suffix + ".json" }
 
+// Beside a target folder <name> (a snapshot or a part), a run keeps
+// hidden working names: its lock, its staging folders and, where a replace
+// cannot be one atomic exchange, the old snapshot moved aside.
+func LockFile(name string) string       { return "." + name + ".lock" }
+func StagingPrefix(name string) string  { return "." + name + ".staging-" }
+func ReplacedFolder(name string) string { return "." + name + ".replaced" }
+
 // PartsDir names the folder of a sharded run's parts: v0.1.parts.
 func PartsDir(version string) string { return version + ".parts" }
 
 // Part names part k of n: part-0002-of-0016.
 func Part(k, n int) string { return fmt.Sprintf("part-%04d-of-%04d", k, n) }
+
+// ParsePart reads a part folder's name back: part k of n, and whether name
+// is one.
+func ParsePart(name string) (k, n int, ok bool) {
+	m := partRE.FindStringSubmatch(name)
+	if m == nil {
+		return 0, 0, false
+	}
+	k, _ = strconv.Atoi(m[1])
+	n, _ = strconv.Atoi(m[2])
+	return k, n, true
+}
+
+var partRE = regexp.MustCompile(`^part-([0-9]+)-of-([0-9]+)$`)

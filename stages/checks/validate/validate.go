@@ -37,7 +37,7 @@ const (
 func init() {
 	component.RegisterStage(pipeline.Spec{
 		Type:    Type,
-		Needs:   []string{model.Persons, model.Vehicles, model.Profiles},
+		Needs:   []string{model.Persons, model.Vehicles, model.Profiles, model.EveryEntity},
 		Summary: "Checks every record against data contract v0.1 (formats, ranges, privacy, foreign keys, coherence) before it is written.",
 		Example: example,
 		Fields: []pipeline.Field{

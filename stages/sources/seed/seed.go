@@ -12,6 +12,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 
@@ -77,7 +78,7 @@ func Seek(seed uint64, records, person int64) (h, p, v int64) {
 }
 
 // NewPayload returns an empty batch payload.
-func (s *Source) NewPayload() *model.Batch { return &model.Batch{} }
+func (s *Source) NewPayload() *model.Batch { return entity.NewBatch() }
 
 // Next fills b with the next whole households.
 func (s *Source) Next(_ context.Context, b *component.Batch) (bool, error) {
