@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"io"
 	"strings"
 
@@ -32,7 +34,12 @@ func WriteConfigReference(w io.Writer) error {
 	b.WriteString("Every scalar key can be overridden by an environment variable `SYNTHPIPE_<KEY>` (upper case, dots as underscores, e.g. `SYNTHPIPE_DATASET_REFERENCE_DATE`), and `records`, `seed`, `output.dir` and `workers` by flags of `synthpipe run`. Flags beat the environment, which beats the file. An unknown key, a wrong type or a value out of range fails before any work with exit code 2.\n\n")
 	b.WriteString("## Top-level keys\n\n")
 	fieldTable(&b, config.Fields)
-	b.WriteString("\n## Pipeline components\n\n`pipeline.source` is one component; `pipeline.stages`, `pipeline.sinks` and `pipeline.finalizers` are ordered lists. Each entry names its `type:` and may set the fields below.\n")
+	b.WriteString("\n## Entities\n\nDeclared entities, in the order their files, JSON sections and metadata counts follow; the sinks write those the stages provide.\n\n| entity | one record | id | columns |\n|---|---|---|---|\n")
+	for _, e := range entity.All() {
+		cols := e.Columns()
+		fmt.Fprintf(&b, "| `%s` | %s | `%s0000000001` … | %d |\n", e.Name(), e.Singular(), e.IDPrefix(), len(cols))
+	}
+	b.WriteString("\n## Pipeline components\n\n`pipeline.source` is one component; `pipeline.stages`, `pipeline.sinks` and `pipeline.finalizers` are ordered lists. Each entry names its `type:` and may set the fields below. A stage's needs must be provided by a stage before it (checked at load).\n")
 	for _, s := range component.Registry.Specs() {
 		if s.Kind != pipeline.KindSource && s.Kind != pipeline.KindStage && s.Kind != pipeline.KindSink && s.Kind != pipeline.KindFinalizer {
 			continue
@@ -41,6 +48,9 @@ func WriteConfigReference(w io.Writer) error {
 			continue // test-only components
 		}
 		fmt.Fprintf(&b, "\n### %s `%s`\n\n%s\n", s.Kind, s.Type, s.Summary)
+		if len(s.Needs)+len(s.Provides) > 0 {
+			fmt.Fprintf(&b, "\nNeeds: %s. Provides: %s.\n", orNone(s.Needs), orNone(s.Provides))
+		}
 		if len(s.Fields) > 0 {
 			b.WriteString("\n")
 			fieldTable(&b, s.Fields)
@@ -51,6 +61,21 @@ func WriteConfigReference(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// orNone lists names for the reference: "persons, vehicles", or "—".
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "—"
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = "`" + n + "`"
+		if n == model.EveryEntity {
+			out[i] = "every entity the stages make"
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func fieldTable(b *strings.Builder, fields []pipeline.Field) {

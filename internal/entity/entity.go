@@ -107,6 +107,21 @@ func Declare[T any](d Def[T]) *Declared[T] {
 			panic(fmt.Sprintf("entity: %s (%s, %s) clashes with %s (%s, %s): names, singulars and id prefixes are unique", d.Name, d.Singular, d.IDPrefix, o.Name(), o.Singular(), o.IDPrefix()))
 		}
 	}
+	if check := d.Check; check != nil {
+		declaredRule := map[string]bool{}
+		for _, r := range d.Rules {
+			declaredRule[r.Name] = true
+		}
+		// A rule Check reports must be in Rules, so docs/rules.md lists it.
+		d.Check = func(row *T, report Report) {
+			check(row, func(rule, column, value string) {
+				if !declaredRule[rule] {
+					panic(fmt.Sprintf("entity %s: Check reports rule %q, not in its Rules", d.Name, rule))
+				}
+				report(rule, column, value)
+			})
+		}
+	}
 	e := &Declared[T]{def: d}
 	if e.def.Rows == nil {
 		slot := extraSlots
