@@ -1,0 +1,140 @@
+// Package service is synthpipe's data as a service: the operations the HTTP
+// API (internal/server) and the MCP tools share, so both take the same code
+// path — records generated on demand by the configured pipeline (its stages
+// and validate stage, exactly as `synthpipe run`), one record by id in
+// constant time, schemas and rules, and the governed snapshots on disk.
+//
+// Everything a caller passes is checked here and refused with a *BadInput
+// (which parameter, what is allowed) or a *NotFound; handlers map those to
+// 400 and 404.
+package service
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// Formats a generated stream can take.
+const (
+	FormatJSON    = "json"    // one JSON array (or, for the dataset, one object of arrays)
+	FormatNDJSON  = "ndjson"  // one JSON object a line (the dataset's lines carry "entity")
+	FormatCSV     = "csv"     // RFC 4180 with a header row, as the snapshot's CSV files
+	FormatParquet = "parquet" // as the snapshot's Parquet files
+)
+
+// Dataset, in place of an entity name, asks for every entity the config makes.
+const Dataset = "dataset"
+
+// GenerateRequest asks for the records of persons [Offset, Offset+Records)
+// of the run the config (with Seed) describes, and what belongs to them.
+type GenerateRequest struct {
+	Entity  string // an entity the config makes (persons, vehicles, profiles …) or Dataset
+	Records int64  // persons, 1 to the service's cap
+	Seed    *int64 // nil: the config's seed
+	Offset  int64  // persons to skip, 0 or more
+	Format  string // FormatJSON, FormatNDJSON, FormatCSV or FormatParquet
+}
+
+// RecordRequest asks for one record of the configured dataset by its id,
+// with the records linked to it.
+type RecordRequest struct {
+	Entity  string   // persons, vehicles, profiles …
+	ID      string   // PER-0000001234
+	Include []string // linked entities: for a person vehicles, profiles; for a vehicle persons …
+}
+
+// Record is one record and, by entity name, the records linked to it.
+type Record struct {
+	Entity string                      `json:"entity"`
+	Record map[string]any              `json:"record"`
+	Linked map[string][]map[string]any `json:"linked,omitempty"`
+}
+
+// EntitySchema describes an entity: its columns, their types and the rules
+// that check it.
+type EntitySchema struct {
+	Entity     string         `json:"entity"`
+	Singular   string         `json:"singular"`
+	IDPrefix   string         `json:"id_prefix"`
+	Columns    []Column       `json:"columns"`
+	Rules      []Rule         `json:"rules"`
+	JSONSchema map[string]any `json:"json_schema"`
+}
+
+// Column is one column of an entity.
+type Column struct {
+	Name        string   `json:"name"`
+	Type        string   `json:"type"` // string, enum, date, int, list<string>
+	Nullable    bool     `json:"nullable,omitempty"`
+	Enum        []string `json:"enum,omitempty"`
+	Pattern     string   `json:"pattern,omitempty"`
+	Description string   `json:"description,omitempty"`
+}
+
+// Rule is one rule of the contract.
+type Rule struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// Snapshot is one governed snapshot folder under the service's snapshots root.
+type Snapshot struct {
+	Version     string `json:"version"`         // v0.1
+	Path        string `json:"path"`            // relative to the snapshots root: v0.1, variants/clean-licences/v0.1
+	ManifestSHA string `json:"manifest_sha256"` // the ETag of its files
+	Files       int    `json:"files"`
+	Records     int64  `json:"records"` // persons, from its metadata
+}
+
+// API is what the HTTP handlers and the MCP tools call.
+type API interface {
+	// Entities names what /generate/{entity} and /{entity}/{id} serve, in declaration order.
+	Entities() []string
+	// Generate streams the records to w in the requested format; Check runs
+	// first so a bad request is refused before a byte is written.
+	Generate(ctx context.Context, req GenerateRequest, w io.Writer) error
+	// CheckGenerate refuses a request that Generate would refuse.
+	CheckGenerate(req GenerateRequest) error
+	// ContentType is the media type of a format.
+	ContentType(format string) string
+	Record(ctx context.Context, req RecordRequest) (Record, error)
+	Describe(entity string) (EntitySchema, error)
+	Snapshots() ([]Snapshot, error)
+	// Manifest returns a snapshot's manifest bytes and their SHA-256 (the ETag).
+	Manifest(path string) (raw []byte, sha string, err error)
+	// OpenFile opens one file a snapshot's manifest lists, never anything else
+	// (no path outside the snapshot folder, no symlink, only listed names).
+	OpenFile(path, name string) (File, error)
+	// Validate runs `synthpipe validate` on a snapshot and returns its report as JSON.
+	Validate(ctx context.Context, path string) ([]byte, bool, error)
+	// Ready reports whether the config is loaded and the snapshots root readable.
+	Ready() error
+}
+
+// File is an open snapshot file, served with Range and ETag.
+type File interface {
+	io.ReadSeekCloser
+	Size() int64
+	Name() string
+	ContentType() string
+	ETag() string // the manifest's SHA-256 of this file
+}
+
+// BadInput is a request parameter that is not allowed (HTTP 400).
+type BadInput struct {
+	Param   string // records, seed, offset, format, entity, include, id, path …
+	Value   string
+	Allowed string // what is allowed, in words
+}
+
+func (e *BadInput) Error() string {
+	return fmt.Sprintf("%s %q is not allowed: %s", e.Param, e.Value, e.Allowed)
+}
+
+// NotFound is an entity, id, snapshot or file that does not exist (HTTP 404).
+type NotFound struct {
+	What, Value string
+}
+
+func (e *NotFound) Error() string { return fmt.Sprintf("%s %q not found", e.What, e.Value) }
