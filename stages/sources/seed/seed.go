@@ -58,6 +58,14 @@ func New(run *model.Run) *Source {
 	return s
 }
 
+// NewRange returns a source over the households of run whose first person
+// falls in [p, end), starting at household h, person p and vehicle v, a
+// household start that Seek or SeekFrom found: the same households a part
+// of a sharded run makes, for any range (the service's offsets).
+func NewRange(run *model.Run, h, p, v, end int64) *Source {
+	return &Source{run: run, household: h, person: p, vehicle: v, end: min(end, run.Records)}
+}
+
 // PartBounds returns the person range whose households make part k of n.
 func PartBounds(records int64, k, n int) (lo, hi int64) {
 	return records * int64(k-1) / int64(n), records * int64(k) / int64(n)
@@ -68,6 +76,16 @@ func PartBounds(records int64, k, n int) (lo, hi int64) {
 // and vehicle indexes. Plans are one hash each, so this is fast (about
 // 50 ns a household) and needs no state from other machines.
 func Seek(seed uint64, records, person int64) (h, p, v int64) {
+	return SeekFrom(seed, records, person, 0, 0, 0)
+}
+
+// SeekFrom is Seek starting at household h (first person p, first vehicle
+// v) rather than at the first: a checkpoint a caller kept from an earlier
+// walk with the same seed, so a seek replays only the plans after it. Plans
+// do not depend on the record count except for the cut of the last
+// household, so a checkpoint at or before person is valid for any run of
+// more than person records.
+func SeekFrom(seed uint64, records, person, h, p, v int64) (int64, int64, int64) {
 	for p < person && p < records {
 		hh := Plan(seed, h, records-p)
 		p += int64(hh.Size)
