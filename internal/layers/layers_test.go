@@ -9,6 +9,7 @@
 //	internal/component               the registry of synthpipe's components
 //	stages/...                       components; none imports another
 //	internal/{config,snapshot,verify,progress}
+//	internal/service                 data as a service: config, verify and the components
 //	internal/cli, then cmd/
 //
 // A package may import packages of lower layers and, within internal/domain,
@@ -45,12 +46,14 @@ func layer(pkg string) (rank int, selfOK bool) {
 		return 7, false
 	case pkg == "internal/snapshot", pkg == "internal/verify":
 		return 8, false
-	case pkg == "internal/cli":
+	case pkg == "internal/service":
 		return 9, false
-	case strings.HasPrefix(pkg, "cmd/"):
+	case pkg == "internal/cli":
 		return 10, false
+	case strings.HasPrefix(pkg, "cmd/"):
+		return 11, false
 	case pkg == "internal/testkit", pkg == "internal/layers":
-		return 11, false // test support: may use anything, nothing imports it but tests
+		return 12, false // test support: may use anything, nothing imports it but tests
 	}
 	return -1, false
 }
