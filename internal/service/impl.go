@@ -17,6 +17,9 @@ import (
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
+	// The components register themselves; the service builds the config's
+	// stages from the registry, so it needs them whoever its caller is.
+	_ "github.com/synthpipe/synthpipe/stages"
 )
 
 // DefaultMaxRecords caps the persons of one Generate request when Options
