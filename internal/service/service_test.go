@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -15,9 +14,12 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/snapshot"
+	"github.com/synthpipe/synthpipe/pipeline"
+	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
 
 const governed = "../../configs/v0.1.yaml"
@@ -148,10 +150,16 @@ func TestGenerateOffset(t *testing.T) {
 		}
 	})
 	t.Run("tail of the whole run", func(t *testing.T) {
-		whole, err := os.ReadFile(filepath.Join(run(t, 1000, nil, nil), "persons_v0_1.csv"))
+		const n = 3000
+		whole, err := os.ReadFile(filepath.Join(run(t, n, nil, nil), "persons_v0_1.csv"))
 		require.NoError(t, err)
-		for _, off := range []int64{1, 2, 3, 500, 997, 999} {
-			got := gen(t, s, GenerateRequest{Entity: "persons", Offset: off, Records: 1000 - off, Format: FormatCSV})
+		// Configured for n persons, the service seeks from its checkpoints
+		// (one every 1024 households): offsets on both sides of one.
+		s := newService(t, n)
+		require.Greater(t, len(s.idx.h), 1)
+		cp := s.idx.h[1].p
+		for _, off := range []int64{1, 2, 3, 500, cp - 1, cp, cp + 1, n - 3, n - 1} {
+			got := gen(t, s, GenerateRequest{Entity: "persons", Offset: off, Records: n - off, Format: FormatCSV})
 			rows := strings.SplitAfter(string(got), "\n")
 			all := strings.SplitAfter(string(whole), "\n")
 			require.Equal(t, all[0], rows[0], "header")
@@ -282,7 +290,6 @@ func TestRecordConstantTime(t *testing.T) {
 func TestRefusals(t *testing.T) {
 	s := newService(t, 200)
 	ctx := context.Background()
-	max := int64(55_000_000)
 	gens := []struct {
 		name  string
 		req   GenerateRequest
@@ -299,7 +306,6 @@ func TestRefusals(t *testing.T) {
 		{"dataset csv", GenerateRequest{Entity: Dataset, Records: 1, Format: FormatCSV}, "format"},
 		{"dataset parquet", GenerateRequest{Entity: Dataset, Records: 1, Format: FormatParquet}, "format"},
 	}
-	_ = max
 	for _, c := range gens {
 		t.Run(c.name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -351,24 +357,43 @@ func requireRefusal(t *testing.T, err error, param string) {
 	require.NotEmpty(t, bi.Allowed)
 }
 
-// A failing validate stage fails the request.
+// corrupt breaks every person's SSN, so the validate stage after it fails.
+type corrupt struct{}
+
+func (corrupt) Process(_ context.Context, b *component.Batch) error {
+	for i := range b.Payload.Persons {
+		b.Payload.Persons[i].SSN = "123-45-6789"
+	}
+	return nil
+}
+
+func init() {
+	component.RegisterStage(pipeline.Spec{Type: "service-test-corrupt"}, func(pipeline.Conf, *component.Env) (component.Stage, error) { return corrupt{}, nil })
+}
+
+// A failing validate stage fails the request; documents that spool write
+// nothing, and a record lookup fails too.
 func TestGenerateValidateFails(t *testing.T) {
 	body, err := os.ReadFile(governed)
 	require.NoError(t, err)
-	p := filepath.Join(t.TempDir(), "young.yaml")
-	// Reference date after the newest model year the vehicle table has
-	// would be refused at load; a tiny max vehicle age is fine for the
-	// loader, so the failure must come from the run. Use on_violation:
-	// fail with a stage the contract rejects instead: none is registered
-	// outside tests, so this checks the error path with a cancelled ctx.
-	require.NoError(t, os.WriteFile(p, body, 0o644))
+	p := filepath.Join(t.TempDir(), "corrupt.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(strings.Replace(string(body), "    - type: validate\n", "    - type: service-test-corrupt\n    - type: validate\n", 1)), 0o644))
 	cfg, err := config.Load(p, config.Overrides{})
 	require.NoError(t, err)
 	s, err := New(cfg, Options{SnapshotsDir: t.TempDir()})
 	require.NoError(t, err)
+	for _, f := range []string{FormatJSON, FormatNDJSON} {
+		var buf bytes.Buffer
+		err = s.Generate(context.Background(), GenerateRequest{Entity: Dataset, Records: 100, Format: f}, &buf)
+		require.True(t, validate.IsValidationError(err), "%v", err)
+		require.Zero(t, buf.Len(), f)
+	}
+	_, err = s.Record(context.Background(), RecordRequest{Entity: "persons", ID: "PER-0000000001"})
+	require.True(t, validate.IsValidationError(err), "%v", err)
+
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err = s.Generate(ctx, GenerateRequest{Entity: Dataset, Records: 100, Format: FormatJSON}, io.Discard)
+	err = s.Generate(ctx, GenerateRequest{Entity: "persons", Records: 100, Format: FormatCSV}, io.Discard)
 	require.ErrorIs(t, err, context.Canceled)
 }
 
@@ -517,5 +542,3 @@ func BenchmarkGenerateNDJSON1000(b *testing.B) {
 	}
 	b.ReportMetric(1000*float64(b.N)/b.Elapsed().Seconds(), "persons/s")
 }
-
-var _ = bufio.NewReader
