@@ -7,6 +7,30 @@
 // Everything a caller passes is checked here and refused with a *BadInput
 // (which parameter, what is allowed) or a *NotFound; handlers map those to
 // 400 and 404.
+//
+// What a generate request returns: the run of Offset+Records persons (with
+// the request's seed, else the config's) and, of it, the households whose
+// first person falls in [Offset, Offset+Records) — what a part of a
+// sharded `synthpipe run` makes (seed.PartBounds, seed.Seek): whole
+// households, so the first person may be a few after Offset, and the last
+// household is cut to end at Offset+Records, exactly as the run's. With
+// Offset 0 the bytes are the CLI's files of `run --records Records --seed
+// S`: CSV and Parquet equal <entity>_<v>.csv and .parquet, the dataset's
+// JSON equals dataset_<v>.json, an entity's JSON is an array of the rows of
+// its section there (one a line), NDJSON one row a line, and the dataset's
+// NDJSON {"entity":…,"record":…} lines grouped by entity in declaration
+// order. The validate stage runs as in the CLI: a violation fails the
+// request (with streamed formats some bytes may already be written; the
+// dataset's JSON and NDJSON write nothing until the run has passed).
+//
+// Record serves the configured dataset (the config's records and seed,
+// after overrides) in constant time: the id's household is found from a
+// checkpoint table built once at New and generated alone by the config's
+// stages. Includes come from the record's household: a person's vehicles
+// are those it is primary driver of (its profile's vehicle_ids) and its
+// profiles its own; a vehicle's persons are its owner and then its primary
+// driver (if another person), its profiles theirs; a profile's person is
+// its person, its vehicles its vehicle_ids.
 package service
 
 import (

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
@@ -266,7 +267,9 @@ func TestRecordConstantTime(t *testing.T) {
 		sizes = append(sizes, 50_000_000)
 	}
 	for _, n := range sizes {
+		start := time.Now()
 		s := newService(t, n)
+		t.Logf("%d persons: checkpoint table of %d built in %v", n, len(s.idx.h), time.Since(start))
 		for _, i := range []int64{9, n / 2, n - 1} {
 			for _, e := range []string{"persons", "profiles"} {
 				prefix := map[string]string{"persons": "PER-", "profiles": "PRO-"}[e]
