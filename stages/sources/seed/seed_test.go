@@ -82,3 +82,17 @@ func collect(t *testing.T, run *model.Run) []model.Household {
 		out = append(out, b.Payload.Households...)
 	}
 }
+
+// Seeking from a checkpoint of a walk over a longer run finds what a walk
+// from the start finds, for any shorter run that still holds the target.
+func TestSeekFromCheckpoint(t *testing.T) {
+	const seedv, long = 9, 10_000
+	ch, cp, cv := Seek(seedv, long, 4000) // a household start of the long run
+	for _, records := range []int64{long, 6000, 4003, cp + 1} {
+		for _, person := range []int64{cp, cp + 1, cp + 7, records - 1} {
+			h, p, v := Seek(seedv, records, person)
+			h2, p2, v2 := SeekFrom(seedv, records, person, ch, cp, cv)
+			require.Equal(t, [3]int64{h, p, v}, [3]int64{h2, p2, v2}, "records %d person %d", records, person)
+		}
+	}
+}
