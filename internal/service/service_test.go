@@ -545,3 +545,38 @@ func BenchmarkGenerateNDJSON1000(b *testing.B) {
 	}
 	b.ReportMetric(1000*float64(b.N)/b.Elapsed().Seconds(), "persons/s")
 }
+
+// Lookups and requests run at once share no stage instance (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	s := newService(t, 5000)
+	want, err := s.Record(context.Background(), RecordRequest{Entity: "persons", ID: "PER-0000004321", Include: []string{"vehicles"}})
+	require.NoError(t, err)
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for range 20 {
+				got, err := s.Record(context.Background(), RecordRequest{Entity: "persons", ID: "PER-0000004321", Include: []string{"vehicles"}})
+				if err == nil && !equalJSON(got, want) {
+					err = errors.New("different record")
+				}
+				if err == nil && g%4 == 0 {
+					err = s.Generate(context.Background(), GenerateRequest{Entity: Dataset, Records: 50, Offset: int64(g) * 100, Format: FormatNDJSON}, io.Discard)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+}
+
+func equalJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
