@@ -20,6 +20,7 @@ import (
 	// The components register themselves; the service builds the config's
 	// stages from the registry, so it needs them whoever its caller is.
 	_ "github.com/synthpipe/synthpipe/stages"
+	"github.com/synthpipe/synthpipe/stages/sinks/parquetsink"
 )
 
 // DefaultMaxRecords caps the persons of one Generate request when Options
@@ -81,7 +82,7 @@ func New(cfg *config.Config, opt Options) (*Service, error) {
 	// The configured dataset is the whole run, never one shard of it.
 	s.run.Shard, s.run.Shards = 0, 0
 	for _, sk := range cfg.Sinks {
-		if sk.Type == "parquet" {
+		if sk.Type == parquetsink.Type { // its row_group_rows field decides the bytes
 			if n := sk.Conf.Int("row_group_rows"); n > 0 {
 				s.rowGroupRows = n
 			}
