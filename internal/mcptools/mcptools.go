@@ -143,10 +143,17 @@ func NewServer(api service.API, version string) *mcp.Server {
 }
 
 // NewHTTPHandler serves the tools over streamable HTTP, for mounting at /mcp.
-// One server serves every session: it holds no per-session state.
+//
+// Stateless: every tool is a pure call on the service and none asks the
+// client anything back, so a session would only be state to keep — the
+// SDK's sessions live until the client deletes them, which a crashed client
+// never does — and would tie a client to one replica behind a load balancer.
+// A client's request ending cancels its call (on protocols that allow it), so
+// a disconnected agent does not keep a generation running.
 func NewHTTPHandler(api service.API, version string) http.Handler {
 	s := NewServer(api, version)
-	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
+	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s },
+		&mcp.StreamableHTTPOptions{Stateless: true, PropagateRequestCancellation: true})
 }
 
 func readOnly() *mcp.ToolAnnotations {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
@@ -178,14 +179,18 @@ func connectInMemory(t *testing.T, api service.API) *mcp.ClientSession {
 	return cs
 }
 
-// connectHTTP serves NewHTTPHandler on a loopback httptest server, as the
-// HTTP server mounts it, and connects over streamable HTTP.
+// connectHTTP mounts NewHTTPHandler at /mcp on a loopback httptest server,
+// as the HTTP server does, and connects over streamable HTTP with the
+// client's defaults (its standalone SSE stream too, which a stateless
+// handler refuses and the client must take).
 func connectHTTP(t *testing.T, api service.API) *mcp.ClientSession {
 	t.Helper()
-	srv := httptest.NewServer(mcptools.NewHTTPHandler(api, "test"))
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", mcptools.NewHTTPHandler(api, "test"))
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil).Connect(t.Context(),
-		&mcp.StreamableClientTransport{Endpoint: srv.URL, DisableStandaloneSSE: true, MaxRetries: -1}, nil)
+		&mcp.StreamableClientTransport{Endpoint: srv.URL + "/mcp", MaxRetries: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
