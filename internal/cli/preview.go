@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/synthpipe/synthpipe/internal/client"
+	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/service"
 )
 
@@ -55,7 +55,13 @@ func newPreviewCmd(root *rootOptions) *cobra.Command {
 					return err
 				}
 			} else {
-				log, cfg, err := flags.prepare(cmd, root)
+				// --records and --seed ask for what to show (the request), not
+				// for another configured run: the config loads as it is.
+				log, err := root.logger(cmd.ErrOrStderr())
+				if err != nil {
+					return err
+				}
+				cfg, err := config.Load(flags.file, config.Overrides{})
 				if err != nil {
 					return err
 				}
@@ -180,8 +186,8 @@ func writeHousehold(w io.Writer, h *household) {
 		}
 	}
 	for _, v := range h.Vehicles {
-		fmt.Fprintf(w, "  %s  %s\n", s(v, "vehicle_id"), clip(fmt.Sprintf("%s %s %s %s, %s, %s", s(v, "model_year"), s(v, "make"), s(v, "model"), s(v, "body_type"), s(v, "fuel_type"), s(v, "ownership")), 62))
-		fmt.Fprintf(w, "      %s\n", clip(fmt.Sprintf("VIN %s, plate %s %s, %s mi/yr, driver %s", s(v, "vin"), s(v, "plate_state"), s(v, "license_plate"), s(v, "annual_mileage"), s(v, "primary_driver_person_id")), 74))
+		fmt.Fprintf(w, "  %s  %s\n", s(v, "vehicle_id"), clip(fmt.Sprintf("%s %s %s %s, %s, %s, %s mi/yr", s(v, "model_year"), s(v, "make"), s(v, "model"), s(v, "body_type"), s(v, "fuel_type"), s(v, "ownership"), s(v, "annual_mileage")), 62))
+		fmt.Fprintf(w, "      %s\n", clip(fmt.Sprintf("VIN %s, plate %s %s, driver %s", s(v, "vin"), s(v, "plate_state"), s(v, "license_plate"), s(v, "primary_driver_person_id")), 74))
 	}
 	fmt.Fprintln(w)
 }
@@ -194,5 +200,3 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
-
-var _ = context.Background

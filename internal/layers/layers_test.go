@@ -10,6 +10,8 @@
 //	stages/...                       components; none imports another
 //	internal/{config,snapshot,verify,progress}
 //	internal/service                 data as a service: config, verify and the components
+//	internal/server, internal/mcptools   HTTP API and MCP tools over the service
+//	internal/client                  an HTTP client of the server (imports nothing of the application)
 //	internal/cli, then cmd/
 //
 // A package may import packages of lower layers and, within internal/domain,
@@ -28,7 +30,7 @@ const module = "github.com/synthpipe/synthpipe/"
 // module prefix) and whether its own layer may import itself.
 func layer(pkg string) (rank int, selfOK bool) {
 	switch {
-	case pkg == "pipeline", pkg == "internal/version":
+	case pkg == "pipeline", pkg == "internal/version", pkg == "internal/client":
 		return 0, false
 	case strings.HasPrefix(pkg, "internal/domain/"):
 		return 1, true
@@ -48,12 +50,14 @@ func layer(pkg string) (rank int, selfOK bool) {
 		return 8, false
 	case pkg == "internal/service":
 		return 9, false
-	case pkg == "internal/cli":
+	case pkg == "internal/server", pkg == "internal/mcptools":
 		return 10, false
-	case strings.HasPrefix(pkg, "cmd/"):
+	case pkg == "internal/cli":
 		return 11, false
+	case strings.HasPrefix(pkg, "cmd/"):
+		return 12, false
 	case pkg == "internal/testkit", pkg == "internal/layers":
-		return 12, false // test support: may use anything, nothing imports it but tests
+		return 13, false // test support: may use anything, nothing imports it but tests
 	}
 	return -1, false
 }
