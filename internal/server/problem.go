@@ -102,7 +102,7 @@ func (s *Server) fromService(ctx context.Context, err error) error {
 	var nf *service.NotFound
 	switch {
 	case errors.As(err, &bad):
-		return problem(http.StatusBadRequest, bad.Param, bad.Value, bad.Error())
+		return problem(http.StatusBadRequest, paramLocation(bad.Param), bad.Value, bad.Error())
 	case errors.As(err, &nf):
 		return problem(http.StatusNotFound, "", "", nf.Error())
 	case ctx.Err() != nil:
@@ -111,6 +111,19 @@ func (s *Server) fromService(ctx context.Context, err error) error {
 		s.log.Error().Err(err).Str("request_id", requestIDFrom(ctx)).Msg("service failed")
 		return problem(http.StatusInternalServerError, "", "", "internal error (see the server log, request id "+requestIDFrom(ctx)+")")
 	}
+}
+
+// paramLocation says where a parameter the service names came from, in
+// huma's notation (query.records, path.id), so every 400 names its
+// parameter the same way.
+func paramLocation(param string) string {
+	switch param {
+	case "entity", "id", "version", "name":
+		return "path." + param
+	case "path":
+		return "path"
+	}
+	return "query." + param
 }
 
 // writeProblem writes a problem outside huma (middleware, the mux's own

@@ -42,7 +42,7 @@ type generateInput struct {
 	Records int64    `query:"records" default:"10" minimum:"1" doc:"persons to generate, 1 to the server's cap (--max-records); each brings what belongs to it"`
 	Seed    optInt64 `query:"seed" doc:"seed of the run; default: the config's seed"`
 	Offset  int64    `query:"offset" default:"0" minimum:"0" doc:"persons to skip: records [offset, offset+records) of the run"`
-	Format  string   `query:"format" default:"json" enum:"json,ndjson,csv,parquet" doc:"json: one array (dataset: one object of arrays); ndjson: one object a line; csv and parquet: as the snapshot's files (dataset: json or ndjson only, as the service allows)"`
+	Format  string   `query:"format" default:"json" enum:"json,ndjson,csv,parquet" doc:"json: one array (dataset: one object of arrays); ndjson: one object a line; csv and parquet: as the snapshot's files (the service refuses a format an entity cannot take)"`
 }
 
 type recordInput struct {
@@ -279,7 +279,7 @@ func snapshotPath(r *http.Request, in snapshotInput, name *string) (string, erro
 	}
 	seg := func(param, v string) error {
 		if v == "" || v == "." || v == ".." || strings.ContainsAny(v, "/\\\x00") || strings.HasPrefix(v, ".") {
-			return problem(http.StatusBadRequest, param, v, param+" must be one folder or file name (no slashes, no leading dot)")
+			return problem(http.StatusBadRequest, "path."+param, v, param+" must be one folder or file name (no slashes, no leading dot)")
 		}
 		return nil
 	}
@@ -296,7 +296,7 @@ func snapshotPath(r *http.Request, in snapshotInput, name *string) (string, erro
 	}
 	for _, part := range strings.Split(in.Dir, "/") {
 		if err := seg("dir", part); err != nil {
-			return "", problem(http.StatusBadRequest, "dir", in.Dir, "dir must be a relative path of folder names under the snapshots root (no .., no leading slash, no leading dot)")
+			return "", problem(http.StatusBadRequest, "query.dir", in.Dir, "dir must be a relative path of folder names under the snapshots root (no .., no leading slash, no leading dot)")
 		}
 	}
 	return in.Dir + "/" + in.Version, nil

@@ -138,6 +138,13 @@ func New(api service.API, opt Options) (*Server, error) {
 	}
 	s.huma = humago.New(s.mux, cfg)
 	s.routes(entities)
+	// Huma documents a 422 for every operation with parameters; this server
+	// answers parameter errors with 400 (see installProblems), never 422.
+	for _, item := range s.huma.OpenAPI().Paths {
+		if item.Get != nil {
+			delete(item.Get.Responses, "422")
+		}
+	}
 	s.mux.HandleFunc("GET /docs", s.docs)
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
 	if opt.MCP != nil {

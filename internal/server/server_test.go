@@ -153,7 +153,7 @@ func TestGenerateBadInput(t *testing.T) {
 		{"offset not a number", "/generate/persons?offset=1.5", 400, []string{"offset"}},
 		{"records zero", "/generate/persons?records=0", 400, []string{"records", "expected number >= 1"}},
 		{"records negative", "/generate/persons?records=-5", 400, []string{"records"}},
-		{"records too large for the service", "/generate/persons?records=1000000", 400, []string{`records \"1000000\" is not allowed: 1 to 1000`}},
+		{"records too large for the service", "/generate/persons?records=1000000", 400, []string{`records \"1000000\" is not allowed: 1 to 1000`, `"location":"query.records"`}},
 		{"records beyond int64", "/generate/persons?records=99999999999999999999", 400, []string{"records"}},
 		{"offset negative", "/generate/persons?offset=-1", 400, []string{"offset"}},
 		{"unknown format", "/generate/persons?format=xml", 400, []string{"format", "json", "parquet"}},
@@ -182,7 +182,7 @@ func TestRecord(t *testing.T) {
 		want   []string
 	}{
 		{"/persons/PER-0000009999", 404, []string{"not found", "PER-0000009999"}},
-		{"/persons/nonsense", 400, []string{`id \"nonsense\"`}},
+		{"/persons/nonsense", 400, []string{`id \"nonsense\"`, `"location":"path.id"`}},
 		{"/persons/PER-0000000001?include=spaceships", 400, []string{"include", "vehicles, profiles"}},
 		{"/persons/PER-0000000001?with=vehicles", 400, []string{`\"with\"`, "allowed: include"}},
 		{"/spaceships/PER-0000000001", 404, []string{"no such route"}},
@@ -582,6 +582,7 @@ func TestOpenAPI(t *testing.T) {
 		require.Contains(t, string(gen), want)
 	}
 	require.Contains(t, body, "?dir=variants/clean-licences", "the snapshot URL scheme is documented")
+	require.NotContains(t, string(gen), `"422"`, "parameter errors are 400, so no 422 is documented")
 }
 
 func TestDocs(t *testing.T) {
