@@ -216,6 +216,10 @@ func (s *Server) generateHandler(ctx context.Context, in *generateInput) (*huma.
 		defer func() { <-s.generate }()
 		r, w := humago.Unwrap(hctx)
 		sw := &streamWriter{w: w, contentType: s.api.ContentType(req.Format)}
+		if r.Method == http.MethodHead {
+			sw.start() // the mux routes HEAD here: headers only, no pipeline run
+			return
+		}
 		err := s.api.Generate(r.Context(), req, sw)
 		if err == nil {
 			if sw.n == 0 {
@@ -318,7 +322,7 @@ func (s *Server) manifestHandler(ctx context.Context, in *snapshotInput) (*huma.
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("ETag", `"`+sha+`"`)
 		w.Header().Set("Cache-Control", "no-cache")
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(raw))
+		http.ServeContent(&rangeProblem{ResponseWriter: w}, r, "", time.Time{}, bytes.NewReader(raw))
 	}}, nil
 }
 
@@ -340,8 +344,32 @@ func (s *Server) fileHandler(ctx context.Context, in *fileInput) (*huma.StreamRe
 		w.Header().Set("ETag", `"`+f.ETag()+`"`)
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		http.ServeContent(w, r, f.Name(), time.Time{}, f)
+		http.ServeContent(&rangeProblem{ResponseWriter: w}, r, f.Name(), time.Time{}, f)
 	}}, nil
+}
+
+// rangeProblem turns http.ServeContent's one error answer, 416 in plain
+// text, into a problem like every other error (Content-Range kept).
+type rangeProblem struct {
+	http.ResponseWriter
+	swallow bool
+}
+
+func (rp *rangeProblem) WriteHeader(code int) {
+	if code == http.StatusRequestedRangeNotSatisfiable {
+		rp.swallow = true
+		writeProblem(rp.ResponseWriter, problem(code, "header.Range", "", "range not satisfiable: the file has "+
+			strings.TrimPrefix(rp.Header().Get("Content-Range"), "bytes */")+" bytes"))
+		return
+	}
+	rp.ResponseWriter.WriteHeader(code)
+}
+
+func (rp *rangeProblem) Write(p []byte) (int, error) {
+	if rp.swallow {
+		return len(p), nil
+	}
+	return rp.ResponseWriter.Write(p)
 }
 
 func (s *Server) writeServiceProblem(w http.ResponseWriter, r *http.Request, err error) {

@@ -135,7 +135,12 @@ func TestGenerate(t *testing.T) {
 			require.Len(t, body, len(tt.head)+chunkSize)
 		})
 	}
-	res, body := get(t, "GET", r.url+"/generate/dataset?format=ndjson&records=3")
+	res, body := get(t, "HEAD", r.url+"/generate/persons?format=csv")
+	require.Equal(t, 200, res.StatusCode)
+	require.Equal(t, "text/csv; charset=utf-8", res.Header.Get("Content-Type"))
+	require.Empty(t, body)
+
+	res, body = get(t, "GET", r.url+"/generate/dataset?format=ndjson&records=3")
 	require.Equal(t, 200, res.StatusCode)
 	require.True(t, strings.HasPrefix(body, "entity=dataset records=3"))
 }
@@ -262,8 +267,13 @@ func TestSnapshots(t *testing.T) {
 		require.Equal(t, "person_id", body)
 		require.Equal(t, fmt.Sprintf("bytes 0-8/%d", len(data)), res.Header.Get("Content-Range"))
 
-		res, _ = get(t, "GET", url, "Range: bytes=9999-")
-		require.Equal(t, 416, res.StatusCode)
+		res, body = get(t, "GET", url, "Range: bytes=9999-")
+		requireProblem(t, res, body, 416, "range not satisfiable", fmt.Sprintf("has %d bytes", len(data)))
+		require.Equal(t, fmt.Sprintf("bytes */%d", len(data)), res.Header.Get("Content-Range"))
+
+		res, body = get(t, "GET", r.url+"/snapshots/v0.1/manifest", "Range: bytes=1-2")
+		require.Equal(t, 206, res.StatusCode)
+		require.Equal(t, `"f`, body)
 
 		res, body = get(t, "GET", url, `If-None-Match: "`+sum(data)+`"`)
 		require.Equal(t, 304, res.StatusCode)
@@ -317,9 +327,13 @@ func TestSnapshotPathEscapes(t *testing.T) {
 
 	// Dot segments in the path itself are cleaned by the mux with a
 	// redirect that stays under the server's routes, never a file.
-	res, _ := get(t, "GET", r.url+"/snapshots/v0.1/files/../../../etc/passwd")
-	require.NotEqual(t, 200, res.StatusCode)
-	require.NotContains(t, res.Header.Get("Location"), "..")
+	for _, p := range []string{"/snapshots/v0.1/files/../../../etc/passwd", "/snapshots/%2E%2E/%2E%2E/etc/manifest", "/snapshots/v0.1/files/.."} {
+		res, body := get(t, "GET", r.url+p)
+		require.NotEqual(t, 200, res.StatusCode, p)
+		require.NotContains(t, res.Header.Get("Location"), "..", p)
+		require.NotContains(t, body, "root:", p)
+	}
+	require.Empty(t, fake.Calls(), "dot segments never reach the service")
 
 	// The second layer: names the server lets through but the snapshot
 	// does not list (a symlink, a stray file) are the service's to refuse.
