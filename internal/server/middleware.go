@@ -102,7 +102,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			d := time.Since(start)
 			s.metrics.observe(route, status, d)
-			s.log.Info().Str("method", r.Method).Str("path", r.URL.Path).Str("route", route).Int("status", status).
+			s.log.Info().Str("method", r.Method).Str("path", clip(r.URL.Path)).Str("route", route).Int("status", status).
 				Int64("bytes", rw.bytes).Dur("duration", d).Str("request_id", requestIDFrom(r.Context())).
 				Str("remote", r.RemoteAddr).Msg("request")
 		}()
@@ -156,9 +156,9 @@ func (s *Server) problems(next http.Handler) http.Handler {
 		if allow := cw.header.Get("Allow"); allow != "" {
 			w.Header().Set("Allow", allow)
 		}
-		detail := "no such route: " + r.URL.Path + " (see /docs or /openapi.json)"
+		detail := "no such route: " + clip(r.URL.Path) + " (see /docs or /openapi.json)"
 		if cw.status == http.StatusMethodNotAllowed {
-			detail = "method " + r.Method + " is not allowed on " + r.URL.Path + " (allowed: " + cw.header.Get("Allow") + ")"
+			detail = "method " + clip(r.Method) + " is not allowed on " + clip(r.URL.Path) + " (allowed: " + cw.header.Get("Allow") + ")"
 		}
 		writeProblem(w, problem(cw.status, "", "", detail))
 	})
@@ -182,4 +182,13 @@ func (c *captureWriter) WriteHeader(code int) {
 	if c.status == 0 {
 		c.status = code
 	}
+}
+
+// clip bounds what a client sent before it is logged or echoed.
+func clip(s string) string {
+	const max = 200
+	if len(s) > max {
+		return s[:max] + "…"
+	}
+	return s
 }
