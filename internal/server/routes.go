@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"path"
 	"reflect"
 	"strings"
@@ -163,7 +164,7 @@ func (s *Server) routes(entities []string) {
 			base := "/snapshots/" + path.Base(sn.Path)
 			q := ""
 			if d := path.Dir(sn.Path); d != "." {
-				q = "?dir=" + d
+				q = "?dir=" + strings.ReplaceAll(url.QueryEscape(d), "%2F", "/") // slashes are fine in a query and easier to read
 			}
 			out.Body.Snapshots = append(out.Body.Snapshots, snapshotItem{Snapshot: sn, ManifestURL: base + "/manifest" + q, FilesURL: base + "/files/{name}" + q})
 		}
