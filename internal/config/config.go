@@ -30,6 +30,10 @@ import (
 // EnvPrefix prefixes every environment override.
 const EnvPrefix = "SYNTHPIPE"
 
+// EnvAPIToken holds the bearer token of `synthpipe serve`: a SYNTHPIPE_
+// variable that is not a config key (a token is no part of a run's data).
+const EnvAPIToken = EnvPrefix + "_API_TOKEN"
+
 // Component is one `type:` entry of the pipeline section, checked against
 // its spec.
 type Component struct {
@@ -360,7 +364,7 @@ func envName(f pipeline.Field) string {
 // unknownEnv warns of SYNTHPIPE_ variables that set nothing, most likely a
 // typo: ignoring them silently made a run differ from what was asked.
 func unknownEnv() []string {
-	known := map[string]bool{}
+	known := map[string]bool{EnvAPIToken: true}
 	names := make([]string, 0, len(Fields))
 	for _, f := range Fields {
 		known[envName(f)] = true
