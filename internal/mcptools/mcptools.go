@@ -229,9 +229,38 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 
-func (t *tools) record(ctx context.Context, _ *mcp.CallToolRequest, in RecordInput) (*mcp.CallToolResult, service.Record, error) {
+// RecordResult is get_record's structured result: service.Record with its
+// JSON objects as objects, so the tool's output schema describes them.
+type RecordResult struct {
+	Entity string                      `json:"entity"`
+	Record map[string]any              `json:"record"`
+	Linked map[string][]map[string]any `json:"linked,omitempty"`
+}
+
+func (t *tools) record(ctx context.Context, _ *mcp.CallToolRequest, in RecordInput) (*mcp.CallToolResult, RecordResult, error) {
 	rec, err := t.api.Record(ctx, service.RecordRequest{Entity: in.Entity, ID: in.ID, Include: in.Include})
-	return nil, rec, err
+	if err != nil {
+		return nil, RecordResult{}, err
+	}
+	out := RecordResult{Entity: rec.Entity}
+	if err := json.Unmarshal(rec.Record, &out.Record); err != nil {
+		return nil, RecordResult{}, fmt.Errorf("record %s: %w", in.ID, err)
+	}
+	for name, objs := range rec.Linked {
+		if out.Linked == nil {
+			out.Linked = map[string][]map[string]any{}
+		}
+		list := []map[string]any{}
+		for _, o := range objs {
+			var m map[string]any
+			if err := json.Unmarshal(o, &m); err != nil {
+				return nil, RecordResult{}, fmt.Errorf("record %s: %s: %w", in.ID, name, err)
+			}
+			list = append(list, m)
+		}
+		out.Linked[name] = list
+	}
+	return nil, out, nil
 }
 
 func (t *tools) describe(_ context.Context, _ *mcp.CallToolRequest, in DescribeInput) (*mcp.CallToolResult, service.EntitySchema, error) {

@@ -112,12 +112,12 @@ func (f *fakeAPI) Record(_ context.Context, req service.RecordRequest) (service.
 	if req.ID != "PER-0000000001" {
 		return service.Record{}, &service.NotFound{What: "id", Value: req.ID}
 	}
-	rec := service.Record{Entity: req.Entity, Record: map[string]any{"id": req.ID, "first_name": "Ada"}}
+	rec := service.Record{Entity: req.Entity, Record: json.RawMessage(`{"id":"` + req.ID + `","first_name":"Ada"}`)}
 	for _, inc := range req.Include {
 		if inc != "vehicles" {
 			return service.Record{}, &service.BadInput{Param: "include", Value: inc, Allowed: "vehicles"}
 		}
-		rec.Linked = map[string][]map[string]any{"vehicles": {{"id": "VEH-0000000001"}}}
+		rec.Linked = map[string][]json.RawMessage{"vehicles": {json.RawMessage(`{"id":"VEH-0000000001"}`)}}
 	}
 	return rec, nil
 }
@@ -420,7 +420,7 @@ func TestGetRecord(t *testing.T) {
 	eachTransport(t, func(t *testing.T, cs *mcp.ClientSession, _ *fakeAPI) {
 		res := call(t, cs, "get_record", map[string]any{"entity": "persons", "id": "PER-0000000001", "include": []string{"vehicles"}})
 		wantOK(t, res)
-		var rec service.Record
+		var rec mcptools.RecordResult
 		structured(t, res, &rec)
 		if rec.Entity != "persons" || rec.Record["first_name"] != "Ada" || len(rec.Linked["vehicles"]) != 1 {
 			t.Errorf("record %+v", rec)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -121,15 +122,15 @@ func (f *fakeAPI) Record(_ context.Context, req service.RecordRequest) (service.
 	if req.ID != "PER-0000000001" {
 		return service.Record{}, &service.NotFound{What: "persons id", Value: req.ID}
 	}
-	rec := service.Record{Entity: req.Entity, Record: map[string]any{"person_id": req.ID, "name": "Ada"}}
+	rec := service.Record{Entity: req.Entity, Record: json.RawMessage(`{"person_id":"` + req.ID + `","name":"Ada"}`)}
 	for _, inc := range req.Include {
 		if inc != "vehicles" && inc != "profiles" {
 			return service.Record{}, &service.BadInput{Param: "include", Value: inc, Allowed: "vehicles, profiles"}
 		}
 		if rec.Linked == nil {
-			rec.Linked = map[string][]map[string]any{}
+			rec.Linked = map[string][]json.RawMessage{}
 		}
-		rec.Linked[inc] = []map[string]any{{"person_id": req.ID}}
+		rec.Linked[inc] = []json.RawMessage{json.RawMessage(`{"person_id":"` + req.ID + `"}`)}
 	}
 	return rec, nil
 }

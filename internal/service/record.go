@@ -18,8 +18,10 @@ import (
 )
 
 // checkpointEvery is how many households lie between two checkpoints: a
-// lookup replays at most this many plans (about 50 ns each).
-const checkpointEvery = 1024
+// lookup replays at most this many plans (about 50 ns each: 3 µs, small
+// beside the rest of a request). 64 keeps the index at 24 bytes per 64
+// households: about 9 MB for the 55,984,401-person maximum.
+const checkpointEvery = 64
 
 // checkpoint is where household h starts: its first person and vehicle.
 type checkpoint struct{ h, p, v int64 }
@@ -159,7 +161,7 @@ func (s *Service) Record(ctx context.Context, req RecordRequest) (Record, error)
 	out := Record{Entity: req.Entity, Record: rec}
 	for _, x := range inc {
 		ids := linkedIDs(mb, req.Entity, req.ID, x)
-		linked := []map[string]any{}
+		linked := []json.RawMessage{}
 		for _, id := range ids {
 			r, err := s.pick(mb, entity.Of([]string{x})[0], id)
 			if err != nil {
@@ -168,7 +170,7 @@ func (s *Service) Record(ctx context.Context, req RecordRequest) (Record, error)
 			linked = append(linked, r)
 		}
 		if out.Linked == nil {
-			out.Linked = map[string][]map[string]any{}
+			out.Linked = map[string][]json.RawMessage{}
 		}
 		out.Linked[x] = linked
 	}
@@ -204,21 +206,15 @@ func (s *Service) generateHousehold(ctx context.Context, h model.Household) (*mo
 	return mb, nil
 }
 
-// pick renders the row of e with id in mb as its JSON object decoded.
-func (s *Service) pick(mb *model.Batch, e entity.Entity, id string) (map[string]any, error) {
+// pick renders the row of e with id in mb as its JSON object. A row's
+// object starts with its id column, so the id is found without decoding.
+func (s *Service) pick(mb *model.Batch, e entity.Entity, id string) (json.RawMessage, error) {
+	prefix := []byte(`{"` + e.Columns()[0].Name + `":"` + id + `"`)
+	var row []byte
 	for i := range e.Len(mb) {
-		row := e.AppendJSONRow(nil, mb, i)
-		if !bytes.Contains(row, []byte(`"`+id+`"`)) {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(row))
-		dec.UseNumber() // numbers stay as written
-		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
-			return nil, fmt.Errorf("record %s: %w", id, err)
-		}
-		if first := e.Columns()[0].Name; m[first] == id {
-			return m, nil
+		row = e.AppendJSONRow(row[:0], mb, i)
+		if bytes.HasPrefix(row, prefix) {
+			return json.RawMessage(bytes.Clone(row)), nil
 		}
 	}
 	return nil, fmt.Errorf("record %s: not in its generated household", id)

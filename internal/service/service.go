@@ -35,6 +35,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 )
@@ -69,10 +70,13 @@ type RecordRequest struct {
 }
 
 // Record is one record and, by entity name, the records linked to it.
+//
+// Records are the JSON objects the dataset file holds, as rendered, columns
+// in contract order: served without decoding them again.
 type Record struct {
-	Entity string                      `json:"entity"`
-	Record map[string]any              `json:"record"`
-	Linked map[string][]map[string]any `json:"linked,omitempty"`
+	Entity string                       `json:"entity"`
+	Record json.RawMessage              `json:"record"`
+	Linked map[string][]json.RawMessage `json:"linked,omitempty"`
 }
 
 // EntitySchema describes an entity: its columns, their types and the rules

@@ -155,7 +155,7 @@ func TestGenerateOffset(t *testing.T) {
 		whole, err := os.ReadFile(filepath.Join(run(t, n, nil, nil), "persons_v0_1.csv"))
 		require.NoError(t, err)
 		// Configured for n persons, the service seeks from its checkpoints
-		// (one every 1024 households): offsets on both sides of one.
+		// (one every checkpointEvery households): offsets on both sides of one.
 		s := newService(t, n)
 		require.Greater(t, len(s.idx.h), 1)
 		cp := s.idx.h[1].p
@@ -216,8 +216,9 @@ func TestRecordEqualsRun(t *testing.T) {
 	idx := datasetIndex(t, run(t, records, nil, nil))
 	ctx := context.Background()
 	for _, id := range []string{"PER-0000000001", "PER-0000000002", "PER-0000001234", "PER-0000002049", "PER-0000003000"} {
-		got, err := s.Record(ctx, RecordRequest{Entity: "persons", ID: id, Include: []string{"vehicles,profiles"}})
+		raw, err := s.Record(ctx, RecordRequest{Entity: "persons", ID: id, Include: []string{"vehicles,profiles"}})
 		require.NoError(t, err, id)
+		got := asMaps(t, raw)
 		require.Equal(t, idx["persons"][id], got.Record, id)
 		var wantV []map[string]any
 		for _, vid := range sortedKeys(idx["vehicles"]) {
@@ -232,8 +233,9 @@ func TestRecordEqualsRun(t *testing.T) {
 	}
 	last := ident.ID("VEH-", int64(len(idx["vehicles"])-1))
 	for _, id := range []string{"VEH-0000000001", "VEH-0000000777", last} {
-		got, err := s.Record(ctx, RecordRequest{Entity: "vehicles", ID: id, Include: []string{"persons", "profiles"}})
+		raw, err := s.Record(ctx, RecordRequest{Entity: "vehicles", ID: id, Include: []string{"persons", "profiles"}})
 		require.NoError(t, err, id)
+		got := asMaps(t, raw)
 		require.Equal(t, idx["vehicles"][id], got.Record, id)
 		owner := idx["vehicles"][id]["owner_person_id"]
 		require.Equal(t, owner, got.Linked["persons"][0]["person_id"])
@@ -243,8 +245,9 @@ func TestRecordEqualsRun(t *testing.T) {
 	_, err := s.Record(ctx, RecordRequest{Entity: "vehicles", ID: ident.ID("VEH-", int64(len(idx["vehicles"])))})
 	require.ErrorAs(t, err, new(*NotFound), "one past the last vehicle")
 	for _, id := range []string{"PRO-0000000001", "PRO-0000003000"} {
-		got, err := s.Record(ctx, RecordRequest{Entity: "profiles", ID: id, Include: []string{"persons", "vehicles"}})
+		raw, err := s.Record(ctx, RecordRequest{Entity: "profiles", ID: id, Include: []string{"persons", "vehicles"}})
 		require.NoError(t, err, id)
+		got := asMaps(t, raw)
 		require.Equal(t, idx["profiles"][id], got.Record, id)
 		require.Equal(t, idx["persons"][got.Record["person_id"].(string)], got.Linked["persons"][0])
 		require.Len(t, got.Linked["vehicles"], len(got.Record["vehicle_ids"].([]any)))
@@ -276,7 +279,7 @@ func TestRecordConstantTime(t *testing.T) {
 				before := s.replayed.Load()
 				got, err := s.Record(context.Background(), RecordRequest{Entity: e, ID: ident.ID(prefix, i)})
 				require.NoError(t, err)
-				require.Equal(t, ident.ID(prefix, i), got.Record[map[string]string{"persons": "person_id", "profiles": "profile_id"}[e]])
+				require.Equal(t, ident.ID(prefix, i), asMaps(t, got).Record[map[string]string{"persons": "person_id", "profiles": "profile_id"}[e]])
 				replayed := s.replayed.Load() - before
 				require.LessOrEqual(t, replayed, int64(checkpointEvery), "%s of %d", ident.ID(prefix, i), n)
 				require.Positive(t, replayed)
@@ -579,4 +582,29 @@ func equalJSON(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
+}
+
+// recordMaps is a Record with its JSON objects decoded, to compare with
+// the run's rows.
+type recordMaps struct {
+	Record map[string]any
+	Linked map[string][]map[string]any
+}
+
+func asMaps(t *testing.T, r Record) recordMaps {
+	t.Helper()
+	dec := func(raw json.RawMessage) map[string]any {
+		d := json.NewDecoder(bytes.NewReader(raw))
+		d.UseNumber()
+		var m map[string]any
+		require.NoError(t, d.Decode(&m))
+		return m
+	}
+	out := recordMaps{Record: dec(r.Record), Linked: map[string][]map[string]any{}}
+	for k, list := range r.Linked {
+		for _, o := range list {
+			out.Linked[k] = append(out.Linked[k], dec(o))
+		}
+	}
+	return out
 }
