@@ -33,6 +33,8 @@ func (e *Declared[T]) Columns() []ColumnInfo {
 
 func (e *Declared[T]) Len(b *model.Batch) int { return len(*e.def.Rows(b)) }
 
+func (e *Declared[T]) RowID(b *model.Batch, i int) string { return e.def.ID(&(*e.def.Rows(b))[i]) }
+
 func (e *Declared[T]) CheckBatch(b *model.Batch, report func(id, rule, column, value string)) {
 	if e.def.Check == nil {
 		return

@@ -60,6 +60,8 @@ type Entity interface {
 	Rules() []Rule
 	// Len is the number of rows of this entity in b.
 	Len(b *model.Batch) int
+	// RowID is the id of b's i-th row of this entity.
+	RowID(b *model.Batch, i int) string
 	// CheckBatch reports the rules b's rows of this entity break (Def.Check).
 	CheckBatch(b *model.Batch, report func(id, rule, column, value string))
 

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -206,15 +205,11 @@ func (s *Service) generateHousehold(ctx context.Context, h model.Household) (*mo
 	return mb, nil
 }
 
-// pick renders the row of e with id in mb as its JSON object. A row's
-// object starts with its id column, so the id is found without decoding.
+// pick renders the row of e with id in mb as its JSON object.
 func (s *Service) pick(mb *model.Batch, e entity.Entity, id string) (json.RawMessage, error) {
-	prefix := []byte(`{"` + e.Columns()[0].Name + `":"` + id + `"`)
-	var row []byte
 	for i := range e.Len(mb) {
-		row = e.AppendJSONRow(row[:0], mb, i)
-		if bytes.HasPrefix(row, prefix) {
-			return json.RawMessage(bytes.Clone(row)), nil
+		if e.RowID(mb, i) == id {
+			return json.RawMessage(e.AppendJSONRow(nil, mb, i)), nil
 		}
 	}
 	return nil, fmt.Errorf("record %s: not in its generated household", id)
