@@ -19,12 +19,16 @@ for _ in $(seq 200); do
 done
 rss() { awk '/VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$pid/status"; }
 echo "server pid $pid on :$port (50,000,000 persons), RSS at start: $(rss)"
-run() {
+run() { # name concurrency url
   echo
-  echo "== $1"
-  hey -z "${secs}s" -c 32 "$2" | grep -E 'Requests/sec|Average|50%|99%|\[[0-9]{3}\]|Error'
+  echo "== $1 ($2 clients)"
+  hey -z "${secs}s" -c "$2" "$3" | grep -E 'Requests/sec|Average|50%|99%|\[[0-9]{3}\]|Error'
   echo "server RSS after: $(rss)"
 }
-run "one person by id, with its vehicles and profile" "http://127.0.0.1:$port/persons/PER-0049999999?include=vehicles,profiles"
-run "one person by id, low id" "http://127.0.0.1:$port/persons/PER-0000000010"
-run "1,000 persons as NDJSON" "http://127.0.0.1:$port/generate/persons?records=1000&format=ndjson"
+run "one person by id, id 10" 32 "http://127.0.0.1:$port/persons/PER-0000000010"
+run "one person by id, id 50,000,000" 32 "http://127.0.0.1:$port/persons/PER-0050000000"
+run "one person with its vehicles and profile" 32 "http://127.0.0.1:$port/persons/PER-0049999999?include=vehicles,profiles"
+# The server streams at most 2×GOMAXPROCS generations at once (429 beyond):
+# as many clients as that measure throughput; more measure the refusals.
+run "1,000 persons as NDJSON" 4 "http://127.0.0.1:$port/generate/persons?records=1000&format=ndjson"
+run "1,000 persons as NDJSON, past the cap" 32 "http://127.0.0.1:$port/generate/persons?records=1000&format=ndjson"
