@@ -22,7 +22,7 @@ echo "server pid $pid on :$port (50,000,000 persons), RSS at start: $(rss)"
 run() { # name concurrency url
   echo
   echo "== $1 ($2 clients)"
-  hey -z "${secs}s" -c "$2" "$3" | grep -E 'Requests/sec|Average|50%|99%|\[[0-9]{3}\]|Error'
+  hey -z "${secs}s" -c "$2" "$3" | grep -E 'Requests/sec|Average|50%|99%|^ *\[[0-9]{3}\]|Error'
   echo "server RSS after: $(rss)"
 }
 run "one person by id, id 10" 32 "http://127.0.0.1:$port/persons/PER-0000000010"
