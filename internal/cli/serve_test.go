@@ -1,43 +1,24 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/synthpipe/synthpipe/internal/testkit"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
-// lockedBuffer is the command's log: the server writes it while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // serve starts `synthpipe serve` on a free port and returns its base URL,
 // its log and a stop that ends it the way a signal does (its context) and
 // returns the command's error.
-func serve(t *testing.T, args ...string) (string, *lockedBuffer, func() error) {
+func serve(t *testing.T, args ...string) (string, *testkit.SyncBuffer, func() error) {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &testkit.SyncBuffer{}
 	root, _ := newRoot(io.Discard, logs)
 	root.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--snapshots", "../../data/snapshots", "-c", "../../configs/v0.1.yaml"}, args...))
 	ctx, cancel := context.WithCancel(context.Background())

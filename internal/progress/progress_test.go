@@ -2,8 +2,8 @@ package progress
 
 import (
 	"bytes"
+	"github.com/synthpipe/synthpipe/internal/testkit"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,26 +16,8 @@ func TestLine(t *testing.T) {
 	require.Contains(t, Line(1000, 1000, 1, "0s", "persons", 4), "[####] 100%")
 }
 
-// syncBuffer is a bytes.Buffer safe for the reporter's goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestLogLinesWhenNotATerminal(t *testing.T) {
-	var logs syncBuffer
+	var logs testkit.SyncBuffer
 	r := Start(100, "persons", nil, zerolog.New(&logs), 10*time.Millisecond)
 	r.Add(40)
 	deadline := time.Now().Add(5 * time.Second)

@@ -3,9 +3,9 @@
 package snapshot_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"github.com/synthpipe/synthpipe/internal/testkit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -354,24 +354,6 @@ func TestFailedRunCreatesNoFolders(t *testing.T) {
 	})
 }
 
-// syncBuffer is a log destination safe for the writer goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // A second run into a target another run holds waits, says so, and then
 // goes on; a signal ends the wait with nothing written.
 func TestSecondRunWaitsForTheLock(t *testing.T) {
@@ -386,7 +368,7 @@ func TestSecondRunWaitsForTheLock(t *testing.T) {
 	}
 
 	f := hold()
-	var log syncBuffer
+	var log testkit.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
 		_, err := snapshot.Generate(context.Background(), load(t, dir, 200, 1), snapshot.Options{Logger: zerolog.New(&log)})
