@@ -38,7 +38,7 @@ func TestServeEndToEnd(t *testing.T) {
 	code, _, errOut := run("run", "-c", "../../configs/v0.1.yaml", "--records", "300", "--seed", "5", "--output-dir", dir, "--log-level", "warn", "-q")
 	require.Equal(t, 0, code, errOut)
 	snap := filepath.Join(dir, "v0.1")
-	url, _, stop := serve(t, "--snapshots", dir)
+	url, _, stop := serve(t, "--snapshots", dir, "--records", "300") // the served dataset has the run's size
 
 	for _, c := range []struct{ path, file, ctype string }{
 		{"/generate/persons?records=300&seed=5&format=csv", "persons_v0_1.csv", "text/csv"},

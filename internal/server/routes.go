@@ -345,7 +345,13 @@ func (s *Server) fileHandler(ctx context.Context, in *fileInput) (*huma.StreamRe
 		w.Header().Set("ETag", `"`+f.ETag()+`"`)
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		http.ServeContent(&rangeProblem{ResponseWriter: w}, r, f.Name(), time.Time{}, f)
+		// A snapshot file may take longer than the write timeout on a slow
+		// link: the deadline moves on while bytes flow, so only a stalled
+		// client is cut off.
+		rc := http.NewResponseController(w)
+		http.ServeContent(&rangeProblem{ResponseWriter: w, progress: func() {
+			_ = rc.SetWriteDeadline(time.Now().Add(s.opt.WriteTimeout))
+		}}, r, f.Name(), time.Time{}, f)
 	}}, nil
 }
 
@@ -353,7 +359,8 @@ func (s *Server) fileHandler(ctx context.Context, in *fileInput) (*huma.StreamRe
 // text, into a problem like every other error (Content-Range kept).
 type rangeProblem struct {
 	http.ResponseWriter
-	swallow bool
+	swallow  bool
+	progress func() // called before each write, if set
 }
 
 func (rp *rangeProblem) WriteHeader(code int) {
@@ -370,7 +377,23 @@ func (rp *rangeProblem) Write(p []byte) (int, error) {
 	if rp.swallow {
 		return len(p), nil
 	}
-	return rp.ResponseWriter.Write(p)
+	if rp.progress == nil {
+		return rp.ResponseWriter.Write(p)
+	}
+	// Writes of at most 64 KiB, each with a fresh deadline: a source that
+	// hands over the whole file in one Write is cut up too.
+	n := 0
+	for len(p) > 0 {
+		chunk := p[:min(len(p), 64<<10)]
+		rp.progress()
+		m, err := rp.ResponseWriter.Write(chunk)
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[len(chunk):]
+	}
+	return n, nil
 }
 
 func (s *Server) writeServiceProblem(w http.ResponseWriter, r *http.Request, err error) {

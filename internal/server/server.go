@@ -148,8 +148,11 @@ func New(api service.API, opt Options) (*Server, error) {
 	s.mux.HandleFunc("GET /docs", s.docs)
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
 	if opt.MCP != nil {
-		s.mux.Handle("/mcp", opt.MCP)
-		s.mux.Handle("/mcp/", opt.MCP)
+		// MCP calls generate and validate too: they share the cap of
+		// /generate, so no other route gets around it.
+		mcp := s.capped(opt.MCP)
+		s.mux.Handle("/mcp", mcp)
+		s.mux.Handle("/mcp/", mcp)
 	}
 	s.handler = s.requestID(s.observe(s.auth(s.problems(s.mux))))
 	return s, nil
@@ -204,4 +207,21 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info().Msg("stopped")
 	return nil
+}
+
+// capped lets a request through only while a generation slot is free (the
+// semaphore of /generate), else answers 429 with Retry-After at once.
+func (s *Server) capped(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.generate <- struct{}{}:
+		default:
+			s.metrics.rejected()
+			w.Header().Set("Retry-After", retryAfter)
+			writeProblem(w, problem(http.StatusTooManyRequests, "", "", "too many generate requests in flight; retry later"))
+			return
+		}
+		defer func() { <-s.generate }()
+		next.ServeHTTP(w, r)
+	})
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -368,7 +370,8 @@ func TestConcurrencyCap(t *testing.T) {
 	fake.started = make(chan struct{}, 10)
 	fake.release = make(chan struct{})
 	const limit = 3
-	r := start(t, fake, Options{MaxConcurrentGenerate: limit})
+	mcpOK := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	r := start(t, fake, Options{MaxConcurrentGenerate: limit, MCP: mcpOK})
 	type result struct {
 		status int
 		err    error
@@ -396,8 +399,11 @@ func TestConcurrencyCap(t *testing.T) {
 	res, body := get(t, "GET", r.url+"/generate/persons")
 	requireProblem(t, res, body, 429, "too many generate requests")
 	require.Equal(t, "1", res.Header.Get("Retry-After"))
+	res, body = get(t, "POST", r.url+"/mcp")
+	requireProblem(t, res, body, 429, "too many generate requests")
+	require.Equal(t, "1", res.Header.Get("Retry-After"), "MCP tools generate too: they share the cap")
 	res, _ = get(t, "GET", r.url+"/persons/PER-0000000001")
-	require.Equal(t, 200, res.StatusCode, "the cap is for generate only")
+	require.Equal(t, 200, res.StatusCode, "the cap is for generation only")
 
 	close(fake.release)
 	for range limit {
@@ -407,8 +413,10 @@ func TestConcurrencyCap(t *testing.T) {
 	}
 	res, _ = get(t, "GET", r.url+"/generate/persons")
 	require.Equal(t, 200, res.StatusCode, "tokens come back when streams end")
+	res, _ = get(t, "POST", r.url+"/mcp")
+	require.Equal(t, 200, res.StatusCode)
 	_, metrics := get(t, "GET", r.url+"/metrics")
-	require.Contains(t, metrics, "synthpipe_generate_rejected_total 1\n")
+	require.Contains(t, metrics, "synthpipe_generate_rejected_total 2\n")
 }
 
 // TestStreaming shows that the body reaches the client while Generate is
@@ -620,4 +628,39 @@ func TestMCPMounted(t *testing.T) {
 	require.Equal(t, "mcp POST /mcp", body)
 	res, _ = get(t, "POST", r.url+"/mcp")
 	require.Equal(t, 401, res.StatusCode, "the token guards MCP too")
+}
+
+// A download slower than the write timeout still completes while bytes
+// flow: the deadline moves on with every write. The client's receive buffer
+// is small, so the server really waits on the slow reader.
+func TestSlowDownloadOutlivesWriteTimeout(t *testing.T) {
+	fake := newFake()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<20) // 16 MiB
+	fake.files["v0.1"]["persons_v0_1.csv"] = big
+	r := start(t, fake, Options{WriteTimeout: 300 * time.Millisecond})
+	dialer := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		return c.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 16<<10) })
+	}}
+	client := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}
+	res, err := client.Get(r.url + "/snapshots/v0.1/files/persons_v0_1.csv")
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, 200, res.StatusCode)
+	var got bytes.Buffer
+	buf := make([]byte, 64<<10)
+	began := time.Now()
+	for next := 512 << 10; ; {
+		n, err := res.Body.Read(buf)
+		got.Write(buf[:n])
+		if err != nil {
+			require.ErrorIs(t, err, io.EOF, "after %d of %d bytes", got.Len(), len(big))
+			break
+		}
+		if got.Len() >= next { // a slow link: 512 KiB every 40 ms
+			time.Sleep(40 * time.Millisecond)
+			next += 512 << 10
+		}
+	}
+	require.Greater(t, time.Since(began), 300*time.Millisecond, "slower than the write timeout")
+	require.True(t, bytes.Equal(big, got.Bytes()), "the whole file: %d of %d bytes", got.Len(), len(big))
 }

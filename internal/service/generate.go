@@ -51,9 +51,8 @@ func (s *Service) CheckGenerate(req GenerateRequest) error {
 	if req.Records < 1 || req.Records > s.opt.MaxRecords {
 		return &BadInput{Param: "records", Value: strconv.FormatInt(req.Records, 10), Allowed: fmt.Sprintf("persons from 1 to %d", s.opt.MaxRecords)}
 	}
-	_, maxRecords := fieldRange("records")
-	if req.Offset < 0 || req.Offset > maxRecords-req.Records {
-		return &BadInput{Param: "offset", Value: strconv.FormatInt(req.Offset, 10), Allowed: fmt.Sprintf("0 or more, with offset + records at most %d (one never-issued SSN per person)", maxRecords)}
+	if req.Offset < 0 || req.Offset >= s.cfg.Records {
+		return &BadInput{Param: "offset", Value: strconv.FormatInt(req.Offset, 10), Allowed: fmt.Sprintf("0 to %d: the served dataset has %d persons (records and SYNTHPIPE_RECORDS set its size)", s.cfg.Records-1, s.cfg.Records)}
 	}
 	if req.Seed != nil {
 		lo, hi := fieldRange("seed")
@@ -108,7 +107,7 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest, w io.Writer
 		sink = &rowStream{e: entities[0], format: req.Format, w: bw}
 	}
 	plan := component.Plan{
-		Source:     seed.NewRange(run, h, p, v, req.Offset+req.Records),
+		Source:     seed.NewRange(run, h, p, v, min(req.Offset+req.Records, run.Records)),
 		Stages:     stages,
 		StageNames: s.stageNames(),
 		Sinks:      []component.Sink{sink},
@@ -135,13 +134,11 @@ func (s *Service) stageNames() []string {
 	return out
 }
 
-// requestRun is the run a request describes: the config with the
-// request's seed and Offset+Records persons, whole (never a shard). Its
-// ConfigSHA256 is the one `synthpipe run --records N --seed S` writes, so
-// the dataset's metadata matches that run's.
+// requestRun is the run a request is a range of: the served dataset (the
+// config's records) with the request's seed, else the config's. Ranges of
+// it join up: consecutive pages never split or drop a household.
 func (s *Service) requestRun(req GenerateRequest) *model.Run {
 	c := *s.cfg
-	c.Records = req.Offset + req.Records
 	if req.Seed != nil {
 		c.Seed = uint64(*req.Seed)
 	}

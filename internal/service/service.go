@@ -8,15 +8,15 @@
 // (which parameter, what is allowed) or a *NotFound; handlers map those to
 // 400 and 404.
 //
-// What a generate request returns: the run of Offset+Records persons (with
-// the request's seed, else the config's) and, of it, the households whose
-// first person falls in [Offset, Offset+Records) — what a part of a
-// sharded `synthpipe run` makes (seed.PartBounds, seed.Seek): whole
-// households, so the first person may be a few after Offset, and the last
-// household is cut to end at Offset+Records, exactly as the run's. With
-// Offset 0 the bytes are the CLI's files of `run --records Records --seed
-// S`: CSV and Parquet equal <entity>_<v>.csv and .parquet, the dataset's
-// JSON equals dataset_<v>.json, an entity's JSON is an array of the rows of
+// What a generate request returns: of the served dataset — the config's
+// records, with the request's seed, else the config's — the households whose
+// first person falls in [Offset, Offset+Records), which is what a part of a
+// sharded `synthpipe run` makes (seed.PartBounds, seed.Seek). Households stay
+// whole, so a page may start a few persons after Offset, and consecutive
+// pages join up exactly. Asking for the whole dataset (Offset 0, Records =
+// the config's records) gives the CLI's files of `run --seed S` byte for
+// byte: CSV and Parquet equal <entity>_<v>.csv and .parquet, the dataset's
+// JSON equals dataset_<v>.json; an entity's JSON is an array of the rows of
 // its section there (one a line), NDJSON one row a line, and the dataset's
 // NDJSON {"entity":…,"record":…} lines grouped by entity in declaration
 // order. The validate stage runs as in the CLI: a violation fails the
@@ -51,7 +51,7 @@ const (
 // Dataset, in place of an entity name, asks for every entity the config makes.
 const Dataset = "dataset"
 
-// GenerateRequest asks for the records of persons [Offset, Offset+Records)
+// GenerateRequest asks for the households of persons [Offset, Offset+Records)
 // of the run the config (with Seed) describes, and what belongs to them.
 type GenerateRequest struct {
 	Entity  string // an entity the config makes (persons, vehicles, profiles …) or Dataset

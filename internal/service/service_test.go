@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -85,7 +86,7 @@ func TestGenerateEqualsSnapshot(t *testing.T) {
 	const records = 2500 // two batches of the governed config
 	seed := ptr(int64(77))
 	dir := run(t, records, seed, nil)
-	s := newService(t, 200)
+	s := newService(t, records) // the served dataset has the run's size
 	for _, e := range []string{"persons", "vehicles", "profiles"} {
 		for _, f := range []string{FormatCSV, FormatParquet} {
 			t.Run(e+"."+f, func(t *testing.T) {
@@ -138,17 +139,37 @@ func TestGenerateEqualsSnapshot(t *testing.T) {
 // offset+records persons whose first person is at or after offset: the
 // part a sharded run of that size makes, and the tail of the whole run.
 func TestGenerateOffset(t *testing.T) {
-	s := newService(t, 200)
-	t.Run("part 3/3 of 900", func(t *testing.T) {
-		part := run(t, 900, nil, ptr("3/3"))
-		for _, f := range []string{FormatCSV, FormatParquet} {
-			for _, e := range []string{"persons", "vehicles"} {
-				want, err := os.ReadFile(filepath.Join(part, e+"_v0_1."+f))
-				require.NoError(t, err)
-				got := gen(t, s, GenerateRequest{Entity: e, Offset: 600, Records: 300, Format: f})
-				require.True(t, bytes.Equal(want, got), "%s.%s", e, f)
+	s := newService(t, 900)
+	for _, k := range []int{2, 3} {
+		t.Run(fmt.Sprintf("part %d/3 of 900", k), func(t *testing.T) {
+			part := run(t, 900, nil, ptr(fmt.Sprintf("%d/3", k)))
+			for _, f := range []string{FormatCSV, FormatParquet} {
+				for _, e := range []string{"persons", "vehicles"} {
+					want, err := os.ReadFile(filepath.Join(part, e+"_v0_1."+f))
+					require.NoError(t, err)
+					got := gen(t, s, GenerateRequest{Entity: e, Offset: int64(k-1) * 300, Records: 300, Format: f})
+					require.True(t, bytes.Equal(want, got), "%s.%s", e, f)
+				}
 			}
+		})
+	}
+	t.Run("pages join up", func(t *testing.T) {
+		whole, err := os.ReadFile(filepath.Join(run(t, 900, nil, nil), "vehicles_v0_1.csv"))
+		require.NoError(t, err)
+		var paged strings.Builder
+		for off := int64(0); off < 900; off += 7 { // a page size that splits households
+			got := string(gen(t, s, GenerateRequest{Entity: "vehicles", Offset: off, Records: 7, Format: FormatCSV}))
+			header, rows, _ := strings.Cut(got, "\n")
+			if off == 0 {
+				paged.WriteString(header + "\n")
+			}
+			paged.WriteString(rows)
 		}
+		require.Equal(t, string(whole), paged.String(), "every vehicle once, in order")
+		_, err = s.Record(context.Background(), RecordRequest{Entity: "persons", ID: "PER-0000000900"})
+		require.NoError(t, err)
+		err = s.CheckGenerate(GenerateRequest{Entity: "persons", Offset: 900, Records: 1, Format: FormatCSV})
+		require.ErrorContains(t, err, "offset \"900\" is not allowed: 0 to 899: the served dataset has 900 persons")
 	})
 	t.Run("tail of the whole run", func(t *testing.T) {
 		const n = 3000
@@ -177,6 +198,7 @@ func TestGenerateOffset(t *testing.T) {
 		}
 	})
 	t.Run("another seed", func(t *testing.T) {
+		s := newService(t, 700)
 		seed := ptr(int64(5))
 		whole, err := os.ReadFile(filepath.Join(run(t, 700, seed, nil), "profiles_v0_1.csv"))
 		require.NoError(t, err)
@@ -305,7 +327,7 @@ func TestRefusals(t *testing.T) {
 		{"zero records", GenerateRequest{Entity: "persons", Records: 0, Format: FormatJSON}, "records"},
 		{"too many records", GenerateRequest{Entity: "persons", Records: DefaultMaxRecords + 1, Format: FormatJSON}, "records"},
 		{"negative offset", GenerateRequest{Entity: "persons", Records: 1, Offset: -1, Format: FormatJSON}, "offset"},
-		{"past the SSN cap", GenerateRequest{Entity: "persons", Records: 10, Offset: ident.SSNCapacity - 9, Format: FormatJSON}, "offset"},
+		{"past the served dataset", GenerateRequest{Entity: "persons", Records: 10, Offset: 200, Format: FormatJSON}, "offset"},
 		{"negative seed", GenerateRequest{Entity: "persons", Records: 1, Seed: ptr(int64(-1)), Format: FormatJSON}, "seed"},
 		{"huge seed", GenerateRequest{Entity: "persons", Records: 1, Seed: ptr(int64(1 << 62)), Format: FormatJSON}, "seed"},
 		{"unknown format", GenerateRequest{Entity: "persons", Records: 1, Format: "xml"}, "format"},
@@ -322,7 +344,7 @@ func TestRefusals(t *testing.T) {
 		})
 	}
 	// The last person the SSNs allow is fine.
-	require.NoError(t, s.CheckGenerate(GenerateRequest{Entity: "persons", Records: 10, Offset: ident.SSNCapacity - 10, Format: FormatCSV}))
+	require.NoError(t, s.CheckGenerate(GenerateRequest{Entity: "persons", Records: 10, Offset: 199, Format: FormatCSV}), "a page may run past the end: it ends with the dataset")
 
 	recs := []struct {
 		name  string
