@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -178,5 +179,5 @@ func (s *Service) entityByName(name string) (entity.Entity, error) {
 	if slices.Contains(s.entities, name) {
 		return entity.Of([]string{name})[0], nil
 	}
-	return nil, &NotFound{What: "entity", Value: name}
+	return nil, &NotFound{What: "entity", Value: name, Allowed: strings.Join(s.entities, ", ")}
 }

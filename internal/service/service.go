@@ -163,6 +163,12 @@ func (e *BadInput) Error() string {
 // NotFound is an entity, id, snapshot or file that does not exist (HTTP 404).
 type NotFound struct {
 	What, Value string
+	Allowed     string // what exists, when it is short enough to list
 }
 
-func (e *NotFound) Error() string { return fmt.Sprintf("%s %q not found", e.What, e.Value) }
+func (e *NotFound) Error() string {
+	if e.Allowed != "" {
+		return fmt.Sprintf("%s %q not found (allowed: %s)", e.What, e.Value, e.Allowed)
+	}
+	return fmt.Sprintf("%s %q not found", e.What, e.Value)
+}
