@@ -48,7 +48,7 @@ type generateInput struct {
 
 type recordInput struct {
 	ID      string   `path:"id" doc:"the record's id, e.g. PER-0000001234"`
-	Include []string `query:"include" doc:"linked entities to include, comma-separated, e.g. vehicles,profiles"`
+	Include []string `query:"include,explode" doc:"linked entities to include: include=vehicles,profiles or include=vehicles&include=profiles"`
 }
 
 type recordOutput struct {
@@ -140,7 +140,7 @@ func (s *Server) routes(entities []string) {
 			Description: "The record of " + e + " with this id in the configured dataset, found in constant time, with the linked records named by include.",
 			Errors:      []int{http.StatusBadRequest, http.StatusNotFound},
 		}, func(ctx context.Context, in *recordInput) (*recordOutput, error) {
-			rec, err := s.api.Record(ctx, service.RecordRequest{Entity: e, ID: in.ID, Include: in.Include})
+			rec, err := s.api.Record(ctx, service.RecordRequest{Entity: e, ID: in.ID, Include: splitList(in.Include)})
 			if err != nil {
 				return nil, s.fromService(ctx, err)
 			}
@@ -402,4 +402,18 @@ func (s *Server) writeServiceProblem(w http.ResponseWriter, r *http.Request, err
 		em = problem(http.StatusInternalServerError, "", "", "internal error")
 	}
 	writeProblem(w, em)
+}
+
+// splitList flattens a repeated and comma-separated query list
+// (include=a,b&include=c) into its items.
+func splitList(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
 }

@@ -183,6 +183,10 @@ func TestRecord(t *testing.T) {
 	require.JSONEq(t, `{"entity":"persons","record":{"person_id":"PER-0000000001","name":"Ada"},
 		"linked":{"vehicles":[{"person_id":"PER-0000000001"}],"profiles":[{"person_id":"PER-0000000001"}]}}`, body)
 
+	res, body2 := get(t, "GET", r.url+"/persons/PER-0000000001?include=vehicles&include=profiles")
+	require.Equal(t, 200, res.StatusCode, body2)
+	require.JSONEq(t, body, body2, "a repeated include is the comma list")
+
 	tests := []struct {
 		path   string
 		status int
