@@ -2,12 +2,12 @@ package stages_test
 
 import (
 	"context"
-	"github.com/synthpipe/synthpipe/internal/entity"
 	"testing"
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/testkit"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 	"github.com/synthpipe/synthpipe/stages/generators/person"

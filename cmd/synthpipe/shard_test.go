@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/synthpipe/synthpipe/internal/testkit"
-
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/readback"
+	"github.com/synthpipe/synthpipe/internal/testkit"
 )
 
 // build compiles the real binary once for the process-level tests.

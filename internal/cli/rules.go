@@ -2,13 +2,13 @@ package cli
 
 import (
 	"fmt"
-	"github.com/synthpipe/synthpipe/internal/entity"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/verify"
 )
 

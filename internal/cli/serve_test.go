@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"github.com/synthpipe/synthpipe/internal/testkit"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/synthpipe/synthpipe/internal/testkit"
 )
 
 // serve starts `synthpipe serve` on a free port and returns its base URL,

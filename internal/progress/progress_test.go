@@ -2,13 +2,14 @@ package progress
 
 import (
 	"bytes"
-	"github.com/synthpipe/synthpipe/internal/testkit"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
+
+	"github.com/synthpipe/synthpipe/internal/testkit"
 )
 
 func TestLine(t *testing.T) {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/synthpipe/synthpipe/internal/config"
-	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +12,9 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/synthpipe/synthpipe/internal/config"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 )
 
 var (

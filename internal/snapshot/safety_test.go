@@ -5,7 +5,6 @@ package snapshot_test
 import (
 	"context"
 	"errors"
-	"github.com/synthpipe/synthpipe/internal/testkit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/snapshot"
+	"github.com/synthpipe/synthpipe/internal/testkit"
 )
 
 // load reads the governed config into dir with records persons and seed.

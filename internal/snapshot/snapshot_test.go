@@ -1,9 +1,6 @@
 package snapshot_test
 
 import (
-	"github.com/synthpipe/synthpipe/internal/component"
-	"github.com/synthpipe/synthpipe/internal/testkit"
-
 	"context"
 	"errors"
 	"os"
@@ -18,8 +15,10 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/stretchr/testify/require"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/snapshot"
+	"github.com/synthpipe/synthpipe/internal/testkit"
 	"github.com/synthpipe/synthpipe/pipeline"
 	_ "github.com/synthpipe/synthpipe/stages"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"

@@ -1,8 +1,6 @@
 package verify
 
 import (
-	"github.com/synthpipe/synthpipe/internal/formats/readback"
-
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -12,6 +10,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/encode"
+	"github.com/synthpipe/synthpipe/internal/formats/readback"
 )
 
 // digestChunk is how many records one digest covers when the formats are

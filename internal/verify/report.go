@@ -3,7 +3,6 @@ package verify
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/synthpipe/synthpipe/internal/formats/safeio"
 	"io"
 	"sort"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/formats/readback"
+	"github.com/synthpipe/synthpipe/internal/formats/safeio"
 )
 
 // examplesPerRule is how many violations of each rule a report names.

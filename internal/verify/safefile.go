@@ -1,10 +1,11 @@
 package verify
 
 import (
+	"regexp"
+
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/internal/formats/safeio"
-	"regexp"
 )
 
 // Limits on what validate reads: a snapshot folder comes from elsewhere, so

@@ -51,12 +51,6 @@
 package verify
 
 import (
-	"github.com/synthpipe/synthpipe/internal/entity"
-	"github.com/synthpipe/synthpipe/internal/formats/layout"
-	"github.com/synthpipe/synthpipe/internal/formats/readback"
-	"github.com/synthpipe/synthpipe/internal/formats/safeio"
-	"reflect"
-
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -66,6 +60,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -73,7 +68,11 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/entity/schema"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
+	"github.com/synthpipe/synthpipe/internal/formats/readback"
+	"github.com/synthpipe/synthpipe/internal/formats/safeio"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 

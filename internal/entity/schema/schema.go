@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"maps"
 	"reflect"
 	"sort"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 )
 
 // Entities are the documents that have a schema: every declared entity

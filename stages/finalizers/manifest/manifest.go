@@ -7,12 +7,12 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"sort"
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
 

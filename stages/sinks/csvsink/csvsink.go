@@ -6,8 +6,8 @@ package csvsink
 import (
 	"context"
 	_ "embed"
-	"github.com/synthpipe/synthpipe/internal/component"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"

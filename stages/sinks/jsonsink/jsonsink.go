@@ -11,11 +11,11 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"github.com/synthpipe/synthpipe/internal/component"
 	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/hashfile"
