@@ -122,7 +122,7 @@ func (s *Service) Record(ctx context.Context, req RecordRequest) (Record, error)
 	var inc []string
 	for _, in := range req.Include {
 		for _, x := range strings.Split(in, ",") {
-			x = strings.TrimSpace(x)
+			x = s.pluralOf(strings.TrimSpace(x))
 			if x == "" {
 				continue
 			}
@@ -174,6 +174,17 @@ func (s *Service) Record(ctx context.Context, req RecordRequest) (Record, error)
 		out.Linked[x] = linked
 	}
 	return out, nil
+}
+
+// pluralOf names an entity by its plural whether it was given as the plural
+// or the singular: include=vehicles,profile reads as vehicles, profiles.
+func (s *Service) pluralOf(name string) string {
+	for _, e := range entity.Of(s.entities) {
+		if e.Singular() == name {
+			return e.Name()
+		}
+	}
+	return name
 }
 
 func (s *Service) allowedIncludes(allowed []string) []string {

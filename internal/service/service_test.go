@@ -266,6 +266,11 @@ func TestRecordEqualsRun(t *testing.T) {
 	}
 	_, err := s.Record(ctx, RecordRequest{Entity: "vehicles", ID: ident.ID("VEH-", int64(len(idx["vehicles"])))})
 	require.ErrorAs(t, err, new(*NotFound), "one past the last vehicle")
+	sing, err := s.Record(ctx, RecordRequest{Entity: "persons", ID: "PER-0000000002", Include: []string{"vehicles,profile"}})
+	require.NoError(t, err, "an include may name the singular")
+	plur, err := s.Record(ctx, RecordRequest{Entity: "persons", ID: "PER-0000000002", Include: []string{"vehicles", "profiles"}})
+	require.NoError(t, err)
+	require.Equal(t, plur, sing)
 	for _, id := range []string{"PRO-0000000001", "PRO-0000003000"} {
 		raw, err := s.Record(ctx, RecordRequest{Entity: "profiles", ID: id, Include: []string{"persons", "vehicles"}})
 		require.NoError(t, err, id)
