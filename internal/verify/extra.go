@@ -3,6 +3,8 @@ package verify
 import (
 	"errors"
 	"io"
+	"io/fs"
+	"os"
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -46,8 +48,7 @@ func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]
 	}
 	src, err := openEntity(dir, name, format, e, fi, schemas)
 	if err != nil {
-		var nr *safeio.NotRegularError
-		if !errors.As(err, &nr) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		if !reportedByCheckFiles(err) {
 			rep.add(contract.Violation{File: name, Entity: e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
 		}
 		return nil, 0
@@ -84,6 +85,14 @@ func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]
 	}
 }
 
+// reportedByCheckFiles tells an open error that checkFiles already named
+// (a missing file, or one that is not a regular file) from a read problem.
+func reportedByCheckFiles(err error) bool {
+	var nr *safeio.NotRegularError
+	return errors.Is(err, fs.ErrNotExist) || errors.As(err, &nr)
+}
+
+// readRule is the rule a file that cannot be read breaks.
 func readRule(err error) contract.RuleName {
 	var le *readback.LimitError
 	var he *readback.HeaderError
@@ -100,11 +109,10 @@ func readRule(err error) contract.RuleName {
 // openEntity opens a regular file of the folder as e's rows, reading a CSV
 // or JSON file at most to its listed size+1.
 func openEntity(dir, name, format string, e entity.Entity, listed pipeline.FileInfo, schemas *schema.Set) (entity.Reader, error) {
-	f, st, err := safeio.OpenRegular(dir, name)
+	f, r, size, err := openListed(dir, name, listed)
 	if err != nil {
 		return nil, err
 	}
-	r := io.LimitReader(f, max(listed.Bytes, 0)+1)
 	var src entity.Reader
 	switch format {
 	case layout.JSON:
@@ -113,10 +121,21 @@ func openEntity(dir, name, format string, e entity.Entity, listed pipeline.FileI
 	case layout.CSV:
 		src, err = e.OpenCSV(r, f)
 	default:
-		src, err = e.OpenParquet(f, st.Size(), f)
+		src, err = e.OpenParquet(f, size, f)
 	}
 	if err != nil {
 		f.Close()
 	}
 	return src, err
+}
+
+// openListed opens a listed file of the folder, only if it is a regular file
+// directly inside it, and a reader that stops one byte past its listed size
+// (CSV and JSON are read through it; Parquet reads the file at offsets).
+func openListed(dir, name string, listed pipeline.FileInfo) (*os.File, io.Reader, int64, error) {
+	f, st, err := safeio.OpenRegular(dir, name)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return f, io.LimitReader(f, max(listed.Bytes, 0)+1), st.Size(), nil
 }

@@ -582,21 +582,10 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 		}
 		bad = true
 		name := names[[]string{"persons", "vehicles", "profiles"}[i]]
-		var he *readback.HeaderError
-		var se *readback.SchemaError
-		rule := contract.RuleFileReadable
-		if errors.As(err, &he) || errors.As(err, &se) {
-			rule = contract.RuleColumnsMatchContract
+		if reportedByCheckFiles(err) {
+			continue
 		}
-		var nr *safeio.NotRegularError
-		if errors.Is(err, fs.ErrNotExist) || errors.As(err, &nr) {
-			continue // reported by checkFiles
-		}
-		var le *readback.LimitError
-		if errors.As(err, &le) {
-			rule = contract.RuleSizeLimits
-		}
-		rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: rule, Value: firstLine(err.Error())})
+		rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
 	}
 	if bad {
 		return nil
@@ -616,11 +605,10 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 // open makes the source of one entity of one format. Only a regular file
 // is opened, and a CSV or JSON file is read at most to its listed size+1.
 func open[T any](dir, name, section, format string, listed pipeline.FileInfo, cols []model.Column[T], schemas *schema.Set, entity string) (readback.Source[T], error) {
-	f, st, err := safeio.OpenRegular(dir, name)
+	f, r, size, err := openListed(dir, name, listed)
 	if err != nil {
 		return nil, err
 	}
-	r := io.LimitReader(f, max(listed.Bytes, 0)+1)
 	switch format {
 	case "json":
 		s, err := readback.NewJSON[T](r, f, section, func(raw []byte) error { return schemas.Validate(entity, raw) })
@@ -636,7 +624,7 @@ func open[T any](dir, name, section, format string, listed pipeline.FileInfo, co
 		}
 		return readback.Prefetch[T](s), nil
 	}
-	s, err := readback.NewParquet[T](f, st.Size(), f)
+	s, err := readback.NewParquet[T](f, size, f)
 	if err != nil {
 		f.Close()
 		return nil, err
