@@ -66,7 +66,7 @@ func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]
 		var je *readback.RecordError
 		switch {
 		case errors.As(err, &ce):
-			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: ce.Column, Rule: contract.RuleColumnType, Value: ce.Value})
+			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: ce.Column, Rule: cellRule(ce), Value: ce.Value})
 			continue
 		case errors.As(err, &je):
 			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(je.Error())})

@@ -97,11 +97,7 @@ func (s *stream[T]) advance() {
 		var je *readback.RecordError
 		switch {
 		case errors.As(err, &ce):
-			rule := contract.RuleColumnType
-			if ce.TooLong {
-				rule = contract.RuleSizeLimits
-			}
-			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: ce.Column, Rule: rule, Value: ce.Value})
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: ce.Column, Rule: cellRule(ce), Value: ce.Value})
 			continue
 		case errors.As(err, &je):
 			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.entity, RecordID: s.id(rec), Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(je.Error())})
@@ -240,4 +236,13 @@ func (q *idSequence) next(id, file string, row int64, rep *Report) {
 		q.want = idx
 	}
 	q.want++
+}
+
+// cellRule is the rule a CSV value that did not parse breaks: its type, or
+// the size limit when it was too long to read.
+func cellRule(ce *readback.CellError) contract.RuleName {
+	if ce.TooLong {
+		return contract.RuleSizeLimits
+	}
+	return contract.RuleColumnType
 }
