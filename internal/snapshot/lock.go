@@ -63,8 +63,11 @@ func lockTarget(ctx context.Context, target string, log zerolog.Logger) (*target
 			return nil, fmt.Errorf("lock %s: %w", path, err)
 		}
 		if !said {
-			pid, _ := os.ReadFile(path)
-			log.Warn().Str("target", target).Str("pid", strings.TrimSpace(string(pid))).Str("lock", path).
+			// Read from the file already opened (checked regular, never a
+			// link), and only what a pid takes.
+			buf := make([]byte, 32)
+			n, _ := f.ReadAt(buf, 0)
+			log.Warn().Str("target", target).Str("pid", strings.TrimSpace(string(buf[:n]))).Str("lock", path).
 				Msg("waiting for another run writing " + target + " to finish")
 			said = true
 		}
