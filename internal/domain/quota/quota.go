@@ -27,7 +27,7 @@ const Block = 1 << 20
 // Quota is an allocation of Block slots to categories.
 type Quota struct {
 	key   uint64
-	block uint64 // Block; smaller in tests
+	block uint64   // Block; smaller in tests
 	count []uint64 // slots per category
 	start []uint64 // first slot of each category; slots [start, start+count)
 }
