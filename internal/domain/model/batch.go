@@ -6,12 +6,17 @@ package model
 type Household struct {
 	Index        int64 // 0-based household index; HH- id is Index+1
 	FirstPerson  int64 // 0-based index of its first person
-	Size         int   // members, 1-5
+	Size         int   // members, 1 to MaxHouseholdSize
 	Spouse       bool  // member 2 is the primary's spouse
 	Children     int   // members after the spouse who are children of the primary
 	FirstVehicle int64 // 0-based index of its first vehicle
 	Vehicles     int   // 0-4
 }
+
+// MaxHouseholdSize is the most members a household plan has. Identifier
+// spaces are sized with it (a licence serial is the household's serial in
+// its state times this, plus the member's place).
+const MaxHouseholdSize = 5
 
 // Batch is the payload that flows through the pipeline: a run of whole
 // households and the records made for them. Slices are reused between

@@ -6,6 +6,8 @@ var (
 	MaritalStatuses = []string{"single", "married", "divorced", "widowed"}
 	Relationships   = []string{"primary", "spouse", "child", "other"}
 	LicenseStatuses = []string{"valid", "expired", "suspended", "revoked"}
+	NameSuffixes    = []string{"Jr", "Sr", "II", "III", "IV"}
+	UrbanRural      = []string{"urban", "rural"}
 )
 
 // Person is one row of persons. Field order is the contract's column order,
@@ -30,6 +32,15 @@ type Person struct {
 	DriverLicenseState  string `parquet:"driver_license_state,dict" json:"driver_license_state"`
 	LicenseIssueDate    Date   `parquet:"license_issue_date,date" json:"license_issue_date"`
 	LicenseStatus       string `parquet:"license_status,dict" json:"license_status"`
+	// Columns added by contract v0.2, after v0.1's so its queries keep working.
+	MiddleName            string `parquet:"middle_name,optional" json:"middle_name"`
+	NameSuffix            string `parquet:"name_suffix,optional,dict" json:"name_suffix"`
+	AddressLine2          string `parquet:"address_line2,optional" json:"address_line2"`
+	County                string `parquet:"county,dict" json:"county"`
+	CountyFIPS            string `parquet:"county_fips,dict" json:"county_fips"`
+	UrbanRural            string `parquet:"urban_rural,dict" json:"urban_rural"`
+	FirstLicensedDate     Date   `parquet:"first_licensed_date,date" json:"first_licensed_date"`
+	LicenseExpirationDate Date   `parquet:"license_expiration_date,date" json:"license_expiration_date"`
 }
 
 // PersonColumns lists the persons columns in contract order.
@@ -53,4 +64,12 @@ var PersonColumns = []Column[Person]{
 	{Name: "driver_license_state", Kind: KindString, Pattern: `^[A-Z]{2}$`, Str: func(p *Person) string { return p.DriverLicenseState }},
 	{Name: "license_issue_date", Kind: KindDate, Date: func(p *Person) Date { return p.LicenseIssueDate }},
 	{Name: "license_status", Kind: KindEnum, Enum: LicenseStatuses, Str: func(p *Person) string { return p.LicenseStatus }},
+	{Name: "middle_name", Kind: KindString, Nullable: true, Doc: "a first name of the same birth cohort, an initial, or null", Str: func(p *Person) string { return p.MiddleName }},
+	{Name: "name_suffix", Kind: KindEnum, Nullable: true, Enum: NameSuffixes, Doc: "men only; null for most", Str: func(p *Person) string { return p.NameSuffix }},
+	{Name: "address_line2", Kind: KindString, Nullable: true, Doc: "unit line (APT 4B) or null", Str: func(p *Person) string { return p.AddressLine2 }},
+	{Name: "county", Kind: KindString, Doc: "county of the ZIP", Str: func(p *Person) string { return p.County }},
+	{Name: "county_fips", Kind: KindString, Pattern: `^[0-9]{5}$`, Doc: "state + county FIPS code", Str: func(p *Person) string { return p.CountyFIPS }},
+	{Name: "urban_rural", Kind: KindEnum, Enum: UrbanRural, Doc: "RUCA class of the ZIP", Str: func(p *Person) string { return p.UrbanRural }},
+	{Name: "first_licensed_date", Kind: KindDate, Doc: "first licence, at 15-21 mostly; before the reference date", Date: func(p *Person) Date { return p.FirstLicensedDate }},
+	{Name: "license_expiration_date", Kind: KindDate, Doc: "current card's issue date plus the renewal cycle", Date: func(p *Person) Date { return p.LicenseExpirationDate }},
 }

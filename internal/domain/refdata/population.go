@@ -18,6 +18,8 @@ import (
 //
 //go:embed data/v0.2/geo/zctas.csv data/v0.2/names/first_names_by_decade.csv data/v0.2/names/surnames.csv
 //go:embed data/v0.2/auto/licensed_drivers_by_age_sex.csv data/v0.2/auto/marital_status_by_age.csv
+//go:embed data/v0.2/names/apostrophe_surnames.csv data/v0.2/geo/street_names.csv data/v0.2/geo/street_suffixes.csv
+//go:embed data/v0.2/geo/unit_designators.csv data/v0.2/geo/units_in_structure.csv
 var v02 embed.FS
 
 // Sexes index per-sex tables: 0 female, 1 male.
@@ -47,6 +49,9 @@ type PopState struct {
 	LicenseFormat, PlateFormat string
 	Zips                       []int // indexes into Population.Zips
 	ZipPick                    Weighted
+	// MultiUnitShare is the share of its housing units in buildings of two
+	// or more units (ACS): how often an address has a unit line.
+	MultiUnitShare float64
 }
 
 // AgeBand is an inclusive band of ages with a count per sex.
@@ -73,7 +78,10 @@ type Population struct {
 	FirstNames  [][2]Names
 	FirstDecade int
 	Surnames    Names
-	DriverAges  []AgeBand // FHWA licensed drivers, 16 and over
+	// Streets, suffixes (USPS abbreviations) and unit designators, weighted
+	// by how many voters' addresses use them.
+	StreetNames, StreetSuffixes, UnitDesignators Names
+	DriverAges                                   []AgeBand // FHWA licensed drivers, 16 and over
 	Marital     []MaritalBand
 
 	zipIndex   map[string]int
@@ -134,6 +142,7 @@ func parsePopulation() (*Population, error) {
 		return nil, err
 	}
 	p := &Population{zipIndex: map[string]int{}, stateIndex: map[string]int{}}
+	display := map[string]string{} // Census surname form -> display form (O'Brien, McDonald)
 	for _, s := range base.States {
 		p.stateIndex[s.Code] = len(p.States)
 		p.States = append(p.States, PopState{Code: s.Code, Name: s.Name, LicenseFormat: s.LicenseFormat, PlateFormat: s.PlateFormat})
@@ -145,7 +154,12 @@ func parsePopulation() (*Population, error) {
 	}{
 		{"geo/zctas.csv", 8, p.addZip},
 		{"names/first_names_by_decade.csv", 4, p.addFirstName},
-		{"names/surnames.csv", 2, func(r []string) error { return p.Surnames.add(r[0], r[1]) }},
+		{"names/apostrophe_surnames.csv", 6, func(r []string) error { display[r[0]] = r[1]; return nil }},
+		{"names/surnames.csv", 2, func(r []string) error { return p.Surnames.add(displayForm(display, r[0]), r[1]) }},
+		{"geo/street_names.csv", 3, func(r []string) error { return addCounted(&p.StreetNames, r[0], r[1]) }},
+		{"geo/street_suffixes.csv", 3, func(r []string) error { return addCounted(&p.StreetSuffixes, r[1], r[2]) }},
+		{"geo/unit_designators.csv", 3, func(r []string) error { return addCounted(&p.UnitDesignators, r[1], r[2]) }},
+		{"geo/units_in_structure.csv", 14, p.addUnitShare},
 		{"auto/licensed_drivers_by_age_sex.csv", 3, p.addDriverAge},
 		{"auto/marital_status_by_age.csv", 6, p.addMarital},
 	}
@@ -163,6 +177,9 @@ func parsePopulation() (*Population, error) {
 			return nil, fmt.Errorf("refdata: state %s has no ZIPs", st.Code)
 		}
 		p.StatePick.Add(st.Population)
+		if st.MultiUnitShare <= 0 {
+			return nil, fmt.Errorf("refdata: state %s has no units-in-structure share", st.Code)
+		}
 	}
 	for d := range p.FirstNames {
 		for sex := range 2 {
@@ -390,5 +407,39 @@ func (p *Population) addMarital(r []string) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// displayForm returns the spelling a surname is written with: the Census
+// files drop apostrophes and capitals (OBRIEN, MCDONALD), the display table
+// gives them back.
+func displayForm(display map[string]string, name string) string {
+	if d, ok := display[strings.ToUpper(name)]; ok {
+		return d
+	}
+	return name
+}
+
+// addCounted adds a weighted value, leaving out values nobody uses.
+func addCounted(n *Names, value, count string) error {
+	if count == "0" || count == "" {
+		return nil
+	}
+	return n.add(value, count)
+}
+
+func (p *Population) addUnitShare(r []string) error {
+	if r[0] == "US" {
+		return nil
+	}
+	st, ok := p.stateIndex[r[0]]
+	if !ok {
+		return fmt.Errorf("unknown state %q", r[0])
+	}
+	v, err := strconv.ParseFloat(r[11], 64)
+	if err != nil || v <= 0 || v >= 1 {
+		return fmt.Errorf("share_2plus %q: want a share in (0, 1)", r[11])
+	}
+	p.States[st].MultiUnitShare = v
 	return nil
 }

@@ -40,6 +40,15 @@ func TestPopulationTablesAreWhole(t *testing.T) {
 	require.Greater(t, len(p.Surnames.Values), 20_000)
 	require.Less(t, float64(p.Surnames.Pick.Total()/100), float64(2_442_977), "Smith is under 1 %% of the surname weight")
 
+	require.True(t, p.Surnames.Has("O'Brien"), "display forms of the Census surnames")
+	require.True(t, p.Surnames.Has("McDonald"))
+	require.False(t, p.Surnames.Has("Obrien"))
+	require.Greater(t, len(p.StreetNames.Values), 200)
+	require.True(t, p.StreetSuffixes.Has("AVE"))
+	require.True(t, p.UnitDesignators.Has("APT"))
+	ca, _ := p.State("CA")
+	require.InDelta(t, 0.35, p.States[ca].MultiUnitShare, 0.1)
+
 	require.Equal(t, 16, p.DriverAges[0].From, "licensed mix starts at 16")
 	require.Equal(t, 95, p.DriverAges[len(p.DriverAges)-1].To)
 	require.Equal(t, int64(540_684), p.DriverAges[0].Count[Female])

@@ -136,7 +136,7 @@ func Plan(seed uint64, index int64, left int64) model.Household {
 	case d < 96:
 		h.Size = 4
 	default:
-		h.Size = 5
+		h.Size = model.MaxHouseholdSize
 	}
 	if int64(h.Size) > left {
 		h.Size = int(left)
