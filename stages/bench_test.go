@@ -55,7 +55,11 @@ func stageBench(b *testing.B, upTo string, stage component.Stage, reset func(*mo
 
 func BenchmarkPerson(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
-	stageBench(b, "none", person.New(run, refdata.MustDefault(), 5, false), func(mb *model.Batch) { mb.Persons = mb.Persons[:0] })
+	people, err := person.New(run, 5, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stageBench(b, "none", people, func(mb *model.Batch) { mb.Persons = mb.Persons[:0] })
 }
 
 func BenchmarkVehicle(b *testing.B) {

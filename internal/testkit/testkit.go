@@ -36,11 +36,15 @@ func Batch(run *model.Run, upTo string) *model.Batch {
 	if _, err := src.Next(context.Background(), b); err != nil {
 		panic(err)
 	}
+	people, err := person.New(run, 5, false)
+	if err != nil {
+		panic(err)
+	}
 	steps := []struct {
 		name  string
 		stage component.Stage
 	}{
-		{"person", person.New(run, ref, 5, false)},
+		{"person", people},
 		{"vehicle", vehicle.New(run, ref, 20)},
 		{"profile", profile.New(run.ReferenceDate)},
 	}
