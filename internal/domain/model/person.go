@@ -8,6 +8,11 @@ var (
 	LicenseStatuses = []string{"valid", "expired", "suspended", "revoked"}
 	NameSuffixes    = []string{"Jr", "Sr", "II", "III", "IV"}
 	UrbanRural      = []string{"urban", "rural"}
+	// FinancialFilings: proof of insurance a court or DMV requires after a
+	// DUI or suspension (FR-44 only in Florida and Virginia, after a DUI).
+	FinancialFilings = []string{"none", "SR-22", "FR-44"}
+	// CreditTiers of a credit-based insurance score; no_hit: no credit file.
+	CreditTiers = []string{"excellent", "good", "fair", "poor", "no_hit"}
 )
 
 // Person is one row of persons. Field order is the contract's column order,
@@ -41,6 +46,12 @@ type Person struct {
 	UrbanRural            string `parquet:"urban_rural,dict" json:"urban_rural"`
 	FirstLicensedDate     Date   `parquet:"first_licensed_date,date" json:"first_licensed_date"`
 	LicenseExpirationDate Date   `parquet:"license_expiration_date,date" json:"license_expiration_date"`
+	// Underwriting history, filled by the incident stage from the driving
+	// history it makes.
+	PriorInsuranceMonths int32  `parquet:"prior_insurance_months" json:"prior_insurance_months"`
+	CoverageLapseDays    int32  `parquet:"coverage_lapse_days" json:"coverage_lapse_days"`
+	FinancialFiling      string `parquet:"financial_filing,dict" json:"financial_filing"`
+	CreditTier           string `parquet:"credit_tier,dict" json:"credit_tier"`
 }
 
 // PersonColumns lists the persons columns in contract order.
@@ -72,4 +83,8 @@ var PersonColumns = []Column[Person]{
 	{Name: "urban_rural", Kind: KindEnum, Enum: UrbanRural, Doc: "RUCA class of the ZIP", Str: func(p *Person) string { return p.UrbanRural }},
 	{Name: "first_licensed_date", Kind: KindDate, Doc: "first licence, at 15-21 mostly; before the reference date", Date: func(p *Person) Date { return p.FirstLicensedDate }},
 	{Name: "license_expiration_date", Kind: KindDate, Doc: "current card's issue date plus the renewal cycle", Date: func(p *Person) Date { return p.LicenseExpirationDate }},
+	{Name: "prior_insurance_months", Kind: KindInt, Doc: "months of continuous prior insurance up to the reference date", Int: func(p *Person) int64 { return int64(p.PriorInsuranceMonths) }},
+	{Name: "coverage_lapse_days", Kind: KindInt, Doc: "days without insurance in the last 12 months; 0 for none", Int: func(p *Person) int64 { return int64(p.CoverageLapseDays) }},
+	{Name: "financial_filing", Kind: KindEnum, Enum: FinancialFilings, Doc: "SR-22/FR-44 where a DUI or suspension requires it", Str: func(p *Person) string { return p.FinancialFiling }},
+	{Name: "credit_tier", Kind: KindEnum, Enum: CreditTiers, Doc: "credit-based insurance tier", Str: func(p *Person) string { return p.CreditTier }},
 }
