@@ -10,13 +10,17 @@ type Household struct {
 	Spouse       bool  // member 2 is the primary's spouse
 	Children     int   // members after the spouse who are children of the primary
 	FirstVehicle int64 // 0-based index of its first vehicle
-	Vehicles     int   // 0-4
+	Vehicles     int   // 0 to MaxHouseholdVehicles
 }
 
 // MaxHouseholdSize is the most members a household plan has. Identifier
 // spaces are sized with it (a licence serial is the household's serial in
 // its state times this, plus the member's place).
 const MaxHouseholdSize = 5
+
+// MaxHouseholdVehicles is the most vehicles a household plan has (plates
+// are numbered with it as licences are with MaxHouseholdSize).
+const MaxHouseholdVehicles = 4
 
 // Batch is the payload that flows through the pipeline: a run of whole
 // households and the records made for them. Slices are reused between

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/synthpipe/synthpipe/internal/component"
+	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/quota"
@@ -96,16 +97,6 @@ type Stage struct {
 	ages     [2]refdata.Weighted // FHWA licensed drivers by band, per sex
 }
 
-// StateQuota returns the allocation of households to states: exact shares
-// of the ZCTA population in every block of quota.Block households.
-func StateQuota(seed uint64, pop *refdata.Population) (*quota.Quota, error) {
-	w := make([]int64, len(pop.States))
-	for i := range pop.States {
-		w[i] = pop.States[i].Population
-	}
-	return quota.New(w, stream.Key(seed, stream.Household, 1<<62))
-}
-
 // licenseKeyTag offsets the per-state licence permutation keys from the
 // other permutations' tags (SSN 1 and 2, VIN 3 and 4).
 const licenseKeyTag = 1 << 20
@@ -132,7 +123,7 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := StateQuota(run.Seed, pop)
+	q, err := derive.StateQuota(run.Seed, pop)
 	if err != nil {
 		return nil, err
 	}
