@@ -158,7 +158,7 @@ func Plan(seed uint64, index int64, left int64) model.Household {
 	}
 	u >>= 8
 	// Vehicles: most households keep about one per driver, capped at 4.
-	base := min(h.Size, 4)
+	base := min(h.Size, model.MaxHouseholdVehicles)
 	switch d := u % 100; {
 	case d < 8:
 		h.Vehicles = 0
