@@ -74,7 +74,11 @@ func BenchmarkProfile(b *testing.B) {
 
 func BenchmarkValidate(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
-	stageBench(b, "profile", validate.New(run, refdata.MustDefault(), true, 10, testkit.Logger), func(*model.Batch) {})
+	v, err := validate.New(run, true, 10, testkit.Logger)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stageBench(b, "profile", v, func(*model.Batch) {})
 }
 
 func sinkBench(b *testing.B, newSink func(dir string) (component.Sink, error)) {

@@ -67,7 +67,6 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/entity/schema"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
@@ -178,13 +177,13 @@ func Run(dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref, err := refdata.Default()
-	if err != nil {
-		return nil, err
-	}
 	refDate, err := model.ParseDate(meta.ReferenceDate)
 	if err != nil {
 		return nil, unusable("metadata reference_date: %s", readback.Truncate(err.Error()))
+	}
+	base, err := contract.New(meta.Seed, refDate, nil)
+	if err != nil {
+		return nil, err
 	}
 	counts := map[string]int64{}
 	digs := map[string]map[string]*digests{} // format -> entity -> digests
@@ -193,7 +192,8 @@ func Run(dir string) (*Report, error) {
 	for _, format := range []string{"csv", "parquet", "json"} {
 		wg.Go(func() {
 			c := map[string]int64{}
-			d := checkRecords(dir, suffix, format, listed, schemas, &contract.Checker{Seed: meta.Seed, RefDate: refDate, Ref: ref}, rep, c)
+			chk := *base // one per format: each reports on its own
+			d := checkRecords(dir, suffix, format, listed, schemas, &chk, rep, c)
 			for _, e := range extraEntities(meta) {
 				ed, rows := checkEntity(dir, suffix, format, e, listed, schemas, rep)
 				if format == layout.JSON {

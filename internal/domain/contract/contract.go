@@ -1,4 +1,4 @@
-// Package contract checks records against data contract v0.1: formats,
+// Package contract checks records against data contract v0.2: formats,
 // ranges, privacy rules, foreign keys within a household and every coherence
 // rule. It is the one place those rules live; the validate stage runs it on
 // every batch before anything is written.
@@ -7,7 +7,9 @@ package contract
 import (
 	"fmt"
 
+	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/domain/quota"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 )
 
@@ -30,12 +32,33 @@ func (v Violation) String() string {
 	return fmt.Sprintf("%s%s %s: column %s breaks rule %s (value %q)", where, v.Entity, v.RecordID, v.Column, v.Rule, v.Value)
 }
 
-// Checker checks batches of one run.
+// Checker checks batches of one run. Make one with New.
 type Checker struct {
 	Seed    uint64
 	RefDate model.Date
 	Ref     *refdata.Data
 	Report  func(Violation)
+	// Pop is the v0.2 reference data; States the run's households' states
+	// and serials within them (derive.StateQuota of Seed).
+	Pop    *refdata.Population
+	States *quota.Quota
+}
+
+// New returns a checker of one run's records, reporting to report.
+func New(seed uint64, refDate model.Date, report func(Violation)) (*Checker, error) {
+	ref, err := refdata.Default()
+	if err != nil {
+		return nil, err
+	}
+	pop, err := refdata.V02()
+	if err != nil {
+		return nil, err
+	}
+	states, err := derive.StateQuota(seed, pop)
+	if err != nil {
+		return nil, err
+	}
+	return &Checker{Seed: seed, RefDate: refDate, Ref: ref, Report: report, Pop: pop, States: states}, nil
 }
 
 func (c *Checker) bad(entity, id, col string, rule RuleName, val string) {

@@ -19,3 +19,16 @@ func StateQuota(seed uint64, pop *refdata.Population) (*quota.Quota, error) {
 	}
 	return quota.New(w, stream.Key(seed, stream.Household, 1<<62))
 }
+
+// RenewalYears is the licence renewal cycle: states range from 4 to 12
+// years, 8 is the most common (no per-state table yet).
+const RenewalYears = 8
+
+// licenseKeyTag offsets the per-state licence permutation keys from the
+// other permutations' tags (SSN 1 and 2, VIN 3 and 4).
+const licenseKeyTag = 1 << 20
+
+// LicenseKey keys state i's permutation of licence serials.
+func LicenseKey(seed uint64, state int) uint64 {
+	return stream.Key(seed, stream.Permute, licenseKeyTag+uint64(state))
+}

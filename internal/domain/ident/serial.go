@@ -211,3 +211,9 @@ func IsReservedPlate(pattern, s string) bool {
 	p := ReservedPrefix(pattern)
 	return p != "" && MatchesPlate(pattern, s) && strings.HasPrefix(s, p)
 }
+
+// LicenseSerialOf inverts LicenseSerial: the serial a reserved licence
+// number of pattern encodes under key.
+func LicenseSerialOf(pattern, s string, key uint64) (uint64, bool) {
+	return DecodeSerial(pattern, allLetters, ReservedPrefix(pattern), s, key)
+}

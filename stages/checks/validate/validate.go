@@ -16,7 +16,6 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
@@ -45,12 +44,7 @@ func init() {
 			{Name: fieldMaxExamples, Type: pipeline.TypeInt, Description: "Violations named in the error or log, per batch.", Default: int64(10), Min: 1, Max: 10000},
 		},
 	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
-		run := env.Shared
-		ref, err := refdata.Default()
-		if err != nil {
-			return nil, err
-		}
-		return New(run, ref, c.String(fieldOnViolation) == "fail", int(c.Int(fieldMaxExamples)), env.Logger.With().Str("stage", Type).Logger()), nil
+		return New(env.Shared, c.String(fieldOnViolation) == "fail", int(c.Int(fieldMaxExamples)), env.Logger.With().Str("stage", Type).Logger())
 	})
 }
 
@@ -93,15 +87,19 @@ type Stage struct {
 }
 
 // New returns a validate stage.
-func New(run *model.Run, ref *refdata.Data, fail bool, maxExamples int, log zerolog.Logger) *Stage {
+func New(run *model.Run, fail bool, maxExamples int, log zerolog.Logger) (*Stage, error) {
 	s := &Stage{run: run, fail: fail, max: maxExamples, log: log}
 	for _, e := range entity.Of(run.Entities) {
 		if e != entity.Persons && e != entity.Vehicles && e != entity.Profiles {
 			s.extras = append(s.extras, e) // the core three are the contract checker's
 		}
 	}
-	s.check = contract.Checker{Seed: run.Seed, RefDate: run.ReferenceDate, Ref: ref, Report: s.report}
-	return s
+	chk, err := contract.New(run.Seed, run.ReferenceDate, s.report)
+	if err != nil {
+		return nil, err
+	}
+	s.check = *chk
+	return s, nil
 }
 
 func (s *Stage) report(v contract.Violation) {

@@ -97,10 +97,6 @@ type Stage struct {
 	ages     [2]refdata.Weighted // FHWA licensed drivers by band, per sex
 }
 
-// licenseKeyTag offsets the per-state licence permutation keys from the
-// other permutations' tags (SSN 1 and 2, VIN 3 and 4).
-const licenseKeyTag = 1 << 20
-
 // CheckCapacity refuses a run whose licence serials would overflow a
 // state's reserved licence number space, naming the state and the limit.
 func CheckCapacity(records int64, q *quota.Quota, pop *refdata.Population) error {
@@ -131,7 +127,7 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 		hh:  stream.NewColumns(run.Seed, stream.Household, householdColumns...),
 		per: stream.NewColumns(run.Seed, stream.Person, personColumns...)}
 	for i := range pop.States {
-		s.licenseKeys = append(s.licenseKeys, stream.Key(run.Seed, stream.Permute, licenseKeyTag+uint64(i)))
+		s.licenseKeys = append(s.licenseKeys, derive.LicenseKey(run.Seed, i))
 	}
 	if err := CheckCapacity(run.Records, q, pop); err != nil {
 		return nil, err
@@ -425,10 +421,6 @@ func (s *Stage) spouseGender(r *stream.Stream, primary string) string {
 	return "F"
 }
 
-// renewalYears is the licence renewal cycle: states range from 4 to 12
-// years, 8 is the most common (no per-state table yet).
-const renewalYears = 8
-
 // licence is a person's licence as the contract's columns give it.
 type licence struct {
 	number                 string
@@ -462,7 +454,7 @@ func (s *Stage) license(r, sr *stream.Stream, dob model.Date, age int, hm *home,
 	days := min(365, int(refDate-from)) // > 0: the birthday is never the reference date
 	l := licence{first: from + model.Date(r.IntN(days))}
 	renewals := 0
-	for l.first.AddYears((renewals+1)*renewalYears) < refDate {
+	for l.first.AddYears((renewals+1)*derive.RenewalYears) < refDate {
 		renewals++
 	}
 	l.status = "valid"
@@ -477,8 +469,8 @@ func (s *Stage) license(r, sr *stream.Stream, dob model.Date, age int, hm *home,
 			l.status = "revoked"
 		}
 	}
-	l.issued = l.first.AddYears(renewals * renewalYears)
-	l.expires = l.issued.AddYears(renewalYears)
+	l.issued = l.first.AddYears(renewals * derive.RenewalYears)
+	l.expires = l.issued.AddYears(derive.RenewalYears)
 	var err error
 	l.number, err = ident.LicenseSerial(hm.state.LicenseFormat, hm.stateSerial*model.MaxHouseholdSize+uint64(m), s.licenseKeys[hm.stateIndex])
 	return l, err

@@ -8,7 +8,6 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/testkit"
 )
 
@@ -23,7 +22,8 @@ func TestVehiclesKeepTheContract(t *testing.T) {
 		byHH[mb.Persons[i].HouseholdID] = append(byHH[mb.Persons[i].HouseholdID], mb.Persons[i])
 	}
 	var found []contract.Violation
-	c := contract.Checker{Seed: run.Seed, RefDate: run.ReferenceDate, Ref: refdata.MustDefault(), Report: func(v contract.Violation) { found = append(found, v) }}
+	c, err := contract.New(run.Seed, run.ReferenceDate, func(v contract.Violation) { found = append(found, v) })
+	require.NoError(t, err)
 	for i := range mb.Vehicles {
 		v := &mb.Vehicles[i]
 		c.Vehicle(v, byHH[v.HouseholdID])
