@@ -22,7 +22,7 @@ violations=0
 
 fail() { echo "VIOLATION: $*" >&2; violations=$((violations + 1)); }
 
-run() { "$bin" --quiet --log-level error run -c configs/v0.1.yaml --records "$records" --output-dir "$out" "$@"; }
+run() { "$bin" --quiet --log-level error run -c configs/v0.2.yaml --records "$records" --output-dir "$out" "$@"; }
 
 # seed of the snapshot at the target, or "none".
 current_seed() {
@@ -74,7 +74,7 @@ for i in $(seq 1 "$n"); do
   sleep_ms=$((RANDOM * max_ms / 32767))
   # The binary itself in the background (not a function's subshell), so
   # the kill reaches it.
-  "$bin" --quiet --log-level error run -c configs/v0.1.yaml --records "$records" --output-dir "$out" "${args[@]}" >/dev/null 2>"$work/stderr" &
+  "$bin" --quiet --log-level error run -c configs/v0.2.yaml --records "$records" --output-dir "$out" "${args[@]}" >/dev/null 2>"$work/stderr" &
   pid=$!
   sleep "$(printf '%d.%03d' $((sleep_ms / 1000)) $((sleep_ms % 1000)))"
   if kill -9 "$pid" 2>/dev/null; then killed=1; else killed=0; fi

@@ -114,7 +114,7 @@ func TestSignalStopsRunAndMerge(t *testing.T) {
 					}
 					out, records = parts, "200000"
 				}
-				c := start(t, cmdName, "-c", "configs/v0.1.yaml", "--records", records, "--output-dir", out)
+				c := start(t, cmdName, "-c", "configs/v0.2.yaml", "--records", records, "--output-dir", out)
 				waitForStaging(t, c, out)
 				time.Sleep(200 * time.Millisecond) // well into writing; far from the end
 				require.NoError(t, c.cmd.Process.Signal(sig))
@@ -139,7 +139,7 @@ func makeParts(t *testing.T, records string) string {
 	var n int64
 	fmt.Sscan(records, &n)
 	for _, s := range []string{"1/2", "2/2"} {
-		cfg, err := config.Load("../../configs/v0.1.yaml", config.Overrides{OutputDir: &dir, Records: &n, Shard: &s})
+		cfg, err := config.Load("../../configs/v0.2.yaml", config.Overrides{OutputDir: &dir, Records: &n, Shard: &s})
 		require.NoError(t, err)
 		_, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{})
 		require.NoError(t, err)
@@ -184,7 +184,7 @@ func TestTwoProcessesOneFolder(t *testing.T) {
 	}
 	t.Run("identical", func(t *testing.T) {
 		out := t.TempDir()
-		args := []string{"run", "-c", "configs/v0.1.yaml", "--records", "100000", "--output-dir", out}
+		args := []string{"run", "-c", "configs/v0.2.yaml", "--records", "100000", "--output-dir", out}
 		a, b := start(t, args...), start(t, args...)
 		require.Equal(t, 0, a.wait(), a.stderr.String())
 		require.Equal(t, 0, b.wait(), b.stderr.String())
@@ -195,7 +195,7 @@ func TestTwoProcessesOneFolder(t *testing.T) {
 	t.Run("forced, different seeds", func(t *testing.T) {
 		out := t.TempDir()
 		args := func(seed string) []string {
-			return []string{"run", "-c", "configs/v0.1.yaml", "--records", "200000", "--seed", seed, "--force", "--output-dir", out}
+			return []string{"run", "-c", "configs/v0.2.yaml", "--records", "200000", "--seed", seed, "--force", "--output-dir", out}
 		}
 		a, b := start(t, args("1")...), start(t, args("2")...)
 		require.Equal(t, 0, a.wait(), a.stderr.String())
@@ -219,7 +219,7 @@ func TestTwoProcessesOneFolder(t *testing.T) {
 func TestRefusalsExitCodes(t *testing.T) {
 	out := t.TempDir()
 	run := func(extra ...string) *child {
-		return start(t, append([]string{"run", "-c", "configs/v0.1.yaml", "--records", "300", "--output-dir", out}, extra...)...)
+		return start(t, append([]string{"run", "-c", "configs/v0.2.yaml", "--records", "300", "--output-dir", out}, extra...)...)
 	}
 	c := run()
 	require.Equal(t, 0, c.wait(), c.stderr.String())

@@ -61,12 +61,12 @@ func TestShardsAsProcessesEqualSingleRun(t *testing.T) {
 		cmd.Dir = "../.."
 		return cmd
 	}
-	out, err := run("run", "-c", "configs/v0.1.yaml", "--records", records, "--output-dir", single).CombinedOutput()
+	out, err := run("run", "-c", "configs/v0.2.yaml", "--records", records, "--output-dir", single).CombinedOutput()
 	require.NoError(t, err, string(out))
 
 	procs := make([]*exec.Cmd, n)
 	for k := 1; k <= n; k++ {
-		procs[k-1] = run("run", "-c", "configs/v0.1.yaml", "--records", records, "--workers", fmt.Sprint(k), "--shard", fmt.Sprintf("%d/%d", k, n), "--output-dir", sharded)
+		procs[k-1] = run("run", "-c", "configs/v0.2.yaml", "--records", records, "--workers", fmt.Sprint(k), "--shard", fmt.Sprintf("%d/%d", k, n), "--output-dir", sharded)
 		require.NoError(t, procs[k-1].Start())
 	}
 	for _, p := range procs {
@@ -84,12 +84,12 @@ func TestShardsAsProcessesEqualSingleRun(t *testing.T) {
 	require.Equal(t, parquetRecords[model.Person](t, filepath.Join(single, "v0.1", "persons_v0_1.parquet")), persons)
 	require.Equal(t, parquetRecords[model.Vehicle](t, filepath.Join(single, "v0.1", "vehicles_v0_1.parquet")), vehicles)
 
-	out, err = run("merge", "-c", "configs/v0.1.yaml", "--records", records, "--output-dir", sharded).CombinedOutput()
+	out, err = run("merge", "-c", "configs/v0.2.yaml", "--records", records, "--output-dir", sharded).CombinedOutput()
 	require.NoError(t, err, string(out))
 	require.Equal(t, sums(t, filepath.Join(single, "v0.1")), sums(t, filepath.Join(sharded, "v0.1")), "merged snapshot equals the single run, every file")
 
 	// A merge with another config is refused.
-	out, err = run("merge", "-c", "configs/v0.1.yaml", "--records", records, "--seed", "5", "--output-dir", sharded).CombinedOutput()
+	out, err = run("merge", "-c", "configs/v0.2.yaml", "--records", records, "--seed", "5", "--output-dir", sharded).CombinedOutput()
 	require.Error(t, err)
 	require.Contains(t, string(out), "another configuration")
 }

@@ -35,7 +35,7 @@ func get(t *testing.T, url string, header ...string) (*http.Response, []byte) {
 // answers the SDK's client, and preview reads from the API.
 func TestServeEndToEnd(t *testing.T) {
 	dir := t.TempDir()
-	code, _, errOut := run("run", "-c", "../../configs/v0.1.yaml", "--records", "300", "--seed", "5", "--output-dir", dir, "--log-level", "warn", "-q")
+	code, _, errOut := run("run", "-c", "../../configs/v0.2.yaml", "--records", "300", "--seed", "5", "--output-dir", dir, "--log-level", "warn", "-q")
 	require.Equal(t, 0, code, errOut)
 	snap := filepath.Join(dir, "v0.1")
 	url, _, stop := serve(t, "--snapshots", dir, "--records", "300") // the served dataset has the run's size

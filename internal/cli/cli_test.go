@@ -25,7 +25,7 @@ func run(args ...string) (int, string, string) {
 
 func TestRunPrintsFilesAndExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errOut := run("run", "-c", "../../configs/v0.1.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
+	code, out, errOut := run("run", "-c", "../../configs/v0.2.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
 	require.Equal(t, ExitOK, code, errOut)
 	require.Contains(t, out, "created")
 	for _, f := range []string{"persons_v0_1.csv", "vehicles_v0_1.parquet", "dataset_v0_1.json", "snapshot_manifest_v0_1.json"} {
@@ -33,11 +33,11 @@ func TestRunPrintsFilesAndExitCodes(t *testing.T) {
 	}
 	require.Contains(t, out, "50 records")
 
-	code, out, _ = run("run", "-c", "../../configs/v0.1.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
+	code, out, _ = run("run", "-c", "../../configs/v0.2.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
 	require.Equal(t, ExitOK, code)
 	require.Contains(t, out, "unchanged")
 
-	code, _, errOut = run("run", "-c", "../../configs/v0.1.yaml", "--records", "51", "--output-dir", dir, "--log-level", "warn")
+	code, _, errOut = run("run", "-c", "../../configs/v0.2.yaml", "--records", "51", "--output-dir", dir, "--log-level", "warn")
 	require.Equal(t, ExitFailure, code)
 	require.Contains(t, errOut, "--force")
 }
@@ -51,16 +51,16 @@ func TestUsageErrorsExit2(t *testing.T) {
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "nope.yaml")
 
-	code, _, errOut = run("run", "-c", "../../configs/v0.1.yaml", "--records", "-3", "--output-dir", t.TempDir())
+	code, _, errOut = run("run", "-c", "../../configs/v0.2.yaml", "--records", "-3", "--output-dir", t.TempDir())
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "records")
 
-	code, _, _ = run("run", "-c", "../../configs/v0.1.yaml", "--log-level", "loud")
+	code, _, _ = run("run", "-c", "../../configs/v0.2.yaml", "--log-level", "loud")
 	require.Equal(t, ExitUsage, code)
 
 	ro := filepath.Join(t.TempDir(), "file")
 	require.NoError(t, os.WriteFile(ro, nil, 0o644))
-	code, _, errOut = run("run", "-c", "../../configs/v0.1.yaml", "--output-dir", filepath.Join(ro, "sub"))
+	code, _, errOut = run("run", "-c", "../../configs/v0.2.yaml", "--output-dir", filepath.Join(ro, "sub"))
 	require.Equal(t, ExitUsage, code, errOut)
 	require.Contains(t, errOut, "output.dir")
 }
@@ -69,7 +69,7 @@ func TestGenerateSnapshotAliasDefaultsToV01(t *testing.T) {
 	cmd := NewRoot(&bytes.Buffer{}, &bytes.Buffer{})
 	gs, _, err := cmd.Find([]string{"generate-snapshot"})
 	require.NoError(t, err)
-	require.Equal(t, "configs/v0.1.yaml", gs.Flags().Lookup("config").DefValue)
+	require.Equal(t, "configs/v0.2.yaml", gs.Flags().Lookup("config").DefValue)
 }
 
 func TestVersion(t *testing.T) {
@@ -105,7 +105,7 @@ func TestValidateExitCodesAndJSON(t *testing.T) {
 	require.Zero(t, rep.Violations)
 
 	dir := t.TempDir()
-	code, _, _ = run("run", "-c", "../../configs/v0.1.yaml", "--records", "30", "--output-dir", dir, "--log-level", "warn")
+	code, _, _ = run("run", "-c", "../../configs/v0.2.yaml", "--records", "30", "--output-dir", dir, "--log-level", "warn")
 	require.Equal(t, ExitOK, code)
 	snap := filepath.Join(dir, "v0.1")
 	require.NoError(t, os.WriteFile(filepath.Join(snap, "stray.csv"), []byte("x"), 0o644))
@@ -169,7 +169,7 @@ func TestValidateDamageExitCodes(t *testing.T) {
 	for name, d := range damages {
 		t.Run(name, func(t *testing.T) {
 			out := t.TempDir()
-			code, _, _ := run("run", "-c", "../../configs/v0.1.yaml", "--records", "40", "--output-dir", out, "--log-level", "warn")
+			code, _, _ := run("run", "-c", "../../configs/v0.2.yaml", "--records", "40", "--output-dir", out, "--log-level", "warn")
 			require.Equal(t, ExitOK, code)
 			snap := filepath.Join(out, "v0.1")
 			require.NoError(t, d.damage(snap))
@@ -183,13 +183,13 @@ func TestValidateDamageExitCodes(t *testing.T) {
 // Every hardening refusal: the exit code, the words that say what is wrong,
 // and no output folder for a refusal (it comes before any work).
 func TestRefusalsExitCodesAndMessages(t *testing.T) {
-	base, err := os.ReadFile("../../configs/v0.1.yaml")
+	base, err := os.ReadFile("../../configs/v0.2.yaml")
 	require.NoError(t, err)
 	edit := func(pairs ...string) string { return strings.NewReplacer(pairs...).Replace(string(base)) }
 	cases := []struct {
 		name string
 		env  map[string]string
-		yaml string   // config body; "" uses configs/v0.1.yaml
+		yaml string   // config body; "" uses configs/v0.2.yaml
 		args []string // after run -c FILE --output-dir OUT, unless cmd is set
 		cmd  []string // a whole command line instead
 		code int
@@ -237,7 +237,7 @@ func TestRefusalsExitCodesAndMessages(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
 			args := tc.cmd
 			if args == nil {
-				file := "../../configs/v0.1.yaml"
+				file := "../../configs/v0.2.yaml"
 				if tc.yaml != "" {
 					file = filepath.Join(t.TempDir(), "c.yaml")
 					require.NoError(t, os.WriteFile(file, []byte(tc.yaml), 0o644))
@@ -264,7 +264,7 @@ func TestOldReferenceDateEndsQuickly(t *testing.T) {
 		t.Setenv("SYNTHPIPE_DATASET_REFERENCE_DATE", date)
 		done := make(chan int, 1)
 		go func() {
-			code, _, _ := run("run", "-c", "../../configs/v0.1.yaml", "--output-dir", t.TempDir(), "-q")
+			code, _, _ := run("run", "-c", "../../configs/v0.2.yaml", "--output-dir", t.TempDir(), "-q")
 			done <- code
 		}()
 		select {

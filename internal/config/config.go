@@ -87,7 +87,7 @@ func IsConfigError(err error) bool {
 // is generated from this list.
 var Fields = []pipeline.Field{
 	{Name: "dataset.name", Type: pipeline.TypeString, Description: "Name of the dataset, written into metadata.", Default: "synthpipe-core"},
-	{Name: "dataset.version", Type: pipeline.TypeString, Description: "Snapshot version, vMAJOR.MINOR; the snapshot folder and file suffix (v0.1 -> v0_1).", Default: "v0.1"},
+	{Name: "dataset.version", Type: pipeline.TypeString, Description: "Snapshot version, vMAJOR.MINOR; the snapshot folder and file suffix (v0.1 -> v0_1).", Default: "v0.2"},
 	{Name: "dataset.schema_version", Type: pipeline.TypeString, Description: "Version of the data contract the snapshot honours; only the one this generator implements.", Default: model.ContractVersion, Allowed: []string{model.ContractVersion}},
 	{Name: "dataset.reference_date", Type: pipeline.TypeString, Description: "Calendar date (YYYY-MM-DD, UTC; quoted or not) that every age, years-licensed and model-year rule is computed against. Supported: " + model.MinReferenceDate.String() + " to " + model.MaxReferenceDate.String() + ": every vehicle (up to 30 model years old, at most next year's) then has a model year from 1981, the first of the 17-character VIN, to 2039, the last of the VIN's model-year code.", Default: "2026-01-01"},
 	{Name: "seed", Type: pipeline.TypeInt, Description: "Seed of every random stream; same config + seed + generator version = same bytes.", Default: int64(1), Min: 0, Max: 1<<62 - 1},

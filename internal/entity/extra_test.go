@@ -87,7 +87,7 @@ func init() {
 // withNotes writes the governed config with the note stage added into dir.
 func withNotes(t *testing.T, dir string) string {
 	t.Helper()
-	base, err := os.ReadFile("../../configs/v0.1.yaml")
+	base, err := os.ReadFile("../../configs/v0.2.yaml")
 	require.NoError(t, err)
 	yaml := strings.Replace(string(base), "    - type: profile\n", "    - type: profile\n    - type: note\n", 1)
 	require.Contains(t, yaml, "type: note")
@@ -100,7 +100,7 @@ func withNotes(t *testing.T, dir string) string {
 // load, naming both; so is a stage that makes an entity nobody declared.
 func TestEntityStageAfterValidateRefused(t *testing.T) {
 	tmp := t.TempDir()
-	base, err := os.ReadFile("../../configs/v0.1.yaml")
+	base, err := os.ReadFile("../../configs/v0.2.yaml")
 	require.NoError(t, err)
 	yaml := strings.Replace(string(base), "      on_violation: fail\n", "      on_violation: fail\n    - type: note\n", 1)
 	path := filepath.Join(tmp, "late.yaml")

@@ -24,7 +24,7 @@ import (
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
 
-const governed = "../../configs/v0.1.yaml"
+const governed = "../../configs/v0.2.yaml"
 
 func load(t testing.TB, records int64, seed *int64, shard *string) *config.Config {
 	t.Helper()

@@ -24,7 +24,7 @@ import (
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
 
-const governed = "../../configs/v0.1.yaml"
+const governed = "../../configs/v0.2.yaml"
 
 func generate(t *testing.T, ov config.Overrides, workers int) (string, snapshot.Result) {
 	t.Helper()

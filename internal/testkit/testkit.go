@@ -22,7 +22,7 @@ import (
 
 // Run returns a run context for tests.
 func Run(records int64, seedValue uint64) *model.Run {
-	return &model.Run{DatasetName: "test", SnapshotVersion: "v0.1", SchemaVersion: "0.1",
+	return &model.Run{DatasetName: "test", SnapshotVersion: "v0.2", SchemaVersion: "0.2",
 		ReferenceDate: model.DateOf(2026, 1, 1), Seed: seedValue, Records: records, BatchSize: int(records),
 		Entities: []string{model.Persons, model.Vehicles, model.Profiles}}
 }

@@ -79,6 +79,7 @@ import (
 // package contract.
 var FileRules = []contract.Rule{
 	{Name: contract.RuleFilePresent, Description: "every file in the manifest exists"},
+	{Name: contract.RuleContractVersionKnown, Description: "metadata schema_version is this generator's contract (records checked) or an earlier one it proves by integrity (files, sizes, SHA-256)"},
 	{Name: contract.RuleFileNameContract, Description: "the manifest lists only names the contract defines for its version (persons_, vehicles_, profiles_<vX_Y>.csv and .parquet, dataset_ and metadata_<vX_Y>.json), each with its name's entity and format, and its snapshot_version matches its own file name; any other name is never opened"},
 	{Name: contract.RuleManifestEntryUnique, Description: "the manifest lists each file once"},
 	{Name: contract.RuleFileRegular, Description: "a listed file is a regular file directly inside the folder: a symlink, FIFO, device or folder is never followed or read"},
@@ -177,6 +178,9 @@ func Run(dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if meta.SchemaVersion != model.ContractVersion {
+		return integrityOnly(rep, meta.SchemaVersion), nil
+	}
 	refDate, err := model.ParseDate(meta.ReferenceDate)
 	if err != nil {
 		return nil, unusable("metadata reference_date: %s", readback.Truncate(err.Error()))
@@ -231,6 +235,26 @@ func Run(dir string) (*Report, error) {
 	compareFormats(digs, suffix, rep)
 	rep.finish()
 	return rep, nil
+}
+
+// EarlierContracts are the contracts of snapshots this generator proves
+// by integrity only, and the generator release that checks their records.
+var EarlierContracts = map[string]string{"0.1": "synthpipe 0.1.x (git tag v0.1.0)"}
+
+// integrityOnly finishes the report of a snapshot of an earlier contract:
+// the manifest, names, kinds, sizes and SHA-256 of its files were checked;
+// its records follow rules this generator no longer makes, so they are
+// left to the release that made them. An unknown contract is a violation.
+func integrityOnly(rep *Report, schemaVersion string) *Report {
+	if by, ok := EarlierContracts[schemaVersion]; ok {
+		rep.Scope = fmt.Sprintf("integrity only: contract %s records are checked by %s", schemaVersion, by)
+	} else {
+		rep.add(contract.Violation{File: "", Entity: layout.MetadataEntity, Column: "schema_version", Rule: contract.RuleContractVersionKnown,
+			Value: fmt.Sprintf("%s; this generator checks contract %s and proves the integrity of %s", schemaVersion, model.ContractVersion, strings.Join(slices.Sorted(maps.Keys(EarlierContracts)), ", "))})
+	}
+	rep.RulesChecked = len(FileRules)
+	rep.finish()
+	return rep
 }
 
 // eachEntry calls fn with every name in dir, a chunk of names at a time,

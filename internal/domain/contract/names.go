@@ -91,6 +91,7 @@ const (
 // verify.FileRules).
 const (
 	RuleFilePresent                 RuleName = "file_present"
+	RuleContractVersionKnown        RuleName = "contract_version_known"
 	RuleFileNameContract            RuleName = "file_name_contract"
 	RuleManifestEntryUnique         RuleName = "manifest_entry_unique"
 	RuleFileRegular                 RuleName = "file_regular"

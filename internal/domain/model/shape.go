@@ -2,7 +2,7 @@ package model
 
 // ContractVersion is the data contract this code implements: the only
 // dataset.schema_version a config may name.
-const ContractVersion = "0.1"
+const ContractVersion = "0.2"
 
 // Entities, as components declare them in pipeline.Spec Needs and Provides.
 const (
@@ -24,7 +24,7 @@ const (
 // SnapshotPart is a part every snapshot must have, and why.
 type SnapshotPart struct{ Name, Why string }
 
-// SnapshotParts are the parts a snapshot of contract v0.1 must have:
+// SnapshotParts are the parts a snapshot of contract v0.2 must have:
 // without any of them `synthpipe validate` refuses or fails the snapshot.
 var SnapshotParts = []SnapshotPart{
 	{PartRecords, "a snapshot holds its persons, vehicles and profiles in CSV, Parquet or JSON"},
