@@ -433,10 +433,12 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 	var nr *safeio.NotRegularError
 	switch {
 	case err == nil:
-		if err := schemas.Validate("metadata", raw); err != nil {
+		haveFile = json.Unmarshal(raw, &meta) == nil
+		// An earlier contract's metadata has that contract's schema: it is
+		// proven by its checksum (integrityOnly), not by this schema.
+		if err := schemas.Validate("metadata", raw); err != nil && (!haveFile || meta.SchemaVersion == model.ContractVersion) {
 			rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(err.Error())})
 		}
-		haveFile = json.Unmarshal(raw, &meta) == nil
 	case errors.Is(err, fs.ErrNotExist):
 		if _, ok := listed[name]; !ok {
 			rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: contract.RuleFilePresent, Value: "missing"})
@@ -453,10 +455,10 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 	}
 	dataset := layout.DatasetFile(suffix)
 	if raw, err := datasetMetadata(dir, dataset); err == nil {
-		if err := schemas.Validate("metadata", raw); err != nil {
+		haveDataset = json.Unmarshal(raw, &fromDataset) == nil
+		if err := schemas.Validate("metadata", raw); err != nil && (!haveDataset || fromDataset.SchemaVersion == model.ContractVersion) {
 			rep.add(contract.Violation{File: dataset, Entity: "metadata", Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(err.Error())})
 		}
-		haveDataset = json.Unmarshal(raw, &fromDataset) == nil
 	}
 	switch {
 	case haveFile && haveDataset && !reflect.DeepEqual(meta, fromDataset):
