@@ -92,6 +92,7 @@ type Stage struct {
 	genderX  int
 	allValid bool
 	hh, per  *stream.Columns
+	members  []member // reused for each household
 	// licenseKeys key each state's permutation of licence serials.
 	licenseKeys []uint64
 	ages     [2]refdata.Weighted // FHWA licensed drivers by band, per sex
@@ -196,7 +197,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	// both parents are at least 16 years older than every child, and only
 	// adults marry.
 	gr, ar := c.Of(hGender), c.Of(hAge)
-	members := make([]member, 0, 8)
+	members := s.members[:0]
 	primary := member{rel: "primary", gender: s.gender(gr), last: hm.surname}
 	primary.age = s.driverAge(ar, primary.gender, 18)
 	minParent := 18
@@ -220,6 +221,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	for len(members) < h.Size {
 		members = append(members, member{rel: "other", gender: s.gender(gr), age: s.driverAge(ar, "", 18)})
 	}
+	s.members = members
 	hhID := ident.ID("HH-", h.Index)
 	for m := range members {
 		p, err := s.person(h.FirstPerson+int64(m), m, hhID, &members[m], &hm)
