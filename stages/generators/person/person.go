@@ -95,7 +95,7 @@ type Stage struct {
 	members  []member // reused for each household
 	// licenseKeys key each state's permutation of licence serials.
 	licenseKeys []uint64
-	ages     [2]refdata.Weighted // FHWA licensed drivers by band, per sex
+	ages        [2]refdata.Weighted // FHWA licensed drivers by band, per sex
 }
 
 // CheckCapacity refuses a run whose licence serials would overflow a
