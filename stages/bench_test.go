@@ -101,12 +101,12 @@ func sinkBench(b *testing.B, newSink func(dir string) (component.Sink, error)) {
 }
 
 func BenchmarkCSVSink(b *testing.B) {
-	sinkBench(b, func(dir string) (component.Sink, error) { return csvsink.New(dir, "v0_1", entity.All()[:3]) })
+	sinkBench(b, func(dir string) (component.Sink, error) { return csvsink.New(dir, "v0_2", entity.All()[:3]) })
 }
 
 func BenchmarkParquetSink(b *testing.B) {
 	sinkBench(b, func(dir string) (component.Sink, error) {
-		return parquetsink.New(dir, "v0_1", entity.All()[:3], 131072)
+		return parquetsink.New(dir, "v0_2", entity.All()[:3], 131072)
 	})
 }
 

@@ -77,16 +77,16 @@ func TestShardsAsProcessesEqualSingleRun(t *testing.T) {
 	var persons []model.Person
 	var vehicles []model.Vehicle
 	for k := 1; k <= n; k++ {
-		part := filepath.Join(sharded, "v0.1.parts", fmt.Sprintf("part-%04d-of-%04d", k, n))
-		persons = append(persons, parquetRecords[model.Person](t, filepath.Join(part, "persons_v0_1.parquet"))...)
-		vehicles = append(vehicles, parquetRecords[model.Vehicle](t, filepath.Join(part, "vehicles_v0_1.parquet"))...)
+		part := filepath.Join(sharded, "v0.2.parts", fmt.Sprintf("part-%04d-of-%04d", k, n))
+		persons = append(persons, parquetRecords[model.Person](t, filepath.Join(part, "persons_v0_2.parquet"))...)
+		vehicles = append(vehicles, parquetRecords[model.Vehicle](t, filepath.Join(part, "vehicles_v0_2.parquet"))...)
 	}
-	require.Equal(t, parquetRecords[model.Person](t, filepath.Join(single, "v0.1", "persons_v0_1.parquet")), persons)
-	require.Equal(t, parquetRecords[model.Vehicle](t, filepath.Join(single, "v0.1", "vehicles_v0_1.parquet")), vehicles)
+	require.Equal(t, parquetRecords[model.Person](t, filepath.Join(single, "v0.2", "persons_v0_2.parquet")), persons)
+	require.Equal(t, parquetRecords[model.Vehicle](t, filepath.Join(single, "v0.2", "vehicles_v0_2.parquet")), vehicles)
 
 	out, err = run("merge", "-c", "configs/v0.2.yaml", "--records", records, "--output-dir", sharded).CombinedOutput()
 	require.NoError(t, err, string(out))
-	require.Equal(t, sums(t, filepath.Join(single, "v0.1")), sums(t, filepath.Join(sharded, "v0.1")), "merged snapshot equals the single run, every file")
+	require.Equal(t, sums(t, filepath.Join(single, "v0.2")), sums(t, filepath.Join(sharded, "v0.2")), "merged snapshot equals the single run, every file")
 
 	// A merge with another config is refused.
 	out, err = run("merge", "-c", "configs/v0.2.yaml", "--records", records, "--seed", "5", "--output-dir", sharded).CombinedOutput()

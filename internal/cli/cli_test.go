@@ -28,8 +28,8 @@ func TestRunPrintsFilesAndExitCodes(t *testing.T) {
 	code, out, errOut := run("run", "-c", "../../configs/v0.2.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
 	require.Equal(t, ExitOK, code, errOut)
 	require.Contains(t, out, "created")
-	for _, f := range []string{"persons_v0_1.csv", "vehicles_v0_1.parquet", "dataset_v0_1.json", "snapshot_manifest_v0_1.json"} {
-		require.Contains(t, out, filepath.Join(dir, "v0.1", f))
+	for _, f := range []string{"persons_v0_2.csv", "vehicles_v0_2.parquet", "dataset_v0_2.json", "snapshot_manifest_v0_2.json"} {
+		require.Contains(t, out, filepath.Join(dir, "v0.2", f))
 	}
 	require.Contains(t, out, "50 records")
 
@@ -88,11 +88,11 @@ func TestConfigReferenceIsCurrent(t *testing.T) {
 }
 
 func TestValidateExitCodesAndJSON(t *testing.T) {
-	code, out, errOut := run("validate", "../../data/snapshots/v0.1")
+	code, out, errOut := run("validate", "../../data/snapshots/v0.2")
 	require.Equal(t, ExitOK, code, errOut)
 	require.Contains(t, out, "OK")
 
-	code, out, _ = run("validate", "--format", "json", "../../data/snapshots/v0.1")
+	code, out, _ = run("validate", "--format", "json", "../../data/snapshots/v0.2")
 	require.Equal(t, ExitOK, code)
 	var rep struct {
 		RulesChecked   int   `json:"rules_checked"`
@@ -107,7 +107,7 @@ func TestValidateExitCodesAndJSON(t *testing.T) {
 	dir := t.TempDir()
 	code, _, _ = run("run", "-c", "../../configs/v0.2.yaml", "--records", "30", "--output-dir", dir, "--log-level", "warn")
 	require.Equal(t, ExitOK, code)
-	snap := filepath.Join(dir, "v0.1")
+	snap := filepath.Join(dir, "v0.2")
 	require.NoError(t, os.WriteFile(filepath.Join(snap, "stray.csv"), []byte("x"), 0o644))
 	code, out, errOut = run("validate", snap)
 	require.Equal(t, ExitValidation, code)
@@ -126,7 +126,7 @@ func TestValidateExitCodesAndJSON(t *testing.T) {
 func TestSchemaCommand(t *testing.T) {
 	code, out, _ := run("schema", "vehicle")
 	require.Equal(t, ExitOK, code)
-	require.Contains(t, out, `"urn:synthpipe:schema:v0.1:vehicle"`)
+	require.Contains(t, out, `"urn:synthpipe:schema:v0.2:vehicle"`)
 	code, _, errOut := run("schema", "spaceship")
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "allowed: person, vehicle, profile, metadata, manifest")
@@ -146,20 +146,20 @@ func TestValidateDamageExitCodes(t *testing.T) {
 		named  string
 		damage func(dir string) error
 	}{
-		"flipped byte": {"persons_v0_1.csv", func(dir string) error {
-			p := filepath.Join(dir, "persons_v0_1.csv")
+		"flipped byte": {"persons_v0_2.csv", func(dir string) error {
+			p := filepath.Join(dir, "persons_v0_2.csv")
 			b, _ := os.ReadFile(p)
 			b[len(b)-5] ^= 0x01
 			return os.WriteFile(p, b, 0o644)
 		}},
-		"truncated parquet": {"vehicles_v0_1.parquet", func(dir string) error {
-			p := filepath.Join(dir, "vehicles_v0_1.parquet")
+		"truncated parquet": {"vehicles_v0_2.parquet", func(dir string) error {
+			p := filepath.Join(dir, "vehicles_v0_2.parquet")
 			b, _ := os.ReadFile(p)
 			return os.WriteFile(p, b[:100], 0o644)
 		}},
-		"missing file": {"profiles_v0_1.csv", func(dir string) error { return os.Remove(filepath.Join(dir, "profiles_v0_1.csv")) }},
+		"missing file": {"profiles_v0_2.csv", func(dir string) error { return os.Remove(filepath.Join(dir, "profiles_v0_2.csv")) }},
 		"SSN outside the safe range": {"ssn_never_issued", func(dir string) error {
-			p := filepath.Join(dir, "persons_v0_1.csv")
+			p := filepath.Join(dir, "persons_v0_2.csv")
 			b, _ := os.ReadFile(p)
 			i := bytes.Index(b, []byte(",666-"))
 			copy(b[i+1:], "123")
@@ -171,7 +171,7 @@ func TestValidateDamageExitCodes(t *testing.T) {
 			out := t.TempDir()
 			code, _, _ := run("run", "-c", "../../configs/v0.2.yaml", "--records", "40", "--output-dir", out, "--log-level", "warn")
 			require.Equal(t, ExitOK, code)
-			snap := filepath.Join(out, "v0.1")
+			snap := filepath.Join(out, "v0.2")
 			require.NoError(t, d.damage(snap))
 			code, report, _ := run("validate", snap)
 			require.Equal(t, ExitValidation, code)
@@ -207,7 +207,7 @@ func TestRefusalsExitCodesAndMessages(t *testing.T) {
 			want: []string{"a snapshot needs its records", "one of type: csv, json, parquet", "its metadata"}},
 		{name: "no finalizer", yaml: edit("  finalizers:\n    - type: manifest\n", ""), code: ExitUsage, want: []string{"a snapshot needs its manifest", "add type: manifest to pipeline.finalizers"}},
 		{name: "no metadata sink", yaml: edit("    - type: metadata\n", ""), code: ExitUsage, want: []string{"a snapshot needs its metadata", "add type: metadata to pipeline.sinks"}},
-		{name: "unimplemented schema version", yaml: edit(`schema_version: "0.1"`, `schema_version: "9.9"`), code: ExitUsage, want: []string{`dataset.schema_version: "9.9" is not allowed (allowed: 0.1)`}},
+		{name: "unimplemented schema version", yaml: edit(`schema_version: "0.2"`, `schema_version: "9.9"`), code: ExitUsage, want: []string{`dataset.schema_version: "9.9" is not allowed (allowed: 0.1)`}},
 		{name: "validate first", yaml: edit("    - type: person\n", "    - type: validate\n    - type: person\n", "    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
 			want: []string{"pipeline.stages[0] (validate) checks every entity, but persons, vehicles, profiles are made only later, by pipeline.stages[1] (person)"}},
 		// 8: usage errors and messages.

@@ -17,7 +17,7 @@ func TestPreviewShowsTheRunsRecords(t *testing.T) {
 	dir := t.TempDir()
 	code, _, errOut := run("run", "-c", "../../configs/v0.2.yaml", "--records", "12", "--output-dir", dir, "--log-level", "warn", "-q")
 	require.Equal(t, 0, code, errOut)
-	f, err := os.Open(filepath.Join(dir, "v0.1", "persons_v0_1.csv"))
+	f, err := os.Open(filepath.Join(dir, "v0.2", "persons_v0_2.csv"))
 	require.NoError(t, err)
 	rows, err := csv.NewReader(f).ReadAll()
 	f.Close()

@@ -14,8 +14,8 @@ import (
 
 const good = `dataset:
   name: t
-  version: v0.1
-  schema_version: "0.1"
+  version: v0.2
+  schema_version: "0.2"
   reference_date: "2026-01-01"
 seed: 7
 records: 10
@@ -58,13 +58,13 @@ func TestBadInputNamesKeyFileAndAllowed(t *testing.T) {
 		{"unknown stage field", strings.Replace(good, "on_violation: warn", "on_violaton: warn", 1), []string{"pipeline.stages[3].on_violaton", "allowed: on_violation, max_examples"}},
 		{"bad enum value", strings.Replace(good, "on_violation: warn", "on_violation: shout", 1), []string{"pipeline.stages[3].on_violation", `"shout" is not allowed`, "fail, warn"}},
 		{"bad date", strings.Replace(good, `"2026-01-01"`, `"2026-02-30"`, 1), []string{"dataset.reference_date", "not a calendar day"}},
-		{"bad version", strings.Replace(good, "version: v0.1", "version: latest", 1), []string{"dataset.version", "vMAJOR.MINOR"}},
+		{"bad version", strings.Replace(good, "version: v0.2", "version: latest", 1), []string{"dataset.version", "vMAJOR.MINOR"}},
 		{"missing sinks", strings.Replace(good, "  sinks: [{type: csv}, {type: metadata}]\n", "", 1), []string{"pipeline.sinks", "missing"}},
 		{"not yaml", "records: [\n", []string{"c.yaml"}},
 		{"date before the vehicle data", strings.Replace(good, `"2026-01-01"`, `"1950-06-30"`, 1), []string{"dataset.reference_date", "1950-06-30 is out of range", "allowed: 2011-01-01 to 2038-12-31", "17-character VIN"}},
 		{"year one", strings.Replace(good, `"2026-01-01"`, `"0001-01-01"`, 1), []string{"dataset.reference_date", "0001-01-01 is out of range"}},
 		{"date after the VIN year codes", strings.Replace(good, `"2026-01-01"`, `"2039-01-01"`, 1), []string{"dataset.reference_date", "2039-01-01 is out of range"}},
-		{"unimplemented schema version", strings.Replace(good, `schema_version: "0.1"`, `schema_version: "9.9"`, 1), []string{"dataset.schema_version", `"9.9" is not allowed (allowed: 0.1)`}},
+		{"unimplemented schema version", strings.Replace(good, `schema_version: "0.2"`, `schema_version: "9.9"`, 1), []string{"dataset.schema_version", `"9.9" is not allowed (allowed: 0.1)`}},
 		{"upper-case key", strings.Replace(good, "records: 10", "RECORDS: 10", 1), []string{"RECORDS", "keys are lower case (write records)"}},
 		{"upper-case component key", strings.Replace(good, "on_violation: warn", "On_Violation: warn", 1), []string{"pipeline.stages[3].On_Violation", "keys are lower case"}},
 		{"null value", strings.Replace(good, "records: 10", "records: ~", 1), []string{"records: no value (null)"}},

@@ -18,7 +18,7 @@ import (
 func Example() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
-	yaml := `dataset: {name: example, version: v9.9, schema_version: "0.1", reference_date: "2026-01-01"}
+	yaml := `dataset: {name: example, version: v9.9, schema_version: "0.2", reference_date: "2026-01-01"}
 seed: 42
 records: 25
 pipeline:

@@ -25,7 +25,7 @@ import (
 // names: one instance per worker for stages, in config order.
 func TestPlanBuildsTypedInstances(t *testing.T) {
 	dir := t.TempDir()
-	yaml := `dataset: {name: plan, version: v9.9, schema_version: "0.1", reference_date: "2026-01-01"}
+	yaml := `dataset: {name: plan, version: v9.9, schema_version: "0.2", reference_date: "2026-01-01"}
 seed: 7
 records: 10
 pipeline:

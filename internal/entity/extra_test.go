@@ -150,17 +150,17 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 
 	// Written in every format, listed in the manifest and counted in metadata.
 	var man layout.Manifest
-	raw, err := os.ReadFile(filepath.Join(res.Dir, "snapshot_manifest_v0_1.json"))
+	raw, err := os.ReadFile(filepath.Join(res.Dir, "snapshot_manifest_v0_2.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &man))
 	listed := map[string]int64{}
 	for _, f := range man.Files {
 		listed[f.Name] = f.Records
 	}
-	require.Equal(t, int64(2250), listed["notes_v0_1.csv"])
-	require.Equal(t, int64(2250), listed["notes_v0_1.parquet"])
+	require.Equal(t, int64(2250), listed["notes_v0_2.csv"])
+	require.Equal(t, int64(2250), listed["notes_v0_2.parquet"])
 	var meta model.Metadata
-	raw, err = os.ReadFile(filepath.Join(res.Dir, "metadata_v0_1.json"))
+	raw, err = os.ReadFile(filepath.Join(res.Dir, "metadata_v0_2.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &meta))
 	n, ok := meta.Count("notes")
@@ -168,7 +168,7 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 	require.Equal(t, int64(2250), n)
 	require.Equal(t, []string{"persons", "vehicles", "profiles", "notes"}, countNames(meta))
 	var doc map[string]json.RawMessage
-	raw, err = os.ReadFile(filepath.Join(res.Dir, "dataset_v0_1.json"))
+	raw, err = os.ReadFile(filepath.Join(res.Dir, "dataset_v0_2.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &doc))
 	var inJSON []note
@@ -190,7 +190,7 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 	for name := range sums(t, res.Dir) {
 		b, err := os.ReadFile(filepath.Join(res.Dir, name))
 		require.NoError(t, err)
-		if name == "notes_v0_1.csv" {
+		if name == "notes_v0_2.csv" {
 			b = []byte(strings.Replace(string(b), "NOT-0000000001,PER-0000000001,claims,1", "NOT-0000000001,PER-0000000001,claims,9", 1))
 		}
 		require.NoError(t, os.WriteFile(filepath.Join(bad, name), b, 0o644))

@@ -45,7 +45,7 @@ func declared(name string) (entity.Entity, bool) {
 const draft = "https://json-schema.org/draft/2020-12/schema"
 
 // ID is the schema's $id (a URN: no web address is implied).
-func ID(entity string) string { return "urn:synthpipe:schema:v0.1:" + entity }
+func ID(entity string) string { return "urn:synthpipe:schema:v" + model.ContractVersion + ":" + entity }
 
 // Document returns the schema of entity as indented JSON.
 func Document(entity string) ([]byte, error) {
