@@ -26,7 +26,7 @@ type Person struct {
 	DateOfBirth         Date   `parquet:"date_of_birth,date" json:"date_of_birth"`
 	MaritalStatus       string `parquet:"marital_status,dict" json:"marital_status"`
 	Relationship        string `parquet:"relationship,dict" json:"relationship"`
-	SSN                 string `parquet:"ssn" json:"ssn"`
+	SSN                 string `parquet:"ssn,optional" json:"ssn"`
 	Email               string `parquet:"email" json:"email"`
 	Phone               string `parquet:"phone" json:"phone"`
 	AddressLine1        string `parquet:"address_line1" json:"address_line1"`
@@ -64,7 +64,7 @@ var PersonColumns = []Column[Person]{
 	{Name: "date_of_birth", Kind: KindDate, Doc: "age 16-95 at the reference date", Date: func(p *Person) Date { return p.DateOfBirth }},
 	{Name: "marital_status", Kind: KindEnum, Enum: MaritalStatuses, Str: func(p *Person) string { return p.MaritalStatus }},
 	{Name: "relationship", Kind: KindEnum, Enum: Relationships, Str: func(p *Person) string { return p.Relationship }},
-	{Name: "ssn", Kind: KindString, Pattern: `^[0-9]{3}-[0-9]{2}-[0-9]{4}$`, Doc: "666-GG-SSSS, never issued; unique", Str: func(p *Person) string { return p.SSN }},
+	{Name: "ssn", Kind: KindString, Nullable: true, Pattern: `^[0-9]{3}-[0-9]{2}-[0-9]{4}$`, Doc: "666-GG-SSSS then 9xx-GG-SSSS, never issued; unique; null past the 55,984,401 of them", Str: func(p *Person) string { return p.SSN }},
 	{Name: "email", Kind: KindString, Pattern: `^[a-z]+\.[a-z]+[1-9][0-9]*@example\.(com|net|org)$`, Doc: "@example.com/.net/.org; unique", Str: func(p *Person) string { return p.Email }},
 	{Name: "phone", Kind: KindString, Pattern: `^[0-9]{3}-555-01[0-9]{2}$`, Doc: "NPA-555-01XX", Str: func(p *Person) string { return p.Phone }},
 	{Name: "address_line1", Kind: KindString, Str: func(p *Person) string { return p.AddressLine1 }},
