@@ -30,7 +30,6 @@ func (c *Checker) Person(p *model.Person) {
 	enum("gender", p.Gender, model.Genders)
 	enum("marital_status", p.MaritalStatus, model.MaritalStatuses)
 	enum("relationship", p.Relationship, model.Relationships)
-	enum("license_status", p.LicenseStatus, model.LicenseStatuses)
 	enum("urban_rural", p.UrbanRural, model.UrbanRural)
 	if p.NameSuffix != "" {
 		enum("name_suffix", p.NameSuffix, model.NameSuffixes)
@@ -100,6 +99,32 @@ func (c *Checker) Person(p *model.Person) {
 			bad("phone", RulePhoneAreaCodeOfZIP, p.Phone)
 		}
 	}
+	enum("license_type", p.LicenseType, model.LicenseTypes)
+	switch p.LicenseType {
+	case "unlicensed":
+		if p.DriverLicenseNumber != "" || p.DriverLicenseState != "" || p.LicenseStatus != "" || p.FirstLicensedDate != model.NoDate || p.LicenseIssueDate != model.NoDate || p.LicenseExpirationDate != model.NoDate {
+			bad("license_type", RuleUnlicensedHasNoLicense, p.DriverLicenseNumber+" "+p.LicenseStatus)
+		}
+	case "learner_permit":
+		if age > 17 {
+			bad("license_type", RuleLearnerPermitAge, fmt.Sprintf("%s at %d", p.LicenseType, age))
+		}
+		c.licence(p, st, bad)
+	default:
+		c.licence(p, st, bad)
+	}
+	if age < 18 && p.MaritalStatus == "married" {
+		bad("marital_status", RuleNoMarriedMinors, p.MaritalStatus)
+	} else if age < 18 && p.MaritalStatus != "single" {
+		bad("marital_status", RuleMaritalStatusOfAge, p.MaritalStatus)
+	}
+}
+
+// licence checks the licence or permit of a person who holds one.
+func (c *Checker) licence(p *model.Person, st *refdata.PopState, bad func(string, RuleName, string)) {
+	if !slices.Contains(model.LicenseStatuses, p.LicenseStatus) {
+		bad("license_status", RuleEnum, p.LicenseStatus)
+	}
 	if !ident.MatchesLicense(st.LicenseFormat, p.DriverLicenseNumber) {
 		bad("driver_license_number", RuleLicenseFormatOfState, p.DriverLicenseNumber)
 	} else if !ident.IsReservedLicense(st.LicenseFormat, p.DriverLicenseNumber) {
@@ -124,21 +149,20 @@ func (c *Checker) Person(p *model.Person) {
 	case expired && p.LicenseStatus == "valid", !expired && p.LicenseStatus == "expired":
 		bad("license_status", RuleLicenseStatusOfExpiration, p.LicenseStatus+", expires "+p.LicenseExpirationDate.String())
 	}
-	if age < 18 && p.MaritalStatus == "married" {
-		bad("marital_status", RuleNoMarriedMinors, p.MaritalStatus)
-	} else if age < 18 && p.MaritalStatus != "single" {
-		bad("marital_status", RuleMaritalStatusOfAge, p.MaritalStatus)
-	}
 }
 
 // renewedOnCycle reports whether the current card was issued a whole
 // number of renewal cycles after the first licence and expires one cycle
 // after its issue.
 func renewedOnCycle(p *model.Person) bool {
-	if p.LicenseExpirationDate != p.LicenseIssueDate.AddYears(derive.RenewalYears) {
+	cycle := derive.RenewalYears
+	if p.LicenseType == "learner_permit" {
+		cycle = derive.PermitYears
+	}
+	if p.LicenseExpirationDate != p.LicenseIssueDate.AddYears(cycle) {
 		return false
 	}
-	for d := p.FirstLicensedDate; d <= p.LicenseIssueDate; d = d.AddYears(derive.RenewalYears) {
+	for d := p.FirstLicensedDate; d <= p.LicenseIssueDate; d = d.AddYears(cycle) {
 		if d == p.LicenseIssueDate {
 			return true
 		}
@@ -229,9 +253,12 @@ func (c *Checker) household(members []model.Person) {
 				bad("last_name", RuleChildSharesLastName, p.LastName)
 			}
 		}
+		if p.Relationship == "primary" && p.LicenseType != "full" {
+			bad("license_type", RulePrimaryLicensed, p.LicenseType)
+		}
 		// The licence number is the household's serial in its state and
 		// the member's place, permuted: unique within the state.
-		if si, ok := c.Pop.State(p.State); ok && hok && c.States != nil {
+		if si, ok := c.Pop.State(p.State); ok && hok && c.States != nil && p.LicenseType != "unlicensed" {
 			st := &c.Pop.States[si]
 			got, ok := ident.LicenseSerialOf(st.LicenseFormat, p.DriverLicenseNumber, derive.LicenseKey(c.Seed, si))
 			if ok && got != serial*model.MaxHouseholdSize+uint64(i) {

@@ -25,7 +25,7 @@ func TestPersonRulesFireOnDamage(t *testing.T) {
 		t.Fatal("no person fits the damage")
 		return nil
 	}
-	any := func(*model.Person) bool { return true }
+	any := func(p *model.Person) bool { return p.LicenseType == "full" }
 	cases := []struct {
 		rule   contract.RuleName
 		target func(p *model.Person) bool
@@ -40,7 +40,7 @@ func TestPersonRulesFireOnDamage(t *testing.T) {
 		{contract.RuleCountyOfZIP, any, func(p *model.Person) { p.CountyFIPS = "99999" }},
 		{contract.RuleUrbanRuralOfZIP, func(p *model.Person) bool { return p.UrbanRural == "urban" }, func(p *model.Person) { p.UrbanRural = "rural" }},
 		{contract.RuleLicenseReservedPrefix, func(p *model.Person) bool { return p.State == "CA" }, func(p *model.Person) { p.DriverLicenseNumber = "A" + p.DriverLicenseNumber[1:] }},
-		{contract.RuleLicenseUniqueInState, func(p *model.Person) bool { return p.Relationship == "spouse" }, func(p *model.Person) {
+		{contract.RuleLicenseUniqueInState, func(p *model.Person) bool { return p.Relationship == "spouse" && p.LicenseType == "full" }, func(p *model.Person) {
 			// the primary's number: two members of one household share it
 			for i := range good.Persons {
 				if good.Persons[i].HouseholdID == p.HouseholdID && good.Persons[i].Relationship == "primary" {
@@ -55,8 +55,18 @@ func TestPersonRulesFireOnDamage(t *testing.T) {
 		}},
 		{contract.RuleLicenseRenewalCycle, any, func(p *model.Person) { p.LicenseExpirationDate++ }},
 		{contract.RuleLicenseStatusOfExpiration, func(p *model.Person) bool { return p.LicenseStatus == "valid" }, func(p *model.Person) { p.LicenseStatus = "expired" }},
-		{contract.RuleNoMarriedMinors, func(p *model.Person) bool { return p.Relationship == "child" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) < 18 }, func(p *model.Person) { p.MaritalStatus = "married" }},
-		{contract.RuleMaritalStatusOfAge, func(p *model.Person) bool { return p.Relationship == "child" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) < 18 }, func(p *model.Person) { p.MaritalStatus = "widowed" }},
+		{contract.RuleNoMarriedMinors, func(p *model.Person) bool {
+			return p.Relationship == "child" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) < 18
+		}, func(p *model.Person) { p.MaritalStatus = "married" }},
+		{contract.RuleMaritalStatusOfAge, func(p *model.Person) bool {
+			return p.Relationship == "child" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) < 18
+		}, func(p *model.Person) { p.MaritalStatus = "widowed" }},
+		{contract.RuleUnlicensedHasNoLicense, func(p *model.Person) bool { return p.LicenseType == "unlicensed" }, func(p *model.Person) { p.DriverLicenseState = p.State }},
+		{contract.RuleLearnerPermitAge, func(p *model.Person) bool { return p.LicenseType == "full" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) > 17 }, func(p *model.Person) { p.LicenseType = "learner_permit" }},
+		{contract.RulePrimaryLicensed, func(p *model.Person) bool { return p.Relationship == "primary" }, func(p *model.Person) {
+			p.LicenseType, p.DriverLicenseNumber, p.DriverLicenseState, p.LicenseStatus = "unlicensed", "", "", ""
+			p.FirstLicensedDate, p.LicenseIssueDate, p.LicenseExpirationDate = model.NoDate, model.NoDate, model.NoDate
+		}},
 		{contract.RuleChild16YearsYoungerThanParents, func(p *model.Person) bool { return p.Relationship == "spouse" }, func(p *model.Person) {
 			// a spouse 10 years older than the oldest child
 			for i := range good.Persons {

@@ -24,6 +24,9 @@ func StateQuota(seed uint64, pop *refdata.Population) (*quota.Quota, error) {
 // years, 8 is the most common (no per-state table yet).
 const RenewalYears = 8
 
+// PermitYears is how long a learner permit runs before it must be renewed.
+const PermitYears = 2
+
 // licenseKeyTag offsets the per-state licence permutation keys from the
 // other permutations' tags (SSN 1 and 2, VIN 3 and 4).
 const licenseKeyTag = 1 << 20

@@ -86,10 +86,17 @@ func fromColumns(entity string, cols []entityColumn) map[string]any {
 		case model.KindEnum:
 			p["type"] = "string"
 			p["enum"] = c.Enum
+			if c.Nullable {
+				p["type"] = []string{"string", "null"}
+				p["enum"] = append(anySlice(c.Enum), nil)
+			}
 		case model.KindDate:
 			p["type"] = "string"
 			p["format"] = "date"
 			p["pattern"] = `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`
+			if c.Nullable {
+				p["type"] = []string{"string", "null"}
+			}
 		case model.KindInt:
 			p["type"] = "integer"
 		case model.KindStringList:
@@ -243,4 +250,12 @@ func flatten(ve *jsonschema.ValidationError) string {
 	walk(ve)
 	sort.Strings(msgs)
 	return strings.Join(msgs, "; ")
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

@@ -80,9 +80,10 @@ const (
 	pLicense
 	pStatus
 	pOwnSurname
+	pLicenseType
 )
 
-var personColumns = []string{"first_name", "middle_name", "name_suffix", "date_of_birth", "marital_status", "email", "phone", "license", "license_status", "own_last_name"}
+var personColumns = []string{"first_name", "middle_name", "name_suffix", "date_of_birth", "marital_status", "email", "phone", "license", "license_status", "own_last_name", "license_type"}
 
 // Stage makes persons. One per worker: it keeps reusable streams.
 type Stage struct {
@@ -340,7 +341,7 @@ func (s *Stage) person(idx int64, m int, hhID string, mm *member, hm *home) (mod
 		}
 	}
 
-	lic, err := s.license(c.Of(pLicense), c.Of(pStatus), dob, mm.age, hm, m)
+	lic, err := s.license(c.Of(pLicense), c.Of(pStatus), s.licenseType(c.Of(pLicenseType), mm), dob, mm.age, hm, m)
 	if err != nil {
 		return model.Person{}, err
 	}
@@ -369,9 +370,10 @@ func (s *Stage) person(idx int64, m int, hhID string, mm *member, hm *home) (mod
 		State:                 hm.state.Code,
 		Zip:                   hm.zip.Code,
 		DriverLicenseNumber:   lic.number,
-		DriverLicenseState:    hm.state.Code,
+		DriverLicenseState:    lic.state,
 		LicenseIssueDate:      lic.issued,
 		LicenseStatus:         lic.status,
+		LicenseType:           lic.kind,
 		MiddleName:            middle,
 		NameSuffix:            suffix,
 		AddressLine2:          hm.unit,
@@ -425,22 +427,53 @@ func (s *Stage) spouseGender(r *stream.Stream, primary string) string {
 
 // licence is a person's licence as the contract's columns give it.
 type licence struct {
-	number                 string
+	kind, number, state    string
 	first, issued, expires model.Date
 	status                 string
 }
 
-// license draws when the person was first licensed (16 for most, 15-21 for
+// Shares of licence types, from FHWA Highway Statistics (DL-20, 2018:
+// 25 % of 16-year-olds and 47 % of 17-year-olds hold a licence; 226 M
+// drivers among 255 M people 16 and over) and assumptions recorded in
+// governance/decision-log.md: half the 16-year-olds and a third of the
+// 17-year-olds of insured households hold a learner permit instead of a
+// licence; 8 % of other adult members hold no licence. The primary, the
+// named insured, is always licensed.
+const (
+	permitShare16     = 0.50
+	permitShare17     = 0.33
+	unlicensedAdults  = 0.08
+	primaryRelation   = "primary"
+	permitMaxAge      = 17
+	permitMinAgeLimit = 16
+)
+
+// licenseType draws a member's licence type.
+func (s *Stage) licenseType(r *stream.Stream, mm *member) string {
+	switch {
+	case mm.age == 16 && r.Chance(permitShare16), mm.age == permitMaxAge && r.Chance(permitShare17):
+		return "learner_permit"
+	case mm.age > permitMaxAge && mm.rel != primaryRelation && r.Chance(unlicensedAdults):
+		return "unlicensed"
+	}
+	return "full"
+}
+
+// license draws when the person was first licensed (16 for most, 16-21 for
 // nearly all, later for a few), the current card (the last renewal before
 // the reference date, or the one before for those who did not renew, who
 // are then expired) and a number unique within the state: the household's
 // serial in its state and the member's place, through a keyed permutation
-// into the state's reserved sub-range.
-func (s *Stage) license(r, sr *stream.Stream, dob model.Date, age int, hm *home, m int) (licence, error) {
+// into the state's reserved sub-range. A learner permit is issued after the
+// 16th birthday and runs two years; the unlicensed have none of it.
+func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age int, hm *home, m int) (licence, error) {
+	if kind == "unlicensed" {
+		return licence{kind: kind}, nil
+	}
 	refDate := s.run.ReferenceDate
 	var at int
 	switch d := r.IntN(100); {
-	case d < 45:
+	case d < 45 || kind == "learner_permit":
 		at = 16
 	case d < 65:
 		at = 17
@@ -452,11 +485,15 @@ func (s *Stage) license(r, sr *stream.Stream, dob model.Date, age int, hm *home,
 		at = r.Between(22, 45)
 	}
 	at = min(at, age)
+	cycle := derive.RenewalYears
+	if kind == "learner_permit" {
+		cycle = derive.PermitYears
+	}
 	from := dob.AddYears(at)
 	days := min(365, int(refDate-from)) // > 0: the birthday is never the reference date
-	l := licence{first: from + model.Date(r.IntN(days))}
+	l := licence{kind: kind, state: hm.state.Code, first: from + model.Date(r.IntN(days))}
 	renewals := 0
-	for l.first.AddYears((renewals+1)*derive.RenewalYears) < refDate {
+	for l.first.AddYears((renewals+1)*cycle) < refDate {
 		renewals++
 	}
 	l.status = "valid"
@@ -465,14 +502,21 @@ func (s *Stage) license(r, sr *stream.Stream, dob model.Date, age int, hm *home,
 		case d < 40 && renewals > 0:
 			renewals-- // did not renew: the card of the cycle before, now expired
 			l.status = "expired"
-		case d >= 960 && d < 990:
+		case d >= 960 && d < 990 && kind == "full":
 			l.status = "suspended"
-		case d >= 990:
+		case d >= 990 && kind == "full":
 			l.status = "revoked"
 		}
 	}
-	l.issued = l.first.AddYears(renewals * derive.RenewalYears)
-	l.expires = l.issued.AddYears(derive.RenewalYears)
+	// A nullable date column's null is 1970-01-01 (model.NoDate): a licence
+	// dated so moves to the next day.
+	for k := 0; k <= renewals+1; k++ {
+		if l.first.AddYears(k*cycle) == model.NoDate {
+			l.first++
+		}
+	}
+	l.issued = l.first.AddYears(renewals * cycle)
+	l.expires = l.issued.AddYears(cycle)
 	var err error
 	l.number, err = ident.LicenseSerial(hm.state.LicenseFormat, hm.stateSerial*model.MaxHouseholdSize+uint64(m), s.licenseKeys[hm.stateIndex])
 	return l, err
