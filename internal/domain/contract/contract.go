@@ -36,6 +36,9 @@ type Checker struct {
 	RefDate model.Date
 	Ref     *refdata.Data
 	Report  func(Violation)
+	// Fleet is the v0.2 vehicle tables (refdata.V02Fleet when nil).
+	Fleet *refdata.Fleet
+	veh   *vehicleTables // made on the first vehicle checked
 }
 
 func (c *Checker) bad(entity, id, col string, rule RuleName, val string) {

@@ -20,7 +20,7 @@ import (
 // reporters are the sources that report rules: the Checker, the VIN check
 // it calls, the validate stage (plan rules) and synthpipe validate (file
 // rules).
-var reporters = []string{"contract.go", "../ident/vin.go", "../../../stages/checks/validate/*.go", "../../verify/*.go"}
+var reporters = []string{"*.go", "../ident/vin.go", "../ident/vin2.go", "../../../stages/checks/validate/*.go", "../../verify/*.go"}
 
 // ruleConsts returns the RuleName constants of names.go: name -> rule.
 func ruleConsts(t *testing.T) map[string]contract.RuleName {
