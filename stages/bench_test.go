@@ -6,7 +6,6 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/testkit"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
@@ -64,7 +63,11 @@ func BenchmarkPerson(b *testing.B) {
 
 func BenchmarkVehicle(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
-	stageBench(b, "person", vehicle.New(run, refdata.MustDefault(), 20), func(mb *model.Batch) { mb.Vehicles = mb.Vehicles[:0] })
+	vehicles, err := vehicle.New(run, vehicle.MaxAge)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stageBench(b, "person", vehicles, func(mb *model.Batch) { mb.Vehicles = mb.Vehicles[:0] })
 }
 
 func BenchmarkProfile(b *testing.B) {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/stages/generators/person"
 	"github.com/synthpipe/synthpipe/stages/generators/profile"
 	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
@@ -30,7 +29,6 @@ func Run(records int64, seedValue uint64) *model.Run {
 // Batch makes one batch of all of run's persons through the stages named
 // (in order, from person, vehicle, profile); the seed always runs.
 func Batch(run *model.Run, upTo string) *model.Batch {
-	ref := refdata.MustDefault()
 	src := seed.New(run)
 	b := &component.Batch{Payload: src.NewPayload()}
 	if _, err := src.Next(context.Background(), b); err != nil {
@@ -40,12 +38,16 @@ func Batch(run *model.Run, upTo string) *model.Batch {
 	if err != nil {
 		panic(err)
 	}
+	vehicles, err := vehicle.New(run, vehicle.MaxAge)
+	if err != nil {
+		panic(err)
+	}
 	steps := []struct {
 		name  string
 		stage component.Stage
 	}{
 		{"person", people},
-		{"vehicle", vehicle.New(run, ref, 20)},
+		{"vehicle", vehicles},
 		{"profile", profile.New(run.ReferenceDate)},
 	}
 	for _, s := range steps {

@@ -42,6 +42,9 @@ type Checker struct {
 	// and serials within them (derive.StateQuota of Seed).
 	Pop    *refdata.Population
 	States *quota.Quota
+	// Fleet is the v0.2 vehicle tables (refdata.V02Fleet when nil).
+	Fleet *refdata.Fleet
+	veh   *vehicleTables // made on the first vehicle checked
 }
 
 // New returns a checker of one run's records, reporting to report.

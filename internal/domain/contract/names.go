@@ -81,6 +81,17 @@ const (
 	RuleTierOfScore                     RuleName = "tier_of_score"
 	RuleScenarioTagRules                RuleName = "scenario_tag_rules"
 	RuleRulesVersion                    RuleName = "rules_version"
+	// Vehicle rules of contract v0.2.
+	RuleVINPosition7Cycle              RuleName = "vin_position7_cycle"
+	RuleVINWMIOfMakeType               RuleName = "vin_wmi_of_make_type"
+	RuleVINDescriptorOfModel           RuleName = "vin_descriptor_of_model"
+	RuleVehicleTypeOfModel             RuleName = "vehicle_type_of_model"
+	RulePlateReservedPrefix            RuleName = "plate_reserved_prefix"
+	RulePlateUniqueInState             RuleName = "plate_unique_in_state"
+	RuleFarmOnlyRural                  RuleName = "farm_only_rural"
+	RulePrimaryDriverValidWhenPossible RuleName = "primary_driver_valid_when_possible"
+	RuleRideshareDriver21To65          RuleName = "rideshare_driver_21_to_65"
+	RuleGaragedAwayStudent             RuleName = "garaged_away_student"
 )
 
 // Plan rules: the validate stage checks each batch against the planned

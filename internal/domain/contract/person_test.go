@@ -62,7 +62,9 @@ func TestPersonRulesFireOnDamage(t *testing.T) {
 			return p.Relationship == "child" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) < 18
 		}, func(p *model.Person) { p.MaritalStatus = "widowed" }},
 		{contract.RuleUnlicensedHasNoLicense, func(p *model.Person) bool { return p.LicenseType == "unlicensed" }, func(p *model.Person) { p.DriverLicenseState = p.State }},
-		{contract.RuleLearnerPermitAge, func(p *model.Person) bool { return p.LicenseType == "full" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) > 17 }, func(p *model.Person) { p.LicenseType = "learner_permit" }},
+		{contract.RuleLearnerPermitAge, func(p *model.Person) bool {
+			return p.LicenseType == "full" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) > 17
+		}, func(p *model.Person) { p.LicenseType = "learner_permit" }},
 		{contract.RulePrimaryLicensed, func(p *model.Person) bool { return p.Relationship == "primary" }, func(p *model.Person) {
 			p.LicenseType, p.DriverLicenseNumber, p.DriverLicenseState, p.LicenseStatus = "unlicensed", "", "", ""
 			p.FirstLicensedDate, p.LicenseIssueDate, p.LicenseExpirationDate = model.NoDate, model.NoDate, model.NoDate

@@ -57,7 +57,7 @@ func TestRulesListMatchesCode(t *testing.T) {
 	consts := ruleConsts(t)
 	constRef := regexp.MustCompile(`\bRule[A-Z0-9][A-Za-z0-9]*\b`)
 	literal := regexp.MustCompile(`(?:Rule:|rule :?=|v\.Rule, v\.Value =|addCount\(|\bbad\((?:"[^"]*"|col), |c\.bad\("[a-z]+", [^,]+, "[^"]*", )\s*"([a-z_0-9]+)"`)
-	vinRule := regexp.MustCompile(`return "(vin_[a-z_]+)"`)
+	vinRule := regexp.MustCompile(`return "(vin_[a-z_0-9]+)"`)
 	used := map[contract.RuleName]bool{}
 	for _, pattern := range reporters {
 		files, err := filepath.Glob(pattern)
