@@ -60,7 +60,6 @@ const (
 	RuleVINLength                       RuleName = "vin_length"
 	RuleVINCharset                      RuleName = "vin_charset"
 	RuleVINCheckDigit                   RuleName = "vin_check_digit"
-	RuleVINWMIOfMake                    RuleName = "vin_wmi_of_make"
 	RuleVINYearCode                     RuleName = "vin_year_code"
 	RuleVINUnique                       RuleName = "vin_unique"
 	RuleMileage1000To40000              RuleName = "mileage_1000_to_40000"

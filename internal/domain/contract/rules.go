@@ -64,7 +64,6 @@ var Rules = []Rule{
 	{Name: RuleVINLength, Description: "VIN has 17 characters"},
 	{Name: RuleVINCharset, Description: "VIN characters are [A-HJ-NPR-Z0-9]"},
 	{Name: RuleVINCheckDigit, Description: "VIN position 9 is the ISO 3779 check digit"},
-	{Name: RuleVINWMIOfMake, Description: "VIN positions 1–3 are a real WMI of the make"},
 	{Name: RuleVINYearCode, Description: "VIN position 10 is the model-year code"},
 	{Name: RuleVINUnique, Description: "VIN serial encodes the vehicle's index under the snapshot's seed: unique"},
 	{Name: RuleMileage1000To40000, Description: "annual mileage is 1,000–40,000"},
