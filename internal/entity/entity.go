@@ -22,7 +22,12 @@ import (
 )
 
 // Rule names a rule an entity's rows are checked by, for docs/rules.md.
-type Rule struct{ Name, Description string }
+type Rule struct {
+	Name, Description string
+	// Across marks a rule of Def.CheckAcross: it needs the batch's other
+	// entities, so only the pipeline's validate stage applies it.
+	Across bool
+}
 
 // Report receives one broken rule of the current row.
 type Report func(rule, column, value string)
