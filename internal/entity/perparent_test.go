@@ -23,7 +23,7 @@ var tags = entity.Declare(entity.Def[tag]{
 		{Name: "tag_id", Kind: model.KindString, Pattern: entity.PerParentPattern("TAG-"), Str: func(r *tag) string { return r.TagID }},
 		{Name: "person_id", Kind: model.KindString, Str: func(r *tag) string { return r.PersonID }},
 	},
-	ID: func(r *tag) string { return r.TagID },
+	ID:    func(r *tag) string { return r.TagID },
 	Rules: []entity.Rule{{Name: "tag_across", Description: "test", Across: true}},
 	CheckAcross: func(b *model.Batch, report entity.BatchReport) {
 		if len(b.Persons) == 0 {
