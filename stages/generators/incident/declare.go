@@ -85,7 +85,7 @@ var Rules = []entity.Rule{
 	{Name: RuleAtFaultMatchesType, Description: "at_fault is true for violations and at-fault accidents, false for not-at-fault accidents and claims"},
 	{Name: RulePaidAmount, Description: "paid_amount is 1 to 1,000,000 for claims, 0 to 1,000,000 for at-fault accidents, 0 otherwise"},
 	{Name: RuleVehicleMatchesType, Description: "claims name a vehicle, violations none"},
-	{Name: RulePersonExists, Description: "an incident's person is in the same batch, before it in person order", Across: true},
+	{Name: RulePersonExists, Description: "an incident's person is a person of its batch (incidents follow their persons' order)", Across: true},
 	{Name: RuleHouseholdMatches, Description: "an incident's household is its person's", Across: true},
 	{Name: RuleVehicleDriven, Description: "an incident's vehicle is of the person's household and the person is its primary driver", Across: true},
 	{Name: RuleAfterFirstLicence, Description: "an incident is dated after its person's first_licensed_date", Across: true},

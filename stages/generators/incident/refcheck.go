@@ -47,8 +47,9 @@ func checkUnderwriting(p *model.Person, refDate model.Date) (column, value strin
 // contract's checker (or the validate stage) calls it with its RefDate; the
 // look-back is checked against MaxLookbackYears, as a batch does not say
 // the stage's lookback_years. fr44 lists the states with an FR-44 filing
-// (refdata.History.FR44States). Persons are checked only when the batch
-// holds incidents rows (an incident stage ran).
+// (refdata.History.FR44States). Call it only for runs whose stages make
+// incidents: without the incident stage persons' underwriting columns are
+// not filled.
 func CheckAtRefDate(b *model.Batch, refDate model.Date, fr44 []string, report entity.BatchReport) {
 	rows := *Incidents.Rows(b)
 	earliest := refDate.AddYears(-MaxLookbackYears)
