@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/synthpipe/synthpipe/stages/generators/incident"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/internal/component"
@@ -104,7 +106,7 @@ func TestJSONAndMetadataSinks(t *testing.T) {
 	}
 	n, sum := fileSHA(t, filepath.Join(dir, "dataset_v0_2.json"))
 	require.Equal(t, pipeline.FileInfo{Name: "dataset_v0_2.json", Entity: "dataset", Format: "json",
-		Records: int64(len(mb.Persons) + len(mb.Vehicles) + len(mb.Profiles)), Bytes: n, SHA256: sum}, jf[0])
+		Records: int64(len(mb.Persons) + len(mb.Vehicles) + len(mb.Profiles) + len(*incident.Incidents.Rows(mb))), Bytes: n, SHA256: sum}, jf[0])
 	spools, _ := filepath.Glob(filepath.Join(dir, ".spool-*"))
 	require.Empty(t, spools, "spool files removed")
 

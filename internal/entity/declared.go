@@ -36,7 +36,7 @@ func (e *Declared[T]) Len(b *model.Batch) int { return len(*e.def.Rows(b)) }
 
 func (e *Declared[T]) RowID(b *model.Batch, i int) string { return e.def.ID(&(*e.def.Rows(b))[i]) }
 
-func (e *Declared[T]) CheckBatch(b *model.Batch, report func(id, rule, column, value string)) {
+func (e *Declared[T]) CheckBatch(b *model.Batch, refDate model.Date, report func(id, rule, column, value string)) {
 	rows := *e.def.Rows(b)
 	prev := ""
 	for i := range rows {
@@ -53,7 +53,7 @@ func (e *Declared[T]) CheckBatch(b *model.Batch, report func(id, rule, column, v
 		}
 	}
 	if e.def.CheckAcross != nil {
-		e.def.CheckAcross(b, report)
+		e.def.CheckAcross(b, refDate, report)
 	}
 }
 

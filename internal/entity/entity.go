@@ -125,7 +125,8 @@ type Def[T any] struct {
 	// rows). A batch holds whole households, so the pipeline's validate
 	// stage can apply them; `synthpipe validate` reads each entity's file on
 	// its own and applies Check alone. Its rules are in Rules, Across set.
-	CheckAcross func(b *model.Batch, report BatchReport)
+	// refDate is the run's reference date, for rules that need it.
+	CheckAcross func(b *model.Batch, refDate model.Date, report BatchReport)
 }
 
 // Entity is a declared entity as the rest of the program sees it.
@@ -143,7 +144,7 @@ type Entity interface {
 	RowID(b *model.Batch, i int) string
 	// CheckBatch reports the rules b's rows of this entity break: PerParent
 	// ids, Def.Check and Def.CheckAcross.
-	CheckBatch(b *model.Batch, report func(id, rule, column, value string))
+	CheckBatch(b *model.Batch, refDate model.Date, report func(id, rule, column, value string))
 
 	AppendCSVHeader(dst []byte) []byte
 	AppendCSVRow(dst []byte, b *model.Batch, i int) []byte
@@ -212,8 +213,8 @@ func Declare[T any](d Def[T]) *Declared[T] {
 		}
 	}
 	if across := d.CheckAcross; across != nil {
-		d.CheckAcross = func(b *model.Batch, report BatchReport) {
-			across(b, func(id, rule, column, value string) {
+		d.CheckAcross = func(b *model.Batch, refDate model.Date, report BatchReport) {
+			across(b, refDate, func(id, rule, column, value string) {
 				if !declaredRule[rule] {
 					panic(fmt.Sprintf("entity %s: CheckAcross reports rule %q, not in its Rules", d.Name, rule))
 				}

@@ -6,12 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/synthpipe/synthpipe/internal/component"
-	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synthpipe/synthpipe/internal/component"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 
 	"github.com/stretchr/testify/require"
 

@@ -13,21 +13,19 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
+	"github.com/synthpipe/synthpipe/stages/generators/incident"
 	"github.com/synthpipe/synthpipe/stages/generators/person"
 	"github.com/synthpipe/synthpipe/stages/generators/profile"
 	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
 	"github.com/synthpipe/synthpipe/stages/sources/seed"
 )
 
-// Run returns a run context for tests.
-func Run(records int64, seedValue uint64) *model.Run {
-	return &model.Run{DatasetName: "test", SnapshotVersion: "v0.2", SchemaVersion: "0.2",
-		ReferenceDate: model.DateOf(2026, 1, 1), Seed: seedValue, Records: records, BatchSize: int(records),
-		Entities: []string{model.Persons, model.Vehicles, model.Profiles}}
-}
+// Run returns a run context for tests (testrun.Run).
+func Run(records int64, seedValue uint64) *model.Run { return testrun.Run(records, seedValue) }
 
 // Batch makes one batch of all of run's persons through the stages named
-// (in order, from person, vehicle, profile); the seed always runs.
+// (in order, from person, vehicle, incident, profile); the seed always runs.
 func Batch(run *model.Run, upTo string) *model.Batch {
 	src := seed.New(run)
 	b := &component.Batch{Payload: src.NewPayload()}
@@ -42,12 +40,17 @@ func Batch(run *model.Run, upTo string) *model.Batch {
 	if err != nil {
 		panic(err)
 	}
+	history, err := incident.New(run, incident.DefaultLookbackYears)
+	if err != nil {
+		panic(err)
+	}
 	steps := []struct {
 		name  string
 		stage component.Stage
 	}{
 		{"person", people},
 		{"vehicle", vehicles},
+		{"incident", history},
 		{"profile", profile.New(run.ReferenceDate)},
 	}
 	for _, s := range steps {

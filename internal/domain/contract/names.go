@@ -46,6 +46,8 @@ const (
 	RuleUnlicensedHasNoLicense          RuleName = "unlicensed_has_no_license"
 	RuleLearnerPermitAge                RuleName = "learner_permit_age"
 	RulePrimaryLicensed                 RuleName = "primary_licensed"
+	RuleHistoryCountsCoherent           RuleName = "history_counts_coherent"
+	RuleRatingFactorsFired              RuleName = "rating_factors_fired"
 	RuleHouseholdSharesAddress          RuleName = "household_shares_address"
 	RuleHouseholdSharesAreaCode         RuleName = "household_shares_area_code"
 	RuleSpousesMarried                  RuleName = "spouses_married"

@@ -11,7 +11,7 @@ import (
 
 // Profile checks a profile against the one its person and household derive.
 func (c *Checker) Profile(pr *model.Profile, p *model.Person, household []model.Vehicle) {
-	want := derive.Profile(p, household, c.RefDate)
+	want := derive.Profile(p, household, derive.HistoryOf(pr), c.RefDate)
 	bad := func(col string, rule RuleName, val string) { c.bad("profile", pr.ProfileID, col, rule, val) }
 	if pr.ProfileID != want.ProfileID {
 		bad("profile_id", RuleSameIndexAsPerson, pr.ProfileID)
@@ -22,7 +22,7 @@ func (c *Checker) Profile(pr *model.Profile, p *model.Person, household []model.
 	if pr.Age != want.Age {
 		bad("age", RuleAgeAtReferenceDate, fmt.Sprint(pr.Age))
 	}
-	if pr.YearsLicensed != want.YearsLicensed || pr.YearsLicensed > pr.Age-16 {
+	if pr.YearsLicensed != want.YearsLicensed || pr.YearsLicensed > max(0, pr.Age-16) {
 		bad("years_licensed", RuleYearsSinceIssueAtMostAgeMinus16, fmt.Sprint(pr.YearsLicensed))
 	}
 	if pr.HouseholdVehicleCount != want.HouseholdVehicleCount {
@@ -34,7 +34,13 @@ func (c *Checker) Profile(pr *model.Profile, p *model.Person, household []model.
 	if pr.PrimaryVehicleID != want.PrimaryVehicleID {
 		bad("primary_vehicle_id", RuleFirstVehicleDriven, pr.PrimaryVehicleID)
 	}
-	if pr.RiskScore < 0 || pr.RiskScore > 1000 || pr.RiskScore != want.RiskScore {
+	if h := derive.HistoryOf(pr); h.MajorViolations > h.Violations || h.DUI > h.MajorViolations || min(h.Violations, h.DUI, h.ViolationPoints, h.AtFaultAccidents, h.NotAtFaultAccidents, h.ComprehensiveClaims) < 0 {
+		bad("violations", RuleHistoryCountsCoherent, fmt.Sprintf("%d violations, %d major, %d DUI", h.Violations, h.MajorViolations, h.DUI))
+	}
+	if !slices.Equal(pr.RatingFactors, want.RatingFactors) {
+		bad("rating_factors", RuleRatingFactorsFired, strings.Join(pr.RatingFactors, "|"))
+	}
+	if pr.RiskScore < 1 || pr.RiskScore > 1000 || pr.RiskScore != want.RiskScore {
 		bad("risk_score", RuleRiskScoreRules, fmt.Sprint(pr.RiskScore))
 	}
 	if pr.RiskTier != derive.Tier(int(pr.RiskScore)) {

@@ -30,6 +30,10 @@ type Batch struct {
 	Persons    []Person
 	Vehicles   []Vehicle
 	Profiles   []Profile
+	// Histories holds each person's driving history, in person order, as
+	// the incident stage counts it: what the profile stage rates. It is no
+	// entity of the snapshot (the incidents entity lists the incidents).
+	Histories []History
 	// Extra holds the rows of entities declared beyond the three above, one
 	// slot per entity (package entity assigns the slots and types them).
 	Extra []Resetter
@@ -44,6 +48,7 @@ func (b *Batch) Reset() {
 	b.Persons = b.Persons[:0]
 	b.Vehicles = b.Vehicles[:0]
 	b.Profiles = b.Profiles[:0]
+	b.Histories = b.Histories[:0]
 	for _, x := range b.Extra {
 		if x != nil {
 			x.Reset()

@@ -9,7 +9,7 @@ var (
 	NameSuffixes    = []string{"Jr", "Sr", "II", "III", "IV"}
 	// LicenseTypes: a full licence, a learner permit (16-17), or none.
 	LicenseTypes = []string{"full", "learner_permit", "unlicensed"}
-	UrbanRural      = []string{"urban", "rural"}
+	UrbanRural   = []string{"urban", "rural"}
 	// FinancialFilings: proof of insurance a court or DMV requires after a
 	// DUI or suspension (FR-44 only in Florida and Virginia, after a DUI).
 	FinancialFilings = []string{"none", "SR-22", "FR-44"}

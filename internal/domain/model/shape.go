@@ -9,6 +9,8 @@ const (
 	Persons  = "persons"
 	Vehicles = "vehicles"
 	Profiles = "profiles"
+	// Incidents is the driving-history entity (stages/generators/incident).
+	Incidents = "incidents"
 	// EveryEntity, as a need, is every entity the pipeline's stages make: a
 	// check that reads them all must come after every stage that makes one.
 	EveryEntity = "*"

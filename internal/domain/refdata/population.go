@@ -82,7 +82,7 @@ type Population struct {
 	// by how many voters' addresses use them.
 	StreetNames, StreetSuffixes, UnitDesignators Names
 	DriverAges                                   []AgeBand // FHWA licensed drivers, 16 and over
-	Marital     []MaritalBand
+	Marital                                      []MaritalBand
 
 	zipIndex   map[string]int
 	stateIndex map[string]int

@@ -1,10 +1,12 @@
 package incident
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/entity"
 )
 
@@ -73,6 +75,7 @@ const (
 	RuleDateInWindow        = "incident_date_in_window"
 	RuleFilingCoherent      = "person_financial_filing_coherent"
 	RuleUnderwritingRanges  = "person_underwriting_coherent"
+	RuleProfileHistory      = "profile_history_matches_incidents"
 )
 
 // Rules are the rules the declaration checks: on each row (Check), and
@@ -89,14 +92,15 @@ var Rules = []entity.Rule{
 	{Name: RuleHouseholdMatches, Description: "an incident's household is its person's", Across: true},
 	{Name: RuleVehicleDriven, Description: "an incident's vehicle is of the person's household and the person is its primary driver", Across: true},
 	{Name: RuleAfterFirstLicence, Description: "an incident is dated after its person's first_licensed_date", Across: true},
+	{Name: RuleProfileHistory, Description: "a profile's history columns (violations, major_violations, dui_count, violation_points, at_fault_accidents, not_at_fault_accidents, comprehensive_claims) count its person's incidents", Across: true},
 }
 
-// RefDateRules are the rules that need the run's reference date, which a
-// declared entity's checks do not see; CheckAtRefDate applies them.
+// RefDateRules are the batch rules that need the run's reference date;
+// CheckAtRefDate applies them, from checkAcross.
 var RefDateRules = []entity.Rule{
-	{Name: RuleDateInWindow, Description: "an incident is dated before the reference date and at most 10 years (the longest look-back) before it"},
-	{Name: RuleFilingCoherent, Description: "financial_filing is FR-44 for a person of FL or VA with a DUI in the 3 years before the reference date; SR-22 for one elsewhere with such a DUI, or whose licence is suspended or revoked; none otherwise"},
-	{Name: RuleUnderwritingRanges, Description: "prior_insurance_months is 0 to the months since first licence; coverage_lapse_days 0 to 365, and after a lapse prior_insurance_months is at most 12; without one it is at least 12 or the months since first licence"},
+	{Name: RuleDateInWindow, Description: "an incident is dated before the reference date and at most 10 years (the longest look-back) before it", Across: true},
+	{Name: RuleFilingCoherent, Description: "financial_filing is FR-44 for a person of FL or VA with a DUI in the 3 years before the reference date; SR-22 for one elsewhere with such a DUI, or whose licence is suspended or revoked; none otherwise", Across: true},
+	{Name: RuleUnderwritingRanges, Description: "prior_insurance_months is 0 to the months since first licence; coverage_lapse_days 0 to 365, and after a lapse prior_insurance_months is at most 12; without one it is at least 12 or the months since first licence", Across: true},
 }
 
 // Incidents is the declared entity (declared in init: its CheckAcross reads
@@ -108,7 +112,7 @@ func init() {
 		Name: Name, Singular: Singular, IDPrefix: IDPrefix, IDs: entity.PerParent,
 		Columns:     Columns,
 		ID:          func(r *Incident) string { return r.IncidentID },
-		Rules:       Rules,
+		Rules:       append(append([]entity.Rule(nil), Rules...), RefDateRules...),
 		Check:       check,
 		CheckAcross: checkAcross,
 	})
@@ -193,8 +197,12 @@ func check(r *Incident, report entity.Report) {
 // checkAcross checks each incident against its person and vehicle in the
 // batch. Incidents follow their persons' order, so one pass over both
 // finds each person without a map.
-func checkAcross(b *model.Batch, report entity.BatchReport) {
+func checkAcross(b *model.Batch, refDate model.Date, report entity.BatchReport) {
 	rows := *Incidents.Rows(b)
+	if h, err := refdata.V02History(); err == nil { // parsed when the stage was made
+		CheckAtRefDate(b, refDate, h.FR44States, report)
+	}
+	checkProfiles(b, rows, report)
 	p := 0
 	for i := range rows {
 		r := &rows[i]
@@ -231,4 +239,27 @@ func drives(b *model.Batch, id string, p *model.Person) bool {
 	}
 	v := &b.Vehicles[idx-first]
 	return v.VehicleID == id && v.HouseholdID == p.HouseholdID && v.PrimaryDriverPersonID == p.PersonID
+}
+
+// checkProfiles compares each profile's history columns with its person's
+// incidents, when the batch has its profiles.
+func checkProfiles(b *model.Batch, rows []Incident, report entity.BatchReport) {
+	if len(b.Profiles) != len(b.Persons) {
+		return
+	}
+	j := 0
+	for i := range b.Profiles {
+		pr := &b.Profiles[i]
+		var h model.History
+		for j < len(rows) && rows[j].PersonID < pr.PersonID {
+			j++
+		}
+		for ; j < len(rows) && rows[j].PersonID == pr.PersonID; j++ {
+			Add(&h, &rows[j])
+		}
+		if got := (model.History{Violations: pr.Violations, MajorViolations: pr.MajorViolations, DUI: pr.DUIs, ViolationPoints: pr.ViolationPoints,
+			AtFaultAccidents: pr.AtFaultAccidents, NotAtFaultAccidents: pr.NotAtFaultAccidents, ComprehensiveClaims: pr.ComprehensiveClaims}); got != h {
+			report(pr.ProfileID, RuleProfileHistory, "violations", fmt.Sprintf("%+v, incidents give %+v", got, h))
+		}
+	}
 }

@@ -334,9 +334,16 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		for k := range h.Size {
 			idx := h.FirstPerson + int64(k)
 			p := &mb.Persons[idx-p0]
+			first := len(*rows)
 			if err := s.person(idx, p, vehicles, rows); err != nil {
 				return fmt.Errorf("incident: batch %d: %w", b.Seq, err)
 			}
+			// The person's history, for the profile stage to rate.
+			var hist model.History
+			for j := first; j < len(*rows); j++ {
+				Add(&hist, &(*rows)[j])
+			}
+			mb.Histories = append(mb.Histories, hist)
 		}
 	}
 	return nil
