@@ -61,8 +61,9 @@ var cargoVans = map[string]bool{
 	"Mercedes-Benz/Sprinter": true, "Mercedes-Benz/Metris": true, "Volkswagen/EuroVan": true,
 }
 
-// carBodies are cars whose body type is well known; other cars take a
-// stable choice from a hash of make and model (carBodyMix).
+// carBodies are the cars whose usual body is not a sedan; every other car is
+// a sedan, the commonest car body. (A hash would invent bodies a model never
+// had: a Lexus GS wagon.)
 var carBodies = map[string]string{
 	"Mazda/MX-5 Miata": "convertible", "Chevrolet/Corvette": "coupe", "Ford/Mustang": "coupe",
 	"Chevrolet/Camaro": "coupe", "Dodge/Challenger": "coupe", "Porsche/911": "coupe",
@@ -76,13 +77,6 @@ var carBodies = map[string]string{
 	"Subaru/Legacy": "sedan", "Toyota/Camry": "sedan", "Honda/Accord": "sedan", "Honda/Civic": "sedan",
 	"Toyota/Corolla": "sedan", "Nissan/Altima": "sedan", "Ford/Fusion": "sedan",
 }
-
-// carBodyMix is the hash split of the other cars' body types (per
-// thousand): sedans most, then hatchbacks, wagons, coupes, convertibles.
-var carBodyMix = [...]struct {
-	body string
-	upTo uint64
-}{{"sedan", 700}, {"hatchback", 850}, {"wagon", 910}, {"coupe", 970}, {"convertible", 1000}}
 
 // BodyType returns the v0.1 body_type of a model of vehicle type typ
 // (index into refdata.VehicleTypes): one per model, stable across runs.
@@ -100,20 +94,6 @@ func BodyType(make, model string, typ int) string {
 	}
 	if b, ok := carBodies[make+"/"+model]; ok {
 		return b
-	}
-	h := uint64(14695981039346656037)
-	for _, s := range [2]string{make, model} {
-		for i := 0; i < len(s); i++ {
-			h ^= uint64(s[i])
-			h *= 1099511628211
-		}
-		h *= 1099511628211
-	}
-	u := stream.Mix(h) % 1000
-	for _, b := range carBodyMix {
-		if u < b.upTo {
-			return b.body
-		}
 	}
 	return "sedan"
 }
