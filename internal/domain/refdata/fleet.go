@@ -6,6 +6,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
+	"sort"
 	"strconv"
 	"sync"
 )
@@ -16,7 +18,7 @@ import (
 // fleet-age figures.
 //
 //go:embed data/v0.2/auto/makes_models.csv data/v0.2/auto/model_fuels.csv data/v0.2/auto/wmi.csv
-//go:embed data/v0.2/auto/ev_hybrid_by_state.csv data/v0.2/auto/vehicle_age.csv
+//go:embed data/v0.2/auto/ev_hybrid_by_state.csv data/v0.2/auto/vehicle_age.csv data/v0.2/auto/make_shares.csv
 var fleetFS embed.FS
 
 // Vehicle types of makes_models.csv, in this order everywhere.
@@ -209,6 +211,9 @@ func parseFleet() (*Fleet, error) {
 	for i := range f.Runs {
 		f.Runs[i].Current = f.Runs[i].Last == f.LastYear
 	}
+	if err := f.weighByMake(); err != nil {
+		return nil, err
+	}
 	err = eachFleetRow("model_fuels.csv", 5, func(r []string) error {
 		fu := FuelIndex(r[2])
 		first, err1 := atoi(r[3])
@@ -326,4 +331,54 @@ func (f *Fleet) AverageAgeAt(year int) float64 {
 		return first
 	}
 	return best
+}
+
+// weighByMake turns the table's weights (model years on sale) into shares
+// of the fleet: each make gets its share of 2018-2021 US new-vehicle sales
+// (make_shares.csv, the nearest public figure to registrations by make
+// found), spread over its runs by their years on sale. Makes that sold
+// nothing in 2018-2021 (Pontiac, Saturn, Mercury ...) have no share there
+// but are still on the road: they are weighted like the median make per
+// model year on sale (an assumption, recorded in the decision log).
+func (f *Fleet) weighByMake() error {
+	shares := map[string]float64{}
+	err := eachFleetRow("make_shares.csv", 5, func(r []string) error {
+		v, err := strconv.ParseFloat(r[1], 64)
+		if err != nil || v < 0 || v > 1 {
+			return fmt.Errorf("share %q of %s: want 0 to 1", r[1], r[0])
+		}
+		shares[r[0]] = v
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	years := map[string]int64{}
+	for i := range f.Runs {
+		years[f.Runs[i].Make] += f.Runs[i].Weight
+	}
+	var perYear []float64 // share per model year on sale, of the makes with a share
+	for mk, y := range years {
+		s, ok := shares[mk]
+		if !ok {
+			return fmt.Errorf("make %s of makes_models.csv has no row in make_shares.csv", mk)
+		}
+		if s > 0 {
+			perYear = append(perYear, s/float64(y))
+		}
+	}
+	if len(perYear) == 0 {
+		return fmt.Errorf("make_shares.csv gives no make a share")
+	}
+	sort.Float64s(perYear)
+	median := perYear[len(perYear)/2]
+	for i := range f.Runs {
+		r := &f.Runs[i]
+		py := shares[r.Make] / float64(years[r.Make])
+		if shares[r.Make] == 0 {
+			py = median
+		}
+		r.Weight = max(1, int64(math.Round(py*float64(r.Weight)*1e9)))
+	}
+	return nil
 }
