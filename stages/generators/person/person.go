@@ -200,12 +200,18 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	gr, ar := c.Of(hGender), c.Of(hAge)
 	members := s.members[:0]
 	primary := member{rel: "primary", gender: s.gender(gr), last: hm.surname}
-	primary.age = s.driverAge(ar, primary.gender, 18)
 	minParent := 18
 	if h.Children > 0 {
 		minParent = 32 // a parent of a 16-year-old
 	}
-	primary.age = max(primary.age, minParent)
+	// A parent's age is drawn from the drivers old enough to have children
+	// of 16 and more (34 and over: few have them younger), not lifted to
+	// the bound, which would pile parents up at 32.
+	drawFrom := 18
+	if h.Children > 0 {
+		drawFrom = 34
+	}
+	primary.age = s.driverAge(ar, primary.gender, drawFrom)
 	members = append(members, primary)
 	youngestParent := primary.age
 	if h.Spouse {
@@ -217,7 +223,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	}
 	for range h.Children {
 		members = append(members, member{rel: "child", gender: s.gender(gr), last: hm.surname,
-			age: ar.Between(16, min(30, youngestParent-16))})
+			age: childAge(ar, youngestParent-16)})
 	}
 	for len(members) < h.Size {
 		members = append(members, member{rel: "other", gender: s.gender(gr), age: s.driverAge(ar, "", 18)})
@@ -240,6 +246,41 @@ func titleCase(s string) string {
 		return s
 	}
 	return s[:1] + strings.ToLower(s[1:])
+}
+
+// Children living with their parents by age, per hundred of the age: CPS
+// 2023 table AD-3 (households/adults_living_with_parents.csv) gives 56 at
+// 18-24 and 15 at 25-34; 95 at 16-17 is assumed (the table starts at 18).
+// Each age is as populous as the next at 16-34, so these weigh a child's age.
+var childAgeWeights = func() (w [35]int) {
+	for a := 16; a <= 34; a++ {
+		switch {
+		case a <= 17:
+			w[a] = 95
+		case a <= 24:
+			w[a] = 56
+		default:
+			w[a] = 15
+		}
+	}
+	return w
+}()
+
+// childAge draws a grown child's age, 16 to min(34, oldest): one draw.
+func childAge(r *stream.Stream, oldest int) int {
+	oldest = min(34, max(16, oldest))
+	total := 0
+	for a := 16; a <= oldest; a++ {
+		total += childAgeWeights[a]
+	}
+	u := r.IntN(total)
+	for a := 16; a < oldest; a++ {
+		if u < childAgeWeights[a] {
+			return a
+		}
+		u -= childAgeWeights[a]
+	}
+	return oldest
 }
 
 func unitNumber(r *stream.Stream) string {
@@ -432,31 +473,56 @@ type licence struct {
 	status                 string
 }
 
-// Shares of licence types, from FHWA Highway Statistics (DL-20, 2018:
-// 25 % of 16-year-olds and 47 % of 17-year-olds hold a licence; 226 M
-// drivers among 255 M people 16 and over) and assumptions recorded in
-// governance/decision-log.md: half the 16-year-olds and a third of the
-// 17-year-olds of insured households hold a learner permit instead of a
-// licence; 8 % of other adult members hold no licence. The primary, the
-// named insured, is always licensed.
+// Shares of licence types. FHWA Highway Statistics (DL-20, 2018) has 25 %
+// of 16-year-olds and 47 % of 17-year-olds licensed, and 226 M drivers
+// among 255 M people 16 and over; the rest of the 16-17-year-olds hold a
+// learner permit or nothing (the split is assumed: permits 50 % at 16,
+// 33 % at 17). Young adults other than the primary are licensed less often
+// (FHWA's 18-year-old drivers are about 60 % of the age's people, 20-24
+// about 80 %; assumed 35 % unlicensed at 18, 28 % at 19, 20 % at 20-24) and
+// 8 % of older members hold no licence. The primary, the named insured, is
+// always licensed (governance/decision-log.md).
+var teenLicenses = [2][3]float64{ // at 16 and 17: full, permit, none
+	{0.25, 0.50, 0.25},
+	{0.47, 0.33, 0.20},
+}
+
 const (
-	permitShare16     = 0.50
-	permitShare17     = 0.33
-	unlicensedAdults  = 0.08
-	primaryRelation   = "primary"
-	permitMaxAge      = 17
-	permitMinAgeLimit = 16
+	unlicensedAdults = 0.08
+	primaryRelation  = "primary"
+	permitMaxAge     = 17
 )
 
 // licenseType draws a member's licence type.
 func (s *Stage) licenseType(r *stream.Stream, mm *member) string {
 	switch {
-	case mm.age == 16 && r.Chance(permitShare16), mm.age == permitMaxAge && r.Chance(permitShare17):
-		return "learner_permit"
-	case mm.age > permitMaxAge && mm.rel != primaryRelation && r.Chance(unlicensedAdults):
+	case mm.age <= permitMaxAge:
+		mix := teenLicenses[mm.age-16]
+		switch u := r.Float64(); {
+		case u < mix[0]:
+			return "full"
+		case u < mix[0]+mix[1]:
+			return "learner_permit"
+		}
+		return "unlicensed"
+	case mm.rel != primaryRelation && r.Chance(unlicensedShare(mm.age)):
 		return "unlicensed"
 	}
 	return "full"
+}
+
+// unlicensedShare is the share of members of an age (18 and over, not the
+// primary) who hold no licence.
+func unlicensedShare(age int) float64 {
+	switch {
+	case age == 18:
+		return 0.35
+	case age == 19:
+		return 0.28
+	case age <= 24:
+		return 0.20
+	}
+	return unlicensedAdults
 }
 
 // license draws when the person was first licensed (16 for most, 16-21 for
