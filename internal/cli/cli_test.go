@@ -75,7 +75,7 @@ func TestGenerateSnapshotAliasDefaultsToV01(t *testing.T) {
 func TestVersion(t *testing.T) {
 	code, out, _ := run("version")
 	require.Equal(t, ExitOK, code)
-	require.True(t, strings.HasPrefix(out, "synthpipe 0.1.0"))
+	require.True(t, strings.HasPrefix(out, "synthpipe 0.2.0"), out)
 }
 
 // docs/config-reference.md is generated from the code and must be current.
@@ -201,15 +201,15 @@ func TestRefusalsExitCodesAndMessages(t *testing.T) {
 		{name: "reference date year 1", env: map[string]string{"SYNTHPIPE_DATASET_REFERENCE_DATE": "0001-01-01"}, code: ExitUsage, want: []string{"0001-01-01 is out of range"}},
 		{name: "reference date in the file", yaml: edit(`"2026-01-01"`, `"1950-06-30"`), code: ExitUsage, want: []string{"dataset.reference_date: 1950-06-30 is out of range"}},
 		// 7: the shape a snapshot needs.
-		{name: "no stages", yaml: edit("  stages:\n    - type: person\n    - type: vehicle\n      max_vehicle_age: 20\n    - type: profile\n    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
-			want: []string{"pipeline.stages: no stage makes an entity for the sinks to write (declared: persons, vehicles, profiles)", "add type: person to pipeline.stages"}},
+		{name: "no stages", yaml: edit("  stages:\n    - type: person\n    - type: vehicle\n    - type: incident\n    - type: profile\n    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
+			want: []string{"pipeline.stages: no stage makes an entity for the sinks to write (declared: persons, vehicles, profiles, incidents)", "add type: person to pipeline.stages"}},
 		{name: "no sinks", yaml: edit("    - type: csv\n    - type: parquet\n      row_group_rows: 131072\n    - type: json\n    - type: metadata\n", "", "  sinks:\n", "  sinks: []\n"), code: ExitUsage,
 			want: []string{"a snapshot needs its records", "one of type: csv, json, parquet", "its metadata"}},
 		{name: "no finalizer", yaml: edit("  finalizers:\n    - type: manifest\n", ""), code: ExitUsage, want: []string{"a snapshot needs its manifest", "add type: manifest to pipeline.finalizers"}},
 		{name: "no metadata sink", yaml: edit("    - type: metadata\n", ""), code: ExitUsage, want: []string{"a snapshot needs its metadata", "add type: metadata to pipeline.sinks"}},
-		{name: "unimplemented schema version", yaml: edit(`schema_version: "0.2"`, `schema_version: "9.9"`), code: ExitUsage, want: []string{`dataset.schema_version: "9.9" is not allowed (allowed: 0.1)`}},
+		{name: "unimplemented schema version", yaml: edit(`schema_version: "0.2"`, `schema_version: "9.9"`), code: ExitUsage, want: []string{`dataset.schema_version: "9.9" is not allowed (allowed: 0.2)`}},
 		{name: "validate first", yaml: edit("    - type: person\n", "    - type: validate\n    - type: person\n", "    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
-			want: []string{"pipeline.stages[0] (validate) checks every entity, but persons, vehicles, profiles are made only later, by pipeline.stages[1] (person)"}},
+			want: []string{"pipeline.stages[0] (validate) checks every entity, but persons, vehicles, incidents, profiles are made only later, by pipeline.stages[1] (person)"}},
 		// 8: usage errors and messages.
 		{name: "records not a number", args: []string{"--records", "abc"}, code: ExitUsage, want: []string{`invalid argument "abc" for "--records"`, "not a whole number"}},
 		{name: "seed not a number", args: []string{"--seed", "abc"}, code: ExitUsage, want: []string{`"--seed"`}},
@@ -218,13 +218,13 @@ func TestRefusalsExitCodesAndMessages(t *testing.T) {
 		{name: "unknown command", cmd: []string{"vaildate", "x"}, code: ExitUsage, want: []string{`unknown command "vaildate" (did you mean validate?)`}},
 		{name: "validate without a folder", cmd: []string{"validate"}, code: ExitUsage, want: []string{"accepts 1 arg(s), received 0", "usage: synthpipe validate SNAPSHOT_DIR"}},
 		{name: "validate with two folders", cmd: []string{"validate", "a", "b"}, code: ExitUsage, want: []string{"received 2"}},
-		{name: "records past int64 in the file", yaml: edit("records: 200", "records: 99999999999999999999"), code: ExitUsage, want: []string{"records: 99999999999999999999 is out of range (allowed: 1 to 55984401)"}},
-		{name: "records past int64 as a flag", args: []string{"--records", "99999999999999999999"}, code: ExitUsage, want: []string{"99999999999999999999 is out of range (allowed: 1 to 55984401)"}},
-		{name: "records past the SSN capacity", yaml: edit("records: 200", "records: 55984402"), code: ExitUsage, want: []string{"records: 55984402 is out of range (allowed: 1 to 55984401)"}},
+		{name: "records past int64 in the file", yaml: edit("records: 2000", "records: 99999999999999999999"), code: ExitUsage, want: []string{"records: 99999999999999999999 is out of range (allowed: 1 to 1000000000)"}},
+		{name: "records past int64 as a flag", args: []string{"--records", "99999999999999999999"}, code: ExitUsage, want: []string{"99999999999999999999 is out of range (allowed: 1 to 1000000000)"}},
+		{name: "records past a state's licence numbers", yaml: edit("records: 2000", "records: 900000000"), code: ExitUsage, want: []string{"records need up to", "licence numbers in", "whose reserved range"}},
 		{name: "negative records flag", args: []string{"--records", "-5"}, code: ExitUsage, want: []string{"synthpipe: --records: -5 is out of range"}},
 		{name: "too many workers", args: []string{"--workers", "99999"}, code: ExitUsage, want: []string{"synthpipe: --workers: 99999 is out of range (allowed: 0 to 1024)"}},
-		{name: "upper-case key", yaml: edit("records: 200", "RECORDS: 200"), code: ExitUsage, want: []string{"RECORDS: unknown key: keys are lower case (write records)"}},
-		{name: "null value", yaml: edit("records: 200", "records: ~"), code: ExitUsage, want: []string{"records: no value (null)"}},
+		{name: "upper-case key", yaml: edit("records: 2000", "RECORDS: 2000"), code: ExitUsage, want: []string{"RECORDS: unknown key: keys are lower case (write records)"}},
+		{name: "null value", yaml: edit("records: 2000", "records: ~"), code: ExitUsage, want: []string{"records: no value (null)"}},
 		{name: "unquoted date", yaml: edit(`"2026-01-01"`, "2026-01-01"), args: []string{"--records", "20"}, code: ExitOK, want: []string{"created"}},
 		{name: "unknown environment variable", env: map[string]string{"SYNTHPIPE_RECRODS": "5"}, args: []string{"--records", "20"}, code: ExitOK,
 			want: []string{"SYNTHPIPE_RECRODS: not a setting, ignored (allowed: SYNTHPIPE_BATCH_SIZE"}},

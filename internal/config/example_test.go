@@ -23,7 +23,7 @@ seed: 42
 records: 25
 pipeline:
   source: {type: seed}
-  stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate}]
+  stages: [{type: person}, {type: vehicle}, {type: incident}, {type: profile}, {type: validate}]
   sinks: [{type: csv}, {type: metadata}]
   finalizers: [{type: manifest}]
 `

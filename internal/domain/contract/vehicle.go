@@ -21,7 +21,6 @@ type vehicleTables struct {
 	pop       *refdata.Population
 	states    *quota.Quota
 	plateKeys []uint64
-	reserved  []string
 }
 
 // plateKeyTag is the tag of the vehicle stage's per-state plate keys
@@ -47,7 +46,6 @@ func (c *Checker) vehicleTables() *vehicleTables {
 	}
 	for i := range t.pop.States {
 		t.plateKeys = append(t.plateKeys, plateKey(c.Seed, i))
-		t.reserved = append(t.reserved, ident.ReservedPrefix(t.pop.States[i].PlateFormat))
 	}
 	return t
 }
@@ -165,7 +163,7 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 		bad("license_plate", RulePlateReservedPrefix, v.LicensePlate)
 	default:
 		hh, ok := ident.ParseID("HH-", v.HouseholdID)
-		serial, dok := ident.DecodeSerial(st.PlateFormat, ident.PlateLetters, t.reserved[si], v.LicensePlate, t.plateKeys[si])
+		serial, dok := ident.PlateSerialOf(st.PlateFormat, v.LicensePlate, t.plateKeys[si])
 		if !ok || !dok {
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
 			break

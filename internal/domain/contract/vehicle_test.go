@@ -77,7 +77,7 @@ func TestVehicleDamageFiresItsRule(t *testing.T) {
 		{contract.RulePlateReservedPrefix, func(v *model.Vehicle, _ []model.Person) {
 			b := []byte(v.LicensePlate)
 			k := len(ident.ReservedPrefix(pop.States[si].PlateFormat)) - 1
-			if b[k] == '9' {
+			if b[k] >= '0' && b[k] <= '9' {
 				b[k] = '1'
 			} else {
 				b[k] = 'A'

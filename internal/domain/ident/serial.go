@@ -143,19 +143,43 @@ func DecodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, boo
 	return stream.UnpermuteIndex(q, n, key), true
 }
 
+// ReservedSpan is how many characters, from the last of its class down,
+// the first variable position of a reserved number may take: 9, 8, 7 for a
+// digit and Z, Y, X for a letter. One character would hold a tenth of an
+// eight-digit pattern (10 million numbers); three hold enough for the
+// largest state (California, @#######) past 100 million persons.
+const ReservedSpan = 3
+
 // ReservedPrefix is the per-state reserved prefix: the pattern's literal
 // characters up to its first variable position, and that position fixed to
 // the last character of its class ('#' '9', '@' and '*' 'Z'; Z is a plate
-// letter too). The rule is fixed and documented so that a reader can tell
-// a generated number by its pattern alone; it does not prove that no state
-// issues such numbers. A pattern without a variable position has none: "".
-func ReservedPrefix(pattern string) string {
+// letter too); ReservedPrefixes gives the whole reserved span. The rule is
+// fixed and documented so that a reader can tell a generated number by its
+// pattern alone; it does not prove that no state issues such numbers. A
+// pattern without a variable position has none: "".
+func ReservedPrefix(pattern string) string { return reservedPrefixK(pattern, 0) }
+
+// ReservedPrefixes returns the ReservedSpan reserved prefixes of pattern,
+// the last character of the class first; nil if it has no variable
+// position.
+func ReservedPrefixes(pattern string) []string {
+	if ReservedPrefix(pattern) == "" {
+		return nil
+	}
+	out := make([]string, ReservedSpan)
+	for k := range out {
+		out[k] = reservedPrefixK(pattern, k)
+	}
+	return out
+}
+
+func reservedPrefixK(pattern string, k int) string {
 	for i := 0; i < len(pattern); i++ {
 		switch pattern[i] {
 		case '#':
-			return pattern[:i] + "9"
+			return pattern[:i] + string(rune('9'-k))
 		case '@', '*':
-			return pattern[:i] + "Z"
+			return pattern[:i] + string(rune('Z'-k))
 		}
 	}
 	return ""
@@ -163,12 +187,46 @@ func ReservedPrefix(pattern string) string {
 
 var errNoReserved = errors.New("ident: pattern has no variable position to reserve")
 
+// reservedSerial writes serial into the reserved span of pattern: a keyed
+// permutation over the whole span picks the reserved character and the
+// rest, so serials spread over it evenly.
 func reservedSerial(pattern, letters string, serial, key uint64) (string, error) {
-	p := ReservedPrefix(pattern)
-	if p == "" {
+	prefixes := ReservedPrefixes(pattern)
+	if prefixes == nil {
 		return "", errNoReserved
 	}
-	return EncodeSerial(pattern, letters, p, serial, key)
+	rest, err := SerialCapacity(pattern, letters, prefixes[0])
+	if err != nil {
+		return "", err
+	}
+	n := rest * ReservedSpan
+	if serial >= n {
+		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, n, pattern)
+	}
+	q := stream.PermuteIndex(serial, n, key)
+	return EncodeSerial(pattern, letters, prefixes[q/rest], q%rest, key)
+}
+
+// reservedSerialOf inverts reservedSerial.
+func reservedSerialOf(pattern, letters, s string, key uint64) (uint64, bool) {
+	prefixes := ReservedPrefixes(pattern)
+	if prefixes == nil {
+		return 0, false
+	}
+	rest, err := SerialCapacity(pattern, letters, prefixes[0])
+	if err != nil {
+		return 0, false
+	}
+	for k, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			r, ok := DecodeSerial(pattern, letters, p, s, key)
+			if !ok {
+				return 0, false
+			}
+			return stream.UnpermuteIndex(uint64(k)*rest+r, rest*ReservedSpan, key), true
+		}
+	}
+	return 0, false
 }
 
 func reservedCapacity(pattern, letters string) (uint64, error) {
@@ -176,7 +234,18 @@ func reservedCapacity(pattern, letters string) (uint64, error) {
 	if p == "" {
 		return 0, errNoReserved
 	}
-	return SerialCapacity(pattern, letters, p)
+	rest, err := SerialCapacity(pattern, letters, p)
+	return rest * ReservedSpan, err
+}
+
+// isReserved reports whether s, of pattern, starts with a reserved prefix.
+func isReserved(pattern, s string) bool {
+	for _, p := range ReservedPrefixes(pattern) {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // LicenseSerial returns licence number serial of pattern in its reserved
@@ -201,19 +270,22 @@ func PlateCapacity(pattern string) (uint64, error) { return reservedCapacity(pat
 // IsReservedLicense reports whether s is a licence number of pattern in its
 // reserved space.
 func IsReservedLicense(pattern, s string) bool {
-	p := ReservedPrefix(pattern)
-	return p != "" && MatchesLicense(pattern, s) && strings.HasPrefix(s, p)
+	return MatchesLicense(pattern, s) && isReserved(pattern, s)
 }
 
 // IsReservedPlate reports whether s is a plate of pattern in its reserved
 // space.
 func IsReservedPlate(pattern, s string) bool {
-	p := ReservedPrefix(pattern)
-	return p != "" && MatchesPlate(pattern, s) && strings.HasPrefix(s, p)
+	return MatchesPlate(pattern, s) && isReserved(pattern, s)
 }
 
 // LicenseSerialOf inverts LicenseSerial: the serial a reserved licence
 // number of pattern encodes under key.
 func LicenseSerialOf(pattern, s string, key uint64) (uint64, bool) {
-	return DecodeSerial(pattern, allLetters, ReservedPrefix(pattern), s, key)
+	return reservedSerialOf(pattern, allLetters, s, key)
+}
+
+// PlateSerialOf inverts PlateSerial.
+func PlateSerialOf(pattern, s string, key uint64) (uint64, bool) {
+	return reservedSerialOf(pattern, PlateLetters, s, key)
 }

@@ -184,10 +184,10 @@ func TestLicenseAndPlateSerials(t *testing.T) {
 func TestPlateAndLicenseCapacity(t *testing.T) {
 	n, err := LicenseCapacity("@#######")
 	require.NoError(t, err)
-	require.Equal(t, uint64(10_000_000), n)
+	require.Equal(t, uint64(ReservedSpan*10_000_000), n, "Z, Y or X, then 7 digits")
 	n, err = PlateCapacity("@@@-####")
 	require.NoError(t, err)
-	require.Equal(t, uint64(23*23*10_000), n)
+	require.Equal(t, uint64(ReservedSpan*23*23*10_000), n)
 	_, err = PlateCapacity("ABC")
 	require.Error(t, err)
 }
@@ -201,7 +201,10 @@ func TestIsReserved(t *testing.T) {
 		{"@#######", "A1234567", false, false},
 		{"@#######", "Z123456", false, false},
 		{"########", "91234567", true, true},
-		{"########", "81234567", false, false},
+		{"########", "81234567", true, true}, // 9, 8 and 7 lead the reserved span
+		{"########", "61234567", false, false},
+		{"@#######", "X1234567", true, true},
+		{"@#######", "W1234567", false, false},
 		{"@@@-####", "ZIO-1234", true, false}, // I and O are no plate letters
 		{"@@@-####", "ZAB1234", false, false},
 		{"WDL*********", "WDLZ1A2B3C4D", true, true},
@@ -210,5 +213,35 @@ func TestIsReserved(t *testing.T) {
 	} {
 		require.Equal(t, tc.license, IsReservedLicense(tc.pattern, tc.s), "licence %q %q", tc.pattern, tc.s)
 		require.Equal(t, tc.plate, IsReservedPlate(tc.pattern, tc.s), "plate %q %q", tc.pattern, tc.s)
+	}
+}
+
+// Licence and plate numbers read back to their serials across the whole
+// reserved span (all three leading characters are used).
+func TestReservedSerialsReadBack(t *testing.T) {
+	for _, pattern := range []string{"@#######", "########", "#@@####"} {
+		n, err := LicenseCapacity(pattern)
+		require.NoError(t, err)
+		lead := map[byte]bool{}
+		for _, serial := range []uint64{0, 1, 2, n / 3, n / 2, n - 2, n - 1, 12345, 999_999} {
+			s, err := LicenseSerial(pattern, serial, 77)
+			require.NoError(t, err)
+			got, ok := LicenseSerialOf(pattern, s, 77)
+			require.True(t, ok, s)
+			require.Equal(t, serial, got, "%s %s", pattern, s)
+			_, wrongKey := LicenseSerialOf(pattern, s, 78)
+			require.True(t, wrongKey, "another key still decodes, to another serial")
+			if pn, _ := PlateCapacity(pattern); serial < pn {
+				p, err := PlateSerial(pattern, serial, 77)
+				require.NoError(t, err)
+				back, ok := PlateSerialOf(pattern, p, 77)
+				require.True(t, ok)
+				require.Equal(t, serial, back)
+			}
+			lead[s[0]] = true
+		}
+		require.Len(t, lead, ReservedSpan, "%s: serials spread over the span", pattern)
+		_, ok := LicenseSerialOf(pattern, "A"+strings.Repeat("1", len(pattern)-1), 77)
+		require.False(t, ok, "outside the span")
 	}
 }

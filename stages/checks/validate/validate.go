@@ -1,5 +1,5 @@
 // Package validate checks every record of every batch against data contract
-// v0.1 (package contract) before any sink sees it. By default a violation
+// v0.2 (package contract) before any sink sees it. By default a violation
 // stops the run, so no snapshot is written.
 package validate
 
@@ -37,7 +37,7 @@ func init() {
 	component.RegisterStage(pipeline.Spec{
 		Type:    Type,
 		Needs:   []string{model.Persons, model.Vehicles, model.Profiles, model.EveryEntity},
-		Summary: "Checks every record against data contract v0.1 (formats, ranges, privacy, foreign keys, coherence) before it is written.",
+		Summary: "Checks every record against data contract v" + model.ContractVersion + " (formats, ranges, privacy, foreign keys, coherence) before it is written.",
 		Example: example,
 		Fields: []pipeline.Field{
 			{Name: fieldOnViolation, Type: pipeline.TypeString, Description: "fail: stop the run, write no snapshot (exit code 3); warn: log violations and go on.", Default: "fail", Allowed: []string{"fail", "warn"}},
