@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
+	"github.com/synthpipe/synthpipe/internal/domain/household"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/quota"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
@@ -39,9 +40,12 @@ type Checker struct {
 	Ref     *refdata.Data
 	Report  func(Violation)
 	// Pop is the v0.2 reference data; States the run's households' states
-	// and serials within them (derive.StateQuota of Seed).
-	Pop    *refdata.Population
-	States *quota.Quota
+	// (derive.StateQuota of Seed); Serials their members' and vehicles'
+	// serials within their state.
+	Pop     *refdata.Population
+	States  *quota.Quota
+	Serials *household.Serials
+	place   int // the place in its household of the vehicle being checked; -1 unknown
 	// Fleet is the v0.2 vehicle tables (refdata.V02Fleet when nil).
 	Fleet *refdata.Fleet
 	veh   *vehicleTables // made on the first vehicle checked
@@ -61,7 +65,7 @@ func New(seed uint64, refDate model.Date, report func(Violation)) (*Checker, err
 	if err != nil {
 		return nil, err
 	}
-	return &Checker{Seed: seed, RefDate: refDate, Ref: ref, Report: report, Pop: pop, States: states}, nil
+	return &Checker{Seed: seed, RefDate: refDate, Ref: ref, Report: report, Pop: pop, States: states, Serials: household.NewSerials(seed, states), place: -1}, nil
 }
 
 func (c *Checker) bad(entity, id, col string, rule RuleName, val string) {
@@ -93,8 +97,10 @@ func (c *Checker) Batch(mb *model.Batch) {
 		}
 		nv := run(vehicles, func(v *model.Vehicle) string { return v.HouseholdID }, hh)
 		for i := range vehicles[:nv] {
+			c.place = i // the vehicle's place in its household: its plate serial
 			c.Vehicle(&vehicles[i], members)
 		}
+		c.place = -1
 		for len(profiles) > 0 && profiles[0].HouseholdID != hh && !inRest(persons, profiles[0].HouseholdID) {
 			c.bad("profile", profiles[0].ProfileID, "person_id", RuleFKPerson, profiles[0].PersonID)
 			profiles = profiles[1:]

@@ -227,9 +227,12 @@ func (c *Checker) household(members []model.Person) {
 		youngestParent = min(youngestParent, model.YearsBetween(spouse.DateOfBirth, c.RefDate))
 	}
 	hIndex, hok := ident.ParseID("HH-", primary.HouseholdID)
-	var serial uint64
-	if hok && c.States != nil {
-		_, serial = c.States.Of(uint64(hIndex))
+	var first uint64
+	if hok {
+		var err error
+		if _, first, _, err = c.Serials.Of(hIndex); err != nil {
+			hok = false
+		}
 	}
 	for i := range members {
 		p := &members[i]
@@ -256,12 +259,13 @@ func (c *Checker) household(members []model.Person) {
 		if p.Relationship == "primary" && p.LicenseType != "full" {
 			bad("license_type", RulePrimaryLicensed, p.LicenseType)
 		}
-		// The licence number is the household's serial in its state and
-		// the member's place, permuted: unique within the state.
-		if si, ok := c.Pop.State(p.State); ok && hok && c.States != nil && p.LicenseType != "unlicensed" {
+		// The licence number is the member's serial in its state (the
+		// household's first and the member's place), permuted: unique
+		// within the state.
+		if si, ok := c.Pop.State(p.State); ok && hok && p.LicenseType != "unlicensed" {
 			st := &c.Pop.States[si]
 			got, ok := ident.LicenseSerialOf(st.LicenseFormat, p.DriverLicenseNumber, derive.LicenseKey(c.Seed, si))
-			if ok && got != serial*model.MaxHouseholdSize+uint64(i) {
+			if ok && got != first+uint64(i) {
 				bad("driver_license_number", RuleLicenseUniqueInState, p.DriverLicenseNumber)
 			}
 		}

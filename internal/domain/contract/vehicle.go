@@ -5,9 +5,9 @@ import (
 	"slices"
 
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
+	"github.com/synthpipe/synthpipe/internal/domain/household"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/quota"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 )
@@ -19,7 +19,6 @@ type vehicleTables struct {
 	err       error
 	fleet     *refdata.Fleet
 	pop       *refdata.Population
-	states    *quota.Quota
 	plateKeys []uint64
 }
 
@@ -39,9 +38,6 @@ func (c *Checker) vehicleTables() *vehicleTables {
 		}
 	}
 	if t.pop, t.err = refdata.V02(); t.err != nil {
-		return t
-	}
-	if t.states, t.err = derive.StateQuota(c.Seed, t.pop); t.err != nil {
 		return t
 	}
 	for i := range t.pop.States {
@@ -168,8 +164,14 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
 			break
 		}
-		hs, hSerial := t.states.Of(uint64(hh))
-		if hs != si || serial != hSerial*model.MaxHouseholdVehicles+uint64(idx)%model.MaxHouseholdVehicles {
+		// The plate is the vehicle's serial in its state: the household's
+		// first vehicle serial and the vehicle's place in the household.
+		hs, _, first, err := c.Serials.Of(hh)
+		n := uint64(household.Plan(c.Seed, hh, 1<<62).Vehicles)
+		switch {
+		case err != nil || hs != si || serial < first || serial >= first+n:
+			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
+		case c.place >= 0 && serial != first+uint64(c.place):
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
 		}
 	}

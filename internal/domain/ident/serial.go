@@ -143,30 +143,42 @@ func DecodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, boo
 	return stream.UnpermuteIndex(q, n, key), true
 }
 
-// ReservedSpan is how many characters, from the last of its class down,
-// the first variable position of a reserved number may take: 9, 8, 7 for a
-// digit and Z, Y, X for a letter. One character would hold a tenth of an
-// eight-digit pattern (10 million numbers); three hold enough for the
-// largest state (California, @#######) past 100 million persons.
-const ReservedSpan = 3
+// Reserved spans: how many characters, from the last of its class down, the
+// first variable position of a reserved number may take: 9, 8, 7 for a
+// digit (three tenths), Z to V for a letter (five of 23 to 26). One
+// character would hold a tenth of an eight-digit pattern; the spans hold
+// the largest state (California, @#######) and the smallest plate pattern
+// (Tennessee, @##-##@) past 60 million persons.
+const (
+	DigitSpan  = 3
+	LetterSpan = 5
+)
+
+// spanOf returns the reserved span of a position class.
+func spanOf(c byte) int {
+	if c == '#' {
+		return DigitSpan
+	}
+	return LetterSpan
+}
 
 // ReservedPrefix is the per-state reserved prefix: the pattern's literal
 // characters up to its first variable position, and that position fixed to
-// the last character of its class ('#' '9', '@' and '*' 'Z'; Z is a plate
-// letter too); ReservedPrefixes gives the whole reserved span. The rule is
+// the last character of its class ('#' '9', '@' and '*' 'Z'; Z to V are
+// plate letters too); ReservedPrefixes gives the whole reserved span. The rule is
 // fixed and documented so that a reader can tell a generated number by its
 // pattern alone; it does not prove that no state issues such numbers. A
 // pattern without a variable position has none: "".
 func ReservedPrefix(pattern string) string { return reservedPrefixK(pattern, 0) }
 
-// ReservedPrefixes returns the ReservedSpan reserved prefixes of pattern,
-// the last character of the class first; nil if it has no variable
-// position.
+// ReservedPrefixes returns the reserved prefixes of pattern, the last
+// character of the class first; nil if it has no variable position.
 func ReservedPrefixes(pattern string) []string {
-	if ReservedPrefix(pattern) == "" {
+	p := ReservedPrefix(pattern)
+	if p == "" {
 		return nil
 	}
-	out := make([]string, ReservedSpan)
+	out := make([]string, spanOf(pattern[len(p)-1]))
 	for k := range out {
 		out[k] = reservedPrefixK(pattern, k)
 	}
@@ -199,7 +211,7 @@ func reservedSerial(pattern, letters string, serial, key uint64) (string, error)
 	if err != nil {
 		return "", err
 	}
-	n := rest * ReservedSpan
+	n := rest * uint64(len(prefixes))
 	if serial >= n {
 		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, n, pattern)
 	}
@@ -223,7 +235,7 @@ func reservedSerialOf(pattern, letters, s string, key uint64) (uint64, bool) {
 			if !ok {
 				return 0, false
 			}
-			return stream.UnpermuteIndex(uint64(k)*rest+r, rest*ReservedSpan, key), true
+			return stream.UnpermuteIndex(uint64(k)*rest+r, rest*uint64(len(prefixes)), key), true
 		}
 	}
 	return 0, false
@@ -235,7 +247,7 @@ func reservedCapacity(pattern, letters string) (uint64, error) {
 		return 0, errNoReserved
 	}
 	rest, err := SerialCapacity(pattern, letters, p)
-	return rest * ReservedSpan, err
+	return rest * uint64(len(ReservedPrefixes(pattern))), err
 }
 
 // isReserved reports whether s, of pattern, starts with a reserved prefix.

@@ -100,17 +100,15 @@ func (q *Quota) Categories() int { return len(q.count) }
 // Of returns the category of record index and its 0-based serial within
 // that category, dense over all records of the category.
 func (q *Quota) Of(index uint64) (category int, serial uint64) {
-	block, pos := index/q.block, index%q.block
-	slot := stream.PermuteIndex(pos, q.block, stream.Mix(q.key^block))
-	category = sort.Search(len(q.start), func(i int) bool { return q.start[i] > slot }) - 1
+	block, slot := q.Slot(index)
+	category = q.CategoryOf(slot)
 	return category, block*q.count[category] + slot - q.start[category]
 }
 
 // Index inverts Of: the record index of category's serial.
 func (q *Quota) Index(category int, serial uint64) uint64 {
 	block, rank := serial/q.count[category], serial%q.count[category]
-	slot := q.start[category] + rank
-	return block*q.block + stream.UnpermuteIndex(slot, q.block, stream.Mix(q.key^block))
+	return q.IndexAt(block, q.start[category]+rank)
 }
 
 // MaxSerial returns how many serials category c uses among the first n
@@ -118,4 +116,27 @@ func (q *Quota) Index(category int, serial uint64) uint64 {
 // is large enough for a run before it starts.
 func (q *Quota) MaxSerial(c int, n uint64) uint64 {
 	return (n + q.block - 1) / q.block * q.count[c]
+}
+
+// BlockSize returns the records of each block (Block).
+func (q *Quota) BlockSize() uint64 { return q.block }
+
+// Start returns category c's first slot in every block.
+func (q *Quota) Start(c int) uint64 { return q.start[c] }
+
+// Slot returns the block of record index and its slot in the block: the
+// slots of a category are [Start(c), Start(c)+Count(c)).
+func (q *Quota) Slot(index uint64) (block, slot uint64) {
+	block = index / q.block
+	return block, stream.PermuteIndex(index%q.block, q.block, stream.Mix(q.key^block))
+}
+
+// IndexAt inverts Slot: the record index of a block's slot.
+func (q *Quota) IndexAt(block, slot uint64) uint64 {
+	return block*q.block + stream.UnpermuteIndex(slot, q.block, stream.Mix(q.key^block))
+}
+
+// CategoryOf returns the category of a slot.
+func (q *Quota) CategoryOf(slot uint64) int {
+	return sort.Search(len(q.start), func(i int) bool { return q.start[i] > slot }) - 1
 }

@@ -18,9 +18,9 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
+	"github.com/synthpipe/synthpipe/internal/domain/household"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/quota"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -89,7 +89,7 @@ var personColumns = []string{"first_name", "middle_name", "name_suffix", "date_o
 type Stage struct {
 	run      *model.Run
 	pop      *refdata.Population
-	states   *quota.Quota
+	serials  *household.Serials
 	genderX  int
 	allValid bool
 	hh, per  *stream.Columns
@@ -101,14 +101,15 @@ type Stage struct {
 
 // CheckCapacity refuses a run whose licence serials would overflow a
 // state's reserved licence number space, naming the state and the limit.
-func CheckCapacity(records int64, q *quota.Quota, pop *refdata.Population) error {
+func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Population) error {
+	households := household.Count(serials.Seed(), records).Households
 	for i := range pop.States {
 		st := &pop.States[i]
 		capacity, err := ident.LicenseCapacity(st.LicenseFormat)
 		if err != nil {
 			return fmt.Errorf("person: state %s licence format %q: %w", st.Code, st.LicenseFormat, err)
 		}
-		if need := q.MaxSerial(i, uint64(records)) * model.MaxHouseholdSize; need > capacity {
+		if need, _ := serials.Max(i, households); need > capacity {
 			return fmt.Errorf("person: %d records need up to %d licence numbers in %s, whose reserved range (format %s) holds %d", records, need, st.Code, st.LicenseFormat, capacity)
 		}
 	}
@@ -125,13 +126,14 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stage{run: run, pop: pop, states: q, genderX: genderXPermille, allValid: allValid,
+	serials := household.NewSerials(run.Seed, q)
+	s := &Stage{run: run, pop: pop, serials: serials, genderX: genderXPermille, allValid: allValid,
 		hh:  stream.NewColumns(run.Seed, stream.Household, householdColumns...),
 		per: stream.NewColumns(run.Seed, stream.Person, personColumns...)}
 	for i := range pop.States {
 		s.licenseKeys = append(s.licenseKeys, derive.LicenseKey(run.Seed, i))
 	}
-	if err := CheckCapacity(run.Records, q, pop); err != nil {
+	if err := CheckCapacity(run.Records, serials, pop); err != nil {
 		return nil, err
 	}
 	for _, b := range pop.DriverAges {
@@ -156,7 +158,7 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 type home struct {
 	state       *refdata.PopState
 	stateIndex  int
-	stateSerial uint64 // the household's serial within its state
+	firstSerial uint64 // the serial of its first member within its state
 	zip         *refdata.Zip
 	street      string
 	unit        string
@@ -173,12 +175,15 @@ type member struct {
 func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	c := s.hh
 	c.At(uint64(h.Index))
-	st, serial := s.states.Of(uint64(h.Index))
+	st, serial, _, err := s.serials.Of(h.Index)
+	if err != nil {
+		return err
+	}
 	state := &s.pop.States[st]
 	zr := c.Of(hZip)
 	zip := &s.pop.Zips[state.Zips[state.ZipPick.Index(zr.Uint64N(state.ZipPick.Total()))]]
 	sr := c.Of(hStreet)
-	hm := home{state: state, stateIndex: st, stateSerial: serial, zip: zip,
+	hm := home{state: state, stateIndex: st, firstSerial: serial, zip: zip,
 		street:   strconv.Itoa(sr.Between(1, 9899)) + " " + pick(&s.pop.StreetNames, sr) + " " + titleCase(pick(&s.pop.StreetSuffixes, sr)),
 		areaCode: zip.AreaCodes[c.Of(hAreaCode).IntN(len(zip.AreaCodes))],
 		surname:  pick(&s.pop.Surnames, c.Of(hSurname)),
@@ -528,9 +533,9 @@ func unlicensedShare(age int) float64 {
 // license draws when the person was first licensed (16 for most, 16-21 for
 // nearly all, later for a few), the current card (the last renewal before
 // the reference date, or the one before for those who did not renew, who
-// are then expired) and a number unique within the state: the household's
-// serial in its state and the member's place, through a keyed permutation
-// into the state's reserved sub-range. A learner permit is issued after the
+// are then expired) and a number unique within the state: the member's
+// serial in its state (household.Serials), through a keyed permutation into
+// the state's reserved sub-range. A learner permit is issued after the
 // 16th birthday and runs two years; the unlicensed have none of it.
 func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age int, hm *home, m int) (licence, error) {
 	if kind == "unlicensed" {
@@ -584,6 +589,6 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age i
 	l.issued = l.first.AddYears(renewals * cycle)
 	l.expires = l.issued.AddYears(cycle)
 	var err error
-	l.number, err = ident.LicenseSerial(hm.state.LicenseFormat, hm.stateSerial*model.MaxHouseholdSize+uint64(m), s.licenseKeys[hm.stateIndex])
+	l.number, err = ident.LicenseSerial(hm.state.LicenseFormat, hm.firstSerial+uint64(m), s.licenseKeys[hm.stateIndex])
 	return l, err
 }

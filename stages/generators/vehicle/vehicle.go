@@ -18,9 +18,9 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
+	"github.com/synthpipe/synthpipe/internal/domain/household"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/quota"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -98,20 +98,18 @@ type Stage struct {
 	pop       *refdata.Population
 	fleet     *refdata.Fleet
 	pick      *derive.FleetPick
-	states    *quota.Quota
+	serials   *household.Serials
 	plateKeys []uint64
 	maxAge    int
 	cols      *stream.Columns
 }
 
-// CheckCapacity refuses a run whose vehicles could overflow the VIN v2
-// serials or a state's reserved plate range, naming the limit. The vehicle
-// count is bounded by records × model.MaxHouseholdVehicles (every household
-// has a member).
-func CheckCapacity(records int64, q *quota.Quota, pop *refdata.Population) error {
-	if need := uint64(records) * model.MaxHouseholdVehicles; need > ident.VINv2Capacity {
-		return fmt.Errorf("vehicle: %d records may make up to %d vehicles (%d per household), more than the %d VIN v2 serials (ident.VINv2Capacity)",
-			records, need, model.MaxHouseholdVehicles, ident.VINv2Capacity)
+// CheckCapacity refuses a run whose vehicles would overflow the VIN v2
+// serials or a state's reserved plate range, naming the limit.
+func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Population) error {
+	size := household.Count(serials.Seed(), records)
+	if uint64(size.Vehicles) > ident.VINv2Capacity {
+		return fmt.Errorf("vehicle: %d records make %d vehicles, more than the %d VIN v2 serials (ident.VINv2Capacity)", records, size.Vehicles, ident.VINv2Capacity)
 	}
 	for i := range pop.States {
 		st := &pop.States[i]
@@ -119,7 +117,7 @@ func CheckCapacity(records int64, q *quota.Quota, pop *refdata.Population) error
 		if err != nil {
 			return fmt.Errorf("vehicle: state %s plate format %q: %w", st.Code, st.PlateFormat, err)
 		}
-		if need := q.MaxSerial(i, uint64(records)) * model.MaxHouseholdVehicles; need > capacity {
+		if _, need := serials.Max(i, size.Households); need > capacity {
 			return fmt.Errorf("vehicle: %d records need up to %d plates in %s, whose reserved range (format %s) holds %d", records, need, st.Code, st.PlateFormat, capacity)
 		}
 	}
@@ -130,15 +128,6 @@ func CheckCapacity(records int64, q *quota.Quota, pop *refdata.Population) error
 // v0.2 population's states).
 func PlateKey(seed uint64, state int) uint64 {
 	return stream.Key(seed, stream.Permute, plateKeyTag+uint64(state))
-}
-
-// PlateSerial returns the plate serial of vehicle index idx of the
-// household with serial hhSerial in its state: hhSerial ×
-// MaxHouseholdVehicles + idx mod MaxHouseholdVehicles. A household's
-// vehicles have consecutive indexes, at most MaxHouseholdVehicles of them,
-// so their residues differ: serials, and plates, are unique within a state.
-func PlateSerial(hhSerial uint64, idx int64) uint64 {
-	return hhSerial*model.MaxHouseholdVehicles + uint64(idx)%model.MaxHouseholdVehicles
 }
 
 // New returns a vehicle stage, or why the run cannot be made: a model year
@@ -163,7 +152,8 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckCapacity(run.Records, q, pop); err != nil {
+	serials := household.NewSerials(run.Seed, q)
+	if err := CheckCapacity(run.Records, serials, pop); err != nil {
 		return nil, err
 	}
 	codes := make([]string, len(pop.States))
@@ -174,7 +164,7 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w (reference date %s, %s %d)", err, run.ReferenceDate, fieldMaxAge, maxAge)
 	}
-	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, states: q, maxAge: maxAge,
+	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, serials: serials, maxAge: maxAge,
 		cols: stream.NewColumns(run.Seed, stream.Vehicle, vehicleColumns...)}
 	for i := range pop.States {
 		s.plateKeys = append(s.plateKeys, PlateKey(run.Seed, i))
@@ -198,7 +188,10 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		if h.Vehicles == 0 {
 			continue
 		}
-		st, serial := s.states.Of(uint64(h.Index))
+		st, _, serial, err := s.serials.Of(h.Index)
+		if err != nil {
+			return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
+		}
 		for j := 0; j < h.Vehicles; j++ {
 			v, err := s.vehicle(h, members, j, st, serial)
 			if err != nil {
@@ -223,7 +216,7 @@ func PrimaryDriver(members []model.Person, j int) *model.Person {
 	return &members[j%n]
 }
 
-func (s *Stage) vehicle(h *model.Household, members []model.Person, j, st int, hhSerial uint64) (model.Vehicle, error) {
+func (s *Stage) vehicle(h *model.Household, members []model.Person, j, st int, firstSerial uint64) (model.Vehicle, error) {
 	idx := h.FirstVehicle + int64(j)
 	c := s.cols
 	c.At(uint64(idx))
@@ -319,7 +312,7 @@ func (s *Stage) vehicle(h *model.Household, members []model.Person, j, st int, h
 	if ownership != "owned" {
 		lien = s.ref.Lienholders[c.Of(cLienholder).IntN(len(s.ref.Lienholders))]
 	}
-	plate, err := ident.PlateSerial(state.PlateFormat, PlateSerial(hhSerial, idx), s.plateKeys[st])
+	plate, err := ident.PlateSerial(state.PlateFormat, firstSerial+uint64(j), s.plateKeys[st])
 	if err != nil {
 		return model.Vehicle{}, fmt.Errorf("vehicle %s: %w", ident.ID("VEH-", idx), err)
 	}
