@@ -129,7 +129,7 @@ func TestSchemaCommand(t *testing.T) {
 	require.Contains(t, out, `"urn:synthpipe:schema:v0.2:vehicle"`)
 	code, _, errOut := run("schema", "spaceship")
 	require.Equal(t, ExitUsage, code)
-	require.Contains(t, errOut, "allowed: person, vehicle, profile, metadata, manifest")
+	require.Contains(t, errOut, "allowed: person, vehicle, profile, incident, metadata, manifest")
 }
 
 // docs/rules.md is generated from the rule lists and must be current.

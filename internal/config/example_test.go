@@ -49,8 +49,9 @@ pipeline:
 	}
 	// Output:
 	// persons_v9_9.csv persons 25
-	// vehicles_v9_9.csv vehicles 24
+	// vehicles_v9_9.csv vehicles 23
 	// profiles_v9_9.csv profiles 25
+	// incidents_v9_9.csv incidents 24
 	// metadata_v9_9.json metadata 1
-	// snapshot_manifest_v9_9.json manifest 4
+	// snapshot_manifest_v9_9.json manifest 5
 }

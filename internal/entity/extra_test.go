@@ -107,13 +107,13 @@ func TestEntityStageAfterValidateRefused(t *testing.T) {
 	path := filepath.Join(tmp, "late.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o644))
 	_, err = config.Load(path, config.Overrides{})
-	require.ErrorContains(t, err, "pipeline.stages[3] (validate) checks every entity, but notes are made only later, by pipeline.stages[4] (note): put pipeline.stages[3] after it")
+	require.ErrorContains(t, err, "pipeline.stages[4] (validate) checks every entity, but notes are made only later, by pipeline.stages[5] (note): put pipeline.stages[4] after it")
 	require.True(t, config.IsConfigError(err))
 
 	yaml = strings.Replace(string(base), "    - type: profile\n", "    - type: profile\n    - type: memo\n", 1)
 	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o644))
 	_, err = config.Load(path, config.Overrides{})
-	require.ErrorContains(t, err, `pipeline.stages[3] (memo) makes "memos", which is not a declared entity`)
+	require.ErrorContains(t, err, `pipeline.stages[4] (memo) makes "memos", which is not a declared entity`)
 }
 
 func load(t *testing.T, file, out string, shard string) *config.Config {
@@ -167,7 +167,7 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 	n, ok := meta.Count("notes")
 	require.True(t, ok)
 	require.Equal(t, int64(2250), n)
-	require.Equal(t, []string{"persons", "vehicles", "profiles", "notes"}, countNames(meta))
+	require.Equal(t, []string{"persons", "vehicles", "profiles", "incidents", "notes"}, countNames(meta))
 	var doc map[string]json.RawMessage
 	raw, err = os.ReadFile(filepath.Join(res.Dir, "dataset_v0_2.json"))
 	require.NoError(t, err)

@@ -118,8 +118,8 @@ func fromColumns(entity string, cols []entityColumn) map[string]any {
 type entityColumn = entity.ColumnInfo
 
 // metadataSchema is the metadata struct's schema with a record count for
-// every declared entity, placed as Metadata.MarshalJSON writes it: after
-// config_sha256.
+// every declared entity (Metadata.MarshalJSON writes those a run makes,
+// after config_sha256).
 func metadataSchema() map[string]any {
 	doc := fromStruct(reflect.TypeFor[model.Metadata]())
 	props := doc["properties"].(map[string]any)
@@ -129,10 +129,12 @@ func metadataSchema() map[string]any {
 		if r != "config_sha256" {
 			continue
 		}
+		// A run counts the entities its stages make, so a count is typed
+		// but not required: a snapshot without incidents has no
+		// record_count_incidents (the manifest and metadata agree on what
+		// was made; validate checks that).
 		for _, e := range entity.All() {
-			key := model.CountKeyPrefix + e.Name()
-			props[key] = map[string]any{"type": "integer"}
-			required = append(required, key)
+			props[model.CountKeyPrefix+e.Name()] = map[string]any{"type": "integer", "minimum": 0}
 		}
 	}
 	doc["required"] = required
