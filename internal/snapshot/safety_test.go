@@ -60,7 +60,7 @@ func TestStaleStagingRemovedLiveKept(t *testing.T) {
 	dir := t.TempDir()
 	dead := filepath.Join(dir, ".v0.2.staging-111")
 	live := filepath.Join(dir, ".v0.2.staging-222")
-	other := filepath.Join(dir, ".v0.2.staging-333") // another target's: not ours to judge
+	other := filepath.Join(dir, ".v0.3.staging-333") // another target's: not ours to judge
 	for _, d := range []string{dead, live, other} {
 		require.NoError(t, os.MkdirAll(d, 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(d, "persons_v0_2.csv"), []byte("half"), 0o644))
@@ -70,13 +70,13 @@ func TestStaleStagingRemovedLiveKept(t *testing.T) {
 	res, err := snapshot.Generate(context.Background(), load(t, dir, 200, 1), snapshot.Options{})
 	require.NoError(t, err)
 	require.Equal(t, snapshot.Created, res.Outcome)
-	require.ElementsMatch(t, []string{"v0.2", ".v0.2.staging-222", ".v0.2.staging-333"}, names(t, dir), "dead staging removed, live kept, no lock file left")
+	require.ElementsMatch(t, []string{"v0.2", ".v0.2.staging-222", ".v0.3.staging-333"}, names(t, dir), "dead staging removed, live kept, no lock file left")
 
 	f.Close() // the live run ends without cleaning up (killed)
 	res, err = snapshot.Generate(context.Background(), load(t, dir, 200, 1), snapshot.Options{})
 	require.NoError(t, err)
 	require.Equal(t, snapshot.Unchanged, res.Outcome)
-	require.ElementsMatch(t, []string{"v0.2", ".v0.2.staging-333"}, names(t, dir))
+	require.ElementsMatch(t, []string{"v0.2", ".v0.3.staging-333"}, names(t, dir))
 }
 
 // A signal that arrives after generation but before the commit rename

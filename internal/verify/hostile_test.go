@@ -142,15 +142,15 @@ func TestManifestEntriesMustBeContractNames(t *testing.T) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "evil.sh"), script, 0o755))
 			m.Files = append(m.Files, entry("evil.sh", "persons", "csv", script))
 		}},
-		{"duplicate entry", "manifest_entry_unique", "persons_v0_2.csv name listed again (entry 9)", func(t *testing.T, dir string, m *layout.Manifest) {
-			m.Files = append(m.Files, m.Files[2])
+		{"duplicate entry", "manifest_entry_unique", "persons_v0_2.csv name listed again (entry 11)", func(t *testing.T, dir string, m *layout.Manifest) {
+			m.Files = append(m.Files, m.Files[personsEntry])
 		}},
-		{"duplicate of an entry with the wrong entity", "manifest_entry_unique", "persons_v0_2.csv name listed again (entry 9)", func(t *testing.T, dir string, m *layout.Manifest) {
-			m.Files[2].Entity = "vehicles"
-			m.Files = append(m.Files, m.Files[2])
+		{"duplicate of an entry with the wrong entity", "manifest_entry_unique", "persons_v0_2.csv name listed again (entry 11)", func(t *testing.T, dir string, m *layout.Manifest) {
+			m.Files[personsEntry].Entity = "vehicles"
+			m.Files = append(m.Files, m.Files[personsEntry])
 		}},
 		{"entity and format not the name's", "file_name_contract", "listed as vehicles/parquet, the name is persons/csv", func(t *testing.T, dir string, m *layout.Manifest) {
-			m.Files[2].Entity, m.Files[2].Format = "vehicles", "parquet"
+			m.Files[personsEntry].Entity, m.Files[personsEntry].Format = "vehicles", "parquet"
 		}},
 		{"version not the file name's", "file_name_contract", "snapshot_version v0.1, the file name says v0.2", func(t *testing.T, dir string, m *layout.Manifest) {
 			m.SnapshotVersion = "v0.1"
@@ -292,7 +292,7 @@ func TestOversizedDataFiles(t *testing.T) {
 		require.NoError(t, os.Truncate(filepath.Join(dir, personsCSV), 2*gib))
 		rep, err := runPromptly(t, dir, 10*time.Second)
 		require.NoError(t, err)
-		require.Equal(t, personsCSV+"  * 2147483648 bytes, manifest says 37962", violation(t, rep, "bytes_match_manifest"))
+		require.Equal(t, fmt.Sprintf("%s  * 2147483648 bytes, manifest says %d", personsCSV, readManifest(t, golden).Files[personsEntry].Bytes), violation(t, rep, "bytes_match_manifest"))
 		require.False(t, hit(rep, "sha256_match_manifest", personsCSV), "not hashed: its size already differs")
 	})
 	t.Run("2 GB sparse CSV, all zeros", func(t *testing.T) {
@@ -425,13 +425,13 @@ func TestValidateMemoryIsBounded(t *testing.T) {
 		{"2 GB sparse manifest", 2, func(t *testing.T, dir string) {
 			require.NoError(t, os.Truncate(filepath.Join(dir, manifestFile), 2*gib))
 		}},
-		{"2 GB sparse CSV, manifest says 37962", 3, func(t *testing.T, dir string) {
+		{"2 GB sparse CSV, manifest says its size", 3, func(t *testing.T, dir string) {
 			require.NoError(t, os.Truncate(filepath.Join(dir, personsCSV), 2*gib))
 		}},
 		{"2 GB sparse CSV, manifest says 2 GB", 3, func(t *testing.T, dir string) {
 			require.NoError(t, os.Truncate(filepath.Join(dir, personsCSV), 2*gib))
 			m := readManifest(t, dir)
-			m.Files[2].Bytes = 2 * gib
+			m.Files[personsEntry].Bytes = 2 * gib
 			writeManifest(t, dir, m)
 		}},
 		{"100 MB single-line CSV", 3, func(t *testing.T, dir string) {
@@ -569,3 +569,7 @@ func readbackHead(s string) string {
 	}
 	return s
 }
+
+// personsEntry is persons_v0_2.csv's place in the golden manifest (files
+// in name order: dataset, incidents csv and parquet, metadata, persons).
+const personsEntry = 4

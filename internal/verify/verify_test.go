@@ -73,8 +73,15 @@ func TestCleanSnapshotPasses(t *testing.T) {
 	rep, err := Run(golden)
 	require.NoError(t, err)
 	require.True(t, rep.Clean(), "%+v", rep.ByRule)
-	require.Equal(t, len(contract.Rules)-2+len(FileRules), rep.RulesChecked, "every record rule but the two about the plan, and the file rules")
-	require.EqualValues(t, 3*(200+165+200), rep.RecordsChecked, "all three formats are read")
+	require.Equal(t, RecordRulesChecked()+len(FileRules), rep.RulesChecked)
+	require.Greater(t, RecordRulesChecked(), len(contract.Rules)-2, "the incidents' own rules too")
+	var records int64
+	for _, f := range readManifest(t, golden).Files {
+		if f.Format == "csv" {
+			records += f.Records
+		}
+	}
+	require.EqualValues(t, 3*records, rep.RecordsChecked, "all three formats are read")
 	for _, f := range rep.Files {
 		require.True(t, f.OK, f.Name)
 	}
