@@ -35,16 +35,16 @@ type FileResult struct {
 
 // Report is the outcome of validating a snapshot folder.
 type Report struct {
-	Dir             string       `json:"dir"`
-	SnapshotVersion string       `json:"snapshot_version"`
+	Dir             string `json:"dir"`
+	SnapshotVersion string `json:"snapshot_version"`
 	// Scope says what was checked when it was not everything: a snapshot of
 	// an earlier contract is proven by its files' integrity only.
-	Scope string `json:"scope,omitempty"`
-	RulesChecked    int          `json:"rules_checked"`
-	RecordsChecked  int64        `json:"records_checked"`
-	Violations      int64        `json:"violations"`
-	Files           []FileResult `json:"files"`
-	ByRule          []RuleResult `json:"by_rule"`
+	Scope          string       `json:"scope,omitempty"`
+	RulesChecked   int          `json:"rules_checked"`
+	RecordsChecked int64        `json:"records_checked"`
+	Violations     int64        `json:"violations"`
+	Files          []FileResult `json:"files"`
+	ByRule         []RuleResult `json:"by_rule"`
 
 	mu      sync.Mutex // formats are checked in parallel
 	records int64
