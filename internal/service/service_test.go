@@ -126,7 +126,7 @@ func TestGenerateEqualsSnapshot(t *testing.T) {
 	t.Run("dataset.ndjson", func(t *testing.T) {
 		got := gen(t, s, GenerateRequest{Entity: Dataset, Records: records, Seed: seed, Format: FormatNDJSON})
 		var want []string
-		for _, e := range []string{"persons", "vehicles", "profiles"} {
+		for _, e := range []string{"persons", "vehicles", "profiles", "incidents"} {
 			for _, r := range section(t, doc, e) {
 				want = append(want, `{"entity":"`+e+`","record":`+string(r)+`}`)
 			}
@@ -440,7 +440,7 @@ func TestDescribe(t *testing.T) {
 	require.Equal(t, "string", d.Columns[0].Type)
 	require.NotEmpty(t, d.Rules)
 	require.Equal(t, "urn:synthpipe:schema:v0.2:person", d.JSONSchema["$id"])
-	require.Equal(t, []string{"persons", "vehicles", "profiles"}, s.Entities())
+	require.Equal(t, []string{"persons", "vehicles", "profiles", "incidents"}, s.Entities())
 	require.Equal(t, "text/csv; charset=utf-8", s.ContentType(FormatCSV))
 	require.Equal(t, "application/x-ndjson", s.ContentType(FormatNDJSON))
 }
@@ -480,8 +480,8 @@ func TestSnapshots(t *testing.T) {
 	for _, x := range list {
 		paths = append(paths, x.Path)
 		require.Equal(t, "v0.2", x.Version)
-		require.Equal(t, int64(200), x.Records)
-		require.Equal(t, 8, x.Files)
+		require.Equal(t, int64(2000), x.Records)
+		require.Equal(t, 10, x.Files)
 	}
 	require.Equal(t, []string{"v0.2", "variants/clean-licences/v0.2"}, paths)
 

@@ -65,7 +65,7 @@ func New(seed uint64, refDate model.Date, report func(Violation)) (*Checker, err
 	if err != nil {
 		return nil, err
 	}
-	return &Checker{Seed: seed, RefDate: refDate, Ref: ref, Report: report, Pop: pop, States: states, Serials: household.NewSerials(seed, states), place: -1}, nil
+	return &Checker{Seed: seed, RefDate: refDate, Ref: ref, Report: report, Pop: pop, States: states, Serials: household.Shared(seed, states), place: -1}, nil
 }
 
 func (c *Checker) bad(entity, id, col string, rule RuleName, val string) {

@@ -126,7 +126,7 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	serials := household.NewSerials(run.Seed, q)
+	serials := household.Shared(run.Seed, q)
 	s := &Stage{run: run, pop: pop, serials: serials, genderX: genderXPermille, allValid: allValid,
 		hh:  stream.NewColumns(run.Seed, stream.Household, householdColumns...),
 		per: stream.NewColumns(run.Seed, stream.Person, personColumns...)}

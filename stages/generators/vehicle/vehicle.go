@@ -152,7 +152,7 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	serials := household.NewSerials(run.Seed, q)
+	serials := household.Shared(run.Seed, q)
 	if err := CheckCapacity(run.Records, serials, pop); err != nil {
 		return nil, err
 	}
