@@ -65,6 +65,7 @@ func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]
 	for {
 		err := src.Next()
 		if errors.Is(err, io.EOF) {
+			rep.addRecords(src.Row())
 			return d, src.Row()
 		}
 		var ce *readback.CellError
