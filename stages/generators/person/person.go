@@ -94,6 +94,9 @@ type Stage struct {
 	allValid bool
 	hh, per  *stream.Columns
 	members  []member // reused for each household
+	// extra, in tests, draws a column the contract does not have (its
+	// index in the person columns), to show it moves no other column.
+	extra int
 	// licenseKeys key each state's permutation of licence serials.
 	licenseKeys []uint64
 	ages        [2]refdata.Weighted // FHWA licensed drivers by band, per sex
@@ -129,7 +132,7 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	serials := household.Shared(run.Seed, q)
 	s := &Stage{run: run, pop: pop, serials: serials, genderX: genderXPermille, allValid: allValid,
 		hh:  stream.NewColumns(run.Seed, stream.Household, householdColumns...),
-		per: stream.NewColumns(run.Seed, stream.Person, personColumns...)}
+		per: stream.NewColumns(run.Seed, stream.Person, personColumns...), extra: -1}
 	for i := range pop.States {
 		s.licenseKeys = append(s.licenseKeys, derive.LicenseKey(run.Seed, i))
 	}
@@ -333,6 +336,10 @@ func (s *Stage) driverAge(r *stream.Stream, gender string, minAge int) int {
 func (s *Stage) person(idx int64, m int, hhID string, mm *member, hm *home) (model.Person, error) {
 	c := s.per
 	c.At(uint64(idx))
+	if s.extra >= 0 { // drawn first, as a column a later version adds might be
+		r := c.Of(s.extra)
+		_, _ = r.Uint64(), r.IntN(1000)
+	}
 	refDate := s.run.ReferenceDate
 
 	// Date of birth: a day that makes the person exactly age at the
