@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/synthpipe/synthpipe/stages/generators/incident"
+
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
@@ -72,7 +74,19 @@ func BenchmarkVehicle(b *testing.B) {
 
 func BenchmarkProfile(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
-	stageBench(b, "vehicle", profile.New(run.ReferenceDate), func(mb *model.Batch) { mb.Profiles = mb.Profiles[:0] })
+	stageBench(b, "incident", profile.New(run.ReferenceDate), func(mb *model.Batch) { mb.Profiles = mb.Profiles[:0] })
+}
+
+func BenchmarkIncident(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	s, err := incident.New(run, incident.DefaultLookbackYears)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stageBench(b, "vehicle", s, func(mb *model.Batch) {
+		*incident.Incidents.Rows(mb) = (*incident.Incidents.Rows(mb))[:0]
+		mb.Histories = mb.Histories[:0]
+	})
 }
 
 func BenchmarkValidate(b *testing.B) {

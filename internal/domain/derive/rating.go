@@ -3,6 +3,7 @@ package derive
 import (
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 )
@@ -68,7 +69,7 @@ func Rate(in Inputs) Rating {
 			return
 		}
 		score *= f
-		r.Factors = append(r.Factors, name+"="+strconv.FormatFloat(f, 'f', -1, 64))
+		r.Factors = append(r.Factors, factorText(name, f))
 	}
 	p, h := in.Person, in.History
 	// Age: crash involvement per licensed driver falls threefold from the
@@ -123,7 +124,7 @@ func Rate(in Inputs) Rating {
 	} else {
 		apply("territory", 1.10)
 	}
-	apply("credit", map[string]float64{"excellent": 0.80, "good": 0.92, "fair": 1.05, "poor": 1.35, "no_hit": 1.10}[p.CreditTier])
+	apply("credit", creditRelativity(p.CreditTier))
 	switch {
 	case p.CoverageLapseDays > 0:
 		apply("insurance", 1.15)
@@ -155,4 +156,40 @@ func Tier(score int) string {
 		return "medium"
 	}
 	return "low"
+}
+
+// creditRelativity is the credit tier's factor (1 for an unknown tier).
+func creditRelativity(tier string) float64 {
+	switch tier {
+	case "excellent":
+		return 0.80
+	case "good":
+		return 0.92
+	case "fair":
+		return 1.05
+	case "poor":
+		return 1.35
+	case "no_hit":
+		return 1.10
+	}
+	return 1
+}
+
+type factorKey struct {
+	name string
+	f    float64
+}
+
+var factorTexts sync.Map // factorKey -> "name=value"
+
+// factorText returns "name=value", formatted once per factor and value:
+// every profile lists its factors.
+func factorText(name string, f float64) string {
+	k := factorKey{name, f}
+	if t, ok := factorTexts.Load(k); ok {
+		return t.(string)
+	}
+	t := name + "=" + strconv.FormatFloat(f, 'f', -1, 64)
+	factorTexts.Store(k, t)
+	return t
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 )
@@ -199,60 +200,102 @@ func reservedPrefixK(pattern string, k int) string {
 
 var errNoReserved = errors.New("ident: pattern has no variable position to reserve")
 
+// space is a pattern's reserved span with letters: its prefixes and how
+// many serials each holds. Spaces are made once per pattern and letters
+// and shared (generation and checks ask for them per record).
+type space struct {
+	prefixes []string
+	rest     uint64 // serials after each prefix
+	err      error
+}
+
+var spaces sync.Map // pattern + "\x00" + letters -> *space
+
+func spaceOf(pattern, letters string) *space {
+	key := pattern + "\x00" + letters
+	if sp, ok := spaces.Load(key); ok {
+		return sp.(*space)
+	}
+	sp := &space{prefixes: ReservedPrefixes(pattern)}
+	if sp.prefixes == nil {
+		sp.err = errNoReserved
+	} else {
+		sp.rest, sp.err = SerialCapacity(pattern, letters, sp.prefixes[0])
+	}
+	got, _ := spaces.LoadOrStore(key, sp)
+	return got.(*space)
+}
+
 // reservedSerial writes serial into the reserved span of pattern: a keyed
 // permutation over the whole span picks the reserved character and the
 // rest, so serials spread over it evenly.
 func reservedSerial(pattern, letters string, serial, key uint64) (string, error) {
-	prefixes := ReservedPrefixes(pattern)
-	if prefixes == nil {
-		return "", errNoReserved
+	sp := spaceOf(pattern, letters)
+	if sp.err != nil {
+		return "", sp.err
 	}
-	rest, err := SerialCapacity(pattern, letters, prefixes[0])
-	if err != nil {
-		return "", err
-	}
-	n := rest * uint64(len(prefixes))
+	n := sp.rest * uint64(len(sp.prefixes))
 	if serial >= n {
 		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, n, pattern)
 	}
 	q := stream.PermuteIndex(serial, n, key)
-	return EncodeSerial(pattern, letters, prefixes[q/rest], q%rest, key)
+	return encodeRest(pattern, letters, sp.prefixes[q/sp.rest], q%sp.rest, sp.rest, key), nil
+}
+
+// encodeRest is EncodeSerial for a known capacity n of the positions
+// after prefix.
+func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
+	q := stream.PermuteIndex(serial, n, key)
+	b := []byte(pattern)
+	copy(b, prefix)
+	for i := len(b) - 1; i >= len(prefix); i-- {
+		if r := serialRadix(pattern[i], letters); r > 0 {
+			b[i] = serialChar(pattern[i], letters, q%r)
+			q /= r
+		}
+	}
+	return string(b)
 }
 
 // reservedSerialOf inverts reservedSerial.
 func reservedSerialOf(pattern, letters, s string, key uint64) (uint64, bool) {
-	prefixes := ReservedPrefixes(pattern)
-	if prefixes == nil {
+	sp := spaceOf(pattern, letters)
+	if sp.err != nil || len(s) != len(pattern) {
 		return 0, false
 	}
-	rest, err := SerialCapacity(pattern, letters, prefixes[0])
-	if err != nil {
-		return 0, false
-	}
-	for k, p := range prefixes {
+	for k, p := range sp.prefixes {
 		if strings.HasPrefix(s, p) {
-			r, ok := DecodeSerial(pattern, letters, p, s, key)
-			if !ok {
-				return 0, false
+			q := uint64(0)
+			for i := len(p); i < len(s); i++ {
+				c := pattern[i]
+				r := serialRadix(c, letters)
+				if r == 0 {
+					if s[i] != c {
+						return 0, false
+					}
+					continue
+				}
+				v, ok := serialValue(c, letters, s[i])
+				if !ok {
+					return 0, false
+				}
+				q = q*r + v
 			}
-			return stream.UnpermuteIndex(uint64(k)*rest+r, rest*uint64(len(prefixes)), key), true
+			r := stream.UnpermuteIndex(q, sp.rest, key)
+			return stream.UnpermuteIndex(uint64(k)*sp.rest+r, sp.rest*uint64(len(sp.prefixes)), key), true
 		}
 	}
 	return 0, false
 }
 
 func reservedCapacity(pattern, letters string) (uint64, error) {
-	p := ReservedPrefix(pattern)
-	if p == "" {
-		return 0, errNoReserved
-	}
-	rest, err := SerialCapacity(pattern, letters, p)
-	return rest * uint64(len(ReservedPrefixes(pattern))), err
+	sp := spaceOf(pattern, letters)
+	return sp.rest * uint64(len(sp.prefixes)), sp.err
 }
 
 // isReserved reports whether s, of pattern, starts with a reserved prefix.
 func isReserved(pattern, s string) bool {
-	for _, p := range ReservedPrefixes(pattern) {
+	for _, p := range spaceOf(pattern, allLetters).prefixes {
 		if strings.HasPrefix(s, p) {
 			return true
 		}
