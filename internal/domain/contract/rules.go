@@ -93,7 +93,7 @@ var Rules = []Rule{
 	{Name: RulePlateReservedPrefix, Description: "plate starts with the garaging state's reserved prefix"},
 	{Name: RulePlateUniqueInState, Description: "plate decodes to the household's serial in its state × 4 + vehicle index mod 4: unique within the state"},
 	{Name: RuleFarmOnlyRural, Description: "farm usage only in a rural garaging ZIP"},
-	{Name: RulePrimaryDriverValidWhenPossible, Description: "the primary driver holds a valid licence whenever a household member does"},
+	{Name: RulePrimaryDriverValidWhenPossible, Description: "the primary driver holds a full, valid licence whenever a member of the household does (not a learner permit, expired, suspended, revoked or none)"},
 	{Name: RuleRideshareDriver21To65, Description: "rideshare usage only with a primary driver aged 21–65"},
 	{Name: RuleGaragedAwayStudent, Description: "garaged_away only for a primary driver who is a child aged 18–24, at another ZIP of the owner's state; otherwise garaging_zip equals the owner's"},
 }

@@ -180,10 +180,10 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 // vehicleDriver checks the primary driver: licensed whenever a member of
 // the household is, and of rideshare age for rideshare use.
 func (c *Checker) vehicleDriver(v *model.Vehicle, d *model.Person, persons []model.Person, bad func(string, RuleName, string)) {
-	if d.LicenseStatus != "valid" {
+	if !d.Licensed() {
 		for i := range persons {
-			if persons[i].LicenseStatus == "valid" {
-				bad("primary_driver_person_id", RulePrimaryDriverValidWhenPossible, v.PrimaryDriverPersonID+" "+d.LicenseStatus)
+			if persons[i].Licensed() {
+				bad("primary_driver_person_id", RulePrimaryDriverValidWhenPossible, v.PrimaryDriverPersonID+" "+d.LicenseType+" "+d.LicenseStatus)
 				break
 			}
 		}

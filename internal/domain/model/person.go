@@ -92,3 +92,8 @@ var PersonColumns = []Column[Person]{
 	{Name: "financial_filing", Kind: KindEnum, Enum: FinancialFilings, Doc: "SR-22/FR-44 where a DUI or suspension requires it", Str: func(p *Person) string { return p.FinancialFiling }},
 	{Name: "credit_tier", Kind: KindEnum, Enum: CreditTiers, Doc: "credit-based insurance tier", Str: func(p *Person) string { return p.CreditTier }},
 }
+
+// Licensed reports whether p may drive alone: a full licence, valid.
+// (A learner permit needs a licensed driver beside; the expired,
+// suspended, revoked and unlicensed may not drive.)
+func (p *Person) Licensed() bool { return p.LicenseType == "full" && p.LicenseStatus == "valid" }

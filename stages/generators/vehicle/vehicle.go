@@ -209,7 +209,7 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 func PrimaryDriver(members []model.Person, j int) *model.Person {
 	n := len(members)
 	for k := range n {
-		if d := &members[(j+k)%n]; d.LicenseStatus == "valid" {
+		if d := &members[(j+k)%n]; d.Licensed() {
 			return d
 		}
 	}
