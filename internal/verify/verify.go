@@ -80,7 +80,7 @@ import (
 var FileRules = []contract.Rule{
 	{Name: contract.RuleFilePresent, Description: "every file in the manifest exists"},
 	{Name: contract.RuleContractVersionKnown, Description: "metadata schema_version is this generator's contract (records checked) or an earlier one it proves by integrity (files, sizes, SHA-256)"},
-	{Name: contract.RuleFileNameContract, Description: "the manifest lists only names the contract defines for its version (persons_, vehicles_, profiles_<vX_Y>.csv and .parquet, dataset_ and metadata_<vX_Y>.json), each with its name's entity and format, and its snapshot_version matches its own file name; any other name is never opened"},
+	{Name: contract.RuleFileNameContract, Description: "the manifest lists only names the contract defines for its version (<entity>_<vX_Y>.csv and .parquet for each entity of the metadata — persons, vehicles, profiles, incidents —, dataset_ and metadata_<vX_Y>.json), each with its name's entity and format, and its snapshot_version matches its own file name; any other name is never opened"},
 	{Name: contract.RuleManifestEntryUnique, Description: "the manifest lists each file once"},
 	{Name: contract.RuleFileRegular, Description: "a listed file is a regular file directly inside the folder: a symlink, FIFO, device or folder is never followed or read"},
 	{Name: contract.RuleNoUnexpectedFiles, Description: "the folder holds no file the manifest does not list"},

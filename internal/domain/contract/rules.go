@@ -91,7 +91,7 @@ var Rules = []Rule{
 	{Name: RuleVINDescriptorOfModel, Description: "VIN positions 4–8 are the descriptor of make, model, vehicle type and model-year cycle"},
 	{Name: RuleVehicleTypeOfModel, Description: "vehicle_type is the type of the model's run (v0.2 makes_models.csv)"},
 	{Name: RulePlateReservedPrefix, Description: "plate starts with the garaging state's reserved prefix"},
-	{Name: RulePlateUniqueInState, Description: "plate decodes to the household's serial in its state × 4 + vehicle index mod 4: unique within the state"},
+	{Name: RulePlateUniqueInState, Description: "plate decodes to the vehicle's serial in its state (household.Serials: the household's first vehicle serial and the vehicle's place): unique within the state"},
 	{Name: RuleFarmOnlyRural, Description: "farm usage only in a rural garaging ZIP"},
 	{Name: RulePrimaryDriverValidWhenPossible, Description: "the primary driver holds a full, valid licence whenever a member of the household does (not a learner permit, expired, suspended, revoked or none)"},
 	{Name: RuleRideshareDriver21To65, Description: "rideshare usage only with a primary driver aged 21–65"},

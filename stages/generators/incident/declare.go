@@ -91,7 +91,7 @@ var Rules = []entity.Rule{
 	{Name: RulePersonExists, Description: "an incident's person is a person of its batch (incidents follow their persons' order)", Across: true},
 	{Name: RuleHouseholdMatches, Description: "an incident's household is its person's", Across: true},
 	{Name: RuleVehicleDriven, Description: "an incident's vehicle is of the person's household and the person is its primary driver", Across: true},
-	{Name: RuleAfterFirstLicence, Description: "an incident is dated after its person's first_licensed_date", Across: true},
+	{Name: RuleAfterFirstLicence, Description: "an incident is dated after its person's first_licensed_date; the unlicensed have none", Across: true},
 	{Name: RuleProfileHistory, Description: "a profile's history columns (violations, major_violations, dui_count, violation_points, at_fault_accidents, not_at_fault_accidents, comprehensive_claims) count its person's incidents", Across: true},
 }
 
@@ -100,7 +100,7 @@ var Rules = []entity.Rule{
 var RefDateRules = []entity.Rule{
 	{Name: RuleDateInWindow, Description: "an incident is dated before the reference date and at most 10 years (the longest look-back) before it", Across: true},
 	{Name: RuleFilingCoherent, Description: "financial_filing is FR-44 for a person of FL or VA with a DUI in the 3 years before the reference date; SR-22 for one elsewhere with such a DUI, or whose licence is suspended or revoked; none otherwise", Across: true},
-	{Name: RuleUnderwritingRanges, Description: "prior_insurance_months is 0 to the months since first licence; coverage_lapse_days 0 to 365, and after a lapse prior_insurance_months is at most 12; without one it is at least 12 or the months since first licence", Across: true},
+	{Name: RuleUnderwritingRanges, Description: "prior_insurance_months is 0 to the months since first licence; coverage_lapse_days 0 to 365, and after a lapse prior_insurance_months is at most 12; without one it is at least 12 or the months since first licence; both 0 for the unlicensed", Across: true},
 }
 
 // Incidents is the declared entity (declared in init: its CheckAcross reads
@@ -217,7 +217,7 @@ func checkAcross(b *model.Batch, refDate model.Date, report entity.BatchReport) 
 		if r.HouseholdID != per.HouseholdID {
 			report(r.IncidentID, RuleHouseholdMatches, "household_id", r.HouseholdID)
 		}
-		if r.IncidentDate <= per.FirstLicensedDate {
+		if per.LicenseType == "unlicensed" || r.IncidentDate <= per.FirstLicensedDate {
 			report(r.IncidentID, RuleAfterFirstLicence, "incident_date", r.IncidentDate.String())
 		}
 		if r.VehicleID != "" && !drives(b, r.VehicleID, per) {

@@ -68,6 +68,9 @@ func TestFrequenciesByAge(t *testing.T) {
 	j := 0
 	for i := range b.Persons {
 		p := &b.Persons[i]
+		if p.LicenseType == "unlicensed" {
+			continue // no driving history, no exposure
+		}
 		for y := range DefaultLookbackYears {
 			start, end := ref.AddYears(-y-1), ref.AddYears(-y)-1
 			from := max(start, p.FirstLicensedDate+1)

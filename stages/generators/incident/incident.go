@@ -410,10 +410,15 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 	}
 	sex := sexOf(p.Gender)
 
-	// Year by year back from the reference date.
+	// Year by year back from the reference date. The unlicensed have no
+	// driving history here (their first_licensed_date is null).
 	s.events = s.events[:0]
 	er, dr := c.Of(cEvents), c.Of(cEventDates)
-	for y := range s.lookback {
+	years := s.lookback
+	if p.LicenseType == "unlicensed" {
+		years = 0
+	}
+	for y := range years {
 		end := ref.AddYears(-y) - 1 // last day of the year, before the reference date
 		start := ref.AddYears(-y - 1)
 		from := max(start, p.FirstLicensedDate+1)
@@ -491,6 +496,11 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 
 	// Underwriting.
 	p.FinancialFiling = filing(recentDUI, p.LicenseStatus, s.fr44[p.State])
+	p.CreditTier = s.creditTier(c.Of(cCredit), model.YearsBetween(p.DateOfBirth, ref))
+	if p.LicenseType == "unlicensed" { // never insured as a driver
+		p.CoverageLapseDays, p.PriorInsuranceMonths = 0, 0
+		return nil
+	}
 	licensed := monthsBetween(p.FirstLicensedDate, ref)
 	share := lapseShare
 	if p.FinancialFiling != "none" {
@@ -511,7 +521,6 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 	if pr := c.Of(cPrior); p.CoverageLapseDays == 0 && licensed > 12 && !pr.Chance(continuousShare) {
 		p.PriorInsuranceMonths = int32(12 + pr.IntN(licensed-12+1))
 	}
-	p.CreditTier = s.creditTier(c.Of(cCredit), model.YearsBetween(p.DateOfBirth, ref))
 	return nil
 }
 

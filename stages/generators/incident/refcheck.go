@@ -29,8 +29,14 @@ func CheckFiling(p *model.Person, incidents []Incident, refDate model.Date, fr44
 // checkUnderwriting returns the value of a person's underwriting columns
 // that break RuleUnderwritingRanges, or ok.
 func checkUnderwriting(p *model.Person, refDate model.Date) (column, value string, ok bool) {
-	licensed := int32(monthsBetween(p.FirstLicensedDate, refDate))
 	prior, lapse := p.PriorInsuranceMonths, p.CoverageLapseDays
+	if p.LicenseType == "unlicensed" {
+		if prior != 0 || lapse != 0 {
+			return "prior_insurance_months", strconv.Itoa(int(prior)) + " (unlicensed)", false
+		}
+		return "", "", true
+	}
+	licensed := int32(monthsBetween(p.FirstLicensedDate, refDate))
 	switch {
 	case prior < 0 || prior > licensed:
 		return "prior_insurance_months", strconv.Itoa(int(prior)), false

@@ -204,8 +204,8 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 }
 
 // PrimaryDriver returns the primary driver of a household's vehicle j:
-// members take turns, and a member without a valid licence gives way to
-// the next who has one, so the driver is licensed whenever a member is.
+// members take turns, and a member without a full, valid licence gives way
+// to the next who has one, so the driver is licensed whenever a member is.
 func PrimaryDriver(members []model.Person, j int) *model.Person {
 	n := len(members)
 	for k := range n {
