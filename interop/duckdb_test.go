@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const snapshot = "../data/snapshots/v0.1"
+const snapshot = "../data/snapshots/v0.2"
 
 func db(t *testing.T) *sql.DB {
 	t.Helper()
@@ -54,7 +54,7 @@ func types(t *testing.T, d *sql.DB, q string) map[string]string {
 
 // manifestRecords reads the record counts the manifest states, with DuckDB too.
 func manifestRecords(t *testing.T, d *sql.DB) map[string]int64 {
-	rows, err := d.Query("SELECT f.name, f.records FROM (SELECT unnest(files) AS f FROM read_json('" + file("snapshot_manifest_v0_1.json") + "'))")
+	rows, err := d.Query("SELECT f.name, f.records FROM (SELECT unnest(files) AS f FROM read_json('" + file("snapshot_manifest_v0_2.json") + "'))")
 	require.NoError(t, err)
 	defer rows.Close()
 	out := map[string]int64{}
@@ -72,17 +72,17 @@ func TestReadParquet(t *testing.T) {
 	d := db(t)
 	want := manifestRecords(t, d)
 	for _, entity := range []string{"persons", "vehicles", "profiles"} {
-		name := entity + "_v0_1.parquet"
+		name := entity + "_v0_2.parquet"
 		require.Equal(t, want[name], count(t, d, "SELECT count(*) FROM read_parquet('"+file(name)+"')"), name)
 	}
-	p := types(t, d, "SELECT * FROM read_parquet('"+file("persons_v0_1.parquet")+"')")
+	p := types(t, d, "SELECT * FROM read_parquet('"+file("persons_v0_2.parquet")+"')")
 	require.Equal(t, "DATE", p["date_of_birth"])
 	require.Equal(t, "DATE", p["license_issue_date"])
 	require.Equal(t, "VARCHAR", p["person_id"])
-	v := types(t, d, "SELECT * FROM read_parquet('"+file("vehicles_v0_1.parquet")+"')")
+	v := types(t, d, "SELECT * FROM read_parquet('"+file("vehicles_v0_2.parquet")+"')")
 	require.Equal(t, "INTEGER", v["model_year"])
 	require.Equal(t, "INTEGER", v["annual_mileage"])
-	pr := types(t, d, "SELECT * FROM read_parquet('"+file("profiles_v0_1.parquet")+"')")
+	pr := types(t, d, "SELECT * FROM read_parquet('"+file("profiles_v0_2.parquet")+"')")
 	require.Equal(t, "VARCHAR[]", pr["vehicle_ids"])
 	require.Equal(t, "VARCHAR[]", pr["scenario_tags"])
 	require.Equal(t, "INTEGER", pr["risk_score"])
@@ -92,32 +92,32 @@ func TestReadCSV(t *testing.T) {
 	d := db(t)
 	want := manifestRecords(t, d)
 	for _, entity := range []string{"persons", "vehicles", "profiles"} {
-		name := entity + "_v0_1.csv"
+		name := entity + "_v0_2.csv"
 		require.Equal(t, want[name], count(t, d, "SELECT count(*) FROM read_csv('"+file(name)+"')"), name)
 	}
-	p := types(t, d, "SELECT * FROM read_csv('"+file("persons_v0_1.csv")+"')")
+	p := types(t, d, "SELECT * FROM read_csv('"+file("persons_v0_2.csv")+"')")
 	require.Equal(t, "DATE", p["date_of_birth"])
 	require.Equal(t, "DATE", p["license_issue_date"])
-	v := types(t, d, "SELECT * FROM read_csv('"+file("vehicles_v0_1.csv")+"')")
+	v := types(t, d, "SELECT * FROM read_csv('"+file("vehicles_v0_2.csv")+"')")
 	// CSV carries no types: DuckDB's sniffer picks a whole-number type.
 	require.Contains(t, []string{"INTEGER", "BIGINT"}, v["model_year"])
 	require.Contains(t, []string{"INTEGER", "BIGINT"}, v["annual_mileage"])
 	// Lists are '|'-joined in CSV; string_split turns them back into a LIST.
-	l := types(t, d, "SELECT string_split(vehicle_ids, '|') AS ids FROM read_csv('"+file("profiles_v0_1.csv")+"')")
+	l := types(t, d, "SELECT string_split(vehicle_ids, '|') AS ids FROM read_csv('"+file("profiles_v0_2.csv")+"')")
 	require.Equal(t, "VARCHAR[]", l["ids"])
 	// Empty fields are NULL: lienholder is null exactly for owned vehicles.
-	require.Equal(t, count(t, d, "SELECT count(*) FROM read_csv('"+file("vehicles_v0_1.csv")+"') WHERE ownership = 'owned'"),
-		count(t, d, "SELECT count(*) FROM read_csv('"+file("vehicles_v0_1.csv")+"') WHERE lienholder IS NULL"))
+	require.Equal(t, count(t, d, "SELECT count(*) FROM read_csv('"+file("vehicles_v0_2.csv")+"') WHERE ownership = 'owned'"),
+		count(t, d, "SELECT count(*) FROM read_csv('"+file("vehicles_v0_2.csv")+"') WHERE lienholder IS NULL"))
 }
 
 func TestReadJSON(t *testing.T) {
 	d := db(t)
 	want := manifestRecords(t, d)
-	ds := "read_json('" + file("dataset_v0_1.json") + "')"
+	ds := "read_json('" + file("dataset_v0_2.json") + "')"
 	n := count(t, d, "SELECT count(*) FROM (SELECT unnest(persons) FROM "+ds+")") +
 		count(t, d, "SELECT count(*) FROM (SELECT unnest(vehicles) FROM "+ds+")") +
 		count(t, d, "SELECT count(*) FROM (SELECT unnest(profiles) FROM "+ds+")")
-	require.Equal(t, want["dataset_v0_1.json"], n)
+	require.Equal(t, want["dataset_v0_2.json"], n)
 	p := types(t, d, "SELECT unnest(persons, recursive := true) FROM "+ds)
 	require.Equal(t, "DATE", p["date_of_birth"])
 	v := types(t, d, "SELECT unnest(vehicles, recursive := true) FROM "+ds)
@@ -126,15 +126,15 @@ func TestReadJSON(t *testing.T) {
 	require.Contains(t, pr["p"], "vehicle_ids VARCHAR[]")
 	var persons int64
 	require.NoError(t, d.QueryRow("SELECT metadata.record_count_persons FROM "+ds).Scan(&persons))
-	require.Equal(t, want["persons_v0_1.csv"], persons)
+	require.Equal(t, want["persons_v0_2.csv"], persons)
 }
 
 // A join of vehicles to persons on owner_person_id loses no vehicle.
 func TestJoinLosesNoRow(t *testing.T) {
 	d := db(t)
-	vehicles := count(t, d, "SELECT count(*) FROM read_parquet('"+file("vehicles_v0_1.parquet")+"')")
-	joined := count(t, d, "SELECT count(*) FROM read_parquet('"+file("vehicles_v0_1.parquet")+"') v JOIN read_parquet('"+file("persons_v0_1.parquet")+"') p ON v.owner_person_id = p.person_id AND v.household_id = p.household_id")
+	vehicles := count(t, d, "SELECT count(*) FROM read_parquet('"+file("vehicles_v0_2.parquet")+"')")
+	joined := count(t, d, "SELECT count(*) FROM read_parquet('"+file("vehicles_v0_2.parquet")+"') v JOIN read_parquet('"+file("persons_v0_2.parquet")+"') p ON v.owner_person_id = p.person_id AND v.household_id = p.household_id")
 	require.Equal(t, vehicles, joined)
-	csvJoined := count(t, d, "SELECT count(*) FROM read_csv('"+file("vehicles_v0_1.csv")+"') v JOIN read_csv('"+file("persons_v0_1.csv")+"') p ON v.owner_person_id = p.person_id")
+	csvJoined := count(t, d, "SELECT count(*) FROM read_csv('"+file("vehicles_v0_2.csv")+"') v JOIN read_csv('"+file("persons_v0_2.csv")+"') p ON v.owner_person_id = p.person_id")
 	require.Equal(t, vehicles, csvJoined)
 }

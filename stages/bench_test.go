@@ -4,9 +4,10 @@ import (
 	"context"
 	"testing"
 
+	"github.com/synthpipe/synthpipe/stages/generators/incident"
+
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/testkit"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
@@ -55,22 +56,46 @@ func stageBench(b *testing.B, upTo string, stage component.Stage, reset func(*mo
 
 func BenchmarkPerson(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
-	stageBench(b, "none", person.New(run, refdata.MustDefault(), 5, false), func(mb *model.Batch) { mb.Persons = mb.Persons[:0] })
+	people, err := person.New(run, 5, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stageBench(b, "none", people, func(mb *model.Batch) { mb.Persons = mb.Persons[:0] })
 }
 
 func BenchmarkVehicle(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
-	stageBench(b, "person", vehicle.New(run, refdata.MustDefault(), 20), func(mb *model.Batch) { mb.Vehicles = mb.Vehicles[:0] })
+	vehicles, err := vehicle.New(run, vehicle.MaxAge)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stageBench(b, "person", vehicles, func(mb *model.Batch) { mb.Vehicles = mb.Vehicles[:0] })
 }
 
 func BenchmarkProfile(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
-	stageBench(b, "vehicle", profile.New(run.ReferenceDate), func(mb *model.Batch) { mb.Profiles = mb.Profiles[:0] })
+	stageBench(b, "incident", profile.New(run.ReferenceDate), func(mb *model.Batch) { mb.Profiles = mb.Profiles[:0] })
+}
+
+func BenchmarkIncident(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	s, err := incident.New(run, incident.DefaultLookbackYears)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stageBench(b, "vehicle", s, func(mb *model.Batch) {
+		*incident.Incidents.Rows(mb) = (*incident.Incidents.Rows(mb))[:0]
+		mb.Histories = mb.Histories[:0]
+	})
 }
 
 func BenchmarkValidate(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
-	stageBench(b, "profile", validate.New(run, refdata.MustDefault(), true, 10, testkit.Logger), func(*model.Batch) {})
+	v, err := validate.New(run, true, 10, testkit.Logger)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stageBench(b, "profile", v, func(*model.Batch) {})
 }
 
 func sinkBench(b *testing.B, newSink func(dir string) (component.Sink, error)) {
@@ -93,12 +118,12 @@ func sinkBench(b *testing.B, newSink func(dir string) (component.Sink, error)) {
 }
 
 func BenchmarkCSVSink(b *testing.B) {
-	sinkBench(b, func(dir string) (component.Sink, error) { return csvsink.New(dir, "v0_1", entity.All()[:3]) })
+	sinkBench(b, func(dir string) (component.Sink, error) { return csvsink.New(dir, "v0_2", entity.All()[:3]) })
 }
 
 func BenchmarkParquetSink(b *testing.B) {
 	sinkBench(b, func(dir string) (component.Sink, error) {
-		return parquetsink.New(dir, "v0_1", entity.All()[:3], 131072)
+		return parquetsink.New(dir, "v0_2", entity.All()[:3], 131072)
 	})
 }
 

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/synthpipe/synthpipe/stages/generators/incident"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/internal/component"
@@ -46,7 +48,7 @@ func TestCSVSinkWritesContractColumnsAndHashes(t *testing.T) {
 	dir := t.TempDir()
 	run := testkit.Run(80, 2)
 	mb := testkit.Batch(run, "profile")
-	s, err := csvsink.New(dir, "v0_1", entity.All()[:3])
+	s, err := csvsink.New(dir, "v0_2", entity.All()[:3])
 	require.NoError(t, err)
 	files := writeAll(t, s, mb)
 	require.Len(t, files, 3)
@@ -54,9 +56,9 @@ func TestCSVSinkWritesContractColumnsAndHashes(t *testing.T) {
 		header []string
 		rows   int
 	}{
-		"persons_v0_1.csv":  {model.Names(model.PersonColumns), len(mb.Persons)},
-		"vehicles_v0_1.csv": {model.Names(model.VehicleColumns), len(mb.Vehicles)},
-		"profiles_v0_1.csv": {model.Names(model.ProfileColumns), len(mb.Profiles)},
+		"persons_v0_2.csv":  {model.Names(model.PersonColumns), len(mb.Persons)},
+		"vehicles_v0_2.csv": {model.Names(model.VehicleColumns), len(mb.Vehicles)},
+		"profiles_v0_2.csv": {model.Names(model.ProfileColumns), len(mb.Profiles)},
 	}
 	for _, fi := range files {
 		w := want[fi.Name]
@@ -82,7 +84,7 @@ func TestJSONAndMetadataSinks(t *testing.T) {
 	js, err := jsonsink.New(dir, run)
 	require.NoError(t, err)
 	jf := writeAll(t, js, mb)
-	raw, err := os.ReadFile(filepath.Join(dir, "dataset_v0_1.json"))
+	raw, err := os.ReadFile(filepath.Join(dir, "dataset_v0_2.json"))
 	require.NoError(t, err)
 	var doc struct {
 		Metadata model.Metadata    `json:"metadata"`
@@ -102,9 +104,9 @@ func TestJSONAndMetadataSinks(t *testing.T) {
 			require.Nil(t, doc.Vehicles[i]["lienholder"], "owned: null lienholder")
 		}
 	}
-	n, sum := fileSHA(t, filepath.Join(dir, "dataset_v0_1.json"))
-	require.Equal(t, pipeline.FileInfo{Name: "dataset_v0_1.json", Entity: "dataset", Format: "json",
-		Records: int64(len(mb.Persons) + len(mb.Vehicles) + len(mb.Profiles)), Bytes: n, SHA256: sum}, jf[0])
+	n, sum := fileSHA(t, filepath.Join(dir, "dataset_v0_2.json"))
+	require.Equal(t, pipeline.FileInfo{Name: "dataset_v0_2.json", Entity: "dataset", Format: "json",
+		Records: int64(len(mb.Persons) + len(mb.Vehicles) + len(mb.Profiles) + len(*incident.Incidents.Rows(mb))), Bytes: n, SHA256: sum}, jf[0])
 	spools, _ := filepath.Glob(filepath.Join(dir, ".spool-*"))
 	require.Empty(t, spools, "spool files removed")
 
@@ -112,7 +114,7 @@ func TestJSONAndMetadataSinks(t *testing.T) {
 	built, err := component.Registry.BuildSink(metasink.Type, pipeline.Conf{}, &component.Env{Dir: dir, Shared: run})
 	require.NoError(t, err)
 	writeAll(t, built, mb)
-	metaRaw, err := os.ReadFile(filepath.Join(dir, "metadata_v0_1.json"))
+	metaRaw, err := os.ReadFile(filepath.Join(dir, "metadata_v0_2.json"))
 	require.NoError(t, err)
 	var meta model.Metadata
 	require.NoError(t, json.Unmarshal(metaRaw, &meta))
@@ -128,11 +130,11 @@ func TestManifestListsFilesSortedByName(t *testing.T) {
 	in := []pipeline.FileInfo{{Name: "b.csv", Records: 2}, {Name: "a.csv", Records: 1}}
 	out, err := built.Finish(context.Background(), in)
 	require.NoError(t, err)
-	require.Equal(t, "snapshot_manifest_v0_1.json", out[0].Name)
+	require.Equal(t, "snapshot_manifest_v0_2.json", out[0].Name)
 	var m layout.Manifest
 	raw, _ := os.ReadFile(filepath.Join(dir, out[0].Name))
 	require.NoError(t, json.Unmarshal(raw, &m))
-	require.Equal(t, "v0.1", m.SnapshotVersion)
+	require.Equal(t, "v0.2", m.SnapshotVersion)
 	require.Equal(t, "a.csv", m.Files[0].Name)
 	require.Equal(t, "b.csv", m.Files[1].Name)
 }

@@ -5,6 +5,7 @@ package stages
 import (
 	_ "github.com/synthpipe/synthpipe/stages/checks/validate"
 	_ "github.com/synthpipe/synthpipe/stages/finalizers/manifest"
+	_ "github.com/synthpipe/synthpipe/stages/generators/incident"
 	_ "github.com/synthpipe/synthpipe/stages/generators/person"
 	_ "github.com/synthpipe/synthpipe/stages/generators/profile"
 	_ "github.com/synthpipe/synthpipe/stages/generators/vehicle"

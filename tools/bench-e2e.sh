@@ -23,6 +23,6 @@ bench() { # name records env... -- args...
 }
 
 echo "case                               records        wall           throughput          memory"
-bench "all formats, 1M"            1000000  GOGC=100 -- -c configs/v0.1.yaml
-bench "all formats, 10M"          10000000  GOGC=100 -- -c configs/v0.1.yaml
+bench "all formats, 1M"            1000000  GOGC=100 -- -c configs/v0.2.yaml
+bench "all formats, 10M"          10000000  GOGC=100 -- -c configs/v0.2.yaml
 bench "one core, CSV alone, 1M"    1000000  GOMAXPROCS=1 -- -c configs/variants/csv-only.yaml --workers 1

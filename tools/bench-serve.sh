@@ -10,7 +10,7 @@ command -v hey >/dev/null || { echo "needs hey: apt-get install hey" >&2; exit 1
 go build -o bin/synthpipe ./cmd/synthpipe
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log=$(mktemp)
-SYNTHPIPE_RECORDS=50000000 bin/synthpipe serve -c configs/v0.1.yaml --addr "127.0.0.1:$port" --log-level warn >"$log" 2>&1 &
+SYNTHPIPE_RECORDS=50000000 bin/synthpipe serve -c configs/v0.2.yaml --addr "127.0.0.1:$port" --log-level warn >"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 200); do

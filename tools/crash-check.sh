@@ -16,18 +16,18 @@ trap 'rm -rf "$work"' EXIT
 bin=$work/synthpipe
 go build -o "$bin" ./cmd/synthpipe
 out=$work/out
-target=$out/v0.1
-manifest=$target/snapshot_manifest_v0_1.json
+target=$out/v0.2
+manifest=$target/snapshot_manifest_v0_2.json
 violations=0
 
 fail() { echo "VIOLATION: $*" >&2; violations=$((violations + 1)); }
 
-run() { "$bin" --quiet --log-level error run -c configs/v0.1.yaml --records "$records" --output-dir "$out" "$@"; }
+run() { "$bin" --quiet --log-level error run -c configs/v0.2.yaml --records "$records" --output-dir "$out" "$@"; }
 
 # seed of the snapshot at the target, or "none".
 current_seed() {
-  if [ -f "$target/metadata_v0_1.json" ]; then
-    grep -o '"seed": [0-9]*' "$target/metadata_v0_1.json" | grep -o '[0-9]*$'
+  if [ -f "$target/metadata_v0_2.json" ]; then
+    grep -o '"seed": [0-9]*' "$target/metadata_v0_2.json" | grep -o '[0-9]*$'
   else
     echo none
   fi
@@ -39,7 +39,7 @@ whole() {
   local want got
   want=$(paste -d' ' <(grep -o '"sha256": "[0-9a-f]*"' "$manifest" | cut -d'"' -f4) \
     <(grep -o '"name": "[^"]*"' "$manifest" | cut -d'"' -f4 | sed 's/^/ /') | sort -k2)
-  got=$(cd "$target" && sha256sum -- * | grep -v ' snapshot_manifest_v0_1.json$' | sort -k2)
+  got=$(cd "$target" && sha256sum -- * | grep -v ' snapshot_manifest_v0_2.json$' | sort -k2)
   [ "$want" = "$got" ] || { echo "files differ from the manifest"; return 1; }
 }
 
@@ -74,7 +74,7 @@ for i in $(seq 1 "$n"); do
   sleep_ms=$((RANDOM * max_ms / 32767))
   # The binary itself in the background (not a function's subshell), so
   # the kill reaches it.
-  "$bin" --quiet --log-level error run -c configs/v0.1.yaml --records "$records" --output-dir "$out" "${args[@]}" >/dev/null 2>"$work/stderr" &
+  "$bin" --quiet --log-level error run -c configs/v0.2.yaml --records "$records" --output-dir "$out" "${args[@]}" >/dev/null 2>"$work/stderr" &
   pid=$!
   sleep "$(printf '%d.%03d' $((sleep_ms / 1000)) $((sleep_ms % 1000)))"
   if kill -9 "$pid" 2>/dev/null; then killed=1; else killed=0; fi

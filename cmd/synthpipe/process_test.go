@@ -84,7 +84,7 @@ func waitForStaging(t *testing.T, c *child, dir string) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if m, _ := filepath.Glob(filepath.Join(dir, ".v0.1.staging-*")); len(m) > 0 {
+		if m, _ := filepath.Glob(filepath.Join(dir, ".v0.2.staging-*")); len(m) > 0 {
 			return
 		}
 		select {
@@ -114,7 +114,7 @@ func TestSignalStopsRunAndMerge(t *testing.T) {
 					}
 					out, records = parts, "200000"
 				}
-				c := start(t, cmdName, "-c", "configs/v0.1.yaml", "--records", records, "--output-dir", out)
+				c := start(t, cmdName, "-c", "configs/v0.2.yaml", "--records", records, "--output-dir", out)
 				waitForStaging(t, c, out)
 				time.Sleep(200 * time.Millisecond) // well into writing; far from the end
 				require.NoError(t, c.cmd.Process.Signal(sig))
@@ -123,7 +123,7 @@ func TestSignalStopsRunAndMerge(t *testing.T) {
 				require.Equal(t, "synthpipe: interrupted by "+name+": nothing was written, no staging left behind\n", c.stderr.String())
 				require.Empty(t, c.stdout.String())
 				if cmdName == "merge" {
-					require.Equal(t, []string{"v0.1.parts"}, entries(t, out), "parts kept, no snapshot, no staging")
+					require.Equal(t, []string{"v0.2.parts"}, entries(t, out), "parts kept, no snapshot, no staging")
 				} else {
 					require.Empty(t, entries(t, out), "no snapshot, no staging, no lock file")
 				}
@@ -139,7 +139,7 @@ func makeParts(t *testing.T, records string) string {
 	var n int64
 	fmt.Sscan(records, &n)
 	for _, s := range []string{"1/2", "2/2"} {
-		cfg, err := config.Load("../../configs/v0.1.yaml", config.Overrides{OutputDir: &dir, Records: &n, Shard: &s})
+		cfg, err := config.Load("../../configs/v0.2.yaml", config.Overrides{OutputDir: &dir, Records: &n, Shard: &s})
 		require.NoError(t, err)
 		_, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{})
 		require.NoError(t, err)
@@ -151,19 +151,19 @@ func makeParts(t *testing.T, records string) string {
 // each with its SHA-256, and returns the metadata.
 func complete(t *testing.T, dir string) model.Metadata {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "snapshot_manifest_v0_1.json"))
+	raw, err := os.ReadFile(filepath.Join(dir, "snapshot_manifest_v0_2.json"))
 	require.NoError(t, err)
 	var m layout.Manifest
 	require.NoError(t, json.Unmarshal(raw, &m))
 	want := map[string]string{}
 	got := sums(t, dir)
-	want["snapshot_manifest_v0_1.json"] = got["snapshot_manifest_v0_1.json"]
+	want["snapshot_manifest_v0_2.json"] = got["snapshot_manifest_v0_2.json"]
 	for _, f := range m.Files {
 		want[f.Name] = f.SHA256
 	}
 	require.Equal(t, want, got, "files are the manifest's")
 	var meta model.Metadata
-	raw, err = os.ReadFile(filepath.Join(dir, "metadata_v0_1.json"))
+	raw, err = os.ReadFile(filepath.Join(dir, "metadata_v0_2.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &meta))
 	return meta
@@ -184,18 +184,18 @@ func TestTwoProcessesOneFolder(t *testing.T) {
 	}
 	t.Run("identical", func(t *testing.T) {
 		out := t.TempDir()
-		args := []string{"run", "-c", "configs/v0.1.yaml", "--records", "100000", "--output-dir", out}
+		args := []string{"run", "-c", "configs/v0.2.yaml", "--records", "100000", "--output-dir", out}
 		a, b := start(t, args...), start(t, args...)
 		require.Equal(t, 0, a.wait(), a.stderr.String())
 		require.Equal(t, 0, b.wait(), b.stderr.String())
 		require.ElementsMatch(t, []string{"created", "unchanged"}, []string{outcome(a), outcome(b)})
-		require.Equal(t, []string{"v0.1"}, entries(t, out))
-		complete(t, filepath.Join(out, "v0.1"))
+		require.Equal(t, []string{"v0.2"}, entries(t, out))
+		complete(t, filepath.Join(out, "v0.2"))
 	})
 	t.Run("forced, different seeds", func(t *testing.T) {
 		out := t.TempDir()
 		args := func(seed string) []string {
-			return []string{"run", "-c", "configs/v0.1.yaml", "--records", "200000", "--seed", seed, "--force", "--output-dir", out}
+			return []string{"run", "-c", "configs/v0.2.yaml", "--records", "200000", "--seed", seed, "--force", "--output-dir", out}
 		}
 		a, b := start(t, args("1")...), start(t, args("2")...)
 		require.Equal(t, 0, a.wait(), a.stderr.String())
@@ -204,12 +204,12 @@ func TestTwoProcessesOneFolder(t *testing.T) {
 		if strings.Contains(a.stderr.String(), "waiting for another run") {
 			first, second, secondSeed = b, a, 1
 		}
-		require.Contains(t, second.stderr.String(), "waiting for another run writing "+filepath.Join(out, "v0.1"))
+		require.Contains(t, second.stderr.String(), "waiting for another run writing "+filepath.Join(out, "v0.2"))
 		require.NotContains(t, first.stderr.String(), "waiting")
 		require.Equal(t, "created", outcome(first))
 		require.Equal(t, "replaced", outcome(second), "it replaced the first one's finished snapshot, after it")
-		require.Equal(t, []string{"v0.1"}, entries(t, out))
-		require.Equal(t, secondSeed, complete(t, filepath.Join(out, "v0.1")).Seed, "the last to commit wins, whole")
+		require.Equal(t, []string{"v0.2"}, entries(t, out))
+		require.Equal(t, secondSeed, complete(t, filepath.Join(out, "v0.2")).Seed, "the last to commit wins, whole")
 	})
 }
 
@@ -219,18 +219,18 @@ func TestTwoProcessesOneFolder(t *testing.T) {
 func TestRefusalsExitCodes(t *testing.T) {
 	out := t.TempDir()
 	run := func(extra ...string) *child {
-		return start(t, append([]string{"run", "-c", "configs/v0.1.yaml", "--records", "300", "--output-dir", out}, extra...)...)
+		return start(t, append([]string{"run", "-c", "configs/v0.2.yaml", "--records", "300", "--output-dir", out}, extra...)...)
 	}
 	c := run()
 	require.Equal(t, 0, c.wait(), c.stderr.String())
-	target := filepath.Join(out, "v0.1")
+	target := filepath.Join(out, "v0.2")
 	original := sums(t, target)
 
-	require.NoError(t, os.Remove(filepath.Join(target, "persons_v0_1.parquet")))
+	require.NoError(t, os.Remove(filepath.Join(target, "persons_v0_2.parquet")))
 	c = run()
 	require.Equal(t, 3, c.wait())
 	require.Contains(t, c.stderr.String(), "synthpipe: "+target+": snapshot is damaged")
-	require.Contains(t, c.stderr.String(), "persons_v0_1.parquet: missing")
+	require.Contains(t, c.stderr.String(), "persons_v0_2.parquet: missing")
 	c = run("--force")
 	require.Equal(t, 0, c.wait(), c.stderr.String())
 	require.Equal(t, "replaced", outcome(c))
@@ -247,5 +247,5 @@ func TestRefusalsExitCodes(t *testing.T) {
 	c = run("--force")
 	require.Equal(t, 2, c.wait())
 	require.Equal(t, "synthpipe: "+target+" exists and is not a snapshot folder; move it away\n", c.stderr.String())
-	require.Equal(t, []string{"v0.1"}, entries(t, out))
+	require.Equal(t, []string{"v0.2"}, entries(t, out))
 }

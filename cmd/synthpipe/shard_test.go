@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/readback"
 	"github.com/synthpipe/synthpipe/internal/testkit"
@@ -61,12 +62,12 @@ func TestShardsAsProcessesEqualSingleRun(t *testing.T) {
 		cmd.Dir = "../.."
 		return cmd
 	}
-	out, err := run("run", "-c", "configs/v0.1.yaml", "--records", records, "--output-dir", single).CombinedOutput()
+	out, err := run("run", "-c", "configs/v0.2.yaml", "--records", records, "--output-dir", single).CombinedOutput()
 	require.NoError(t, err, string(out))
 
 	procs := make([]*exec.Cmd, n)
 	for k := 1; k <= n; k++ {
-		procs[k-1] = run("run", "-c", "configs/v0.1.yaml", "--records", records, "--workers", fmt.Sprint(k), "--shard", fmt.Sprintf("%d/%d", k, n), "--output-dir", sharded)
+		procs[k-1] = run("run", "-c", "configs/v0.2.yaml", "--records", records, "--workers", fmt.Sprint(k), "--shard", fmt.Sprintf("%d/%d", k, n), "--output-dir", sharded)
 		require.NoError(t, procs[k-1].Start())
 	}
 	for _, p := range procs {
@@ -77,19 +78,58 @@ func TestShardsAsProcessesEqualSingleRun(t *testing.T) {
 	var persons []model.Person
 	var vehicles []model.Vehicle
 	for k := 1; k <= n; k++ {
-		part := filepath.Join(sharded, "v0.1.parts", fmt.Sprintf("part-%04d-of-%04d", k, n))
-		persons = append(persons, parquetRecords[model.Person](t, filepath.Join(part, "persons_v0_1.parquet"))...)
-		vehicles = append(vehicles, parquetRecords[model.Vehicle](t, filepath.Join(part, "vehicles_v0_1.parquet"))...)
+		part := filepath.Join(sharded, "v0.2.parts", fmt.Sprintf("part-%04d-of-%04d", k, n))
+		persons = append(persons, parquetRecords[model.Person](t, filepath.Join(part, "persons_v0_2.parquet"))...)
+		vehicles = append(vehicles, parquetRecords[model.Vehicle](t, filepath.Join(part, "vehicles_v0_2.parquet"))...)
 	}
-	require.Equal(t, parquetRecords[model.Person](t, filepath.Join(single, "v0.1", "persons_v0_1.parquet")), persons)
-	require.Equal(t, parquetRecords[model.Vehicle](t, filepath.Join(single, "v0.1", "vehicles_v0_1.parquet")), vehicles)
+	require.Equal(t, parquetRecords[model.Person](t, filepath.Join(single, "v0.2", "persons_v0_2.parquet")), persons)
+	require.Equal(t, parquetRecords[model.Vehicle](t, filepath.Join(single, "v0.2", "vehicles_v0_2.parquet")), vehicles)
 
-	out, err = run("merge", "-c", "configs/v0.1.yaml", "--records", records, "--output-dir", sharded).CombinedOutput()
+	out, err = run("merge", "-c", "configs/v0.2.yaml", "--records", records, "--output-dir", sharded).CombinedOutput()
 	require.NoError(t, err, string(out))
-	require.Equal(t, sums(t, filepath.Join(single, "v0.1")), sums(t, filepath.Join(sharded, "v0.1")), "merged snapshot equals the single run, every file")
+	require.Equal(t, sums(t, filepath.Join(single, "v0.2")), sums(t, filepath.Join(sharded, "v0.2")), "merged snapshot equals the single run, every file")
 
 	// A merge with another config is refused.
-	out, err = run("merge", "-c", "configs/v0.1.yaml", "--records", records, "--seed", "5", "--output-dir", sharded).CombinedOutput()
+	out, err = run("merge", "-c", "configs/v0.2.yaml", "--records", records, "--seed", "5", "--output-dir", sharded).CombinedOutput()
 	require.Error(t, err)
 	require.Contains(t, string(out), "another configuration")
+}
+
+// A 60M-person run, past the 55,984,401 never-issued SSNs, is accepted as
+// a plan of 600 parts; part 560 straddles the end of the SSN space: its
+// persons before it have unique safe SSNs, those past it a null ssn, and
+// the metadata counts the run's null SSNs.
+func TestSixtyMillionPlanPastTheSSNSpace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := build(t)
+	out := t.TempDir()
+	cmd := exec.Command(bin, "--log-level", "warn", "run", "-c", "configs/v0.2.yaml", "--records", "60000000", "--shard", "560/600", "--output-dir", out)
+	cmd.Dir = "../.."
+	b, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(b))
+	part := filepath.Join(out, "v0.2.parts", "part-0560-of-0600")
+	persons := parquetRecords[model.Person](t, filepath.Join(part, "persons_v0_2.parquet"))
+	require.InDelta(t, 100_000, len(persons), 10, "a 600th of the run")
+	seen := map[string]bool{}
+	var withSSN, without int
+	for _, p := range persons {
+		idx, ok := ident.ParseID("PER-", p.PersonID)
+		require.True(t, ok)
+		if idx < ident.SSNCapacity {
+			require.True(t, ident.IsSafeSSN(p.SSN, idx), "%s %q", p.PersonID, p.SSN)
+			require.False(t, seen[p.SSN], "SSN %s twice", p.SSN)
+			seen[p.SSN] = true
+			withSSN++
+		} else {
+			require.Empty(t, p.SSN, p.PersonID)
+			without++
+		}
+	}
+	require.Positive(t, withSSN)
+	require.Positive(t, without)
+	meta, err := os.ReadFile(filepath.Join(part, "metadata_v0_2.json"))
+	require.NoError(t, err)
+	require.Contains(t, string(meta), fmt.Sprintf(`"ssn_unassigned": %d`, 60_000_000-ident.SSNCapacity))
 }

@@ -35,15 +35,15 @@ func get(t *testing.T, url string, header ...string) (*http.Response, []byte) {
 // answers the SDK's client, and preview reads from the API.
 func TestServeEndToEnd(t *testing.T) {
 	dir := t.TempDir()
-	code, _, errOut := run("run", "-c", "../../configs/v0.1.yaml", "--records", "300", "--seed", "5", "--output-dir", dir, "--log-level", "warn", "-q")
+	code, _, errOut := run("run", "-c", "../../configs/v0.2.yaml", "--records", "300", "--seed", "5", "--output-dir", dir, "--log-level", "warn", "-q")
 	require.Equal(t, 0, code, errOut)
-	snap := filepath.Join(dir, "v0.1")
+	snap := filepath.Join(dir, "v0.2")
 	url, _, stop := serve(t, "--snapshots", dir, "--records", "300") // the served dataset has the run's size
 
 	for _, c := range []struct{ path, file, ctype string }{
-		{"/generate/persons?records=300&seed=5&format=csv", "persons_v0_1.csv", "text/csv"},
-		{"/generate/vehicles?records=300&seed=5&format=parquet", "vehicles_v0_1.parquet", "application/vnd.apache.parquet"},
-		{"/generate/dataset?records=300&seed=5&format=json", "dataset_v0_1.json", "application/json"},
+		{"/generate/persons?records=300&seed=5&format=csv", "persons_v0_2.csv", "text/csv"},
+		{"/generate/vehicles?records=300&seed=5&format=parquet", "vehicles_v0_2.parquet", "application/vnd.apache.parquet"},
+		{"/generate/dataset?records=300&seed=5&format=json", "dataset_v0_2.json", "application/json"},
 	} {
 		res, body := get(t, url+c.path)
 		require.Equal(t, 200, res.StatusCode, "%s: %s", c.path, body)
@@ -61,7 +61,7 @@ func TestServeEndToEnd(t *testing.T) {
 	// is the governed snapshot's.
 	res, body = get(t, url+"/persons/PER-0000000001")
 	require.Equal(t, 200, res.StatusCode)
-	gov, err := os.ReadFile("../../data/snapshots/v0.1/persons_v0_1.csv")
+	gov, err := os.ReadFile("../../data/snapshots/v0.2/persons_v0_2.csv")
 	require.NoError(t, err)
 	first := strings.Split(strings.Split(string(gov), "\n")[1], ",")
 	require.Contains(t, string(body), `"first_name":"`+first[2]+`"`, "the governed run's first person")
@@ -71,15 +71,15 @@ func TestServeEndToEnd(t *testing.T) {
 	// The snapshot folder, downloaded with its ETag.
 	res, body = get(t, url+"/snapshots")
 	require.Equal(t, 200, res.StatusCode)
-	require.Contains(t, string(body), `"v0.1"`)
-	res, body = get(t, url+"/snapshots/v0.1/files/persons_v0_1.csv")
+	require.Contains(t, string(body), `"v0.2"`)
+	res, body = get(t, url+"/snapshots/v0.2/files/persons_v0_2.csv")
 	require.Equal(t, 200, res.StatusCode)
-	csvFile, err := os.ReadFile(filepath.Join(snap, "persons_v0_1.csv"))
+	csvFile, err := os.ReadFile(filepath.Join(snap, "persons_v0_2.csv"))
 	require.NoError(t, err)
 	require.Equal(t, string(csvFile), string(body))
 	etag := res.Header.Get("ETag")
 	require.NotEmpty(t, etag)
-	res, _ = get(t, url+"/snapshots/v0.1/files/persons_v0_1.csv", "If-None-Match", etag)
+	res, _ = get(t, url+"/snapshots/v0.2/files/persons_v0_2.csv", "If-None-Match", etag)
 	require.Equal(t, http.StatusNotModified, res.StatusCode)
 
 	// MCP over streamable HTTP, with the SDK's client: the same record.

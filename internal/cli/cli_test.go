@@ -25,19 +25,19 @@ func run(args ...string) (int, string, string) {
 
 func TestRunPrintsFilesAndExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errOut := run("run", "-c", "../../configs/v0.1.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
+	code, out, errOut := run("run", "-c", "../../configs/v0.2.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
 	require.Equal(t, ExitOK, code, errOut)
 	require.Contains(t, out, "created")
-	for _, f := range []string{"persons_v0_1.csv", "vehicles_v0_1.parquet", "dataset_v0_1.json", "snapshot_manifest_v0_1.json"} {
-		require.Contains(t, out, filepath.Join(dir, "v0.1", f))
+	for _, f := range []string{"persons_v0_2.csv", "vehicles_v0_2.parquet", "dataset_v0_2.json", "snapshot_manifest_v0_2.json"} {
+		require.Contains(t, out, filepath.Join(dir, "v0.2", f))
 	}
 	require.Contains(t, out, "50 records")
 
-	code, out, _ = run("run", "-c", "../../configs/v0.1.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
+	code, out, _ = run("run", "-c", "../../configs/v0.2.yaml", "--records", "50", "--output-dir", dir, "--log-level", "warn")
 	require.Equal(t, ExitOK, code)
 	require.Contains(t, out, "unchanged")
 
-	code, _, errOut = run("run", "-c", "../../configs/v0.1.yaml", "--records", "51", "--output-dir", dir, "--log-level", "warn")
+	code, _, errOut = run("run", "-c", "../../configs/v0.2.yaml", "--records", "51", "--output-dir", dir, "--log-level", "warn")
 	require.Equal(t, ExitFailure, code)
 	require.Contains(t, errOut, "--force")
 }
@@ -51,16 +51,16 @@ func TestUsageErrorsExit2(t *testing.T) {
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "nope.yaml")
 
-	code, _, errOut = run("run", "-c", "../../configs/v0.1.yaml", "--records", "-3", "--output-dir", t.TempDir())
+	code, _, errOut = run("run", "-c", "../../configs/v0.2.yaml", "--records", "-3", "--output-dir", t.TempDir())
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "records")
 
-	code, _, _ = run("run", "-c", "../../configs/v0.1.yaml", "--log-level", "loud")
+	code, _, _ = run("run", "-c", "../../configs/v0.2.yaml", "--log-level", "loud")
 	require.Equal(t, ExitUsage, code)
 
 	ro := filepath.Join(t.TempDir(), "file")
 	require.NoError(t, os.WriteFile(ro, nil, 0o644))
-	code, _, errOut = run("run", "-c", "../../configs/v0.1.yaml", "--output-dir", filepath.Join(ro, "sub"))
+	code, _, errOut = run("run", "-c", "../../configs/v0.2.yaml", "--output-dir", filepath.Join(ro, "sub"))
 	require.Equal(t, ExitUsage, code, errOut)
 	require.Contains(t, errOut, "output.dir")
 }
@@ -69,13 +69,13 @@ func TestGenerateSnapshotAliasDefaultsToV01(t *testing.T) {
 	cmd := NewRoot(&bytes.Buffer{}, &bytes.Buffer{})
 	gs, _, err := cmd.Find([]string{"generate-snapshot"})
 	require.NoError(t, err)
-	require.Equal(t, "configs/v0.1.yaml", gs.Flags().Lookup("config").DefValue)
+	require.Equal(t, "configs/v0.2.yaml", gs.Flags().Lookup("config").DefValue)
 }
 
 func TestVersion(t *testing.T) {
 	code, out, _ := run("version")
 	require.Equal(t, ExitOK, code)
-	require.True(t, strings.HasPrefix(out, "synthpipe 0.1.0"))
+	require.True(t, strings.HasPrefix(out, "synthpipe 0.2.0"), out)
 }
 
 // docs/config-reference.md is generated from the code and must be current.
@@ -88,11 +88,11 @@ func TestConfigReferenceIsCurrent(t *testing.T) {
 }
 
 func TestValidateExitCodesAndJSON(t *testing.T) {
-	code, out, errOut := run("validate", "../../data/snapshots/v0.1")
+	code, out, errOut := run("validate", "../../data/snapshots/v0.2")
 	require.Equal(t, ExitOK, code, errOut)
 	require.Contains(t, out, "OK")
 
-	code, out, _ = run("validate", "--format", "json", "../../data/snapshots/v0.1")
+	code, out, _ = run("validate", "--format", "json", "../../data/snapshots/v0.2")
 	require.Equal(t, ExitOK, code)
 	var rep struct {
 		RulesChecked   int   `json:"rules_checked"`
@@ -105,9 +105,9 @@ func TestValidateExitCodesAndJSON(t *testing.T) {
 	require.Zero(t, rep.Violations)
 
 	dir := t.TempDir()
-	code, _, _ = run("run", "-c", "../../configs/v0.1.yaml", "--records", "30", "--output-dir", dir, "--log-level", "warn")
+	code, _, _ = run("run", "-c", "../../configs/v0.2.yaml", "--records", "30", "--output-dir", dir, "--log-level", "warn")
 	require.Equal(t, ExitOK, code)
-	snap := filepath.Join(dir, "v0.1")
+	snap := filepath.Join(dir, "v0.2")
 	require.NoError(t, os.WriteFile(filepath.Join(snap, "stray.csv"), []byte("x"), 0o644))
 	code, out, errOut = run("validate", snap)
 	require.Equal(t, ExitValidation, code)
@@ -126,10 +126,10 @@ func TestValidateExitCodesAndJSON(t *testing.T) {
 func TestSchemaCommand(t *testing.T) {
 	code, out, _ := run("schema", "vehicle")
 	require.Equal(t, ExitOK, code)
-	require.Contains(t, out, `"urn:synthpipe:schema:v0.1:vehicle"`)
+	require.Contains(t, out, `"urn:synthpipe:schema:v0.2:vehicle"`)
 	code, _, errOut := run("schema", "spaceship")
 	require.Equal(t, ExitUsage, code)
-	require.Contains(t, errOut, "allowed: person, vehicle, profile, metadata, manifest")
+	require.Contains(t, errOut, "allowed: person, vehicle, profile, incident, metadata, manifest")
 }
 
 // docs/rules.md is generated from the rule lists and must be current.
@@ -146,20 +146,20 @@ func TestValidateDamageExitCodes(t *testing.T) {
 		named  string
 		damage func(dir string) error
 	}{
-		"flipped byte": {"persons_v0_1.csv", func(dir string) error {
-			p := filepath.Join(dir, "persons_v0_1.csv")
+		"flipped byte": {"persons_v0_2.csv", func(dir string) error {
+			p := filepath.Join(dir, "persons_v0_2.csv")
 			b, _ := os.ReadFile(p)
 			b[len(b)-5] ^= 0x01
 			return os.WriteFile(p, b, 0o644)
 		}},
-		"truncated parquet": {"vehicles_v0_1.parquet", func(dir string) error {
-			p := filepath.Join(dir, "vehicles_v0_1.parquet")
+		"truncated parquet": {"vehicles_v0_2.parquet", func(dir string) error {
+			p := filepath.Join(dir, "vehicles_v0_2.parquet")
 			b, _ := os.ReadFile(p)
 			return os.WriteFile(p, b[:100], 0o644)
 		}},
-		"missing file": {"profiles_v0_1.csv", func(dir string) error { return os.Remove(filepath.Join(dir, "profiles_v0_1.csv")) }},
+		"missing file": {"profiles_v0_2.csv", func(dir string) error { return os.Remove(filepath.Join(dir, "profiles_v0_2.csv")) }},
 		"SSN outside the safe range": {"ssn_never_issued", func(dir string) error {
-			p := filepath.Join(dir, "persons_v0_1.csv")
+			p := filepath.Join(dir, "persons_v0_2.csv")
 			b, _ := os.ReadFile(p)
 			i := bytes.Index(b, []byte(",666-"))
 			copy(b[i+1:], "123")
@@ -169,9 +169,9 @@ func TestValidateDamageExitCodes(t *testing.T) {
 	for name, d := range damages {
 		t.Run(name, func(t *testing.T) {
 			out := t.TempDir()
-			code, _, _ := run("run", "-c", "../../configs/v0.1.yaml", "--records", "40", "--output-dir", out, "--log-level", "warn")
+			code, _, _ := run("run", "-c", "../../configs/v0.2.yaml", "--records", "40", "--output-dir", out, "--log-level", "warn")
 			require.Equal(t, ExitOK, code)
-			snap := filepath.Join(out, "v0.1")
+			snap := filepath.Join(out, "v0.2")
 			require.NoError(t, d.damage(snap))
 			code, report, _ := run("validate", snap)
 			require.Equal(t, ExitValidation, code)
@@ -183,13 +183,13 @@ func TestValidateDamageExitCodes(t *testing.T) {
 // Every hardening refusal: the exit code, the words that say what is wrong,
 // and no output folder for a refusal (it comes before any work).
 func TestRefusalsExitCodesAndMessages(t *testing.T) {
-	base, err := os.ReadFile("../../configs/v0.1.yaml")
+	base, err := os.ReadFile("../../configs/v0.2.yaml")
 	require.NoError(t, err)
 	edit := func(pairs ...string) string { return strings.NewReplacer(pairs...).Replace(string(base)) }
 	cases := []struct {
 		name string
 		env  map[string]string
-		yaml string   // config body; "" uses configs/v0.1.yaml
+		yaml string   // config body; "" uses configs/v0.2.yaml
 		args []string // after run -c FILE --output-dir OUT, unless cmd is set
 		cmd  []string // a whole command line instead
 		code int
@@ -201,15 +201,15 @@ func TestRefusalsExitCodesAndMessages(t *testing.T) {
 		{name: "reference date year 1", env: map[string]string{"SYNTHPIPE_DATASET_REFERENCE_DATE": "0001-01-01"}, code: ExitUsage, want: []string{"0001-01-01 is out of range"}},
 		{name: "reference date in the file", yaml: edit(`"2026-01-01"`, `"1950-06-30"`), code: ExitUsage, want: []string{"dataset.reference_date: 1950-06-30 is out of range"}},
 		// 7: the shape a snapshot needs.
-		{name: "no stages", yaml: edit("  stages:\n    - type: person\n    - type: vehicle\n      max_vehicle_age: 20\n    - type: profile\n    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
-			want: []string{"pipeline.stages: no stage makes an entity for the sinks to write (declared: persons, vehicles, profiles)", "add type: person to pipeline.stages"}},
+		{name: "no stages", yaml: edit("  stages:\n    - type: person\n    - type: vehicle\n    - type: incident\n    - type: profile\n    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
+			want: []string{"pipeline.stages: no stage makes an entity for the sinks to write (declared: persons, vehicles, profiles, incidents)", "add type: person to pipeline.stages"}},
 		{name: "no sinks", yaml: edit("    - type: csv\n    - type: parquet\n      row_group_rows: 131072\n    - type: json\n    - type: metadata\n", "", "  sinks:\n", "  sinks: []\n"), code: ExitUsage,
 			want: []string{"a snapshot needs its records", "one of type: csv, json, parquet", "its metadata"}},
 		{name: "no finalizer", yaml: edit("  finalizers:\n    - type: manifest\n", ""), code: ExitUsage, want: []string{"a snapshot needs its manifest", "add type: manifest to pipeline.finalizers"}},
 		{name: "no metadata sink", yaml: edit("    - type: metadata\n", ""), code: ExitUsage, want: []string{"a snapshot needs its metadata", "add type: metadata to pipeline.sinks"}},
-		{name: "unimplemented schema version", yaml: edit(`schema_version: "0.1"`, `schema_version: "9.9"`), code: ExitUsage, want: []string{`dataset.schema_version: "9.9" is not allowed (allowed: 0.1)`}},
+		{name: "unimplemented schema version", yaml: edit(`schema_version: "0.2"`, `schema_version: "9.9"`), code: ExitUsage, want: []string{`dataset.schema_version: "9.9" is not allowed (allowed: 0.2)`}},
 		{name: "validate first", yaml: edit("    - type: person\n", "    - type: validate\n    - type: person\n", "    - type: validate\n      on_violation: fail\n", ""), code: ExitUsage,
-			want: []string{"pipeline.stages[0] (validate) checks every entity, but persons, vehicles, profiles are made only later, by pipeline.stages[1] (person)"}},
+			want: []string{"pipeline.stages[0] (validate) checks every entity, but persons, vehicles, incidents, profiles are made only later, by pipeline.stages[1] (person)"}},
 		// 8: usage errors and messages.
 		{name: "records not a number", args: []string{"--records", "abc"}, code: ExitUsage, want: []string{`invalid argument "abc" for "--records"`, "not a whole number"}},
 		{name: "seed not a number", args: []string{"--seed", "abc"}, code: ExitUsage, want: []string{`"--seed"`}},
@@ -218,13 +218,13 @@ func TestRefusalsExitCodesAndMessages(t *testing.T) {
 		{name: "unknown command", cmd: []string{"vaildate", "x"}, code: ExitUsage, want: []string{`unknown command "vaildate" (did you mean validate?)`}},
 		{name: "validate without a folder", cmd: []string{"validate"}, code: ExitUsage, want: []string{"accepts 1 arg(s), received 0", "usage: synthpipe validate SNAPSHOT_DIR"}},
 		{name: "validate with two folders", cmd: []string{"validate", "a", "b"}, code: ExitUsage, want: []string{"received 2"}},
-		{name: "records past int64 in the file", yaml: edit("records: 200", "records: 99999999999999999999"), code: ExitUsage, want: []string{"records: 99999999999999999999 is out of range (allowed: 1 to 55984401)"}},
-		{name: "records past int64 as a flag", args: []string{"--records", "99999999999999999999"}, code: ExitUsage, want: []string{"99999999999999999999 is out of range (allowed: 1 to 55984401)"}},
-		{name: "records past the SSN capacity", yaml: edit("records: 200", "records: 55984402"), code: ExitUsage, want: []string{"records: 55984402 is out of range (allowed: 1 to 55984401)"}},
+		{name: "records past int64 in the file", yaml: edit("records: 2000", "records: 99999999999999999999"), code: ExitUsage, want: []string{"records: 99999999999999999999 is out of range (allowed: 1 to 1000000000)"}},
+		{name: "records past int64 as a flag", args: []string{"--records", "99999999999999999999"}, code: ExitUsage, want: []string{"99999999999999999999 is out of range (allowed: 1 to 1000000000)"}},
+		{name: "records past a state's licence numbers", yaml: edit("records: 2000", "records: 900000000"), code: ExitUsage, want: []string{"records need up to", "licence numbers in", "whose reserved range"}},
 		{name: "negative records flag", args: []string{"--records", "-5"}, code: ExitUsage, want: []string{"synthpipe: --records: -5 is out of range"}},
 		{name: "too many workers", args: []string{"--workers", "99999"}, code: ExitUsage, want: []string{"synthpipe: --workers: 99999 is out of range (allowed: 0 to 1024)"}},
-		{name: "upper-case key", yaml: edit("records: 200", "RECORDS: 200"), code: ExitUsage, want: []string{"RECORDS: unknown key: keys are lower case (write records)"}},
-		{name: "null value", yaml: edit("records: 200", "records: ~"), code: ExitUsage, want: []string{"records: no value (null)"}},
+		{name: "upper-case key", yaml: edit("records: 2000", "RECORDS: 2000"), code: ExitUsage, want: []string{"RECORDS: unknown key: keys are lower case (write records)"}},
+		{name: "null value", yaml: edit("records: 2000", "records: ~"), code: ExitUsage, want: []string{"records: no value (null)"}},
 		{name: "unquoted date", yaml: edit(`"2026-01-01"`, "2026-01-01"), args: []string{"--records", "20"}, code: ExitOK, want: []string{"created"}},
 		{name: "unknown environment variable", env: map[string]string{"SYNTHPIPE_RECRODS": "5"}, args: []string{"--records", "20"}, code: ExitOK,
 			want: []string{"SYNTHPIPE_RECRODS: not a setting, ignored (allowed: SYNTHPIPE_BATCH_SIZE"}},
@@ -237,7 +237,7 @@ func TestRefusalsExitCodesAndMessages(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
 			args := tc.cmd
 			if args == nil {
-				file := "../../configs/v0.1.yaml"
+				file := "../../configs/v0.2.yaml"
 				if tc.yaml != "" {
 					file = filepath.Join(t.TempDir(), "c.yaml")
 					require.NoError(t, os.WriteFile(file, []byte(tc.yaml), 0o644))
@@ -264,7 +264,7 @@ func TestOldReferenceDateEndsQuickly(t *testing.T) {
 		t.Setenv("SYNTHPIPE_DATASET_REFERENCE_DATE", date)
 		done := make(chan int, 1)
 		go func() {
-			code, _, _ := run("run", "-c", "../../configs/v0.1.yaml", "--output-dir", t.TempDir(), "-q")
+			code, _, _ := run("run", "-c", "../../configs/v0.2.yaml", "--output-dir", t.TempDir(), "-q")
 			done <- code
 		}()
 		select {

@@ -37,7 +37,11 @@ func WriteConfigReference(w io.Writer) error {
 	b.WriteString("\n## Entities\n\nDeclared entities, in the order their files, JSON sections and metadata counts follow; the sinks write those the stages provide.\n\n| entity | one record | id | columns |\n|---|---|---|---|\n")
 	for _, e := range entity.All() {
 		cols := e.Columns()
-		fmt.Fprintf(&b, "| `%s` | %s | `%s0000000001` … | %d |\n", e.Name(), e.Singular(), e.IDPrefix(), len(cols))
+		id := "`" + e.IDPrefix() + "0000000001` …"
+		if e.IDs() == entity.PerParent {
+			id = "`" + entity.PerParentID(e.IDPrefix(), 0, 1) + "` (the parent's number and a sequence)"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %d |\n", e.Name(), e.Singular(), id, len(cols))
 	}
 	b.WriteString("\n## Pipeline components\n\n`pipeline.source` is one component; `pipeline.stages`, `pipeline.sinks` and `pipeline.finalizers` are ordered lists. Each entry names its `type:` and may set the fields below. A stage's needs must be provided by a stage before it (checked at load).\n")
 	for _, s := range component.Registry.Specs() {

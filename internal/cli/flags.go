@@ -84,7 +84,7 @@ func (f *configFlags) prepare(cmd *cobra.Command, root *rootOptions) (zerolog.Lo
 // load reads the config with the flags that were given.
 func (f *configFlags) load(cmd *cobra.Command) (*config.Config, error) {
 	if f.file == "" {
-		return nil, &usageError{fmt.Errorf("-c/--config is required: the YAML config (e.g. configs/v0.1.yaml)")}
+		return nil, &usageError{fmt.Errorf("-c/--config is required: the YAML config (e.g. configs/v0.2.yaml)")}
 	}
 	var ov config.Overrides
 	changed := cmd.Flags().Changed

@@ -53,7 +53,7 @@ func newMCPCmd(root *rootOptions) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&flags.file, "config", "c", "configs/v0.1.yaml", "YAML config file")
+	fs.StringVarP(&flags.file, "config", "c", "configs/v0.2.yaml", "YAML config file")
 	fs.Var(&intFlag{&flags.records, "records"}, "records", "persons of the configured dataset get_record looks up (overrides records)")
 	fs.Var(&intFlag{&flags.seed, "seed"}, "seed", "seed of the configured dataset, and of generate when it is given none (overrides seed)")
 	fs.StringVar(&snapshots, "snapshots", "", "folder of snapshot folders that list_snapshots and validate_snapshot serve (default: the config's output.dir)")

@@ -93,7 +93,7 @@ func newPreviewCmd(root *rootOptions) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&flags.file, "config", "c", "configs/v0.1.yaml", "YAML config file (without --api-url)")
+	fs.StringVarP(&flags.file, "config", "c", "configs/v0.2.yaml", "YAML config file (without --api-url)")
 	fs.Int64Var(&records, "records", 5, "persons to show (whole households; at most 1000)")
 	fs.Int64Var(&flags.seed, "seed", 0, "seed (default: the config's, or the server's)")
 	fs.StringVar(&apiURL, "api-url", "", "fetch the records from a running `synthpipe serve`, e.g. http://127.0.0.1:8080")

@@ -41,7 +41,7 @@ func newRunCmd(root *rootOptions, name, defaultConfig string) *cobra.Command {
 		},
 	}
 	if name == "generate-snapshot" {
-		cmd.Short = "Alias of run, with configs/v0.1.yaml as the default config"
+		cmd.Short = "Alias of run, with configs/v0.2.yaml as the default config"
 	}
 	flags.register(cmd, defaultConfig, true)
 	return cmd

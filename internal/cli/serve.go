@@ -78,7 +78,7 @@ func newServeCmd(root *rootOptions) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&flags.file, "config", "c", "configs/v0.1.yaml", "YAML config file")
+	fs.StringVarP(&flags.file, "config", "c", "configs/v0.2.yaml", "YAML config file")
 	fs.Var(&intFlag{&flags.records, "records"}, "records", "number of persons of the served dataset (overrides records)")
 	fs.Var(&intFlag{&flags.seed, "seed"}, "seed", "seed (overrides seed); a request may ask for another")
 	fs.StringVar(&addr, "addr", server.DefaultAddr, "address to listen on (host:port; port 0 picks a free one, logged)")

@@ -21,7 +21,7 @@ func serve(t *testing.T, args ...string) (string, *testkit.SyncBuffer, func() er
 	t.Helper()
 	logs := &testkit.SyncBuffer{}
 	root, _ := newRoot(io.Discard, logs)
-	root.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--snapshots", "../../data/snapshots", "-c", "../../configs/v0.1.yaml"}, args...))
+	root.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--snapshots", "../../data/snapshots", "-c", "../../configs/v0.2.yaml"}, args...))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
@@ -105,7 +105,7 @@ func TestServeTokenFlagAndUsageErrors(t *testing.T) {
 	code, _, errOut = run("serve", "--records", "abc")
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "not a whole number")
-	code, _, errOut = run("serve", "-c", "../../configs/v0.1.yaml", "--addr", "256.0.0.1:99999", "--log-level", "error")
+	code, _, errOut = run("serve", "-c", "../../configs/v0.2.yaml", "--addr", "256.0.0.1:99999", "--log-level", "error")
 	require.Equal(t, ExitFailure, code, errOut)
 	require.Contains(t, errOut, "listen on 256.0.0.1:99999")
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/verify"
 )
 
@@ -22,8 +23,9 @@ func newValidateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate SNAPSHOT_DIR",
 		Short: "Prove a snapshot folder is whole (manifest, sizes, SHA-256, counts) and every record keeps the contract",
-		Long: "Reads the files themselves — CSV, Parquet and the combined JSON — and checks every rule of data contract v0.1,\n" +
-			"that they match the manifest, and that the three formats agree record for record.\n" +
+		Long: "Reads the files themselves — CSV, Parquet and the combined JSON — and checks every rule of data contract v" + model.ContractVersion + ",\n" +
+			"that they match the manifest, and that the three formats agree record for record. A snapshot of an earlier\n" +
+			"contract (v0.1) is proven by its files' integrity: manifest, names, sizes and SHA-256.\n" +
 			"Exit codes: 0 clean, 3 violations, 2 unusable input (not a snapshot folder, no metadata).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

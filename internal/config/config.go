@@ -21,7 +21,6 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/synthpipe/synthpipe/internal/component"
-	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -83,15 +82,19 @@ func IsConfigError(err error) bool {
 	return errors.As(err, &ce)
 }
 
+// MaxRecords bounds a run: the 10-digit ids hold 9,999,999,999 records;
+// a billion persons is past every identifier space the stages check.
+const MaxRecords = 1_000_000_000
+
 // Fields declares every scalar key of the file. The config reference in docs
 // is generated from this list.
 var Fields = []pipeline.Field{
 	{Name: "dataset.name", Type: pipeline.TypeString, Description: "Name of the dataset, written into metadata.", Default: "synthpipe-core"},
-	{Name: "dataset.version", Type: pipeline.TypeString, Description: "Snapshot version, vMAJOR.MINOR; the snapshot folder and file suffix (v0.1 -> v0_1).", Default: "v0.1"},
+	{Name: "dataset.version", Type: pipeline.TypeString, Description: "Snapshot version, vMAJOR.MINOR; the snapshot folder and file suffix (v0.1 -> v0_1).", Default: "v0.2"},
 	{Name: "dataset.schema_version", Type: pipeline.TypeString, Description: "Version of the data contract the snapshot honours; only the one this generator implements.", Default: model.ContractVersion, Allowed: []string{model.ContractVersion}},
 	{Name: "dataset.reference_date", Type: pipeline.TypeString, Description: "Calendar date (YYYY-MM-DD, UTC; quoted or not) that every age, years-licensed and model-year rule is computed against. Supported: " + model.MinReferenceDate.String() + " to " + model.MaxReferenceDate.String() + ": every vehicle (up to 30 model years old, at most next year's) then has a model year from 1981, the first of the 17-character VIN, to 2039, the last of the VIN's model-year code.", Default: "2026-01-01"},
 	{Name: "seed", Type: pipeline.TypeInt, Description: "Seed of every random stream; same config + seed + generator version = same bytes.", Default: int64(1), Min: 0, Max: 1<<62 - 1},
-	{Name: "records", Type: pipeline.TypeInt, Description: "Number of persons (households are whole; the last is cut to fit); at most one per never-issued SSN the generator can make.", Default: int64(200), Min: 1, Max: ident.SSNCapacity},
+	{Name: "records", Type: pipeline.TypeInt, Description: "Number of persons (households are whole; the last is cut to fit). Persons past the 55,984,401 never-issued SSNs have a null ssn (counted in metadata ssn_unassigned); the stages refuse a run past a state's licence or plate space or the VIN serial space, naming it.", Default: int64(200), Min: 1, Max: MaxRecords},
 	{Name: "workers", Type: pipeline.TypeInt, Description: "Workers per parallel stage; 0 means one per CPU. Does not change the output.", Default: int64(0), Min: 0, Max: 1024},
 	{Name: "batch_size", Type: pipeline.TypeInt, Description: "Persons per batch (rounded up to whole households). Does not change the output.", Default: int64(2048), Min: 1, Max: 1 << 20},
 	{Name: "output.dir", Type: pipeline.TypeString, Description: "Folder that holds snapshot folders; the snapshot goes to <dir>/<dataset.version>.", Default: "data/snapshots"},

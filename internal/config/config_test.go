@@ -14,8 +14,8 @@ import (
 
 const good = `dataset:
   name: t
-  version: v0.1
-  schema_version: "0.1"
+  version: v0.2
+  schema_version: "0.2"
   reference_date: "2026-01-01"
 seed: 7
 records: 10
@@ -23,7 +23,7 @@ output:
   dir: out
 pipeline:
   source: {type: seed}
-  stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]
+  stages: [{type: person}, {type: vehicle}, {type: incident}, {type: profile}, {type: validate, on_violation: warn}]
   sinks: [{type: csv}, {type: metadata}]
   finalizers: [{type: manifest}]
 `
@@ -41,8 +41,8 @@ func TestLoadGood(t *testing.T) {
 	require.Equal(t, int64(10), cfg.Records)
 	require.Equal(t, uint64(7), cfg.Seed)
 	require.Equal(t, "2026-01-01", cfg.ReferenceDate.String())
-	require.Len(t, cfg.Stages, 4)
-	require.Equal(t, "warn", cfg.Stages[3].Conf.String("on_violation"))
+	require.Len(t, cfg.Stages, 5)
+	require.Equal(t, "warn", cfg.Stages[4].Conf.String("on_violation"))
 }
 
 func TestBadInputNamesKeyFileAndAllowed(t *testing.T) {
@@ -54,35 +54,35 @@ func TestBadInputNamesKeyFileAndAllowed(t *testing.T) {
 		{"unknown nested key", strings.Replace(good, "  name: t", "  nam: t", 1), []string{"dataset.nam", "unknown key", "allowed:"}},
 		{"wrong type", strings.Replace(good, "records: 10", "records: ten", 1), []string{"records", "want a whole number"}},
 		{"negative count", strings.Replace(good, "records: 10", "records: -5", 1), []string{"records", "-5 is out of range", "allowed: 1 to"}},
-		{"unknown stage type", strings.Replace(good, "{type: person}", "{type: persn}", 1), []string{"pipeline.stages[0].type", `unknown stage type "persn"`, "allowed: person, profile, validate, vehicle"}},
-		{"unknown stage field", strings.Replace(good, "on_violation: warn", "on_violaton: warn", 1), []string{"pipeline.stages[3].on_violaton", "allowed: on_violation, max_examples"}},
-		{"bad enum value", strings.Replace(good, "on_violation: warn", "on_violation: shout", 1), []string{"pipeline.stages[3].on_violation", `"shout" is not allowed`, "fail, warn"}},
+		{"unknown stage type", strings.Replace(good, "{type: person}", "{type: persn}", 1), []string{"pipeline.stages[0].type", `unknown stage type "persn"`, "allowed: incident, person, profile, validate, vehicle"}},
+		{"unknown stage field", strings.Replace(good, "on_violation: warn", "on_violaton: warn", 1), []string{"pipeline.stages[4].on_violaton", "allowed: on_violation, max_examples"}},
+		{"bad enum value", strings.Replace(good, "on_violation: warn", "on_violation: shout", 1), []string{"pipeline.stages[4].on_violation", `"shout" is not allowed`, "fail, warn"}},
 		{"bad date", strings.Replace(good, `"2026-01-01"`, `"2026-02-30"`, 1), []string{"dataset.reference_date", "not a calendar day"}},
-		{"bad version", strings.Replace(good, "version: v0.1", "version: latest", 1), []string{"dataset.version", "vMAJOR.MINOR"}},
+		{"bad version", strings.Replace(good, "version: v0.2", "version: latest", 1), []string{"dataset.version", "vMAJOR.MINOR"}},
 		{"missing sinks", strings.Replace(good, "  sinks: [{type: csv}, {type: metadata}]\n", "", 1), []string{"pipeline.sinks", "missing"}},
 		{"not yaml", "records: [\n", []string{"c.yaml"}},
 		{"date before the vehicle data", strings.Replace(good, `"2026-01-01"`, `"1950-06-30"`, 1), []string{"dataset.reference_date", "1950-06-30 is out of range", "allowed: 2011-01-01 to 2038-12-31", "17-character VIN"}},
 		{"year one", strings.Replace(good, `"2026-01-01"`, `"0001-01-01"`, 1), []string{"dataset.reference_date", "0001-01-01 is out of range"}},
 		{"date after the VIN year codes", strings.Replace(good, `"2026-01-01"`, `"2039-01-01"`, 1), []string{"dataset.reference_date", "2039-01-01 is out of range"}},
-		{"unimplemented schema version", strings.Replace(good, `schema_version: "0.1"`, `schema_version: "9.9"`, 1), []string{"dataset.schema_version", `"9.9" is not allowed (allowed: 0.1)`}},
+		{"unimplemented schema version", strings.Replace(good, `schema_version: "0.2"`, `schema_version: "9.9"`, 1), []string{"dataset.schema_version", `"9.9" is not allowed (allowed: 0.2)`}},
 		{"upper-case key", strings.Replace(good, "records: 10", "RECORDS: 10", 1), []string{"RECORDS", "keys are lower case (write records)"}},
-		{"upper-case component key", strings.Replace(good, "on_violation: warn", "On_Violation: warn", 1), []string{"pipeline.stages[3].On_Violation", "keys are lower case"}},
+		{"upper-case component key", strings.Replace(good, "on_violation: warn", "On_Violation: warn", 1), []string{"pipeline.stages[4].On_Violation", "keys are lower case"}},
 		{"null value", strings.Replace(good, "records: 10", "records: ~", 1), []string{"records: no value (null)"}},
 		{"empty value", strings.Replace(good, "  reference_date: \"2026-01-01\"", "  reference_date:", 1), []string{"dataset.reference_date: no value (null)"}},
 		{"null list item", strings.Replace(good, "[{type: csv}, {type: metadata}]", "[{type: csv}, ~, {type: metadata}]", 1), []string{"pipeline.sinks[1]: an empty list item"}},
-		{"number past int64, as written", strings.Replace(good, "records: 10", "records: 99999999999999999999", 1), []string{"records: 99999999999999999999 is out of range (allowed: 1 to 55984401)"}},
-		{"more persons than safe SSNs", strings.Replace(good, "records: 10", "records: 55984402", 1), []string{"records: 55984402 is out of range (allowed: 1 to 55984401)"}},
+		{"number past int64, as written", strings.Replace(good, "records: 10", "records: 99999999999999999999", 1), []string{"records: 99999999999999999999 is out of range (allowed: 1 to 1000000000)"}},
+		{"past the id space", strings.Replace(good, "records: 10", "records: 1000000001", 1), []string{"records: 1000000001 is out of range (allowed: 1 to 1000000000)"}},
 		// The shape a snapshot needs.
-		{"no stages", strings.Replace(good, "  stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]\n", "", 1),
+		{"no stages", strings.Replace(good, "  stages: [{type: person}, {type: vehicle}, {type: incident}, {type: profile}, {type: validate, on_violation: warn}]\n", "", 1),
 			[]string{"pipeline.stages: no stage makes an entity for the sinks to write", "add type: person to pipeline.stages"}},
-		{"validate first", strings.Replace(good, "[{type: person}, {type: vehicle}, {type: profile}, {type: validate, on_violation: warn}]", "[{type: validate}, {type: person}, {type: vehicle}, {type: profile}]", 1),
-			[]string{"pipeline.stages[0] (validate) checks every entity, but persons, vehicles, profiles are made only later, by pipeline.stages[1] (person), pipeline.stages[2] (vehicle), pipeline.stages[3] (profile): put pipeline.stages[0] after it"}},
+		{"validate first", strings.Replace(good, "[{type: person}, {type: vehicle}, {type: incident}, {type: profile}, {type: validate, on_violation: warn}]", "[{type: validate}, {type: person}, {type: vehicle}, {type: incident}, {type: profile}]", 1),
+			[]string{"pipeline.stages[0] (validate) checks every entity, but persons, vehicles, incidents, profiles are made only later, by pipeline.stages[1] (person), pipeline.stages[2] (vehicle), pipeline.stages[3] (incident), pipeline.stages[4] (profile): put pipeline.stages[0] after it"}},
 		{"vehicle before person", strings.Replace(good, "{type: person}, {type: vehicle}", "{type: vehicle}, {type: person}", 1),
 			[]string{"pipeline.stages[0] (vehicle) needs persons, made only later by pipeline.stages[1] (person): put pipeline.stages[0] after it"}},
-		{"profile before vehicle", strings.Replace(good, "{type: vehicle}, {type: profile}", "{type: profile}, {type: vehicle}", 1),
-			[]string{"pipeline.stages[1] (profile) needs vehicles, made only later by pipeline.stages[2] (vehicle): put pipeline.stages[1] after it"}},
-		{"profile without vehicle", strings.Replace(good, "{type: vehicle}, {type: profile}, {type: validate, on_violation: warn}", "{type: profile}", 1),
-			[]string{"pipeline.stages[1] (profile) needs persons, vehicles, but no stage before it makes vehicles: put it after type: vehicle"}},
+		{"profile before vehicle", strings.Replace(good, "{type: vehicle}, {type: incident}, {type: profile}", "{type: profile}, {type: vehicle}, {type: incident}", 1),
+			[]string{"pipeline.stages[1] (profile) needs vehicles, incidents, made only later by pipeline.stages[2] (vehicle), pipeline.stages[3] (incident): put pipeline.stages[1] after it"}},
+		{"profile without vehicle", strings.Replace(good, "{type: vehicle}, {type: incident}, {type: profile}, {type: validate, on_violation: warn}", "{type: profile}", 1),
+			[]string{"pipeline.stages[1] (profile) needs persons, vehicles, incidents, but no stage before it makes vehicles, incidents: put it after type: vehicle, type: incident"}},
 		{"person twice", strings.Replace(good, "{type: person},", "{type: person}, {type: person},", 1), []string{"pipeline.stages[1] (person) makes persons again, already made by pipeline.stages[0] (person)"}},
 		{"no sinks", strings.Replace(good, "[{type: csv}, {type: metadata}]", "[]", 1),
 			[]string{"a snapshot needs its records", "add one of type: csv, json, parquet to pipeline.sinks", "its metadata", "add type: metadata to pipeline.sinks"}},
@@ -181,7 +181,7 @@ func TestOverridesAreBlamedByName(t *testing.T) {
 		ov   config.Overrides
 		want string
 	}{
-		{config.Overrides{Records: &n}, "--records: -5 is out of range (allowed: 1 to 55984401)"},
+		{config.Overrides{Records: &n}, "--records: -5 is out of range (allowed: 1 to 1000000000)"},
 		{config.Overrides{Seed: &n}, "--seed: -5 is out of range (allowed: 0 to 4611686018427387903)"},
 		{config.Overrides{Workers: &w}, "--workers: 99999 is out of range (allowed: 0 to 1024)"},
 		{config.Overrides{OutputDir: &empty}, "--output-dir: must not be empty"},
@@ -192,7 +192,7 @@ func TestOverridesAreBlamedByName(t *testing.T) {
 	}
 	t.Setenv("SYNTHPIPE_RECORDS", "99999999999999999999")
 	_, err := config.Load(path, config.Overrides{})
-	require.EqualError(t, err, "environment SYNTHPIPE_RECORDS: 99999999999999999999 is out of range (allowed: 1 to 55984401)")
+	require.EqualError(t, err, "environment SYNTHPIPE_RECORDS: 99999999999999999999 is out of range (allowed: 1 to 1000000000)")
 	t.Setenv("SYNTHPIPE_RECORDS", "10")
 	t.Setenv("SYNTHPIPE_DATASET_REFERENCE_DATE", "1950-06-30")
 	_, err = config.Load(path, config.Overrides{})

@@ -18,12 +18,12 @@ import (
 func Example() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
-	yaml := `dataset: {name: example, version: v9.9, schema_version: "0.1", reference_date: "2026-01-01"}
+	yaml := `dataset: {name: example, version: v9.9, schema_version: "0.2", reference_date: "2026-01-01"}
 seed: 42
 records: 25
 pipeline:
   source: {type: seed}
-  stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate}]
+  stages: [{type: person}, {type: vehicle}, {type: incident}, {type: profile}, {type: validate}]
   sinks: [{type: csv}, {type: metadata}]
   finalizers: [{type: manifest}]
 `
@@ -49,8 +49,9 @@ pipeline:
 	}
 	// Output:
 	// persons_v9_9.csv persons 25
-	// vehicles_v9_9.csv vehicles 24
+	// vehicles_v9_9.csv vehicles 23
 	// profiles_v9_9.csv profiles 25
+	// incidents_v9_9.csv incidents 21
 	// metadata_v9_9.json metadata 1
-	// snapshot_manifest_v9_9.json manifest 4
+	// snapshot_manifest_v9_9.json manifest 5
 }

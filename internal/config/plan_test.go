@@ -12,6 +12,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 	"github.com/synthpipe/synthpipe/stages/finalizers/manifest"
+	"github.com/synthpipe/synthpipe/stages/generators/incident"
 	"github.com/synthpipe/synthpipe/stages/generators/person"
 	"github.com/synthpipe/synthpipe/stages/generators/profile"
 	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
@@ -25,12 +26,12 @@ import (
 // names: one instance per worker for stages, in config order.
 func TestPlanBuildsTypedInstances(t *testing.T) {
 	dir := t.TempDir()
-	yaml := `dataset: {name: plan, version: v9.9, schema_version: "0.1", reference_date: "2026-01-01"}
+	yaml := `dataset: {name: plan, version: v9.9, schema_version: "0.2", reference_date: "2026-01-01"}
 seed: 7
 records: 10
 pipeline:
   source: {type: seed}
-  stages: [{type: person}, {type: vehicle}, {type: profile}, {type: validate}]
+  stages: [{type: person}, {type: vehicle}, {type: incident}, {type: profile}, {type: validate}]
   sinks: [{type: csv}, {type: json}, {type: metadata}]
   finalizers: [{type: manifest}]
 `
@@ -47,8 +48,8 @@ pipeline:
 	}()
 
 	require.IsType(t, &seed.Source{}, plan.Source)
-	require.Equal(t, []string{"person", "vehicle", "profile", "validate"}, plan.StageNames)
-	want := []component.Stage{&person.Stage{}, &vehicle.Stage{}, &profile.Stage{}, &validate.Stage{}}
+	require.Equal(t, []string{"person", "vehicle", "incident", "profile", "validate"}, plan.StageNames)
+	want := []component.Stage{&person.Stage{}, &vehicle.Stage{}, &incident.Stage{}, &profile.Stage{}, &validate.Stage{}}
 	require.Len(t, plan.Stages, len(want))
 	for i, workers := range plan.Stages {
 		require.Len(t, workers, 3, "one instance per worker")

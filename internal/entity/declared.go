@@ -22,6 +22,7 @@ func (e *Declared[T]) Name() string     { return e.def.Name }
 func (e *Declared[T]) Singular() string { return e.def.Singular }
 func (e *Declared[T]) IDPrefix() string { return e.def.IDPrefix }
 func (e *Declared[T]) Rules() []Rule    { return e.def.Rules }
+func (e *Declared[T]) IDs() IDScheme    { return e.def.IDs }
 
 func (e *Declared[T]) Columns() []ColumnInfo {
 	out := make([]ColumnInfo, len(e.def.Columns))
@@ -35,14 +36,31 @@ func (e *Declared[T]) Len(b *model.Batch) int { return len(*e.def.Rows(b)) }
 
 func (e *Declared[T]) RowID(b *model.Batch, i int) string { return e.def.ID(&(*e.def.Rows(b))[i]) }
 
-func (e *Declared[T]) CheckBatch(b *model.Batch, report func(id, rule, column, value string)) {
-	if e.def.Check == nil {
-		return
-	}
+func (e *Declared[T]) CheckBatch(b *model.Batch, refDate model.Date, report func(id, rule, column, value string)) {
 	rows := *e.def.Rows(b)
+	prev := ""
 	for i := range rows {
 		id := e.def.ID(&rows[i])
-		e.def.Check(&rows[i], func(rule, column, value string) { report(id, rule, column, value) })
+		if e.def.IDs == PerParent {
+			e.checkPerParent(id, func(rule, column, value string) { report(id, rule, column, value) })
+			if prev != "" && id <= prev {
+				report(id, RuleIDPerParent, e.def.Columns[0].Name, id+" after "+prev)
+			}
+			prev = id
+		}
+		if e.def.Check != nil {
+			e.def.Check(&rows[i], func(rule, column, value string) { report(id, rule, column, value) })
+		}
+	}
+	if e.def.CheckAcross != nil {
+		e.def.CheckAcross(b, refDate, report)
+	}
+}
+
+// checkPerParent reports a PerParent id that does not have its form.
+func (e *Declared[T]) checkPerParent(id string, report Report) {
+	if _, _, ok := ParsePerParentID(e.def.IDPrefix, id); !ok {
+		report(RuleIDPerParent, e.def.Columns[0].Name, id)
 	}
 }
 
@@ -140,7 +158,8 @@ type Reader interface {
 	// AppendCSV renders the current record as its CSV row: the canonical
 	// form formats are compared by.
 	AppendCSV(dst []byte) []byte
-	// Check reports the rules the current record breaks (Def.Check).
+	// Check reports the rules the current record breaks on its own: the
+	// form of a PerParent id and Def.Check (not Def.CheckAcross).
 	Check(report Report)
 	// AppendTo adds the current record to b's rows of the entity.
 	AppendTo(b *model.Batch)
@@ -195,7 +214,13 @@ func (r *reader[T]) AppendCSV(dst []byte) []byte {
 }
 
 func (r *reader[T]) Check(report Report) {
-	if r.cur != nil && r.e.def.Check != nil {
+	if r.cur == nil {
+		return
+	}
+	if r.e.def.IDs == PerParent {
+		r.e.checkPerParent(r.e.def.ID(r.cur), report)
+	}
+	if r.e.def.Check != nil {
 		r.e.def.Check(r.cur, report)
 	}
 }

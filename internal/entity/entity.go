@@ -15,16 +15,84 @@ package entity
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"sync"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 )
 
 // Rule names a rule an entity's rows are checked by, for docs/rules.md.
-type Rule struct{ Name, Description string }
+type Rule struct {
+	Name, Description string
+	// Across marks a rule of Def.CheckAcross: it needs the batch's other
+	// entities, so only the pipeline's validate stage applies it.
+	Across bool
+}
 
 // Report receives one broken rule of the current row.
 type Report func(rule, column, value string)
+
+// BatchReport receives one broken rule of a record of the batch (its id:
+// a row of the entity, or the parent record a rule is about).
+type BatchReport func(id, rule, column, value string)
+
+// IDScheme says how an entity's ids are formed and how they are checked.
+type IDScheme uint8
+
+const (
+	// Contiguous ids are IDPrefix + 10 digits, running 1, 2, 3 … in file
+	// order: unique and none missing (rule id_unique_contiguous). The default.
+	Contiguous IDScheme = iota
+	// PerParent ids are IDPrefix + the 10 digits of the parent record's id
+	// (the person of an incident) + "-" + a 2-digit sequence from 01 within
+	// that parent: INC-0000000042-01. A parent may have no row, so ids skip;
+	// they are unique and strictly increasing in file order (fixed width, so
+	// string order is parent, then sequence) and match PerParentPattern.
+	// Declare adds rule id_per_parent to the entity's rules; validate checks
+	// it within each batch and across each file.
+	PerParent
+)
+
+// RuleIDPerParent is the rule PerParent ids are checked by.
+const RuleIDPerParent = "id_per_parent"
+
+// MaxPerParent is the most rows a parent may have under PerParent ids.
+const MaxPerParent = 99
+
+// PerParentID is the id of a parent's seq-th row (seq from 1), the parent
+// given by its 0-based index as ident.ID takes it.
+func PerParentID(prefix string, parent int64, seq int) string {
+	return fmt.Sprintf("%s%010d-%02d", prefix, parent+1, seq)
+}
+
+// ParsePerParentID returns the parent's 0-based index and the sequence of
+// a PerParent id of the given prefix.
+func ParsePerParentID(prefix, id string) (parent int64, seq int, ok bool) {
+	if len(id) != len(prefix)+13 || id[:len(prefix)] != prefix || id[len(prefix)+10] != '-' {
+		return 0, 0, false
+	}
+	var n int64
+	for _, c := range []byte(id[len(prefix) : len(prefix)+10]) {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	a, b := id[len(prefix)+11], id[len(prefix)+12]
+	if n < 1 || a < '0' || a > '9' || b < '0' || b > '9' {
+		return 0, 0, false
+	}
+	seq = int(a-'0')*10 + int(b-'0')
+	if seq < 1 {
+		return 0, 0, false
+	}
+	return n - 1, seq, true
+}
+
+// PerParentPattern is the regular expression PerParent ids of prefix match.
+func PerParentPattern(prefix string) string {
+	return "^" + regexp.QuoteMeta(prefix) + "[0-9]{10}-[0-9]{2}$"
+}
 
 // Def declares an entity whose rows are T, a struct whose fields carry
 // `parquet` and `json` tags matching Columns.
@@ -34,8 +102,11 @@ type Def[T any] struct {
 	Name string
 	// Singular names one record in schemas and violations (person).
 	Singular string
-	// IDPrefix starts every id (PER-); ids run prefix + 10 digits from 1.
+	// IDPrefix starts every id (PER-); ids run prefix + 10 digits from 1,
+	// unless IDs says otherwise.
 	IDPrefix string
+	// IDs is how ids are formed: Contiguous (the zero value) or PerParent.
+	IDs IDScheme
 	// Columns are the columns in contract order.
 	Columns []model.Column[T]
 	// ID returns a row's id; the id is the first column.
@@ -49,6 +120,13 @@ type Def[T any] struct {
 	Rules []Rule
 	// Check, if set, checks one row and reports what it breaks.
 	Check func(row *T, report Report)
+	// CheckAcross, if set, checks the rules that span the batch's other
+	// entities (a foreign key; a parent's columns that follow from its
+	// rows). A batch holds whole households, so the pipeline's validate
+	// stage can apply them; `synthpipe validate` reads each entity's file on
+	// its own and applies Check alone. Its rules are in Rules, Across set.
+	// refDate is the run's reference date, for rules that need it.
+	CheckAcross func(b *model.Batch, refDate model.Date, report BatchReport)
 }
 
 // Entity is a declared entity as the rest of the program sees it.
@@ -56,14 +134,17 @@ type Entity interface {
 	Name() string
 	Singular() string
 	IDPrefix() string
+	// IDs is how the entity's ids are formed and checked.
+	IDs() IDScheme
 	Columns() []ColumnInfo
 	Rules() []Rule
 	// Len is the number of rows of this entity in b.
 	Len(b *model.Batch) int
 	// RowID is the id of b's i-th row of this entity.
 	RowID(b *model.Batch, i int) string
-	// CheckBatch reports the rules b's rows of this entity break (Def.Check).
-	CheckBatch(b *model.Batch, report func(id, rule, column, value string))
+	// CheckBatch reports the rules b's rows of this entity break: PerParent
+	// ids, Def.Check and Def.CheckAcross.
+	CheckBatch(b *model.Batch, refDate model.Date, report func(id, rule, column, value string))
 
 	AppendCSVHeader(dst []byte) []byte
 	AppendCSVRow(dst []byte, b *model.Batch, i int) []byte
@@ -109,11 +190,18 @@ func Declare[T any](d Def[T]) *Declared[T] {
 			panic(fmt.Sprintf("entity: %s (%s, %s) clashes with %s (%s, %s): names, singulars and id prefixes are unique", d.Name, d.Singular, d.IDPrefix, o.Name(), o.Singular(), o.IDPrefix()))
 		}
 	}
+	switch d.IDs {
+	case Contiguous:
+	case PerParent:
+		d.Rules = append([]Rule{{Name: RuleIDPerParent, Description: "ids of " + d.Name + " are " + d.IDPrefix + ", the parent's 10 digits, - and a 2-digit sequence from 01; unique and increasing in file order"}}, d.Rules...)
+	default:
+		panic(fmt.Sprintf("entity: %s declared with unknown IDs %d", d.Name, d.IDs))
+	}
+	declaredRule := map[string]bool{}
+	for _, r := range d.Rules {
+		declaredRule[r.Name] = true
+	}
 	if check := d.Check; check != nil {
-		declaredRule := map[string]bool{}
-		for _, r := range d.Rules {
-			declaredRule[r.Name] = true
-		}
 		// A rule Check reports must be in Rules, so docs/rules.md lists it.
 		d.Check = func(row *T, report Report) {
 			check(row, func(rule, column, value string) {
@@ -121,6 +209,16 @@ func Declare[T any](d Def[T]) *Declared[T] {
 					panic(fmt.Sprintf("entity %s: Check reports rule %q, not in its Rules", d.Name, rule))
 				}
 				report(rule, column, value)
+			})
+		}
+	}
+	if across := d.CheckAcross; across != nil {
+		d.CheckAcross = func(b *model.Batch, refDate model.Date, report BatchReport) {
+			across(b, refDate, func(id, rule, column, value string) {
+				if !declaredRule[rule] {
+					panic(fmt.Sprintf("entity %s: CheckAcross reports rule %q, not in its Rules", d.Name, rule))
+				}
+				report(id, rule, column, value)
 			})
 		}
 	}

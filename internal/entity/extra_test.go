@@ -6,12 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/synthpipe/synthpipe/internal/component"
-	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synthpipe/synthpipe/internal/component"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 
 	"github.com/stretchr/testify/require"
 
@@ -87,7 +88,7 @@ func init() {
 // withNotes writes the governed config with the note stage added into dir.
 func withNotes(t *testing.T, dir string) string {
 	t.Helper()
-	base, err := os.ReadFile("../../configs/v0.1.yaml")
+	base, err := os.ReadFile("../../configs/v0.2.yaml")
 	require.NoError(t, err)
 	yaml := strings.Replace(string(base), "    - type: profile\n", "    - type: profile\n    - type: note\n", 1)
 	require.Contains(t, yaml, "type: note")
@@ -100,19 +101,19 @@ func withNotes(t *testing.T, dir string) string {
 // load, naming both; so is a stage that makes an entity nobody declared.
 func TestEntityStageAfterValidateRefused(t *testing.T) {
 	tmp := t.TempDir()
-	base, err := os.ReadFile("../../configs/v0.1.yaml")
+	base, err := os.ReadFile("../../configs/v0.2.yaml")
 	require.NoError(t, err)
 	yaml := strings.Replace(string(base), "      on_violation: fail\n", "      on_violation: fail\n    - type: note\n", 1)
 	path := filepath.Join(tmp, "late.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o644))
 	_, err = config.Load(path, config.Overrides{})
-	require.ErrorContains(t, err, "pipeline.stages[3] (validate) checks every entity, but notes are made only later, by pipeline.stages[4] (note): put pipeline.stages[3] after it")
+	require.ErrorContains(t, err, "pipeline.stages[4] (validate) checks every entity, but notes are made only later, by pipeline.stages[5] (note): put pipeline.stages[4] after it")
 	require.True(t, config.IsConfigError(err))
 
 	yaml = strings.Replace(string(base), "    - type: profile\n", "    - type: profile\n    - type: memo\n", 1)
 	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o644))
 	_, err = config.Load(path, config.Overrides{})
-	require.ErrorContains(t, err, `pipeline.stages[3] (memo) makes "memos", which is not a declared entity`)
+	require.ErrorContains(t, err, `pipeline.stages[4] (memo) makes "memos", which is not a declared entity`)
 }
 
 func load(t *testing.T, file, out string, shard string) *config.Config {
@@ -150,25 +151,25 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 
 	// Written in every format, listed in the manifest and counted in metadata.
 	var man layout.Manifest
-	raw, err := os.ReadFile(filepath.Join(res.Dir, "snapshot_manifest_v0_1.json"))
+	raw, err := os.ReadFile(filepath.Join(res.Dir, "snapshot_manifest_v0_2.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &man))
 	listed := map[string]int64{}
 	for _, f := range man.Files {
 		listed[f.Name] = f.Records
 	}
-	require.Equal(t, int64(2250), listed["notes_v0_1.csv"])
-	require.Equal(t, int64(2250), listed["notes_v0_1.parquet"])
+	require.Equal(t, int64(2250), listed["notes_v0_2.csv"])
+	require.Equal(t, int64(2250), listed["notes_v0_2.parquet"])
 	var meta model.Metadata
-	raw, err = os.ReadFile(filepath.Join(res.Dir, "metadata_v0_1.json"))
+	raw, err = os.ReadFile(filepath.Join(res.Dir, "metadata_v0_2.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &meta))
 	n, ok := meta.Count("notes")
 	require.True(t, ok)
 	require.Equal(t, int64(2250), n)
-	require.Equal(t, []string{"persons", "vehicles", "profiles", "notes"}, countNames(meta))
+	require.Equal(t, []string{"persons", "vehicles", "profiles", "incidents", "notes"}, countNames(meta))
 	var doc map[string]json.RawMessage
-	raw, err = os.ReadFile(filepath.Join(res.Dir, "dataset_v0_1.json"))
+	raw, err = os.ReadFile(filepath.Join(res.Dir, "dataset_v0_2.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &doc))
 	var inJSON []note
@@ -190,7 +191,7 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 	for name := range sums(t, res.Dir) {
 		b, err := os.ReadFile(filepath.Join(res.Dir, name))
 		require.NoError(t, err)
-		if name == "notes_v0_1.csv" {
+		if name == "notes_v0_2.csv" {
 			b = []byte(strings.Replace(string(b), "NOT-0000000001,PER-0000000001,claims,1", "NOT-0000000001,PER-0000000001,claims,9", 1))
 		}
 		require.NoError(t, os.WriteFile(filepath.Join(bad, name), b, 0o644))

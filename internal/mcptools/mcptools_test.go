@@ -135,7 +135,7 @@ func (f *fakeAPI) Describe(entity string) (service.EntitySchema, error) {
 }
 
 func (f *fakeAPI) Snapshots() ([]service.Snapshot, error) {
-	return []service.Snapshot{{Version: "v0.1", Path: "v0.1", ManifestSHA: "abc", Files: 7, Records: 100}}, nil
+	return []service.Snapshot{{Version: "v0.2", Path: "v0.2", ManifestSHA: "abc", Files: 7, Records: 100}}, nil
 }
 
 func (f *fakeAPI) Manifest(string) ([]byte, string, error) { return nil, "", errors.New("unused") }
@@ -144,7 +144,7 @@ func (f *fakeAPI) OpenFile(string, string) (service.File, error) { return nil, e
 
 func (f *fakeAPI) Validate(_ context.Context, path string) ([]byte, bool, error) {
 	switch path {
-	case "v0.1":
+	case "v0.2":
 		return []byte(`{"violations":0,"checks":12}`), true, nil
 	case "broken":
 		return []byte(`{"violations":3,"checks":12}`), false, nil
@@ -462,7 +462,7 @@ func TestListSnapshots(t *testing.T) {
 		wantOK(t, res)
 		var l mcptools.SnapshotList
 		structured(t, res, &l)
-		if len(l.Snapshots) != 1 || l.Snapshots[0].Path != "v0.1" || l.Snapshots[0].Records != 100 {
+		if len(l.Snapshots) != 1 || l.Snapshots[0].Path != "v0.2" || l.Snapshots[0].Records != 100 {
 			t.Errorf("snapshots %+v", l)
 		}
 	})
@@ -470,7 +470,7 @@ func TestListSnapshots(t *testing.T) {
 
 func TestValidateSnapshot(t *testing.T) {
 	eachTransport(t, func(t *testing.T, cs *mcp.ClientSession, _ *fakeAPI) {
-		for path, clean := range map[string]bool{"v0.1": true, "broken": false} {
+		for path, clean := range map[string]bool{"v0.2": true, "broken": false} {
 			res := call(t, cs, "validate_snapshot", map[string]any{"path": path})
 			wantOK(t, res) // violations are an answer, not a failed call
 			var v mcptools.ValidateResult

@@ -34,8 +34,8 @@ const chunkSize = 64 << 10
 
 func newFake() *fakeAPI {
 	return &fakeAPI{files: map[string]map[string][]byte{
-		"v0.1":                         {"persons_v0_1.csv": []byte("person_id,name\nPER-0000000001,Ada\n"), "manifest.json": nil},
-		"variants/clean-licences/v0.1": {"persons_v0_1.csv": []byte("person_id,name\nPER-0000000001,Bea\n"), "manifest.json": nil},
+		"v0.2":                         {"persons_v0_2.csv": []byte("person_id,name\nPER-0000000001,Ada\n"), "manifest.json": nil},
+		"variants/clean-licences/v0.2": {"persons_v0_2.csv": []byte("person_id,name\nPER-0000000001,Bea\n"), "manifest.json": nil},
 	}}
 }
 
@@ -141,10 +141,10 @@ func (f *fakeAPI) Describe(entity string) (service.EntitySchema, error) {
 
 func (f *fakeAPI) Snapshots() ([]service.Snapshot, error) {
 	var out []service.Snapshot
-	for _, p := range []string{"v0.1", "variants/clean-licences/v0.1"} {
+	for _, p := range []string{"v0.2", "variants/clean-licences/v0.2"} {
 		raw, sha, _ := f.Manifest(p)
 		_ = raw
-		out = append(out, service.Snapshot{Version: "v0.1", Path: p, ManifestSHA: sha, Files: 1, Records: 1})
+		out = append(out, service.Snapshot{Version: "v0.2", Path: p, ManifestSHA: sha, Files: 1, Records: 1})
 	}
 	return out, nil
 }

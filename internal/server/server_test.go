@@ -234,32 +234,32 @@ func TestSnapshots(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &list))
 	require.Len(t, list.Snapshots, 2)
-	require.Equal(t, "/snapshots/v0.1/manifest", list.Snapshots[0].ManifestURL)
-	require.Equal(t, "/snapshots/v0.1/manifest?dir=variants/clean-licences", list.Snapshots[1].ManifestURL)
-	require.Equal(t, "/snapshots/v0.1/files/{name}?dir=variants/clean-licences", list.Snapshots[1].FilesURL)
+	require.Equal(t, "/snapshots/v0.2/manifest", list.Snapshots[0].ManifestURL)
+	require.Equal(t, "/snapshots/v0.2/manifest?dir=variants/clean-licences", list.Snapshots[1].ManifestURL)
+	require.Equal(t, "/snapshots/v0.2/files/{name}?dir=variants/clean-licences", list.Snapshots[1].FilesURL)
 
 	t.Run("manifest with ETag and 304", func(t *testing.T) {
-		raw, sha, _ := fake.Manifest("v0.1")
-		res, body := get(t, "GET", r.url+"/snapshots/v0.1/manifest")
+		raw, sha, _ := fake.Manifest("v0.2")
+		res, body := get(t, "GET", r.url+"/snapshots/v0.2/manifest")
 		require.Equal(t, 200, res.StatusCode, body)
 		require.Equal(t, string(raw), body)
 		require.Equal(t, `"`+sha+`"`, res.Header.Get("ETag"))
 		require.Equal(t, "application/json", res.Header.Get("Content-Type"))
-		res, body = get(t, "GET", r.url+"/snapshots/v0.1/manifest", `If-None-Match: "`+sha+`"`)
+		res, body = get(t, "GET", r.url+"/snapshots/v0.2/manifest", `If-None-Match: "`+sha+`"`)
 		require.Equal(t, 304, res.StatusCode)
 		require.Empty(t, body)
-		res, _ = get(t, "GET", r.url+"/snapshots/v0.1/manifest", `If-None-Match: "other"`)
+		res, _ = get(t, "GET", r.url+"/snapshots/v0.2/manifest", `If-None-Match: "other"`)
 		require.Equal(t, 200, res.StatusCode)
 	})
 	t.Run("nested manifest", func(t *testing.T) {
-		raw, _, _ := fake.Manifest("variants/clean-licences/v0.1")
+		raw, _, _ := fake.Manifest("variants/clean-licences/v0.2")
 		res, body := get(t, "GET", r.url+list.Snapshots[1].ManifestURL)
 		require.Equal(t, 200, res.StatusCode, body)
 		require.Equal(t, string(raw), body)
 	})
 	t.Run("file with Range, ETag and 304", func(t *testing.T) {
-		data := fake.files["v0.1"]["persons_v0_1.csv"]
-		url := r.url + "/snapshots/v0.1/files/persons_v0_1.csv"
+		data := fake.files["v0.2"]["persons_v0_2.csv"]
+		url := r.url + "/snapshots/v0.2/files/persons_v0_2.csv"
 		res, body := get(t, "GET", url)
 		require.Equal(t, 200, res.StatusCode, body)
 		require.Equal(t, string(data), body)
@@ -277,7 +277,7 @@ func TestSnapshots(t *testing.T) {
 		requireProblem(t, res, body, 416, "range not satisfiable", fmt.Sprintf("has %d bytes", len(data)))
 		require.Equal(t, fmt.Sprintf("bytes */%d", len(data)), res.Header.Get("Content-Range"))
 
-		res, body = get(t, "GET", r.url+"/snapshots/v0.1/manifest", "Range: bytes=1-2")
+		res, body = get(t, "GET", r.url+"/snapshots/v0.2/manifest", "Range: bytes=1-2")
 		require.Equal(t, 206, res.StatusCode)
 		require.Equal(t, `"f`, body)
 
@@ -285,16 +285,16 @@ func TestSnapshots(t *testing.T) {
 		require.Equal(t, 304, res.StatusCode)
 		require.Empty(t, body)
 
-		res, body = get(t, "GET", r.url+"/snapshots/v0.1/files/persons_v0_1.csv?dir=variants/clean-licences")
+		res, body = get(t, "GET", r.url+"/snapshots/v0.2/files/persons_v0_2.csv?dir=variants/clean-licences")
 		require.Equal(t, 200, res.StatusCode)
 		require.Contains(t, body, "Bea")
 	})
 	t.Run("not found", func(t *testing.T) {
 		res, body := get(t, "GET", r.url+"/snapshots/v9.9/manifest")
 		requireProblem(t, res, body, 404, "not found")
-		res, body = get(t, "GET", r.url+"/snapshots/v0.1/files/other.csv")
+		res, body = get(t, "GET", r.url+"/snapshots/v0.2/files/other.csv")
 		requireProblem(t, res, body, 404, "not found")
-		res, body = get(t, "GET", r.url+"/snapshots/v0.1/files/manifest.json?dir=variants")
+		res, body = get(t, "GET", r.url+"/snapshots/v0.2/files/manifest.json?dir=variants")
 		requireProblem(t, res, body, 404, "not found")
 	})
 }
@@ -310,16 +310,16 @@ func TestSnapshotPathEscapes(t *testing.T) {
 		status int
 	}{
 		{"/snapshots/..%2F..%2Fetc/manifest", 400},
-		{"/snapshots/v0.1/files/..%2F..%2F..%2Fetc%2Fpasswd", 400},
-		{"/snapshots/v0.1/files/%2Fetc%2Fpasswd", 400},
-		{"/snapshots/v0.1/files/..%5Cpasswd", 400},
-		{"/snapshots/v0.1/files/.staging", 400},
-		{"/snapshots/v0.1/manifest?dir=..", 400},
-		{"/snapshots/v0.1/manifest?dir=../..", 400},
-		{"/snapshots/v0.1/manifest?dir=/etc", 400},
-		{"/snapshots/v0.1/manifest?dir=variants/../..", 400},
-		{"/snapshots/v0.1/manifest?dir=variants//clean-licences", 400},
-		{"/snapshots/v0.1/files/persons_v0_1.csv?dir=%2E%2E", 400},
+		{"/snapshots/v0.2/files/..%2F..%2F..%2Fetc%2Fpasswd", 400},
+		{"/snapshots/v0.2/files/%2Fetc%2Fpasswd", 400},
+		{"/snapshots/v0.2/files/..%5Cpasswd", 400},
+		{"/snapshots/v0.2/files/.staging", 400},
+		{"/snapshots/v0.2/manifest?dir=..", 400},
+		{"/snapshots/v0.2/manifest?dir=../..", 400},
+		{"/snapshots/v0.2/manifest?dir=/etc", 400},
+		{"/snapshots/v0.2/manifest?dir=variants/../..", 400},
+		{"/snapshots/v0.2/manifest?dir=variants//clean-licences", 400},
+		{"/snapshots/v0.2/files/persons_v0_2.csv?dir=%2E%2E", 400},
 		{"/snapshots/.../manifest", 400},
 	}
 	for _, tt := range tests {
@@ -333,7 +333,7 @@ func TestSnapshotPathEscapes(t *testing.T) {
 
 	// Dot segments in the path itself are cleaned by the mux with a
 	// redirect that stays under the server's routes, never a file.
-	for _, p := range []string{"/snapshots/v0.1/files/../../../etc/passwd", "/snapshots/%2E%2E/%2E%2E/etc/manifest", "/snapshots/v0.1/files/.."} {
+	for _, p := range []string{"/snapshots/v0.2/files/../../../etc/passwd", "/snapshots/%2E%2E/%2E%2E/etc/manifest", "/snapshots/v0.2/files/.."} {
 		res, body := get(t, "GET", r.url+p)
 		require.NotEqual(t, 200, res.StatusCode, p)
 		require.NotContains(t, res.Header.Get("Location"), "..", p)
@@ -343,9 +343,9 @@ func TestSnapshotPathEscapes(t *testing.T) {
 
 	// The second layer: names the server lets through but the snapshot
 	// does not list (a symlink, a stray file) are the service's to refuse.
-	res, body := get(t, "GET", r.url+"/snapshots/v0.1/files/link-to-passwd")
+	res, body := get(t, "GET", r.url+"/snapshots/v0.2/files/link-to-passwd")
 	requireProblem(t, res, body, 404, `file \"link-to-passwd\" not found`)
-	require.Equal(t, []string{"file v0.1 link-to-passwd"}, fake.Calls())
+	require.Equal(t, []string{"file v0.2 link-to-passwd"}, fake.Calls())
 }
 
 func TestToken(t *testing.T) {
@@ -547,7 +547,7 @@ func TestShutdownTimeout(t *testing.T) {
 
 func TestMethodNotAllowed(t *testing.T) {
 	r := start(t, newFake(), Options{})
-	for _, path := range []string{"/generate/persons", "/persons/PER-0000000001", "/snapshots", "/snapshots/v0.1/manifest", "/healthz", "/metrics", "/docs"} {
+	for _, path := range []string{"/generate/persons", "/persons/PER-0000000001", "/snapshots", "/snapshots/v0.2/manifest", "/healthz", "/metrics", "/docs"} {
 		res, body := get(t, "POST", r.url+path)
 		requireProblem(t, res, body, 405, "method POST is not allowed")
 		require.Equal(t, "GET, HEAD", res.Header.Get("Allow"), path)
@@ -643,7 +643,7 @@ func TestSlowDownloadOutlivesWriteTimeout(t *testing.T) {
 	}
 	fake := newFake()
 	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<20) // 16 MiB
-	fake.files["v0.1"]["persons_v0_1.csv"] = big
+	fake.files["v0.2"]["persons_v0_2.csv"] = big
 	// The timeout leaves room for a scheduling stall of a loaded CI
 	// machine (1 s once cut the transfer short); the download lasts over
 	// twice as long.
@@ -652,7 +652,7 @@ func TestSlowDownloadOutlivesWriteTimeout(t *testing.T) {
 		return c.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 16<<10) })
 	}}
 	client := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}
-	res, err := client.Get(r.url + "/snapshots/v0.1/files/persons_v0_1.csv")
+	res, err := client.Get(r.url + "/snapshots/v0.2/files/persons_v0_2.csv")
 	require.NoError(t, err)
 	defer res.Body.Close()
 	require.Equal(t, 200, res.StatusCode)

@@ -24,7 +24,7 @@ import (
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
 
-const governed = "../../configs/v0.1.yaml"
+const governed = "../../configs/v0.2.yaml"
 
 func load(t testing.TB, records int64, seed *int64, shard *string) *config.Config {
 	t.Helper()
@@ -90,14 +90,14 @@ func TestGenerateEqualsSnapshot(t *testing.T) {
 	for _, e := range []string{"persons", "vehicles", "profiles"} {
 		for _, f := range []string{FormatCSV, FormatParquet} {
 			t.Run(e+"."+f, func(t *testing.T) {
-				want, err := os.ReadFile(filepath.Join(dir, e+"_v0_1."+f))
+				want, err := os.ReadFile(filepath.Join(dir, e+"_v0_2."+f))
 				require.NoError(t, err)
 				got := gen(t, s, GenerateRequest{Entity: e, Records: records, Seed: seed, Format: f})
 				require.True(t, bytes.Equal(want, got), "%s %s: %d bytes, want %d", e, f, len(got), len(want))
 			})
 		}
 	}
-	doc, err := os.ReadFile(filepath.Join(dir, "dataset_v0_1.json"))
+	doc, err := os.ReadFile(filepath.Join(dir, "dataset_v0_2.json"))
 	require.NoError(t, err)
 	t.Run("dataset.json", func(t *testing.T) {
 		got := gen(t, s, GenerateRequest{Entity: Dataset, Records: records, Seed: seed, Format: FormatJSON})
@@ -126,7 +126,7 @@ func TestGenerateEqualsSnapshot(t *testing.T) {
 	t.Run("dataset.ndjson", func(t *testing.T) {
 		got := gen(t, s, GenerateRequest{Entity: Dataset, Records: records, Seed: seed, Format: FormatNDJSON})
 		var want []string
-		for _, e := range []string{"persons", "vehicles", "profiles"} {
+		for _, e := range []string{"persons", "vehicles", "profiles", "incidents"} {
 			for _, r := range section(t, doc, e) {
 				want = append(want, `{"entity":"`+e+`","record":`+string(r)+`}`)
 			}
@@ -145,7 +145,7 @@ func TestGenerateOffset(t *testing.T) {
 			part := run(t, 900, nil, ptr(fmt.Sprintf("%d/3", k)))
 			for _, f := range []string{FormatCSV, FormatParquet} {
 				for _, e := range []string{"persons", "vehicles"} {
-					want, err := os.ReadFile(filepath.Join(part, e+"_v0_1."+f))
+					want, err := os.ReadFile(filepath.Join(part, e+"_v0_2."+f))
 					require.NoError(t, err)
 					got := gen(t, s, GenerateRequest{Entity: e, Offset: int64(k-1) * 300, Records: 300, Format: f})
 					require.True(t, bytes.Equal(want, got), "%s.%s", e, f)
@@ -154,7 +154,7 @@ func TestGenerateOffset(t *testing.T) {
 		})
 	}
 	t.Run("pages join up", func(t *testing.T) {
-		whole, err := os.ReadFile(filepath.Join(run(t, 900, nil, nil), "vehicles_v0_1.csv"))
+		whole, err := os.ReadFile(filepath.Join(run(t, 900, nil, nil), "vehicles_v0_2.csv"))
 		require.NoError(t, err)
 		var paged strings.Builder
 		for off := int64(0); off < 900; off += 7 { // a page size that splits households
@@ -173,7 +173,7 @@ func TestGenerateOffset(t *testing.T) {
 	})
 	t.Run("tail of the whole run", func(t *testing.T) {
 		const n = 3000
-		whole, err := os.ReadFile(filepath.Join(run(t, n, nil, nil), "persons_v0_1.csv"))
+		whole, err := os.ReadFile(filepath.Join(run(t, n, nil, nil), "persons_v0_2.csv"))
 		require.NoError(t, err)
 		// Configured for n persons, the service seeks from its checkpoints
 		// (one every checkpointEvery households): offsets on both sides of one.
@@ -200,7 +200,7 @@ func TestGenerateOffset(t *testing.T) {
 	t.Run("another seed", func(t *testing.T) {
 		s := newService(t, 700)
 		seed := ptr(int64(5))
-		whole, err := os.ReadFile(filepath.Join(run(t, 700, seed, nil), "profiles_v0_1.csv"))
+		whole, err := os.ReadFile(filepath.Join(run(t, 700, seed, nil), "profiles_v0_2.csv"))
 		require.NoError(t, err)
 		got := gen(t, s, GenerateRequest{Entity: "profiles", Seed: seed, Offset: 650, Records: 50, Format: FormatCSV})
 		require.True(t, strings.HasSuffix(string(whole), strings.SplitN(string(got), "\n", 2)[1]))
@@ -210,7 +210,7 @@ func TestGenerateOffset(t *testing.T) {
 // datasetIndex reads a dataset document's records by id.
 func datasetIndex(t testing.TB, dir string) map[string]map[string]map[string]any {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "dataset_v0_1.json"))
+	raw, err := os.ReadFile(filepath.Join(dir, "dataset_v0_2.json"))
 	require.NoError(t, err)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -439,8 +439,8 @@ func TestDescribe(t *testing.T) {
 	require.Equal(t, "person_id", d.Columns[0].Name)
 	require.Equal(t, "string", d.Columns[0].Type)
 	require.NotEmpty(t, d.Rules)
-	require.Equal(t, "urn:synthpipe:schema:v0.1:person", d.JSONSchema["$id"])
-	require.Equal(t, []string{"persons", "vehicles", "profiles"}, s.Entities())
+	require.Equal(t, "urn:synthpipe:schema:v0.2:person", d.JSONSchema["$id"])
+	require.Equal(t, []string{"persons", "vehicles", "profiles", "incidents"}, s.Entities())
 	require.Equal(t, "text/csv; charset=utf-8", s.ContentType(FormatCSV))
 	require.Equal(t, "application/x-ndjson", s.ContentType(FormatNDJSON))
 }
@@ -460,16 +460,16 @@ func copyDir(t *testing.T, src, dst string) {
 
 func TestSnapshots(t *testing.T) {
 	root := t.TempDir()
-	copyDir(t, "../../data/snapshots/v0.1", filepath.Join(root, "v0.1"))
-	copyDir(t, "../../data/snapshots/v0.1", filepath.Join(root, "variants", "clean-licences", "v0.1"))
-	copyDir(t, "../../data/snapshots/v0.1", filepath.Join(root, "a", "b", "c", "v0.1")) // too deep
+	copyDir(t, "../../data/snapshots/v0.2", filepath.Join(root, "v0.2"))
+	copyDir(t, "../../data/snapshots/v0.2", filepath.Join(root, "variants", "clean-licences", "v0.2"))
+	copyDir(t, "../../data/snapshots/v0.2", filepath.Join(root, "a", "b", "c", "v0.2")) // too deep
 	outside := t.TempDir()
-	copyDir(t, "../../data/snapshots/v0.1", filepath.Join(outside, "v0.1"))
-	require.NoError(t, os.Symlink(filepath.Join(outside, "v0.1"), filepath.Join(root, "linked")))
+	copyDir(t, "../../data/snapshots/v0.2", filepath.Join(outside, "v0.2"))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "v0.2"), filepath.Join(root, "linked")))
 	// A listed file replaced by a symlink to a copy with the same bytes.
-	tricked := filepath.Join(root, "variants", "clean-licences", "v0.1", "persons_v0_1.csv")
+	tricked := filepath.Join(root, "variants", "clean-licences", "v0.2", "persons_v0_2.csv")
 	require.NoError(t, os.Remove(tricked))
-	require.NoError(t, os.Symlink(filepath.Join(outside, "v0.1", "persons_v0_1.csv"), tricked))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "v0.2", "persons_v0_2.csv"), tricked))
 
 	s, err := New(load(t, 200, nil, nil), Options{SnapshotsDir: root})
 	require.NoError(t, err)
@@ -479,66 +479,66 @@ func TestSnapshots(t *testing.T) {
 	var paths []string
 	for _, x := range list {
 		paths = append(paths, x.Path)
-		require.Equal(t, "v0.1", x.Version)
-		require.Equal(t, int64(200), x.Records)
-		require.Equal(t, 8, x.Files)
+		require.Equal(t, "v0.2", x.Version)
+		require.Equal(t, int64(2000), x.Records)
+		require.Equal(t, 10, x.Files)
 	}
-	require.Equal(t, []string{"v0.1", "variants/clean-licences/v0.1"}, paths)
+	require.Equal(t, []string{"v0.2", "variants/clean-licences/v0.2"}, paths)
 
-	raw, sum, err := s.Manifest("v0.1")
+	raw, sum, err := s.Manifest("v0.2")
 	require.NoError(t, err)
-	want, err := os.ReadFile("../../data/snapshots/v0.1/snapshot_manifest_v0_1.json")
+	want, err := os.ReadFile("../../data/snapshots/v0.2/snapshot_manifest_v0_2.json")
 	require.NoError(t, err)
 	require.Equal(t, want, raw)
 	require.Equal(t, list[0].ManifestSHA, sum)
 	require.Len(t, sum, 64)
 
-	for _, p := range []string{"", "..", "../v0.1", "/v0.1", "v0.1/..", "v0.1%2f..", "variants/../v0.1", `v0.1\..`, "./v0.1", "v0.1/"} {
+	for _, p := range []string{"", "..", "../v0.2", "/v0.2", "v0.1/..", "v0.1%2f..", "variants/../v0.2", `v0.1\..`, "./v0.2", "v0.1/"} {
 		_, _, err := s.Manifest(p)
 		require.Error(t, err, p)
 		var bi *BadInput
 		var nf *NotFound
 		require.True(t, errors.As(err, &bi) || errors.As(err, &nf), "%q: %v", p, err)
 	}
-	for _, p := range []string{"linked", "variants", "a/b/c/v0.1", "v9.9"} {
+	for _, p := range []string{"linked", "variants", "a/b/c/v0.2", "v9.9"} {
 		_, _, err := s.Manifest(p)
 		require.ErrorAs(t, err, new(*NotFound), p)
 	}
 
-	f, err := s.OpenFile("v0.1", "persons_v0_1.csv")
+	f, err := s.OpenFile("v0.2", "persons_v0_2.csv")
 	require.NoError(t, err)
 	body, err := io.ReadAll(f)
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
-	wantCSV, err := os.ReadFile("../../data/snapshots/v0.1/persons_v0_1.csv")
+	wantCSV, err := os.ReadFile("../../data/snapshots/v0.2/persons_v0_2.csv")
 	require.NoError(t, err)
 	require.Equal(t, wantCSV, body)
 	require.Equal(t, int64(len(wantCSV)), f.Size())
 	require.Equal(t, "text/csv; charset=utf-8", f.ContentType())
 	require.Len(t, f.ETag(), 64)
-	pq, err := s.OpenFile("v0.1", "persons_v0_1.parquet")
+	pq, err := s.OpenFile("v0.2", "persons_v0_2.parquet")
 	require.NoError(t, err)
 	require.Equal(t, "application/vnd.apache.parquet", pq.ContentType())
 	pq.Close()
 
 	for _, c := range []struct{ path, name string }{
-		{"v0.1", "snapshot_manifest_v0_1.json"}, // not listed by itself
-		{"v0.1", "../v0.1/persons_v0_1.csv"},
-		{"v0.1", "notes.txt"},
-		{"variants/clean-licences/v0.1", "persons_v0_1.csv"}, // a symlink
+		{"v0.2", "snapshot_manifest_v0_2.json"}, // not listed by itself
+		{"v0.2", "../v0.1/persons_v0_2.csv"},
+		{"v0.2", "notes.txt"},
+		{"variants/clean-licences/v0.2", "persons_v0_2.csv"}, // a symlink
 	} {
 		_, err := s.OpenFile(c.path, c.name)
 		require.ErrorAs(t, err, new(*NotFound), "%s %s", c.path, c.name)
 	}
 	// A listed file of another size than its manifest says is refused.
-	require.NoError(t, os.WriteFile(filepath.Join(root, "v0.1", "vehicles_v0_1.csv"), []byte("x"), 0o644))
-	_, err = s.OpenFile("v0.1", "vehicles_v0_1.csv")
+	require.NoError(t, os.WriteFile(filepath.Join(root, "v0.2", "vehicles_v0_2.csv"), []byte("x"), 0o644))
+	_, err = s.OpenFile("v0.2", "vehicles_v0_2.csv")
 	require.ErrorContains(t, err, "manifest says")
 }
 
 func TestValidateGoverned(t *testing.T) {
 	s := newService(t, 200)
-	rep, clean, err := s.Validate(context.Background(), "v0.1")
+	rep, clean, err := s.Validate(context.Background(), "v0.2")
 	require.NoError(t, err)
 	require.True(t, clean, "%s", rep)
 	require.True(t, json.Valid(rep))

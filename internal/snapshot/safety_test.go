@@ -58,25 +58,25 @@ func lockDir(t *testing.T, dir string) *os.File {
 // holds is not, until that run is gone.
 func TestStaleStagingRemovedLiveKept(t *testing.T) {
 	dir := t.TempDir()
-	dead := filepath.Join(dir, ".v0.1.staging-111")
-	live := filepath.Join(dir, ".v0.1.staging-222")
-	other := filepath.Join(dir, ".v0.2.staging-333") // another target's: not ours to judge
+	dead := filepath.Join(dir, ".v0.2.staging-111")
+	live := filepath.Join(dir, ".v0.2.staging-222")
+	other := filepath.Join(dir, ".v0.3.staging-333") // another target's: not ours to judge
 	for _, d := range []string{dead, live, other} {
 		require.NoError(t, os.MkdirAll(d, 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(d, "persons_v0_1.csv"), []byte("half"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(d, "persons_v0_2.csv"), []byte("half"), 0o644))
 	}
 	f := lockDir(t, live)
 
 	res, err := snapshot.Generate(context.Background(), load(t, dir, 200, 1), snapshot.Options{})
 	require.NoError(t, err)
 	require.Equal(t, snapshot.Created, res.Outcome)
-	require.ElementsMatch(t, []string{"v0.1", ".v0.1.staging-222", ".v0.2.staging-333"}, names(t, dir), "dead staging removed, live kept, no lock file left")
+	require.ElementsMatch(t, []string{"v0.2", ".v0.2.staging-222", ".v0.3.staging-333"}, names(t, dir), "dead staging removed, live kept, no lock file left")
 
 	f.Close() // the live run ends without cleaning up (killed)
 	res, err = snapshot.Generate(context.Background(), load(t, dir, 200, 1), snapshot.Options{})
 	require.NoError(t, err)
 	require.Equal(t, snapshot.Unchanged, res.Outcome)
-	require.ElementsMatch(t, []string{"v0.1", ".v0.2.staging-333"}, names(t, dir))
+	require.ElementsMatch(t, []string{"v0.2", ".v0.3.staging-333"}, names(t, dir))
 }
 
 // A signal that arrives after generation but before the commit rename
@@ -93,7 +93,7 @@ func TestSignalBeforeCommitDoesNotCommit(t *testing.T) {
 			if tc.existing {
 				_, err := snapshot.Generate(context.Background(), load(t, dir, 200, 1), snapshot.Options{})
 				require.NoError(t, err)
-				before = hashes(t, filepath.Join(dir, "v0.1"))
+				before = hashes(t, filepath.Join(dir, "v0.2"))
 			}
 			ctx, cancel := context.WithCancelCause(context.Background())
 			defer cancel(nil)
@@ -110,8 +110,8 @@ func TestSignalBeforeCommitDoesNotCommit(t *testing.T) {
 			require.Equal(t, 143, ie.ExitCode())
 			require.EqualError(t, err, "interrupted by SIGTERM: nothing was written, no staging left behind")
 			if tc.existing {
-				require.Equal(t, []string{"v0.1"}, names(t, dir))
-				require.Equal(t, before, hashes(t, filepath.Join(dir, "v0.1")), "old snapshot untouched")
+				require.Equal(t, []string{"v0.2"}, names(t, dir))
+				require.Equal(t, before, hashes(t, filepath.Join(dir, "v0.2")), "old snapshot untouched")
 			} else {
 				require.Empty(t, names(t, dir), "no target, no staging, no lock file")
 			}
@@ -128,33 +128,33 @@ func TestDamagedSnapshot(t *testing.T) {
 	require.NoError(t, err)
 	original := hashes(t, res.Dir)
 
-	f, err := os.OpenFile(filepath.Join(res.Dir, "persons_v0_1.csv"), os.O_APPEND|os.O_WRONLY, 0)
+	f, err := os.OpenFile(filepath.Join(res.Dir, "persons_v0_2.csv"), os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
 	_, err = f.WriteString("PER-9999999999,extra\n")
 	require.NoError(t, err)
 	f.Close()
-	require.NoError(t, os.Remove(filepath.Join(res.Dir, "vehicles_v0_1.parquet")))
+	require.NoError(t, os.Remove(filepath.Join(res.Dir, "vehicles_v0_2.parquet")))
 	damaged := hashes(t, res.Dir)
 
 	_, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{})
 	var de *snapshot.DamagedError
 	require.ErrorAs(t, err, &de)
 	require.Equal(t, 3, de.ExitCode())
-	require.ErrorContains(t, err, "persons_v0_1.csv: ")
+	require.ErrorContains(t, err, "persons_v0_2.csv: ")
 	require.ErrorContains(t, err, "bytes, manifest says")
-	require.ErrorContains(t, err, "vehicles_v0_1.parquet: missing")
+	require.ErrorContains(t, err, "vehicles_v0_2.parquet: missing")
 	require.ErrorContains(t, err, "use --force")
 	require.Equal(t, damaged, hashes(t, res.Dir), "damaged snapshot left as found")
-	require.Equal(t, []string{"v0.1"}, names(t, dir))
+	require.Equal(t, []string{"v0.2"}, names(t, dir))
 
 	res, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{Force: true})
 	require.NoError(t, err)
 	require.Equal(t, snapshot.Replaced, res.Outcome)
 	require.Equal(t, original, hashes(t, res.Dir), "repaired")
-	require.Equal(t, []string{"v0.1"}, names(t, dir))
+	require.Equal(t, []string{"v0.2"}, names(t, dir))
 
 	// Same size, other bytes, and an extra file: also damage.
-	p := filepath.Join(res.Dir, "profiles_v0_1.csv")
+	p := filepath.Join(res.Dir, "profiles_v0_2.csv")
 	b, err := os.ReadFile(p)
 	require.NoError(t, err)
 	b[len(b)-2] ^= 1
@@ -162,7 +162,7 @@ func TestDamagedSnapshot(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(res.Dir, "notes.txt"), []byte("x"), 0o644))
 	_, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{})
 	require.ErrorAs(t, err, &de)
-	require.ErrorContains(t, err, "profiles_v0_1.csv: SHA-256 differs")
+	require.ErrorContains(t, err, "profiles_v0_2.csv: SHA-256 differs")
 	require.ErrorContains(t, err, "notes.txt: not in the manifest")
 }
 
@@ -172,7 +172,7 @@ func TestForceReplaceNeverAbsent(t *testing.T) {
 	dir := t.TempDir()
 	_, err := snapshot.Generate(context.Background(), load(t, dir, 200, 1), snapshot.Options{})
 	require.NoError(t, err)
-	manifest := filepath.Join(dir, "v0.1", "snapshot_manifest_v0_1.json")
+	manifest := filepath.Join(dir, "v0.2", "snapshot_manifest_v0_2.json")
 
 	var polls, absent atomic.Int64
 	stop := make(chan struct{})
@@ -204,7 +204,7 @@ func TestForceReplaceNeverAbsent(t *testing.T) {
 	wg.Wait()
 	t.Logf("%d polls during 6 replaces, %d without a manifest", polls.Load(), absent.Load())
 	require.Zero(t, absent.Load(), "manifest absent in %d of %d polls", absent.Load(), polls.Load())
-	require.Equal(t, []string{"v0.1"}, names(t, dir), "old snapshots and staging removed")
+	require.Equal(t, []string{"v0.2"}, names(t, dir), "old snapshots and staging removed")
 }
 
 // Where the file system cannot exchange folders, replace takes two renames
@@ -218,7 +218,7 @@ func TestReplaceFallbackWithoutExchange(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, snapshot.Replaced, res.Outcome)
 	require.Equal(t, hashes(t, generateInto(t, 200, 2)), hashes(t, res.Dir))
-	require.Equal(t, []string{"v0.1"}, names(t, dir))
+	require.Equal(t, []string{"v0.2"}, names(t, dir))
 }
 
 func generateInto(t *testing.T, records, seed int64) string {
@@ -242,23 +242,23 @@ func TestInterruptedReplaceRecovered(t *testing.T) {
 		// Killed after the exchange, before removing the old snapshot: it
 		// sits, unlocked, at the staging path.
 		{"old snapshot at the staging path", func(t *testing.T, dir string) {
-			copyDir(t, filepath.Join(dir, "v0.1"))
-			copyDir(t, filepath.Join(dir, ".v0.1.staging-4242"))
-			require.NoError(t, os.WriteFile(filepath.Join(dir, ".v0.1.lock"), []byte("4242\n"), 0o644))
+			copyDir(t, filepath.Join(dir, "v0.2"))
+			copyDir(t, filepath.Join(dir, ".v0.2.staging-4242"))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, ".v0.2.lock"), []byte("4242\n"), 0o644))
 		}},
 		// Killed between the two renames of the fallback.
 		{"fallback: target moved aside", func(t *testing.T, dir string) {
-			copyDir(t, filepath.Join(dir, ".v0.1.replaced"))
+			copyDir(t, filepath.Join(dir, ".v0.2.replaced"))
 		}},
 		// Killed between the two renames of versions before the lock.
 		{"older version: target moved aside", func(t *testing.T, dir string) {
-			copyDir(t, filepath.Join(dir, "v0.1.replaced"))
-			copyDir(t, filepath.Join(dir, ".v0.1.staging-77"))
+			copyDir(t, filepath.Join(dir, "v0.2.replaced"))
+			copyDir(t, filepath.Join(dir, ".v0.2.staging-77"))
 		}},
 		// Killed after both renames, before removing the old one.
 		{"older version: old one not removed", func(t *testing.T, dir string) {
-			copyDir(t, filepath.Join(dir, "v0.1"))
-			copyDir(t, filepath.Join(dir, "v0.1.replaced"))
+			copyDir(t, filepath.Join(dir, "v0.2"))
+			copyDir(t, filepath.Join(dir, "v0.2.replaced"))
 		}},
 	}
 	for _, tc := range cases {
@@ -269,7 +269,7 @@ func TestInterruptedReplaceRecovered(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, snapshot.Unchanged, res.Outcome, "the snapshot is back where it was")
 			require.Equal(t, want, hashes(t, res.Dir))
-			require.Equal(t, []string{"v0.1"}, names(t, dir), "nothing else left")
+			require.Equal(t, []string{"v0.2"}, names(t, dir), "nothing else left")
 		})
 	}
 }
@@ -287,7 +287,7 @@ func TestTargetNotASnapshotRefused(t *testing.T) {
 		{"symbolic link", "is a symbolic link, not a snapshot folder; move it away", func(t *testing.T, target string) {
 			require.NoError(t, os.Symlink(generateInto(t, 200, 1), target))
 		}},
-		{"other folder", "exists and is not a snapshot folder (no snapshot_manifest_v0_1.json); move it away", func(t *testing.T, target string) {
+		{"other folder", "exists and is not a snapshot folder (no snapshot_manifest_v0_2.json); move it away", func(t *testing.T, target string) {
 			require.NoError(t, os.Mkdir(target, 0o755))
 			require.NoError(t, os.WriteFile(filepath.Join(target, "thesis.tex"), []byte("mine"), 0o644))
 		}},
@@ -295,7 +295,7 @@ func TestTargetNotASnapshotRefused(t *testing.T) {
 		for _, force := range []bool{false, true} {
 			t.Run(tc.name, func(t *testing.T) {
 				dir := t.TempDir()
-				target := filepath.Join(dir, "v0.1")
+				target := filepath.Join(dir, "v0.2")
 				tc.setup(t, target)
 				before, _ := os.Lstat(target)
 				_, err := snapshot.Generate(context.Background(), load(t, dir, 200, 1), snapshot.Options{Force: force})
@@ -305,7 +305,7 @@ func TestTargetNotASnapshotRefused(t *testing.T) {
 				after, err := os.Lstat(target)
 				require.NoError(t, err)
 				require.Equal(t, before.Mode(), after.Mode())
-				require.Equal(t, []string{"v0.1"}, names(t, dir))
+				require.Equal(t, []string{"v0.2"}, names(t, dir))
 			})
 		}
 	}
@@ -327,7 +327,7 @@ func TestOtherConfigRefusedBeforeWork(t *testing.T) {
 	require.ErrorIs(t, err, snapshot.ErrExists)
 	require.ErrorContains(t, err, "made from another config (config_sha256 ")
 	require.ErrorContains(t, err, "use --force to replace it")
-	require.Equal(t, []string{"v0.1"}, names(t, dir), "no staging, no lock file")
+	require.Equal(t, []string{"v0.2"}, names(t, dir), "no staging, no lock file")
 	require.Equal(t, before, hashes(t, res.Dir))
 }
 
@@ -350,7 +350,7 @@ func TestFailedRunCreatesNoFolders(t *testing.T) {
 		require.NoError(t, err)
 		_, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{})
 		require.ErrorContains(t, err, "disk full")
-		require.Empty(t, names(t, dir), "no a/b/v0.1.parts left")
+		require.Empty(t, names(t, dir), "no a/b/v0.2.parts left")
 	})
 }
 
@@ -358,7 +358,7 @@ func TestFailedRunCreatesNoFolders(t *testing.T) {
 // goes on; a signal ends the wait with nothing written.
 func TestSecondRunWaitsForTheLock(t *testing.T) {
 	dir := t.TempDir()
-	lockFile := filepath.Join(dir, ".v0.1.lock")
+	lockFile := filepath.Join(dir, ".v0.2.lock")
 	hold := func() *os.File {
 		f, err := os.OpenFile(lockFile, os.O_RDWR|os.O_CREATE, 0o644)
 		require.NoError(t, err)
@@ -380,12 +380,12 @@ func TestSecondRunWaitsForTheLock(t *testing.T) {
 		t.Fatalf("run did not wait: %v", err)
 	default:
 	}
-	require.Contains(t, log.String(), "waiting for another run writing "+filepath.Join(dir, "v0.1"))
+	require.Contains(t, log.String(), "waiting for another run writing "+filepath.Join(dir, "v0.2"))
 	require.Contains(t, log.String(), `"pid":"4242"`)
 	os.Remove(lockFile) // as a run releases it
 	f.Close()
 	require.NoError(t, <-done)
-	require.Equal(t, []string{"v0.1"}, names(t, dir))
+	require.Equal(t, []string{"v0.2"}, names(t, dir))
 
 	f = hold()
 	defer f.Close()
@@ -396,7 +396,7 @@ func TestSecondRunWaitsForTheLock(t *testing.T) {
 	require.ErrorAs(t, err, &ie)
 	require.Equal(t, 130, ie.ExitCode())
 	require.True(t, errors.Is(err, context.Canceled))
-	require.ElementsMatch(t, []string{"v0.1", ".v0.1.lock"}, names(t, dir), "the holder's lock file only")
+	require.ElementsMatch(t, []string{"v0.2", ".v0.2.lock"}, names(t, dir), "the holder's lock file only")
 	require.False(t, strings.Contains(strings.Join(names(t, dir), ","), "staging"))
 }
 
@@ -409,10 +409,10 @@ func TestHostileFilesInTargetNeverBlock(t *testing.T) {
 	require.NoError(t, err)
 	outside := filepath.Join(t.TempDir(), "outside.csv")
 	require.NoError(t, os.WriteFile(outside, []byte("x"), 0o644))
-	require.NoError(t, os.Remove(filepath.Join(res.Dir, "persons_v0_1.csv")))
-	require.NoError(t, syscall.Mkfifo(filepath.Join(res.Dir, "persons_v0_1.csv"), 0o644))
-	require.NoError(t, os.Remove(filepath.Join(res.Dir, "vehicles_v0_1.csv")))
-	require.NoError(t, os.Symlink(outside, filepath.Join(res.Dir, "vehicles_v0_1.csv")))
+	require.NoError(t, os.Remove(filepath.Join(res.Dir, "persons_v0_2.csv")))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(res.Dir, "persons_v0_2.csv"), 0o644))
+	require.NoError(t, os.Remove(filepath.Join(res.Dir, "vehicles_v0_2.csv")))
+	require.NoError(t, os.Symlink(outside, filepath.Join(res.Dir, "vehicles_v0_2.csv")))
 
 	done := make(chan error, 1)
 	go func() { _, err := snapshot.Generate(context.Background(), cfg, snapshot.Options{}); done <- err }()
@@ -423,11 +423,11 @@ func TestHostileFilesInTargetNeverBlock(t *testing.T) {
 	}
 	var de *snapshot.DamagedError
 	require.ErrorAs(t, err, &de)
-	require.ErrorContains(t, err, "persons_v0_1.csv: fifo")
-	require.ErrorContains(t, err, "vehicles_v0_1.csv: symlink")
+	require.ErrorContains(t, err, "persons_v0_2.csv: fifo")
+	require.ErrorContains(t, err, "vehicles_v0_2.csv: symlink")
 
 	// A FIFO in place of the manifest and the metadata: still no wait.
-	for _, name := range []string{"snapshot_manifest_v0_1.json", "metadata_v0_1.json"} {
+	for _, name := range []string{"snapshot_manifest_v0_2.json", "metadata_v0_2.json"} {
 		require.NoError(t, os.Remove(filepath.Join(res.Dir, name)))
 		require.NoError(t, syscall.Mkfifo(filepath.Join(res.Dir, name), 0o644))
 	}
@@ -446,12 +446,12 @@ func TestSymlinkedLockRefused(t *testing.T) {
 	dir := t.TempDir()
 	precious := filepath.Join(t.TempDir(), "precious.txt")
 	require.NoError(t, os.WriteFile(precious, []byte("keep me"), 0o644))
-	require.NoError(t, os.Symlink(precious, filepath.Join(dir, ".v0.1.lock")))
+	require.NoError(t, os.Symlink(precious, filepath.Join(dir, ".v0.2.lock")))
 	_, err := snapshot.Generate(context.Background(), load(t, dir, 50, 1), snapshot.Options{})
-	require.ErrorContains(t, err, ".v0.1.lock is a symbolic link: remove it")
+	require.ErrorContains(t, err, ".v0.2.lock is a symbolic link: remove it")
 	require.True(t, config.IsConfigError(err), "exit 2: nothing was done")
 	b, err := os.ReadFile(precious)
 	require.NoError(t, err)
 	require.Equal(t, "keep me", string(b))
-	require.ElementsMatch(t, []string{".v0.1.lock"}, names(t, dir), "nothing staged")
+	require.ElementsMatch(t, []string{".v0.2.lock"}, names(t, dir), "nothing staged")
 }

@@ -24,7 +24,7 @@ import (
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
 
-const governed = "../../configs/v0.1.yaml"
+const governed = "../../configs/v0.2.yaml"
 
 func generate(t *testing.T, ov config.Overrides, workers int) (string, snapshot.Result) {
 	t.Helper()
@@ -46,8 +46,8 @@ func TestGoldenSnapshot(t *testing.T) {
 	st, err := os.Stat(dir)
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o755), st.Mode().Perm(), "snapshot folder is readable by all")
-	want := hashes(t, "../../data/snapshots/v0.1")
-	require.Len(t, want, 9)
+	want := hashes(t, "../../data/snapshots/v0.2")
+	require.Len(t, want, 11, "four entities in CSV and Parquet, the dataset JSON, metadata and manifest")
 	require.Equal(t, want, hashes(t, dir), "regenerate with `task snapshot` only with a decision-log entry")
 }
 
@@ -175,9 +175,9 @@ func TestParquetRoundTripWithArrow(t *testing.T) {
 		file  string
 		types map[string]arrow.Type
 	}{
-		{"persons_v0_1.parquet", map[string]arrow.Type{"person_id": arrow.STRING, "date_of_birth": arrow.DATE32, "license_issue_date": arrow.DATE32, "gender": arrow.DICTIONARY}},
-		{"vehicles_v0_1.parquet", map[string]arrow.Type{"vin": arrow.STRING, "model_year": arrow.INT32, "annual_mileage": arrow.INT32, "lienholder": arrow.DICTIONARY}},
-		{"profiles_v0_1.parquet", map[string]arrow.Type{"vehicle_ids": arrow.LIST, "scenario_tags": arrow.LIST, "risk_score": arrow.INT32, "primary_vehicle_id": arrow.STRING}},
+		{"persons_v0_2.parquet", map[string]arrow.Type{"person_id": arrow.STRING, "date_of_birth": arrow.DATE32, "license_issue_date": arrow.DATE32, "gender": arrow.DICTIONARY}},
+		{"vehicles_v0_2.parquet", map[string]arrow.Type{"vin": arrow.STRING, "model_year": arrow.INT32, "annual_mileage": arrow.INT32, "lienholder": arrow.DICTIONARY}},
+		{"profiles_v0_2.parquet", map[string]arrow.Type{"vehicle_ids": arrow.LIST, "scenario_tags": arrow.LIST, "risk_score": arrow.INT32, "primary_vehicle_id": arrow.STRING}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
@@ -200,7 +200,7 @@ func TestParquetRoundTripWithArrow(t *testing.T) {
 				}
 				require.Equal(t, typ, got, col)
 			}
-			if tc.file == "vehicles_v0_1.parquet" {
+			if tc.file == "vehicles_v0_2.parquet" {
 				idx := sc.FieldIndices("lienholder")[0]
 				require.True(t, sc.Field(idx).Nullable, "lienholder is OPTIONAL")
 				owned := 0
@@ -234,7 +234,7 @@ func TestMergeNeedsEveryPart(t *testing.T) {
 	require.NoError(t, err)
 	_, err = snapshot.Merge(context.Background(), cfg, snapshot.Options{})
 	require.ErrorContains(t, err, "part 2 of 3 is missing")
-	_, err = os.Stat(filepath.Join(dir, "v0.1"))
+	_, err = os.Stat(filepath.Join(dir, "v0.2"))
 	require.True(t, os.IsNotExist(err), "no snapshot from an incomplete merge")
 }
 

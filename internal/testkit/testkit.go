@@ -13,35 +13,44 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
+	"github.com/synthpipe/synthpipe/stages/generators/incident"
 	"github.com/synthpipe/synthpipe/stages/generators/person"
 	"github.com/synthpipe/synthpipe/stages/generators/profile"
 	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
 	"github.com/synthpipe/synthpipe/stages/sources/seed"
 )
 
-// Run returns a run context for tests.
-func Run(records int64, seedValue uint64) *model.Run {
-	return &model.Run{DatasetName: "test", SnapshotVersion: "v0.1", SchemaVersion: "0.1",
-		ReferenceDate: model.DateOf(2026, 1, 1), Seed: seedValue, Records: records, BatchSize: int(records),
-		Entities: []string{model.Persons, model.Vehicles, model.Profiles}}
-}
+// Run returns a run context for tests (testrun.Run).
+func Run(records int64, seedValue uint64) *model.Run { return testrun.Run(records, seedValue) }
 
 // Batch makes one batch of all of run's persons through the stages named
-// (in order, from person, vehicle, profile); the seed always runs.
+// (in order, from person, vehicle, incident, profile); the seed always runs.
 func Batch(run *model.Run, upTo string) *model.Batch {
-	ref := refdata.MustDefault()
 	src := seed.New(run)
 	b := &component.Batch{Payload: src.NewPayload()}
 	if _, err := src.Next(context.Background(), b); err != nil {
+		panic(err)
+	}
+	people, err := person.New(run, 5, false)
+	if err != nil {
+		panic(err)
+	}
+	vehicles, err := vehicle.New(run, vehicle.MaxAge)
+	if err != nil {
+		panic(err)
+	}
+	history, err := incident.New(run, incident.DefaultLookbackYears)
+	if err != nil {
 		panic(err)
 	}
 	steps := []struct {
 		name  string
 		stage component.Stage
 	}{
-		{"person", person.New(run, ref, 5, false)},
-		{"vehicle", vehicle.New(run, ref, 20)},
+		{"person", people},
+		{"vehicle", vehicles},
+		{"incident", history},
 		{"profile", profile.New(run.ReferenceDate)},
 	}
 	for _, s := range steps {

@@ -34,8 +34,8 @@ func extraEntities(meta model.Metadata) []entity.Entity {
 }
 
 // checkEntity reads one declared entity from one format's file: every row
-// parses, ids run 1, 2, 3 …, JSON records keep the schema, and the rows keep
-// the declaration's rules. It returns the rows' digests (nil when the file
+// parses, ids run 1, 2, 3 … (PerParent ids: increase, see perParentSequence),
+// JSON records keep the schema, and the rows keep the declaration's rules. It returns the rows' digests (nil when the file
 // is absent or cannot be read) and the rows read.
 func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]pipeline.FileInfo, schemas *schema.Set, rep *Report) (*digests, int64) {
 	name := layout.DataFile(e.Name(), suffix, format)
@@ -55,11 +55,17 @@ func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]
 	}
 	defer src.Close()
 	d := &digests{}
-	seq := &idSequence{prefix: e.IDPrefix(), entity: e.Singular(), column: e.Columns()[0].Name}
+	var seq interface {
+		next(id, file string, row int64, rep *Report)
+	} = &idSequence{prefix: e.IDPrefix(), entity: e.Singular(), column: e.Columns()[0].Name}
+	if e.IDs() == entity.PerParent {
+		seq = &perParentSequence{prefix: e.IDPrefix(), entity: e.Singular(), column: e.Columns()[0].Name}
+	}
 	var buf []byte
 	for {
 		err := src.Next()
 		if errors.Is(err, io.EOF) {
+			rep.addRecords(src.Row())
 			return d, src.Row()
 		}
 		var ce *readback.CellError
@@ -138,4 +144,24 @@ func openListed(dir, name string, listed pipeline.FileInfo) (*os.File, io.Reader
 		return nil, nil, 0, err
 	}
 	return f, io.LimitReader(f, max(listed.Bytes, 0)+1), st.Size(), nil
+}
+
+// perParentSequence checks that the ids of an entity.PerParent entity
+// increase strictly in file order, so they are unique without remembering
+// them. An id without the PerParent form is reported by the reader's Check
+// (rule id_per_parent) and skipped here.
+type perParentSequence struct {
+	prefix, entity, column string
+	last                   string
+}
+
+func (q *perParentSequence) next(id, file string, row int64, rep *Report) {
+	if _, _, ok := entity.ParsePerParentID(q.prefix, id); !ok {
+		return
+	}
+	if q.last != "" && id <= q.last {
+		rep.add(contract.Violation{File: file, Row: row, Entity: q.entity, RecordID: id, Column: q.column, Rule: entity.RuleIDPerParent,
+			Value: id + " after " + q.last})
+	}
+	q.last = id
 }

@@ -30,8 +30,8 @@ import (
 // damage, never follow or read what it must not, and return promptly.
 
 const (
-	manifestFile = "snapshot_manifest_v0_1.json"
-	personsCSV   = "persons_v0_1.csv"
+	manifestFile = "snapshot_manifest_v0_2.json"
+	personsCSV   = "persons_v0_2.csv"
 	gib          = 1 << 30
 )
 
@@ -137,23 +137,23 @@ func TestManifestEntriesMustBeContractNames(t *testing.T) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", personsCSV), b, 0o644))
 			m.Files = append(m.Files, entry("sub/"+personsCSV, "persons", "csv", b))
 		}},
-		{"evil.sh with a correct hash", "file_name_contract", "evil.sh name not a file of snapshot v0.1: never opened", func(t *testing.T, dir string, m *layout.Manifest) {
+		{"evil.sh with a correct hash", "file_name_contract", "evil.sh name not a file of snapshot v0.2: never opened", func(t *testing.T, dir string, m *layout.Manifest) {
 			script := []byte("#!/bin/sh\nrm -rf ~\n")
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "evil.sh"), script, 0o755))
 			m.Files = append(m.Files, entry("evil.sh", "persons", "csv", script))
 		}},
-		{"duplicate entry", "manifest_entry_unique", "persons_v0_1.csv name listed again (entry 9)", func(t *testing.T, dir string, m *layout.Manifest) {
-			m.Files = append(m.Files, m.Files[2])
+		{"duplicate entry", "manifest_entry_unique", "persons_v0_2.csv name listed again (entry 11)", func(t *testing.T, dir string, m *layout.Manifest) {
+			m.Files = append(m.Files, m.Files[personsEntry])
 		}},
-		{"duplicate of an entry with the wrong entity", "manifest_entry_unique", "persons_v0_1.csv name listed again (entry 9)", func(t *testing.T, dir string, m *layout.Manifest) {
-			m.Files[2].Entity = "vehicles"
-			m.Files = append(m.Files, m.Files[2])
+		{"duplicate of an entry with the wrong entity", "manifest_entry_unique", "persons_v0_2.csv name listed again (entry 11)", func(t *testing.T, dir string, m *layout.Manifest) {
+			m.Files[personsEntry].Entity = "vehicles"
+			m.Files = append(m.Files, m.Files[personsEntry])
 		}},
 		{"entity and format not the name's", "file_name_contract", "listed as vehicles/parquet, the name is persons/csv", func(t *testing.T, dir string, m *layout.Manifest) {
-			m.Files[2].Entity, m.Files[2].Format = "vehicles", "parquet"
+			m.Files[personsEntry].Entity, m.Files[personsEntry].Format = "vehicles", "parquet"
 		}},
-		{"version not the file name's", "file_name_contract", "snapshot_version v0.2, the file name says v0.1", func(t *testing.T, dir string, m *layout.Manifest) {
-			m.SnapshotVersion = "v0.2"
+		{"version not the file name's", "file_name_contract", "snapshot_version v0.1, the file name says v0.2", func(t *testing.T, dir string, m *layout.Manifest) {
+			m.SnapshotVersion = "v0.1"
 		}},
 	}
 	for _, tc := range cases {
@@ -222,7 +222,7 @@ func TestHostileManifestIsUnusable(t *testing.T) {
 		name, want string
 		damage     func(t *testing.T, dir string)
 	}{
-		{"symlink to /dev/urandom", "manifest snapshot_manifest_v0_1.json: not a regular file (symlink)", func(t *testing.T, dir string) {
+		{"symlink to /dev/urandom", "manifest snapshot_manifest_v0_2.json: not a regular file (symlink)", func(t *testing.T, dir string) {
 			require.NoError(t, os.Remove(filepath.Join(dir, manifestFile)))
 			require.NoError(t, os.Symlink("/dev/urandom", filepath.Join(dir, manifestFile)))
 		}},
@@ -237,7 +237,7 @@ func TestHostileManifestIsUnusable(t *testing.T) {
 			require.NoError(t, os.Remove(filepath.Join(dir, manifestFile)))
 			require.NoError(t, syscall.Mkfifo(filepath.Join(dir, manifestFile), 0o644))
 		}},
-		{"2 GB sparse", "snapshot_manifest_v0_1.json is 2147483648 bytes, more than the 4 MiB limit", func(t *testing.T, dir string) {
+		{"2 GB sparse", "snapshot_manifest_v0_2.json is 2147483648 bytes, more than the 4 MiB limit", func(t *testing.T, dir string) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, manifestFile), nil, 0o644))
 			require.NoError(t, os.Truncate(filepath.Join(dir, manifestFile), 2*gib))
 		}},
@@ -247,7 +247,7 @@ func TestHostileManifestIsUnusable(t *testing.T) {
 		}},
 		{"100k entries", "not a manifest: more than 65536 JSON tokens", func(t *testing.T, dir string) {
 			var b strings.Builder
-			b.WriteString(`{"snapshot_version":"v0.1","files":[`)
+			b.WriteString(`{"snapshot_version":"v0.2","files":[`)
 			for i := range 100_000 {
 				if i > 0 {
 					b.WriteByte(',')
@@ -292,7 +292,7 @@ func TestOversizedDataFiles(t *testing.T) {
 		require.NoError(t, os.Truncate(filepath.Join(dir, personsCSV), 2*gib))
 		rep, err := runPromptly(t, dir, 10*time.Second)
 		require.NoError(t, err)
-		require.Equal(t, personsCSV+"  * 2147483648 bytes, manifest says 37962", violation(t, rep, "bytes_match_manifest"))
+		require.Equal(t, fmt.Sprintf("%s  * 2147483648 bytes, manifest says %d", personsCSV, readManifest(t, golden).Files[personsEntry].Bytes), violation(t, rep, "bytes_match_manifest"))
 		require.False(t, hit(rep, "sha256_match_manifest", personsCSV), "not hashed: its size already differs")
 	})
 	t.Run("2 GB sparse CSV, all zeros", func(t *testing.T) {
@@ -342,14 +342,14 @@ func TestOversizedDataFiles(t *testing.T) {
 	})
 	t.Run("huge JSON record", func(t *testing.T) {
 		dir := copySnapshot(t)
-		p := filepath.Join(dir, "dataset_v0_1.json")
+		p := filepath.Join(dir, "dataset_v0_2.json")
 		b, _ := os.ReadFile(p)
 		b = bytes.Replace(b, []byte(`"first_name":"`), []byte(`"first_name":"`+strings.Repeat("y", 200_000)), 1)
 		require.NoError(t, os.WriteFile(p, b, 0o644))
-		relist(t, dir, "dataset_v0_1.json")
+		relist(t, dir, "dataset_v0_2.json")
 		rep, err := runPromptly(t, dir, 10*time.Second)
 		require.NoError(t, err)
-		require.Equal(t, "dataset_v0_1.json  * JSON record longer than 65536 bytes (the limit)", violation(t, rep, "size_limits"))
+		require.Equal(t, "dataset_v0_2.json  * JSON record longer than 65536 bytes (the limit)", violation(t, rep, "size_limits"))
 		require.NotContains(t, reportText(t, rep), strings.Repeat("y", 201))
 	})
 }
@@ -425,13 +425,13 @@ func TestValidateMemoryIsBounded(t *testing.T) {
 		{"2 GB sparse manifest", 2, func(t *testing.T, dir string) {
 			require.NoError(t, os.Truncate(filepath.Join(dir, manifestFile), 2*gib))
 		}},
-		{"2 GB sparse CSV, manifest says 37962", 3, func(t *testing.T, dir string) {
+		{"2 GB sparse CSV, manifest says its size", 3, func(t *testing.T, dir string) {
 			require.NoError(t, os.Truncate(filepath.Join(dir, personsCSV), 2*gib))
 		}},
 		{"2 GB sparse CSV, manifest says 2 GB", 3, func(t *testing.T, dir string) {
 			require.NoError(t, os.Truncate(filepath.Join(dir, personsCSV), 2*gib))
 			m := readManifest(t, dir)
-			m.Files[2].Bytes = 2 * gib
+			m.Files[personsEntry].Bytes = 2 * gib
 			writeManifest(t, dir, m)
 		}},
 		{"100 MB single-line CSV", 3, func(t *testing.T, dir string) {
@@ -445,11 +445,11 @@ func TestValidateMemoryIsBounded(t *testing.T) {
 			relist(t, dir, personsCSV)
 		}},
 		{"100 MB JSON record", 3, func(t *testing.T, dir string) {
-			p := filepath.Join(dir, "dataset_v0_1.json")
+			p := filepath.Join(dir, "dataset_v0_2.json")
 			b, _ := os.ReadFile(p)
 			before, after, _ := bytes.Cut(b, []byte(`"first_name":"`))
 			writeWith(t, p, append(before, `"first_name":"`...), 'y', big, after)
-			relist(t, dir, "dataset_v0_1.json")
+			relist(t, dir, "dataset_v0_2.json")
 		}},
 		{"Parquet row of a million list items", 3, func(t *testing.T, dir string) {
 			rows := make([]model.Profile, 20000) // 64 items a row of the group allowed
@@ -462,8 +462,8 @@ func TestValidateMemoryIsBounded(t *testing.T) {
 			_, err := w.Write(rows)
 			require.NoError(t, err)
 			require.NoError(t, w.Close())
-			require.NoError(t, os.WriteFile(filepath.Join(dir, "profiles_v0_1.parquet"), b.Bytes(), 0o644))
-			relist(t, dir, "profiles_v0_1.parquet")
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "profiles_v0_2.parquet"), b.Bytes(), 0o644))
+			relist(t, dir, "profiles_v0_2.parquet")
 		}},
 	}
 	for _, tc := range cases {
@@ -569,3 +569,7 @@ func readbackHead(s string) string {
 	}
 	return s
 }
+
+// personsEntry is persons_v0_2.csv's place in the golden manifest (files
+// in name order: dataset, incidents csv and parquet, metadata, persons).
+const personsEntry = 4

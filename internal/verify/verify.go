@@ -67,7 +67,6 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/entity/schema"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
@@ -80,7 +79,8 @@ import (
 // package contract.
 var FileRules = []contract.Rule{
 	{Name: contract.RuleFilePresent, Description: "every file in the manifest exists"},
-	{Name: contract.RuleFileNameContract, Description: "the manifest lists only names the contract defines for its version (persons_, vehicles_, profiles_<vX_Y>.csv and .parquet, dataset_ and metadata_<vX_Y>.json), each with its name's entity and format, and its snapshot_version matches its own file name; any other name is never opened"},
+	{Name: contract.RuleContractVersionKnown, Description: "metadata schema_version is this generator's contract (records checked) or an earlier one it proves by integrity (files, sizes, SHA-256)"},
+	{Name: contract.RuleFileNameContract, Description: "the manifest lists only names the contract defines for its version (<entity>_<vX_Y>.csv and .parquet for each entity of the metadata — persons, vehicles, profiles, incidents —, dataset_ and metadata_<vX_Y>.json), each with its name's entity and format, and its snapshot_version matches its own file name; any other name is never opened"},
 	{Name: contract.RuleManifestEntryUnique, Description: "the manifest lists each file once"},
 	{Name: contract.RuleFileRegular, Description: "a listed file is a regular file directly inside the folder: a symlink, FIFO, device or folder is never followed or read"},
 	{Name: contract.RuleNoUnexpectedFiles, Description: "the folder holds no file the manifest does not list"},
@@ -99,7 +99,9 @@ var FileRules = []contract.Rule{
 
 // RecordRulesChecked counts the record rules validate applies: the
 // contract's, less the two about the seed's plan (the validate stage's
-// alone: a folder holds no plan), and those of every declared entity.
+// alone: a folder holds no plan), and those of every declared entity but
+// its rules across a batch's entities (Rule.Across: the pipeline's validate
+// stage applies them; a folder's files are read one entity at a time).
 func RecordRulesChecked() int {
 	n := 0
 	for _, r := range contract.Rules {
@@ -108,7 +110,11 @@ func RecordRulesChecked() int {
 		}
 	}
 	for _, e := range entity.All() {
-		n += len(e.Rules())
+		for _, r := range e.Rules() {
+			if !r.Across {
+				n++
+			}
+		}
 	}
 	return n
 }
@@ -178,13 +184,16 @@ func Run(dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref, err := refdata.Default()
-	if err != nil {
-		return nil, err
+	if meta.SchemaVersion != model.ContractVersion {
+		return integrityOnly(rep, meta.SchemaVersion), nil
 	}
 	refDate, err := model.ParseDate(meta.ReferenceDate)
 	if err != nil {
 		return nil, unusable("metadata reference_date: %s", readback.Truncate(err.Error()))
+	}
+	base, err := contract.New(meta.Seed, refDate, nil)
+	if err != nil {
+		return nil, err
 	}
 	counts := map[string]int64{}
 	digs := map[string]map[string]*digests{} // format -> entity -> digests
@@ -193,7 +202,8 @@ func Run(dir string) (*Report, error) {
 	for _, format := range []string{"csv", "parquet", "json"} {
 		wg.Go(func() {
 			c := map[string]int64{}
-			d := checkRecords(dir, suffix, format, listed, schemas, &contract.Checker{Seed: meta.Seed, RefDate: refDate, Ref: ref}, rep, c)
+			chk := *base // one per format: each reports on its own
+			d := checkRecords(dir, suffix, format, listed, schemas, &chk, rep, c)
 			for _, e := range extraEntities(meta) {
 				ed, rows := checkEntity(dir, suffix, format, e, listed, schemas, rep)
 				if format == layout.JSON {
@@ -231,6 +241,26 @@ func Run(dir string) (*Report, error) {
 	compareFormats(digs, suffix, rep)
 	rep.finish()
 	return rep, nil
+}
+
+// EarlierContracts are the contracts of snapshots this generator proves
+// by integrity only, and the generator release that checks their records.
+var EarlierContracts = map[string]string{"0.1": "synthpipe 0.1.x (git tag v0.1.0)"}
+
+// integrityOnly finishes the report of a snapshot of an earlier contract:
+// the manifest, names, kinds, sizes and SHA-256 of its files were checked;
+// its records follow rules this generator no longer makes, so they are
+// left to the release that made them. An unknown contract is a violation.
+func integrityOnly(rep *Report, schemaVersion string) *Report {
+	if by, ok := EarlierContracts[schemaVersion]; ok {
+		rep.Scope = fmt.Sprintf("integrity only: contract %s records are checked by %s", schemaVersion, by)
+	} else {
+		rep.add(contract.Violation{File: "", Entity: layout.MetadataEntity, Column: "schema_version", Rule: contract.RuleContractVersionKnown,
+			Value: fmt.Sprintf("%s; this generator checks contract %s and proves the integrity of %s", schemaVersion, model.ContractVersion, strings.Join(slices.Sorted(maps.Keys(EarlierContracts)), ", "))})
+	}
+	rep.RulesChecked = len(FileRules)
+	rep.finish()
+	return rep
 }
 
 // eachEntry calls fn with every name in dir, a chunk of names at a time,
@@ -409,10 +439,12 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 	var nr *safeio.NotRegularError
 	switch {
 	case err == nil:
-		if err := schemas.Validate("metadata", raw); err != nil {
+		haveFile = json.Unmarshal(raw, &meta) == nil
+		// An earlier contract's metadata has that contract's schema: it is
+		// proven by its checksum (integrityOnly), not by this schema.
+		if err := schemas.Validate("metadata", raw); err != nil && (!haveFile || meta.SchemaVersion == model.ContractVersion) {
 			rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(err.Error())})
 		}
-		haveFile = json.Unmarshal(raw, &meta) == nil
 	case errors.Is(err, fs.ErrNotExist):
 		if _, ok := listed[name]; !ok {
 			rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: contract.RuleFilePresent, Value: "missing"})
@@ -429,10 +461,10 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 	}
 	dataset := layout.DatasetFile(suffix)
 	if raw, err := datasetMetadata(dir, dataset); err == nil {
-		if err := schemas.Validate("metadata", raw); err != nil {
+		haveDataset = json.Unmarshal(raw, &fromDataset) == nil
+		if err := schemas.Validate("metadata", raw); err != nil && (!haveDataset || fromDataset.SchemaVersion == model.ContractVersion) {
 			rep.add(contract.Violation{File: dataset, Entity: "metadata", Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(err.Error())})
 		}
-		haveDataset = json.Unmarshal(raw, &fromDataset) == nil
 	}
 	switch {
 	case haveFile && haveDataset && !reflect.DeepEqual(meta, fromDataset):

@@ -6,36 +6,51 @@ import (
 )
 
 // RulesVersion names this set of derivation rules; it is written into every
-// profile row and changes whenever a rule below changes.
-const RulesVersion = "profile-rules/1.0"
-
-// Cut points of the risk tiers: low below 400, medium below 600, high from 600.
-const (
-	MediumFrom = 400
-	HighFrom   = 600
-)
+// profile row and changes whenever a rule below or in rating.go changes.
+const RulesVersion = "profile-rules/2.0"
 
 // Tags, in the order they are written. The rule of each is in Profile and in
 // docs/data-dictionary.md.
 const (
 	TagYoungDriver      = "young_driver"            // age < 25
 	TagSeniorDriver     = "senior_driver"           // age >= 70
-	TagNewDriver        = "new_driver"              // years licensed < 2
+	TagNewDriver        = "new_driver"              // licensed (first licence) < 2 years
 	TagMultiVehicle     = "multi_vehicle_household" // household has >= 2 vehicles
 	TagNoVehicle        = "no_primary_vehicle"      // primary driver of no vehicle
 	TagEVOwner          = "ev_owner"                // primary driver of an electric vehicle
-	TagHighMileage      = "high_mileage"            // primary driver of a vehicle with >= 20,000 miles a year
+	TagHighMileage      = "high_mileage"            // drives >= 20,000 miles a year in all (the top mileage factor)
 	TagLeasedVehicle    = "leased_vehicle"          // primary driver of a leased vehicle
 	TagSuspendedLicense = "suspended_license"       // licence status suspended or revoked
+	TagDUI              = "dui"                     // a DUI/DWI in the look-back window
+	TagSR22             = "sr22"                    // an SR-22 or FR-44 filing
+	TagCoverageLapse    = "coverage_lapse"          // a lapse in coverage in the last 12 months
+	TagAtFaultAccident  = "at_fault_accident"       // an at-fault accident in the look-back window
+	TagLearnerPermit    = "learner_permit"          // holds a learner permit
+	TagGaragedAway      = "garaged_away"            // primary driver of a vehicle garaged away from home
+	TagRideshare        = "rideshare"               // primary driver of a vehicle used for rideshare
+	TagExcludedDriver   = "excluded_driver"         // a member other than the primary, unlicensed or with a suspended or revoked licence
 )
 
+// History is a person's driving history in the look-back window.
+type History = model.History
+
+// HistoryOf reads a profile's history columns.
+func HistoryOf(pr *model.Profile) History {
+	return History{Violations: pr.Violations, MajorViolations: pr.MajorViolations, DUI: pr.DUIs, ViolationPoints: pr.ViolationPoints,
+		AtFaultAccidents: pr.AtFaultAccidents, NotAtFaultAccidents: pr.NotAtFaultAccidents, ComprehensiveClaims: pr.ComprehensiveClaims}
+}
+
 // Profile computes the profile of person p from the vehicles of p's
-// household. It is the one definition of the profile rules: the profile
-// stage writes what it returns and the validate stage compares against it.
-func Profile(p *model.Person, household []model.Vehicle, ref model.Date) model.Profile {
+// household and p's driving history. It is the one definition of the
+// profile rules: the profile stage writes what it returns and the validate
+// stage compares against it.
+func Profile(p *model.Person, household []model.Vehicle, h History, ref model.Date) model.Profile {
 	idx, _ := ident.ParseID("PER-", p.PersonID)
 	age := model.YearsBetween(p.DateOfBirth, ref)
-	years := model.YearsBetween(p.LicenseIssueDate, ref)
+	years := 0
+	if p.LicenseType != "unlicensed" {
+		years = model.YearsBetween(p.FirstLicensedDate, ref)
+	}
 	pr := model.Profile{
 		ProfileID:             ident.ID("PRO-", idx),
 		PersonID:              p.PersonID,
@@ -45,70 +60,20 @@ func Profile(p *model.Person, household []model.Vehicle, ref model.Date) model.P
 		HouseholdVehicleCount: int32(len(household)),
 		VehicleIDs:            []string{},
 		RulesVersion:          RulesVersion,
+		Violations:            h.Violations,
+		MajorViolations:       h.MajorViolations,
+		DUIs:                  h.DUI,
+		ViolationPoints:       h.ViolationPoints,
+		AtFaultAccidents:      h.AtFaultAccidents,
+		NotAtFaultAccidents:   h.NotAtFaultAccidents,
+		ComprehensiveClaims:   h.ComprehensiveClaims,
 	}
-	var ev, highMiles, leased bool
-	var miles int32
-	var sporty int
-	for i := range household {
-		v := &household[i]
-		if v.PrimaryDriverPersonID != p.PersonID {
-			continue
-		}
-		pr.VehicleIDs = append(pr.VehicleIDs, v.VehicleID)
-		ev = ev || v.FuelType == "electric"
-		highMiles = highMiles || v.AnnualMileage >= 20000
-		leased = leased || v.Ownership == "leased"
-		miles += v.AnnualMileage
-		if v.BodyType == "coupe" || v.BodyType == "convertible" {
-			sporty++
-		}
-	}
-	if len(pr.VehicleIDs) > 0 {
-		pr.PrimaryVehicleID = pr.VehicleIDs[0]
-	}
-
-	// Risk score: 300 base, plus age, experience, licence, mileage and body
-	// loadings, minus a multi-vehicle discount; clamped to 0-1000.
-	score := 300
-	switch {
-	case age < 20:
-		score += 250
-	case age < 25:
-		score += 150
-	case age < 30:
-		score += 60
-	case age >= 75:
-		score += 120
-	case age >= 65:
-		score += 40
-	}
-	switch {
-	case years < 3:
-		score += 120
-	case years < 6:
-		score += 50
-	}
-	switch p.LicenseStatus {
-	case "expired":
-		score += 100
-	case "suspended":
-		score += 250
-	case "revoked":
-		score += 350
-	}
-	if miles > 20000 {
-		score += 80
-	}
-	if miles > 30000 {
-		score += 50
-	}
-	score += 40 * sporty
-	if len(household) >= 2 {
-		score -= 20
-	}
-	score = min(1000, max(0, score))
-	pr.RiskScore = int32(score)
-	pr.RiskTier = Tier(score)
+	d := drivenOf(p, household, &pr)
+	refYear, _, _ := ref.Civil()
+	r := Rate(Inputs{Age: age, YearsLicensed: years, RefYear: refYear, Person: p, Driven: d, Household: len(household), History: h})
+	pr.RiskScore = int32(r.Score)
+	pr.RiskTier = Tier(r.Score)
+	pr.RatingFactors = r.Factors
 
 	tags := []string{}
 	add := func(ok bool, tag string) {
@@ -116,26 +81,57 @@ func Profile(p *model.Person, household []model.Vehicle, ref model.Date) model.P
 			tags = append(tags, tag)
 		}
 	}
+	suspended := p.LicenseStatus == "suspended" || p.LicenseStatus == "revoked"
 	add(age < 25, TagYoungDriver)
 	add(age >= 70, TagSeniorDriver)
-	add(years < 2, TagNewDriver)
+	add(p.LicenseType != "unlicensed" && years < 2, TagNewDriver)
 	add(len(household) >= 2, TagMultiVehicle)
 	add(len(pr.VehicleIDs) == 0, TagNoVehicle)
-	add(ev, TagEVOwner)
-	add(highMiles, TagHighMileage)
-	add(leased, TagLeasedVehicle)
-	add(p.LicenseStatus == "suspended" || p.LicenseStatus == "revoked", TagSuspendedLicense)
+	add(d.ev, TagEVOwner)
+	add(d.miles >= HighMileage, TagHighMileage)
+	add(d.leased, TagLeasedVehicle)
+	add(suspended, TagSuspendedLicense)
+	add(h.DUI > 0, TagDUI)
+	add(p.FinancialFiling == "SR-22" || p.FinancialFiling == "FR-44", TagSR22)
+	add(p.CoverageLapseDays > 0, TagCoverageLapse)
+	add(h.AtFaultAccidents > 0, TagAtFaultAccident)
+	add(p.LicenseType == "learner_permit", TagLearnerPermit)
+	add(d.away, TagGaragedAway)
+	add(d.rideshare, TagRideshare)
+	add(p.Relationship != "primary" && (p.LicenseType == "unlicensed" || suspended), TagExcludedDriver)
 	pr.ScenarioTags = tags
 	return pr
 }
 
-// Tier maps a risk score to its tier.
-func Tier(score int) string {
-	switch {
-	case score >= HighFrom:
-		return "high"
-	case score >= MediumFrom:
-		return "medium"
+// driven is what the rating reads of the vehicles a person is the primary
+// driver of.
+type driven struct {
+	count                       int
+	miles                       int32
+	ev, leased, away, rideshare bool
+	first                       *model.Vehicle // the primary vehicle
+}
+
+func drivenOf(p *model.Person, household []model.Vehicle, pr *model.Profile) driven {
+	var d driven
+	for i := range household {
+		v := &household[i]
+		if v.PrimaryDriverPersonID != p.PersonID {
+			continue
+		}
+		pr.VehicleIDs = append(pr.VehicleIDs, v.VehicleID)
+		if d.first == nil {
+			d.first = v
+		}
+		d.count++
+		d.miles += v.AnnualMileage
+		d.ev = d.ev || v.FuelType == "electric"
+		d.leased = d.leased || v.Ownership == "leased"
+		d.away = d.away || v.GaragedAway == "true"
+		d.rideshare = d.rideshare || v.Usage == "rideshare"
 	}
-	return "low"
+	if len(pr.VehicleIDs) > 0 {
+		pr.PrimaryVehicleID = pr.VehicleIDs[0]
+	}
+	return d
 }

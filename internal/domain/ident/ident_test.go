@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -42,6 +44,7 @@ func TestVINRoundTrip(t *testing.T) {
 func TestSSNSpace(t *testing.T) {
 	require.Equal(t, 55, len(safe9xxGroups))
 	require.Equal(t, int64(989_901+100*55*9999), SSNCapacity)
+	require.Equal(t, int64(model.SSNSpace), SSNCapacity, "the metadata's count of null SSNs uses the same space")
 	for _, i := range []int64{0, 1, 500_000, SSN666Cap - 1, SSN666Cap, SSN666Cap + 1, SSNCapacity - 1} {
 		s := SSN(3, i)
 		require.True(t, IsSafeSSN(s, i), "%d -> %s", i, s)

@@ -6,12 +6,21 @@ package model
 type Household struct {
 	Index        int64 // 0-based household index; HH- id is Index+1
 	FirstPerson  int64 // 0-based index of its first person
-	Size         int   // members, 1-5
+	Size         int   // members, 1 to MaxHouseholdSize
 	Spouse       bool  // member 2 is the primary's spouse
 	Children     int   // members after the spouse who are children of the primary
 	FirstVehicle int64 // 0-based index of its first vehicle
-	Vehicles     int   // 0-4
+	Vehicles     int   // 0 to MaxHouseholdVehicles
 }
+
+// MaxHouseholdSize is the most members a household plan has. Identifier
+// spaces are sized with it (a licence serial is the household's serial in
+// its state times this, plus the member's place).
+const MaxHouseholdSize = 5
+
+// MaxHouseholdVehicles is the most vehicles a household plan has (plates
+// are numbered with it as licences are with MaxHouseholdSize).
+const MaxHouseholdVehicles = 4
 
 // Batch is the payload that flows through the pipeline: a run of whole
 // households and the records made for them. Slices are reused between
@@ -21,6 +30,10 @@ type Batch struct {
 	Persons    []Person
 	Vehicles   []Vehicle
 	Profiles   []Profile
+	// Histories holds each person's driving history, in person order, as
+	// the incident stage counts it: what the profile stage rates. It is no
+	// entity of the snapshot (the incidents entity lists the incidents).
+	Histories []History
 	// Extra holds the rows of entities declared beyond the three above, one
 	// slot per entity (package entity assigns the slots and types them).
 	Extra []Resetter
@@ -35,6 +48,7 @@ func (b *Batch) Reset() {
 	b.Persons = b.Persons[:0]
 	b.Vehicles = b.Vehicles[:0]
 	b.Profiles = b.Profiles[:0]
+	b.Histories = b.Histories[:0]
 	for _, x := range b.Extra {
 		if x != nil {
 			x.Reset()

@@ -10,6 +10,10 @@ import (
 // zone or the wall clock. Parquet writes it as DATE (int32 days).
 type Date int32
 
+// NoDate is the null of a nullable date column (Column.Nullable): the
+// zero Date. Generators never make 1970-01-01 in a nullable date column.
+const NoDate Date = 0
+
 // DateOf returns the Date of a proleptic Gregorian calendar day.
 func DateOf(year, month, day int) Date {
 	// Howard Hinnant's days_from_civil.
@@ -143,8 +147,13 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	return append(d.AppendISO(b), '"'), nil
 }
 
-// UnmarshalJSON reads "YYYY-MM-DD".
+// UnmarshalJSON reads "YYYY-MM-DD", or null as NoDate (a nullable date
+// column's null).
 func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = NoDate
+		return nil
+	}
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
 		return fmt.Errorf("date %s: want a \"YYYY-MM-DD\" string", b)
 	}

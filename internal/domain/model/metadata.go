@@ -35,6 +35,9 @@ type Header struct {
 	Seed            uint64    `json:"seed"`
 	ReferenceDate   string    `json:"reference_date"`
 	ConfigSHA256    string    `json:"config_sha256"`
+	// SSNUnassigned counts the persons of the whole run past the
+	// never-issued SSN space, whose ssn is null (0 for runs within it).
+	SSNUnassigned int64 `json:"ssn_unassigned"`
 }
 
 // Count is the record count of one entity.
@@ -43,14 +46,18 @@ type Count struct {
 	Records int64
 }
 
+// SSNSpace is how many never-issued SSNs a run can give (ident.SSNCapacity,
+// which a test keeps equal): persons past it have a null ssn.
+const SSNSpace = 55_984_401
+
 // PrivacyRules is the privacy statement written into every snapshot.
 var PrivacyRules = Privacy{
-	SSN:           "666-GG-SSSS with GG 01-99 and SSSS 0001-9999: area 666 is never issued by the SSA; each SSN is a keyed permutation of the person's index, so unique",
+	SSN:           "666-GG-SSSS with GG 01-99 and SSSS 0001-9999 (area 666 is never issued by the SSA), then 9xx-GG-SSSS with groups no ITIN uses; each SSN is a keyed permutation of the person's index, so unique; persons past these 55,984,401 numbers have a null ssn, counted in ssn_unassigned",
 	Phone:         "NPA-555-01XX: a real area code of the person's state with 555-0100..0199, reserved for fictional use",
 	Email:         "lower-case local part at example.com, example.net or example.org (RFC 2606 reserved domains); the local part ends in the person's index, so unique",
-	DriverLicense: "random characters in the state's licence-number format, drawn from the record's own stream; never derived from name or date of birth",
-	VIN:           "real WMI of the make, random VDS, ISO 3779 check digit, model-year code; the plant and serial positions encode a keyed permutation of the vehicle index, so unique; matches no real vehicle by intent",
-	LicensePlate:  "random characters in the state's plate pattern, without I, O or Q",
+	DriverLicense: "the state's licence-number format with its first variable character one of the last of its class (9, 8, 7 or Z to V: the reserved sub-range a sequential issuer reaches last), the rest a keyed permutation of the member's serial in its state, so unique within the state; never derived from name or date of birth",
+	VIN:           "real WMI of the make and vehicle type, a descriptor (positions 4-8) fixed per make, model and type with position 7 following the model-year cycle, ISO 3779 check digit, model-year code; positions 11-17 encode a keyed permutation of the vehicle index, so unique; matches no real vehicle by intent",
+	LicensePlate:  "the state's plate pattern, without I, O or Q, with its first variable character one of the last of its class (9, 8, 7 or Z to V), the rest a keyed permutation of the vehicle's serial in its state, so unique within the state",
 }
 
 // NewMetadata returns the metadata of a run with its record counts.
@@ -64,6 +71,7 @@ func NewMetadata(run *Run, genName, genVersion string, counts []Count) Metadata 
 			Seed:            run.Seed,
 			ReferenceDate:   run.ReferenceDate.String(),
 			ConfigSHA256:    run.ConfigSHA256,
+			SSNUnassigned:   max(0, run.Records-SSNSpace),
 		},
 		Counts:  counts,
 		Privacy: PrivacyRules,

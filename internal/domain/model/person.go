@@ -6,6 +6,15 @@ var (
 	MaritalStatuses = []string{"single", "married", "divorced", "widowed"}
 	Relationships   = []string{"primary", "spouse", "child", "other"}
 	LicenseStatuses = []string{"valid", "expired", "suspended", "revoked"}
+	NameSuffixes    = []string{"Jr", "Sr", "II", "III", "IV"}
+	// LicenseTypes: a full licence, a learner permit (16-17), or none.
+	LicenseTypes = []string{"full", "learner_permit", "unlicensed"}
+	UrbanRural   = []string{"urban", "rural"}
+	// FinancialFilings: proof of insurance a court or DMV requires after a
+	// DUI or suspension (FR-44 only in Florida and Virginia, after a DUI).
+	FinancialFilings = []string{"none", "SR-22", "FR-44"}
+	// CreditTiers of a credit-based insurance score; no_hit: no credit file.
+	CreditTiers = []string{"excellent", "good", "fair", "poor", "no_hit"}
 )
 
 // Person is one row of persons. Field order is the contract's column order,
@@ -19,17 +28,33 @@ type Person struct {
 	DateOfBirth         Date   `parquet:"date_of_birth,date" json:"date_of_birth"`
 	MaritalStatus       string `parquet:"marital_status,dict" json:"marital_status"`
 	Relationship        string `parquet:"relationship,dict" json:"relationship"`
-	SSN                 string `parquet:"ssn" json:"ssn"`
+	SSN                 string `parquet:"ssn,optional" json:"ssn"`
 	Email               string `parquet:"email" json:"email"`
 	Phone               string `parquet:"phone" json:"phone"`
 	AddressLine1        string `parquet:"address_line1" json:"address_line1"`
 	City                string `parquet:"city,dict" json:"city"`
 	State               string `parquet:"state,dict" json:"state"`
 	Zip                 string `parquet:"zip,dict" json:"zip"`
-	DriverLicenseNumber string `parquet:"driver_license_number" json:"driver_license_number"`
-	DriverLicenseState  string `parquet:"driver_license_state,dict" json:"driver_license_state"`
-	LicenseIssueDate    Date   `parquet:"license_issue_date,date" json:"license_issue_date"`
-	LicenseStatus       string `parquet:"license_status,dict" json:"license_status"`
+	DriverLicenseNumber string `parquet:"driver_license_number,optional" json:"driver_license_number"`
+	DriverLicenseState  string `parquet:"driver_license_state,optional,dict" json:"driver_license_state"`
+	LicenseIssueDate    Date   `parquet:"license_issue_date,date,optional" json:"license_issue_date"`
+	LicenseStatus       string `parquet:"license_status,optional,dict" json:"license_status"`
+	// Columns added by contract v0.2, after v0.1's so its queries keep working.
+	MiddleName            string `parquet:"middle_name,optional" json:"middle_name"`
+	NameSuffix            string `parquet:"name_suffix,optional,dict" json:"name_suffix"`
+	AddressLine2          string `parquet:"address_line2,optional" json:"address_line2"`
+	County                string `parquet:"county,dict" json:"county"`
+	CountyFIPS            string `parquet:"county_fips,dict" json:"county_fips"`
+	UrbanRural            string `parquet:"urban_rural,dict" json:"urban_rural"`
+	LicenseType           string `parquet:"license_type,dict" json:"license_type"`
+	FirstLicensedDate     Date   `parquet:"first_licensed_date,date,optional" json:"first_licensed_date"`
+	LicenseExpirationDate Date   `parquet:"license_expiration_date,date,optional" json:"license_expiration_date"`
+	// Underwriting history, filled by the incident stage from the driving
+	// history it makes.
+	PriorInsuranceMonths int32  `parquet:"prior_insurance_months" json:"prior_insurance_months"`
+	CoverageLapseDays    int32  `parquet:"coverage_lapse_days" json:"coverage_lapse_days"`
+	FinancialFiling      string `parquet:"financial_filing,dict" json:"financial_filing"`
+	CreditTier           string `parquet:"credit_tier,dict" json:"credit_tier"`
 }
 
 // PersonColumns lists the persons columns in contract order.
@@ -42,15 +67,33 @@ var PersonColumns = []Column[Person]{
 	{Name: "date_of_birth", Kind: KindDate, Doc: "age 16-95 at the reference date", Date: func(p *Person) Date { return p.DateOfBirth }},
 	{Name: "marital_status", Kind: KindEnum, Enum: MaritalStatuses, Str: func(p *Person) string { return p.MaritalStatus }},
 	{Name: "relationship", Kind: KindEnum, Enum: Relationships, Str: func(p *Person) string { return p.Relationship }},
-	{Name: "ssn", Kind: KindString, Pattern: `^[0-9]{3}-[0-9]{2}-[0-9]{4}$`, Doc: "666-GG-SSSS, never issued; unique", Str: func(p *Person) string { return p.SSN }},
+	{Name: "ssn", Kind: KindString, Nullable: true, Pattern: `^[0-9]{3}-[0-9]{2}-[0-9]{4}$`, Doc: "666-GG-SSSS then 9xx-GG-SSSS, never issued; unique; null past the 55,984,401 of them", Str: func(p *Person) string { return p.SSN }},
 	{Name: "email", Kind: KindString, Pattern: `^[a-z]+\.[a-z]+[1-9][0-9]*@example\.(com|net|org)$`, Doc: "@example.com/.net/.org; unique", Str: func(p *Person) string { return p.Email }},
 	{Name: "phone", Kind: KindString, Pattern: `^[0-9]{3}-555-01[0-9]{2}$`, Doc: "NPA-555-01XX", Str: func(p *Person) string { return p.Phone }},
 	{Name: "address_line1", Kind: KindString, Str: func(p *Person) string { return p.AddressLine1 }},
 	{Name: "city", Kind: KindString, Str: func(p *Person) string { return p.City }},
 	{Name: "state", Kind: KindString, Pattern: `^[A-Z]{2}$`, Doc: "USPS code", Str: func(p *Person) string { return p.State }},
 	{Name: "zip", Kind: KindString, Pattern: `^[0-9]{5}$`, Str: func(p *Person) string { return p.Zip }},
-	{Name: "driver_license_number", Kind: KindString, Str: func(p *Person) string { return p.DriverLicenseNumber }},
-	{Name: "driver_license_state", Kind: KindString, Pattern: `^[A-Z]{2}$`, Str: func(p *Person) string { return p.DriverLicenseState }},
-	{Name: "license_issue_date", Kind: KindDate, Date: func(p *Person) Date { return p.LicenseIssueDate }},
-	{Name: "license_status", Kind: KindEnum, Enum: LicenseStatuses, Str: func(p *Person) string { return p.LicenseStatus }},
+	{Name: "driver_license_number", Kind: KindString, Nullable: true, Doc: "null iff unlicensed", Str: func(p *Person) string { return p.DriverLicenseNumber }},
+	{Name: "driver_license_state", Kind: KindString, Nullable: true, Pattern: `^[A-Z]{2}$`, Doc: "null iff unlicensed", Str: func(p *Person) string { return p.DriverLicenseState }},
+	{Name: "license_issue_date", Kind: KindDate, Nullable: true, Doc: "current card or permit; null iff unlicensed", Date: func(p *Person) Date { return p.LicenseIssueDate }},
+	{Name: "license_status", Kind: KindEnum, Nullable: true, Enum: LicenseStatuses, Doc: "null iff unlicensed", Str: func(p *Person) string { return p.LicenseStatus }},
+	{Name: "middle_name", Kind: KindString, Nullable: true, Doc: "a first name of the same birth cohort, an initial, or null", Str: func(p *Person) string { return p.MiddleName }},
+	{Name: "name_suffix", Kind: KindEnum, Nullable: true, Enum: NameSuffixes, Doc: "men only; null for most", Str: func(p *Person) string { return p.NameSuffix }},
+	{Name: "address_line2", Kind: KindString, Nullable: true, Doc: "unit line (APT 4B) or null", Str: func(p *Person) string { return p.AddressLine2 }},
+	{Name: "county", Kind: KindString, Doc: "county of the ZIP", Str: func(p *Person) string { return p.County }},
+	{Name: "county_fips", Kind: KindString, Pattern: `^[0-9]{5}$`, Doc: "state + county FIPS code", Str: func(p *Person) string { return p.CountyFIPS }},
+	{Name: "urban_rural", Kind: KindEnum, Enum: UrbanRural, Doc: "RUCA class of the ZIP", Str: func(p *Person) string { return p.UrbanRural }},
+	{Name: "license_type", Kind: KindEnum, Enum: LicenseTypes, Doc: "full licence, learner permit (ages 16-17) or unlicensed", Str: func(p *Person) string { return p.LicenseType }},
+	{Name: "first_licensed_date", Kind: KindDate, Nullable: true, Doc: "first licence or permit, at 16-21 mostly; before the reference date; null iff unlicensed", Date: func(p *Person) Date { return p.FirstLicensedDate }},
+	{Name: "license_expiration_date", Kind: KindDate, Nullable: true, Doc: "issue date plus the renewal cycle (8 years; a permit 2); null iff unlicensed", Date: func(p *Person) Date { return p.LicenseExpirationDate }},
+	{Name: "prior_insurance_months", Kind: KindInt, Doc: "months of continuous prior insurance up to the reference date", Int: func(p *Person) int64 { return int64(p.PriorInsuranceMonths) }},
+	{Name: "coverage_lapse_days", Kind: KindInt, Doc: "days without insurance in the last 12 months; 0 for none", Int: func(p *Person) int64 { return int64(p.CoverageLapseDays) }},
+	{Name: "financial_filing", Kind: KindEnum, Enum: FinancialFilings, Doc: "SR-22/FR-44 where a DUI or suspension requires it", Str: func(p *Person) string { return p.FinancialFiling }},
+	{Name: "credit_tier", Kind: KindEnum, Enum: CreditTiers, Doc: "credit-based insurance tier", Str: func(p *Person) string { return p.CreditTier }},
 }
+
+// Licensed reports whether p may drive alone: a full licence, valid.
+// (A learner permit needs a licensed driver beside; the expired,
+// suspended, revoked and unlicensed may not drive.)
+func (p *Person) Licensed() bool { return p.LicenseType == "full" && p.LicenseStatus == "valid" }

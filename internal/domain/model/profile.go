@@ -17,6 +17,16 @@ type Profile struct {
 	RiskTier              string   `parquet:"risk_tier,dict" json:"risk_tier"`
 	ScenarioTags          []string `parquet:"scenario_tags,list" json:"scenario_tags"`
 	RulesVersion          string   `parquet:"rules_version,dict" json:"rules_version"`
+	// Columns added by contract v0.2: the driving history in the look-back
+	// window (counts of the person's incidents) and the rating's factors.
+	Violations          int32    `parquet:"violations" json:"violations"`
+	MajorViolations     int32    `parquet:"major_violations" json:"major_violations"`
+	DUIs                int32    `parquet:"dui_count" json:"dui_count"`
+	ViolationPoints     int32    `parquet:"violation_points" json:"violation_points"`
+	AtFaultAccidents    int32    `parquet:"at_fault_accidents" json:"at_fault_accidents"`
+	NotAtFaultAccidents int32    `parquet:"not_at_fault_accidents" json:"not_at_fault_accidents"`
+	ComprehensiveClaims int32    `parquet:"comprehensive_claims" json:"comprehensive_claims"`
+	RatingFactors       []string `parquet:"rating_factors,list" json:"rating_factors"`
 }
 
 // ProfileColumns lists the profiles columns in contract order.
@@ -29,8 +39,16 @@ var ProfileColumns = []Column[Profile]{
 	{Name: "household_vehicle_count", Kind: KindInt, Int: func(p *Profile) int64 { return int64(p.HouseholdVehicleCount) }},
 	{Name: "primary_vehicle_id", Kind: KindString, Pattern: `^VEH-[0-9]{10}$`, Nullable: true, Str: func(p *Profile) string { return p.PrimaryVehicleID }},
 	{Name: "vehicle_ids", Kind: KindStringList, List: func(p *Profile) []string { return p.VehicleIDs }},
-	{Name: "risk_score", Kind: KindInt, Doc: "0-1000", Int: func(p *Profile) int64 { return int64(p.RiskScore) }},
+	{Name: "risk_score", Kind: KindInt, Doc: "1-1000: the risk v2 rating (base 250 times the factors in rating_factors)", Int: func(p *Profile) int64 { return int64(p.RiskScore) }},
 	{Name: "risk_tier", Kind: KindEnum, Enum: RiskTiers, Str: func(p *Profile) string { return p.RiskTier }},
 	{Name: "scenario_tags", Kind: KindStringList, List: func(p *Profile) []string { return p.ScenarioTags }},
 	{Name: "rules_version", Kind: KindString, Str: func(p *Profile) string { return p.RulesVersion }},
+	{Name: "violations", Kind: KindInt, Doc: "moving violations (DUI included) in the look-back window", Int: func(p *Profile) int64 { return int64(p.Violations) }},
+	{Name: "major_violations", Kind: KindInt, Doc: "DUI, reckless driving and speeding 21+ mph over, in the window", Int: func(p *Profile) int64 { return int64(p.MajorViolations) }},
+	{Name: "dui_count", Kind: KindInt, Doc: "DUI/DWI in the window", Int: func(p *Profile) int64 { return int64(p.DUIs) }},
+	{Name: "violation_points", Kind: KindInt, Doc: "points of the window's violations and at-fault accidents", Int: func(p *Profile) int64 { return int64(p.ViolationPoints) }},
+	{Name: "at_fault_accidents", Kind: KindInt, Int: func(p *Profile) int64 { return int64(p.AtFaultAccidents) }},
+	{Name: "not_at_fault_accidents", Kind: KindInt, Int: func(p *Profile) int64 { return int64(p.NotAtFaultAccidents) }},
+	{Name: "comprehensive_claims", Kind: KindInt, Int: func(p *Profile) int64 { return int64(p.ComprehensiveClaims) }},
+	{Name: "rating_factors", Kind: KindStringList, Doc: "name=relativity of every rating factor other than 1, in rating order", List: func(p *Profile) []string { return p.RatingFactors }},
 }

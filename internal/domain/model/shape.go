@@ -2,13 +2,15 @@ package model
 
 // ContractVersion is the data contract this code implements: the only
 // dataset.schema_version a config may name.
-const ContractVersion = "0.1"
+const ContractVersion = "0.2"
 
 // Entities, as components declare them in pipeline.Spec Needs and Provides.
 const (
 	Persons  = "persons"
 	Vehicles = "vehicles"
 	Profiles = "profiles"
+	// Incidents is the driving-history entity (stages/generators/incident).
+	Incidents = "incidents"
 	// EveryEntity, as a need, is every entity the pipeline's stages make: a
 	// check that reads them all must come after every stage that makes one.
 	EveryEntity = "*"
@@ -24,7 +26,7 @@ const (
 // SnapshotPart is a part every snapshot must have, and why.
 type SnapshotPart struct{ Name, Why string }
 
-// SnapshotParts are the parts a snapshot of contract v0.1 must have:
+// SnapshotParts are the parts a snapshot of contract v0.2 must have:
 // without any of them `synthpipe validate` refuses or fails the snapshot.
 var SnapshotParts = []SnapshotPart{
 	{PartRecords, "a snapshot holds its persons, vehicles and profiles in CSV, Parquet or JSON"},

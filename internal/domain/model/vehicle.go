@@ -4,8 +4,11 @@ package model
 var (
 	BodyTypes  = []string{"sedan", "suv", "pickup", "minivan", "coupe", "hatchback", "wagon", "van", "convertible"}
 	FuelTypes  = []string{"gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric"}
-	Usages     = []string{"commute", "pleasure", "business", "farm"}
+	Usages     = []string{"commute", "pleasure", "business", "farm", "rideshare"}
 	Ownerships = []string{"owned", "financed", "leased"}
+	// VehicleTypes and Booleans are v0.2 enumerations.
+	VehicleTypes = []string{"car", "suv", "pickup", "van"}
+	Booleans     = []string{"true", "false"}
 )
 
 // Vehicle is one row of vehicles, fields in contract order.
@@ -28,6 +31,9 @@ type Vehicle struct {
 	GaragingState         string `parquet:"garaging_state,dict" json:"garaging_state"`
 	LicensePlate          string `parquet:"license_plate" json:"license_plate"`
 	PlateState            string `parquet:"plate_state,dict" json:"plate_state"`
+	// Columns added by contract v0.2, after v0.1's so its queries keep working.
+	VehicleType string `parquet:"vehicle_type,dict" json:"vehicle_type"`
+	GaragedAway string `parquet:"garaged_away,dict" json:"garaged_away"`
 }
 
 // VehicleColumns lists the vehicles columns in contract order.
@@ -50,4 +56,6 @@ var VehicleColumns = []Column[Vehicle]{
 	{Name: "garaging_state", Kind: KindString, Pattern: `^[A-Z]{2}$`, Str: func(v *Vehicle) string { return v.GaragingState }},
 	{Name: "license_plate", Kind: KindString, Pattern: `^[A-HJ-NPR-Z0-9 -]+$`, Str: func(v *Vehicle) string { return v.LicensePlate }},
 	{Name: "plate_state", Kind: KindString, Pattern: `^[A-Z]{2}$`, Str: func(v *Vehicle) string { return v.PlateState }},
+	{Name: "vehicle_type", Kind: KindEnum, Enum: VehicleTypes, Doc: "the model's type (makes_models.csv)", Str: func(v *Vehicle) string { return v.VehicleType }},
+	{Name: "garaged_away", Kind: KindEnum, Enum: Booleans, Doc: "true: kept at a student's ZIP of the owner's state, not the owner's", Str: func(v *Vehicle) string { return v.GaragedAway }},
 }

@@ -45,7 +45,7 @@ func declared(name string) (entity.Entity, bool) {
 const draft = "https://json-schema.org/draft/2020-12/schema"
 
 // ID is the schema's $id (a URN: no web address is implied).
-func ID(entity string) string { return "urn:synthpipe:schema:v0.1:" + entity }
+func ID(entity string) string { return "urn:synthpipe:schema:v" + model.ContractVersion + ":" + entity }
 
 // Document returns the schema of entity as indented JSON.
 func Document(entity string) ([]byte, error) {
@@ -86,10 +86,17 @@ func fromColumns(entity string, cols []entityColumn) map[string]any {
 		case model.KindEnum:
 			p["type"] = "string"
 			p["enum"] = c.Enum
+			if c.Nullable {
+				p["type"] = []string{"string", "null"}
+				p["enum"] = append(anySlice(c.Enum), nil)
+			}
 		case model.KindDate:
 			p["type"] = "string"
 			p["format"] = "date"
 			p["pattern"] = `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`
+			if c.Nullable {
+				p["type"] = []string{"string", "null"}
+			}
 		case model.KindInt:
 			p["type"] = "integer"
 		case model.KindStringList:
@@ -111,8 +118,8 @@ func fromColumns(entity string, cols []entityColumn) map[string]any {
 type entityColumn = entity.ColumnInfo
 
 // metadataSchema is the metadata struct's schema with a record count for
-// every declared entity, placed as Metadata.MarshalJSON writes it: after
-// config_sha256.
+// every declared entity (Metadata.MarshalJSON writes those a run makes,
+// after config_sha256).
 func metadataSchema() map[string]any {
 	doc := fromStruct(reflect.TypeFor[model.Metadata]())
 	props := doc["properties"].(map[string]any)
@@ -122,10 +129,12 @@ func metadataSchema() map[string]any {
 		if r != "config_sha256" {
 			continue
 		}
+		// A run counts the entities its stages make, so a count is typed
+		// but not required: a snapshot without incidents has no
+		// record_count_incidents (the manifest and metadata agree on what
+		// was made; validate checks that).
 		for _, e := range entity.All() {
-			key := model.CountKeyPrefix + e.Name()
-			props[key] = map[string]any{"type": "integer"}
-			required = append(required, key)
+			props[model.CountKeyPrefix+e.Name()] = map[string]any{"type": "integer", "minimum": 0}
 		}
 	}
 	doc["required"] = required
@@ -243,4 +252,12 @@ func flatten(ve *jsonschema.ValidationError) string {
 	walk(ve)
 	sort.Strings(msgs)
 	return strings.Join(msgs, "; ")
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

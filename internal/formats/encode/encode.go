@@ -42,7 +42,9 @@ func CSVRow[T any](dst []byte, cols []model.Column[T], r *T) []byte {
 		case model.KindInt:
 			dst = strconv.AppendInt(dst, c.Int(r), 10)
 		case model.KindDate:
-			dst = c.Date(r).AppendISO(dst)
+			if d := c.Date(r); d != model.NoDate || !c.Nullable {
+				dst = d.AppendISO(dst)
+			}
 		case model.KindStringList:
 			list := c.List(r)
 			start := len(dst)
@@ -113,9 +115,13 @@ func JSONObject[T any](dst []byte, cols []model.Column[T], r *T) []byte {
 		case model.KindInt:
 			dst = strconv.AppendInt(dst, c.Int(r), 10)
 		case model.KindDate:
-			dst = append(dst, '"')
-			dst = c.Date(r).AppendISO(dst)
-			dst = append(dst, '"')
+			if d := c.Date(r); d == model.NoDate && c.Nullable {
+				dst = append(dst, "null"...)
+			} else {
+				dst = append(dst, '"')
+				dst = d.AppendISO(dst)
+				dst = append(dst, '"')
+			}
 		case model.KindStringList:
 			dst = append(dst, '[')
 			for j, s := range c.List(r) {

@@ -27,7 +27,7 @@ func drain[T any](t *testing.T, s Source[T], limit int) {
 }
 
 func seedFrom(f *testing.F, name string) []byte {
-	b, err := os.ReadFile(filepath.Join("../../../data/snapshots/v0.1", name))
+	b, err := os.ReadFile(filepath.Join("../../../data/snapshots/v0.2", name))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -35,10 +35,10 @@ func seedFrom(f *testing.F, name string) []byte {
 }
 
 func FuzzCSVReader(f *testing.F) {
-	persons := seedFrom(f, "persons_v0_1.csv")
+	persons := seedFrom(f, "persons_v0_2.csv")
 	f.Add(persons)
 	f.Add(persons[:len(persons)/2])
-	f.Add(seedFrom(f, "profiles_v0_1.csv"))
+	f.Add(seedFrom(f, "profiles_v0_2.csv"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if s, err := NewCSV[model.Person](bytes.NewReader(data), io.NopCloser(nil), model.PersonColumns); err == nil {
 			drain[model.Person](t, s, 10000)
@@ -50,10 +50,10 @@ func FuzzCSVReader(f *testing.F) {
 }
 
 func FuzzParquetReader(f *testing.F) {
-	vehicles := seedFrom(f, "vehicles_v0_1.parquet")
+	vehicles := seedFrom(f, "vehicles_v0_2.parquet")
 	f.Add(vehicles)
 	f.Add(vehicles[:len(vehicles)-100])
-	f.Add(seedFrom(f, "profiles_v0_1.parquet"))
+	f.Add(seedFrom(f, "profiles_v0_2.parquet"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bytes.NewReader(data)
 		if s, err := NewParquet[model.Vehicle](r, int64(len(data)), io.NopCloser(nil)); err == nil {

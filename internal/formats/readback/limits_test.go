@@ -16,7 +16,7 @@ import (
 
 func golden(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("../../../data/snapshots/v0.1", name))
+	b, err := os.ReadFile(filepath.Join("../../../data/snapshots/v0.2", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func first[T any](s Source[T]) error {
 }
 
 func TestRecordLimits(t *testing.T) {
-	persons := golden(t, "persons_v0_1.csv")
+	persons := golden(t, "persons_v0_2.csv")
 	header, rows, _ := bytes.Cut(persons, []byte("\n"))
 	row, _, _ := bytes.Cut(rows, []byte("\n"))
 	fields := strings.Split(string(row), ",")
@@ -81,7 +81,7 @@ func TestRecordLimits(t *testing.T) {
 }
 
 func TestJSONRecordLimit(t *testing.T) {
-	doc := golden(t, "dataset_v0_1.json")
+	doc := golden(t, "dataset_v0_2.json")
 	for _, tc := range []struct{ name, old, new string }{
 		{"huge value", `"first_name":"`, `"first_name":"` + strings.Repeat("y", 1<<20)},
 		{"megabytes of blanks", `"persons": [`, `"persons": [` + strings.Repeat(" ", 1<<20)},

@@ -134,6 +134,10 @@ func (s *csvSource[T]) Next() (*T, error) {
 			}
 			f.SetInt(n)
 		case model.KindDate:
+			if cell == "" && c.Nullable {
+				f.SetInt(int64(model.NoDate))
+				continue
+			}
 			d, err := model.ParseDate(cell)
 			if err != nil {
 				return &s.rec, &CellError{Column: c.Name, Value: Truncate(cell), Want: "a YYYY-MM-DD date"}

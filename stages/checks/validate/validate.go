@@ -1,5 +1,5 @@
 // Package validate checks every record of every batch against data contract
-// v0.1 (package contract) before any sink sees it. By default a violation
+// v0.2 (package contract) before any sink sees it. By default a violation
 // stops the run, so no snapshot is written.
 package validate
 
@@ -16,7 +16,6 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
@@ -38,19 +37,14 @@ func init() {
 	component.RegisterStage(pipeline.Spec{
 		Type:    Type,
 		Needs:   []string{model.Persons, model.Vehicles, model.Profiles, model.EveryEntity},
-		Summary: "Checks every record against data contract v0.1 (formats, ranges, privacy, foreign keys, coherence) before it is written.",
+		Summary: "Checks every record against data contract v" + model.ContractVersion + " (formats, ranges, privacy, foreign keys, coherence) before it is written.",
 		Example: example,
 		Fields: []pipeline.Field{
 			{Name: fieldOnViolation, Type: pipeline.TypeString, Description: "fail: stop the run, write no snapshot (exit code 3); warn: log violations and go on.", Default: "fail", Allowed: []string{"fail", "warn"}},
 			{Name: fieldMaxExamples, Type: pipeline.TypeInt, Description: "Violations named in the error or log, per batch.", Default: int64(10), Min: 1, Max: 10000},
 		},
 	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
-		run := env.Shared
-		ref, err := refdata.Default()
-		if err != nil {
-			return nil, err
-		}
-		return New(run, ref, c.String(fieldOnViolation) == "fail", int(c.Int(fieldMaxExamples)), env.Logger.With().Str("stage", Type).Logger()), nil
+		return New(env.Shared, c.String(fieldOnViolation) == "fail", int(c.Int(fieldMaxExamples)), env.Logger.With().Str("stage", Type).Logger())
 	})
 }
 
@@ -93,15 +87,19 @@ type Stage struct {
 }
 
 // New returns a validate stage.
-func New(run *model.Run, ref *refdata.Data, fail bool, maxExamples int, log zerolog.Logger) *Stage {
+func New(run *model.Run, fail bool, maxExamples int, log zerolog.Logger) (*Stage, error) {
 	s := &Stage{run: run, fail: fail, max: maxExamples, log: log}
 	for _, e := range entity.Of(run.Entities) {
 		if e != entity.Persons && e != entity.Vehicles && e != entity.Profiles {
 			s.extras = append(s.extras, e) // the core three are the contract checker's
 		}
 	}
-	s.check = contract.Checker{Seed: run.Seed, RefDate: run.ReferenceDate, Ref: ref, Report: s.report}
-	return s
+	chk, err := contract.New(run.Seed, run.ReferenceDate, s.report)
+	if err != nil {
+		return nil, err
+	}
+	s.check = *chk
+	return s, nil
 }
 
 func (s *Stage) report(v contract.Violation) {
@@ -118,7 +116,7 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	s.checkPlan(mb)
 	s.check.Batch(mb)
 	for _, e := range s.extras {
-		e.CheckBatch(mb, func(id, rule, column, value string) {
+		e.CheckBatch(mb, s.run.ReferenceDate, func(id, rule, column, value string) {
 			s.report(contract.Violation{Entity: e.Singular(), RecordID: id, Column: column, Rule: contract.RuleName(rule), Value: value})
 		})
 	}

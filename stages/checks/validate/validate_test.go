@@ -8,7 +8,6 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/testkit"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
@@ -16,7 +15,8 @@ import (
 func TestCleanBatchPasses(t *testing.T) {
 	run := testkit.Run(300, 8)
 	mb := testkit.Batch(run, "profile")
-	s := validate.New(run, refdata.MustDefault(), true, 10, testkit.Logger)
+	s, err := validate.New(run, true, 10, testkit.Logger)
+	require.NoError(t, err)
 	require.NoError(t, s.Process(context.Background(), &component.Batch{Payload: mb}))
 }
 
@@ -54,8 +54,9 @@ func TestEachBrokenRuleIsNamed(t *testing.T) {
 			run := testkit.Run(300, 8)
 			mb := testkit.Batch(run, "profile")
 			tc.breakIt(mb)
-			s := validate.New(run, refdata.MustDefault(), true, 50, testkit.Logger)
-			err := s.Process(context.Background(), &component.Batch{Payload: mb})
+			s, err := validate.New(run, true, 50, testkit.Logger)
+			require.NoError(t, err)
+			err = s.Process(context.Background(), &component.Batch{Payload: mb})
 			require.Error(t, err)
 			require.True(t, validate.IsValidationError(err))
 			var ve *validate.Error
@@ -73,6 +74,7 @@ func TestWarnModeGoesOn(t *testing.T) {
 	run := testkit.Run(50, 8)
 	mb := testkit.Batch(run, "profile")
 	mb.Persons[0].SSN = "123-45-6789"
-	s := validate.New(run, refdata.MustDefault(), false, 10, testkit.Logger)
+	s, err := validate.New(run, false, 10, testkit.Logger)
+	require.NoError(t, err)
 	require.NoError(t, s.Process(context.Background(), &component.Batch{Payload: mb}))
 }

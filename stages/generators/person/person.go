@@ -1,8 +1,12 @@
-// Package person makes the persons of each planned household: a shared
-// address, area code and (usually) surname, a primary member, a spouse and
-// children where the plan has them, ages after the FHWA licensed-driver mix,
-// and privacy-safe identifiers. Every household draws from its own stream,
-// keyed by (seed, household index), so batches can be made in any order.
+// Package person makes the persons of each planned household (contract
+// v0.2): a state from an exact population quota, a ZIP weighted by its
+// population with its county, city, urban/rural class and an area code that
+// serves it, a shared address and (usually) surname, ages by sex after the
+// FHWA licensed-driver mix with children at least 16 years younger than both
+// parents, marital status after the ACS mix for age and sex, first names of
+// the birth decade, and privacy-safe identifiers. Every value draws from its
+// column's own stream keyed by (seed, column, household or person index), so
+// batches can be made in any order and a new column moves no other.
 package person
 
 import (
@@ -10,8 +14,11 @@ import (
 	_ "embed"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/synthpipe/synthpipe/internal/component"
+	"github.com/synthpipe/synthpipe/internal/domain/derive"
+	"github.com/synthpipe/synthpipe/internal/domain/household"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
@@ -44,31 +51,99 @@ func init() {
 		},
 	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
 		run := env.Shared
-		if run.Records > ident.SSNCapacity {
-			return nil, fmt.Errorf("person: records %d exceeds the %d unique never-issued SSNs", run.Records, ident.SSNCapacity)
-		}
-		ref, err := refdata.Default()
-		if err != nil {
-			return nil, err
-		}
-		return New(run, ref, int(c.Int(fieldGenderX)), c.String(fieldLicenseStatus) == "all_valid"), nil
+		return New(run, int(c.Int(fieldGenderX)), c.String(fieldLicenseStatus) == "all_valid")
 	})
 }
+
+// Household columns, each with its own stream keyed by household index.
+const (
+	hZip = iota
+	hStreet
+	hUnit
+	hAreaCode
+	hSurname
+	hGender
+	hAge
+)
+
+var householdColumns = []string{"zip", "address_line1", "address_line2", "area_code", "last_name", "gender", "age"}
+
+// Person columns, each with its own stream keyed by person index.
+const (
+	pFirst = iota
+	pMiddle
+	pSuffix
+	pBirth
+	pMarital
+	pEmail
+	pPhone
+	pLicense
+	pStatus
+	pOwnSurname
+	pLicenseType
+)
+
+var personColumns = []string{"first_name", "middle_name", "name_suffix", "date_of_birth", "marital_status", "email", "phone", "license", "license_status", "own_last_name", "license_type"}
 
 // Stage makes persons. One per worker: it keeps reusable streams.
 type Stage struct {
 	run      *model.Run
-	ref      *refdata.Data
+	pop      *refdata.Population
+	serials  *household.Serials
 	genderX  int
 	allValid bool
-	hh       *stream.Stream // household-level draws
-	per      *stream.Stream // per-person draws
+	hh, per  *stream.Columns
+	members  []member // reused for each household
+	// extra, in tests, draws a column the contract does not have (its
+	// index in the person columns), to show it moves no other column.
+	extra int
+	// licenseKeys key each state's permutation of licence serials.
+	licenseKeys []uint64
+	ages        [2]refdata.Weighted // FHWA licensed drivers by band, per sex
+}
+
+// CheckCapacity refuses a run whose licence serials would overflow a
+// state's reserved licence number space, naming the state and the limit.
+func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Population) error {
+	households := household.Count(serials.Seed(), records).Households
+	for i := range pop.States {
+		st := &pop.States[i]
+		capacity, err := ident.LicenseCapacity(st.LicenseFormat)
+		if err != nil {
+			return fmt.Errorf("person: state %s licence format %q: %w", st.Code, st.LicenseFormat, err)
+		}
+		if need, _ := serials.Max(i, households); need > capacity {
+			return fmt.Errorf("person: %d records need up to %d licence numbers in %s, whose reserved range (format %s) holds %d", records, need, st.Code, st.LicenseFormat, capacity)
+		}
+	}
+	return nil
 }
 
 // New returns a person stage.
-func New(run *model.Run, ref *refdata.Data, genderXPermille int, allValid bool) *Stage {
-	return &Stage{run: run, ref: ref, genderX: genderXPermille, allValid: allValid,
-		hh: stream.New(run.Seed, stream.Household, 0), per: stream.New(run.Seed, stream.Person, 0)}
+func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
+	pop, err := refdata.V02()
+	if err != nil {
+		return nil, err
+	}
+	q, err := derive.StateQuota(run.Seed, pop)
+	if err != nil {
+		return nil, err
+	}
+	serials := household.Shared(run.Seed, q)
+	s := &Stage{run: run, pop: pop, serials: serials, genderX: genderXPermille, allValid: allValid,
+		hh:  stream.NewColumns(run.Seed, stream.Household, householdColumns...),
+		per: stream.NewColumns(run.Seed, stream.Person, personColumns...), extra: -1}
+	for i := range pop.States {
+		s.licenseKeys = append(s.licenseKeys, derive.LicenseKey(run.Seed, i))
+	}
+	if err := CheckCapacity(run.Records, serials, pop); err != nil {
+		return nil, err
+	}
+	for _, b := range pop.DriverAges {
+		s.ages[refdata.Female].Add(b.Count[refdata.Female])
+		s.ages[refdata.Male].Add(b.Count[refdata.Male])
+	}
+	return s, nil
 }
 
 // Process appends the persons of every household of the batch.
@@ -82,170 +157,304 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	return nil
 }
 
-type place struct {
-	state    *refdata.State
-	city     *refdata.City
-	zip      string
-	street   string
-	areaCode string
-	surname  string
+// home is what a household's members share.
+type home struct {
+	state       *refdata.PopState
+	stateIndex  int
+	firstSerial uint64 // the serial of its first member within its state
+	zip         *refdata.Zip
+	street      string
+	unit        string
+	areaCode    string
+	surname     string
+}
+
+// member is what the household decides of one member.
+type member struct {
+	rel, marital, gender, last string
+	age                        int
 }
 
 func (s *Stage) household(mb *model.Batch, h *model.Household) error {
-	r := s.hh
-	r.Reset(s.run.Seed, stream.Household, uint64(h.Index))
-	ref := s.ref
-	st := &ref.States[ref.StatePick.Index(r.Uint64N(ref.StatePick.Total()))]
-	city := &st.Cities[st.CityPick.Index(r.Uint64N(st.CityPick.Total()))]
-	p := place{
-		state:    st,
-		city:     city,
-		zip:      city.Zips[r.IntN(len(city.Zips))],
-		areaCode: st.AreaCodes[r.IntN(len(st.AreaCodes))],
-		surname:  ref.Surnames.Values[ref.Surnames.Pick.Index(r.Uint64N(ref.Surnames.Pick.Total()))],
+	c := s.hh
+	c.At(uint64(h.Index))
+	st, serial, _, err := s.serials.Of(h.Index)
+	if err != nil {
+		return err
 	}
-	p.street = strconv.Itoa(r.Between(1, 9899)) + " " + ref.StreetNames[r.IntN(len(ref.StreetNames))] + " " + ref.Suffixes[r.IntN(len(ref.Suffixes))]
+	state := &s.pop.States[st]
+	zr := c.Of(hZip)
+	zip := &s.pop.Zips[state.Zips[state.ZipPick.Index(zr.Uint64N(state.ZipPick.Total()))]]
+	sr := c.Of(hStreet)
+	hm := home{state: state, stateIndex: st, firstSerial: serial, zip: zip,
+		street:   strconv.Itoa(sr.Between(1, 9899)) + " " + pick(&s.pop.StreetNames, sr) + " " + titleCase(pick(&s.pop.StreetSuffixes, sr)),
+		areaCode: zip.AreaCodes[c.Of(hAreaCode).IntN(len(zip.AreaCodes))],
+		surname:  pick(&s.pop.Surnames, c.Of(hSurname)),
+	}
+	// Homes in buildings of two or more units have a unit line: the state's
+	// ACS share, more in urban ZIPs and less in rural ones (about 90 % of
+	// apartments are in urban areas).
+	share := state.MultiUnitShare * 1.15
+	if zip.Rural {
+		share = state.MultiUnitShare * 0.3
+	}
+	if ur := c.Of(hUnit); ur.Chance(share) {
+		hm.unit = pick(&s.pop.UnitDesignators, ur) + " " + unitNumber(ur)
+	}
 
-	// Ages are drawn here, for the whole household, so they cohere.
-	children := h.Children
-	primaryAge, ok := s.adultAge(r, 18)
-	if !ok {
-		return errNoAdultAge(h.Index)
+	// Sexes and ages are drawn for the whole household, so they cohere:
+	// both parents are at least 16 years older than every child, and only
+	// adults marry.
+	gr, ar := c.Of(hGender), c.Of(hAge)
+	members := s.members[:0]
+	primary := member{rel: "primary", gender: s.gender(gr), last: hm.surname}
+	minParent := 18
+	if h.Children > 0 {
+		minParent = 32 // a parent of a 16-year-old
 	}
-	if children > 0 && primaryAge < 34 {
-		primaryAge = r.Between(34, 64) // a parent of a 16-year-old is at least 34
+	// A parent's age is drawn from the drivers old enough to have children
+	// of 16 and more (34 and over: few have them younger), not lifted to
+	// the bound, which would pile parents up at 32.
+	drawFrom := 18
+	if h.Children > 0 {
+		drawFrom = 34
 	}
+	primary.age = s.driverAge(ar, primary.gender, drawFrom)
+	members = append(members, primary)
+	youngestParent := primary.age
+	if h.Spouse {
+		sp := member{rel: "spouse", marital: "married", gender: s.spouseGender(gr, primary.gender), last: hm.surname}
+		sp.age = min(95, max(minParent, primary.age+ar.Between(-6, 6)))
+		youngestParent = min(youngestParent, sp.age)
+		members = append(members, sp)
+		members[0].marital = "married"
+	}
+	for range h.Children {
+		members = append(members, member{rel: "child", gender: s.gender(gr), last: hm.surname,
+			age: childAge(ar, youngestParent-16)})
+	}
+	for len(members) < h.Size {
+		members = append(members, member{rel: "other", gender: s.gender(gr), age: s.driverAge(ar, "", 18)})
+	}
+	s.members = members
 	hhID := ident.ID("HH-", h.Index)
-	primaryGender := s.gender(r)
-	for m := 0; m < h.Size; m++ {
-		idx := h.FirstPerson + int64(m)
-		var rel, marital, gender, last string
-		var age int
-		last = p.surname
-		switch {
-		case m == 0:
-			rel, age, gender = "primary", primaryAge, primaryGender
-			marital = s.primaryMarital(r, age, h.Spouse)
-		case m == 1 && h.Spouse:
-			rel, marital = "spouse", "married"
-			age = min(95, max(18, primaryAge+r.Between(-6, 6)))
-			gender = s.spouseGender(r, primaryGender)
-			if r.Chance(0.12) { // kept their own surname
-				last = s.surname(r)
-			}
-		case m < 1+boolInt(h.Spouse)+children:
-			rel, marital = "child", "single"
-			age = r.Between(16, min(30, primaryAge-18))
-			gender = s.gender(r)
-		default:
-			rel = "other"
-			if age, ok = s.adultAge(r, 18); !ok {
-				return errNoAdultAge(h.Index)
-			}
-			gender = s.gender(r)
-			marital = []string{"single", "single", "divorced", "widowed"}[r.IntN(4)]
-			if r.Chance(0.7) {
-				last = s.surname(r)
-			}
+	for m := range members {
+		p, err := s.person(h.FirstPerson+int64(m), m, hhID, &members[m], &hm)
+		if err != nil {
+			return err
 		}
-		mb.Persons = append(mb.Persons, s.person(idx, hhID, rel, marital, gender, last, age, &p))
+		mb.Persons = append(mb.Persons, p)
 	}
 	return nil
 }
 
-func errNoAdultAge(household int64) error {
-	return fmt.Errorf("household %s: no adult age band in %d draws (the driver-age table has no band of 18 or over)", ident.ID("HH-", household), maxAgeDraws)
+// titleCase writes a USPS abbreviation (AVE) as addresses print it (Ave).
+func titleCase(s string) string {
+	if len(s) < 2 {
+		return s
+	}
+	return s[:1] + strings.ToLower(s[1:])
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// person fills one person from its own stream; household-level choices come in.
-func (s *Stage) person(idx int64, hhID, rel, marital, gender, last string, age int, p *place) model.Person {
-	r := s.per
-	r.Reset(s.run.Seed, stream.Person, uint64(idx))
-	first := s.firstName(r, gender)
-
-	// Date of birth: a day that makes the person exactly age at the reference date.
-	refDate := s.run.ReferenceDate
-	latest := refDate.AddYears(-age)         // birthday on the reference date
-	earliest := refDate.AddYears(-age-1) + 1 // one day short of age+1
-	dob := earliest + model.Date(r.IntN(int(latest-earliest)+1))
-
-	// Licence: most are licensed at 16-18, some later; never before 16, never after the reference date.
-	var issueAge int
-	switch d := r.IntN(100); {
-	case d < 45:
-		issueAge = 16
-	case d < 65:
-		issueAge = 17
-	case d < 78:
-		issueAge = 18
-	default:
-		issueAge = r.Between(19, max(19, min(age, 45)))
-	}
-	issueAge = min(issueAge, age)
-	issue := dob.AddYears(issueAge) + model.Date(r.IntN(365))
-	if issue > refDate {
-		issue = refDate
-	}
-	status := "valid"
-	if !s.allValid {
-		switch d := r.IntN(1000); {
-		case d < 920:
-		case d < 960:
-			status = "expired"
-		case d < 990:
-			status = "suspended"
+// Children living with their parents by age, per hundred of the age: CPS
+// 2023 table AD-3 (households/adults_living_with_parents.csv) gives 56 at
+// 18-24 and 15 at 25-34; 95 at 16-17 is assumed (the table starts at 18).
+// Each age is as populous as the next at 16-34, so these weigh a child's age.
+var childAgeWeights = func() (w [35]int) {
+	for a := 16; a <= 34; a++ {
+		switch {
+		case a <= 17:
+			w[a] = 95
+		case a <= 24:
+			w[a] = 56
 		default:
-			status = "revoked"
+			w[a] = 15
 		}
+	}
+	return w
+}()
+
+// childAge draws a grown child's age, 16 to min(34, oldest): one draw.
+func childAge(r *stream.Stream, oldest int) int {
+	oldest = min(34, max(16, oldest))
+	total := 0
+	for a := 16; a <= oldest; a++ {
+		total += childAgeWeights[a]
+	}
+	u := r.IntN(total)
+	for a := 16; a < oldest; a++ {
+		if u < childAgeWeights[a] {
+			return a
+		}
+		u -= childAgeWeights[a]
+	}
+	return oldest
+}
+
+func unitNumber(r *stream.Stream) string {
+	n := strconv.Itoa(r.Between(1, 40))
+	if r.Chance(0.4) {
+		return n + string(rune('A'+r.IntN(6)))
+	}
+	return n
+}
+
+func pick(n *refdata.Names, r *stream.Stream) string {
+	return n.Values[n.Pick.Index(r.Uint64N(n.Pick.Total()))]
+}
+
+func sexOf(gender string, r *stream.Stream) int {
+	switch gender {
+	case "F":
+		return refdata.Female
+	case "M":
+		return refdata.Male
+	}
+	return r.IntN(2)
+}
+
+// driverAge draws an age of a licensed driver of the gender's sex (either,
+// for X or ""), at least minAge: a band after the FHWA counts, then a year
+// within it. Bands wholly below minAge are left out of the draw, so it
+// takes one draw, never a loop.
+func (s *Stage) driverAge(r *stream.Stream, gender string, minAge int) int {
+	sex := sexOf(gender, r)
+	w := &s.ages[sex]
+	bands := s.pop.DriverAges
+	skip := uint64(0) // weight of the bands below minAge
+	for i := range bands {
+		if bands[i].To >= minAge {
+			break
+		}
+		skip += uint64(bands[i].Count[sex])
+	}
+	b := bands[w.Index(skip+r.Uint64N(w.Total()-skip))]
+	return r.Between(max(b.From, minAge), b.To)
+}
+
+// person fills one member from its own columns' streams.
+func (s *Stage) person(idx int64, m int, hhID string, mm *member, hm *home) (model.Person, error) {
+	c := s.per
+	c.At(uint64(idx))
+	if s.extra >= 0 { // drawn first, as a column a later version adds might be
+		r := c.Of(s.extra)
+		_, _ = r.Uint64(), r.IntN(1000)
+	}
+	refDate := s.run.ReferenceDate
+
+	// Date of birth: a day that makes the person exactly age at the
+	// reference date, the birthday not on it (so a 16-year-old has had a
+	// day to be licensed, and no licence is dated the reference date).
+	latest := refDate.AddYears(-mm.age) - 1
+	earliest := refDate.AddYears(-mm.age-1) + 1
+	dob := earliest + model.Date(c.Of(pBirth).IntN(int(latest-earliest)+1))
+	birthYear, _, _ := dob.Civil()
+	sex := sexOf(mm.gender, c.Of(pFirst))
+	names := s.pop.FirstNamesOf(birthYear, sex)
+	first := pick(names, c.Of(pFirst))
+
+	last := mm.last
+	if or := c.Of(pOwnSurname); last == "" || (mm.rel == "spouse" && or.Chance(0.12)) { // kept their own surname
+		last = pick(&s.pop.Surnames, or)
+	}
+	marital := mm.marital
+	if marital == "" {
+		marital = s.unmarried(c.Of(pMarital), mm.age, sex)
+	}
+
+	// Middle names and suffixes after the Kansas voter file (the one public
+	// count found; governance/decision-log.md): 65 % a middle name, 24 % an
+	// initial only, 11 % none; among men Jr 3.5 %, Sr 0.8 %, II 0.7 %,
+	// III 0.8 %, IV 0.14 %.
+	var middle, suffix string
+	if mr := c.Of(pMiddle); mr.Chance(0.6508) {
+		for range 4 { // a middle name other than the first name
+			if middle = pick(names, mr); middle != first {
+				break
+			}
+		}
+		if middle == first {
+			middle = ""
+		}
+	} else if mr.Chance(0.2425 / (1 - 0.6508)) {
+		middle = string(pick(names, mr)[0])
+	}
+	if mm.gender == "M" {
+		switch u := c.Of(pSuffix).IntN(10000); {
+		case u < 351:
+			suffix = "Jr"
+		case u < 432:
+			suffix = "Sr"
+		case u < 502:
+			suffix = "II"
+		case u < 581:
+			suffix = "III"
+		case u < 595:
+			suffix = "IV"
+		}
+	}
+
+	lic, err := s.license(c.Of(pLicense), c.Of(pStatus), s.licenseType(c.Of(pLicenseType), mm), dob, mm.age, hm, m)
+	if err != nil {
+		return model.Person{}, err
+	}
+	ssn := ""
+	if idx < ident.SSNCapacity {
+		ssn = ident.SSN(s.run.Seed, idx)
+	}
+	urban := "urban"
+	if hm.zip.Rural {
+		urban = "rural"
 	}
 	return model.Person{
-		PersonID:            ident.ID("PER-", idx),
-		HouseholdID:         hhID,
-		FirstName:           first,
-		LastName:            last,
-		Gender:              gender,
-		DateOfBirth:         dob,
-		MaritalStatus:       marital,
-		Relationship:        rel,
-		SSN:                 ident.SSN(s.run.Seed, idx),
-		Email:               ident.Email(first, last, idx, ident.EmailDomains[r.IntN(len(ident.EmailDomains))]),
-		Phone:               ident.Phone(p.areaCode, r.IntN(100)),
-		AddressLine1:        p.street,
-		City:                p.city.Name,
-		State:               p.state.Code,
-		Zip:                 p.zip,
-		DriverLicenseNumber: ident.LicenseNumber(p.state.LicenseFormat, r),
-		DriverLicenseState:  p.state.Code,
-		LicenseIssueDate:    issue,
-		LicenseStatus:       status,
-	}
+		PersonID:              ident.ID("PER-", idx),
+		HouseholdID:           hhID,
+		FirstName:             first,
+		LastName:              last,
+		Gender:                mm.gender,
+		DateOfBirth:           dob,
+		MaritalStatus:         marital,
+		Relationship:          mm.rel,
+		SSN:                   ssn,
+		Email:                 ident.Email(first, last, idx, ident.EmailDomains[c.Of(pEmail).IntN(len(ident.EmailDomains))]),
+		Phone:                 ident.Phone(hm.areaCode, c.Of(pPhone).IntN(100)),
+		AddressLine1:          hm.street,
+		City:                  hm.zip.City,
+		State:                 hm.state.Code,
+		Zip:                   hm.zip.Code,
+		DriverLicenseNumber:   lic.number,
+		DriverLicenseState:    lic.state,
+		LicenseIssueDate:      lic.issued,
+		LicenseStatus:         lic.status,
+		LicenseType:           lic.kind,
+		MiddleName:            middle,
+		NameSuffix:            suffix,
+		AddressLine2:          hm.unit,
+		County:                hm.zip.County,
+		CountyFIPS:            hm.zip.CountyFIPS,
+		UrbanRural:            urban,
+		FirstLicensedDate:     lic.first,
+		LicenseExpirationDate: lic.expires,
+	}, nil
 }
 
-// maxAgeDraws bounds adultAge's redraws. About 1% of licensed drivers are
-// under 18, so the bound is never reached with the embedded table; it turns
-// a broken table into an error instead of a hang.
-const maxAgeDraws = 1000
-
-// adultAge draws an age from the FHWA licensed-driver bands, at least minAge;
-// ok is false only after maxAgeDraws draws. It redraws bands below minAge
-// (rather than picking among the others) to keep the bytes of every snapshot.
-func (s *Stage) adultAge(r *stream.Stream, minAge int) (age int, ok bool) {
-	pick := &s.ref.AgePick
-	for range maxAgeDraws {
-		b := s.ref.DriverAges[pick.Index(r.Uint64N(pick.Total()))]
-		if b.To < minAge {
-			continue
-		}
-		return r.Between(max(b.From, minAge), b.To), true
+// unmarried draws the marital status of a member who is not the primary's
+// spouse after the ACS mix of the age and sex: never married (single),
+// divorced or widowed; married spouses live in the household, so "married"
+// is left out (a member whose spouse lives elsewhere is outside the plan).
+func (s *Stage) unmarried(r *stream.Stream, age, sex int) string {
+	if age < 18 {
+		return "single"
 	}
-	return 0, false
+	m := s.pop.MaritalOf(age, sex)
+	u := r.Uint64N(uint64(m[0] + m[2] + m[3]))
+	switch {
+	case u < uint64(m[0]):
+		return "single"
+	case u < uint64(m[0]+m[2]):
+		return "divorced"
+	}
+	return "widowed"
 }
 
 func (s *Stage) gender(r *stream.Stream) string {
@@ -269,42 +478,124 @@ func (s *Stage) spouseGender(r *stream.Stream, primary string) string {
 	return "F"
 }
 
-func (s *Stage) primaryMarital(r *stream.Stream, age int, spouse bool) string {
-	if spouse {
-		return "married"
-	}
-	d := r.IntN(100)
+// licence is a person's licence as the contract's columns give it.
+type licence struct {
+	kind, number, state    string
+	first, issued, expires model.Date
+	status                 string
+}
+
+// Shares of licence types. FHWA Highway Statistics (DL-20, 2018) has 25 %
+// of 16-year-olds and 47 % of 17-year-olds licensed, and 226 M drivers
+// among 255 M people 16 and over; the rest of the 16-17-year-olds hold a
+// learner permit or nothing (the split is assumed: permits 50 % at 16,
+// 33 % at 17). Young adults other than the primary are licensed less often
+// (FHWA's 18-year-old drivers are about 60 % of the age's people, 20-24
+// about 80 %; assumed 35 % unlicensed at 18, 28 % at 19, 20 % at 20-24) and
+// 8 % of older members hold no licence. The primary, the named insured, is
+// always licensed (governance/decision-log.md).
+var teenLicenses = [2][3]float64{ // at 16 and 17: full, permit, none
+	{0.25, 0.50, 0.25},
+	{0.47, 0.33, 0.20},
+}
+
+const (
+	unlicensedAdults = 0.08
+	primaryRelation  = "primary"
+	permitMaxAge     = 17
+)
+
+// licenseType draws a member's licence type.
+func (s *Stage) licenseType(r *stream.Stream, mm *member) string {
 	switch {
-	case age < 30:
-		if d < 88 {
-			return "single"
+	case mm.age <= permitMaxAge:
+		mix := teenLicenses[mm.age-16]
+		switch u := r.Float64(); {
+		case u < mix[0]:
+			return "full"
+		case u < mix[0]+mix[1]:
+			return "learner_permit"
 		}
-		return "divorced"
-	case age < 65:
-		if d < 50 {
-			return "single"
-		} else if d < 92 {
-			return "divorced"
-		}
-		return "widowed"
+		return "unlicensed"
+	case mm.rel != primaryRelation && r.Chance(unlicensedShare(mm.age)):
+		return "unlicensed"
 	}
-	if d < 20 {
-		return "single"
-	} else if d < 50 {
-		return "divorced"
-	}
-	return "widowed"
+	return "full"
 }
 
-func (s *Stage) surname(r *stream.Stream) string {
-	n := &s.ref.Surnames
-	return n.Values[n.Pick.Index(r.Uint64N(n.Pick.Total()))]
+// unlicensedShare is the share of members of an age (18 and over, not the
+// primary) who hold no licence.
+func unlicensedShare(age int) float64 {
+	switch {
+	case age == 18:
+		return 0.35
+	case age == 19:
+		return 0.28
+	case age <= 24:
+		return 0.20
+	}
+	return unlicensedAdults
 }
 
-func (s *Stage) firstName(r *stream.Stream, gender string) string {
-	n := &s.ref.Male
-	if gender == "F" || (gender == "X" && r.IntN(2) == 0) {
-		n = &s.ref.Female
+// license draws when the person was first licensed (16 for most, 16-21 for
+// nearly all, later for a few), the current card (the last renewal before
+// the reference date, or the one before for those who did not renew, who
+// are then expired) and a number unique within the state: the member's
+// serial in its state (household.Serials), through a keyed permutation into
+// the state's reserved sub-range. A learner permit is issued after the
+// 16th birthday and runs two years; the unlicensed have none of it.
+func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age int, hm *home, m int) (licence, error) {
+	if kind == "unlicensed" {
+		return licence{kind: kind}, nil
 	}
-	return n.Values[n.Pick.Index(r.Uint64N(n.Pick.Total()))]
+	refDate := s.run.ReferenceDate
+	var at int
+	switch d := r.IntN(100); {
+	case d < 45 || kind == "learner_permit":
+		at = 16
+	case d < 65:
+		at = 17
+	case d < 78:
+		at = 18
+	case d < 90:
+		at = r.Between(19, 21)
+	default:
+		at = r.Between(22, 45)
+	}
+	at = min(at, age)
+	cycle := derive.RenewalYears
+	if kind == "learner_permit" {
+		cycle = derive.PermitYears
+	}
+	from := dob.AddYears(at)
+	days := min(365, int(refDate-from)) // > 0: the birthday is never the reference date
+	l := licence{kind: kind, state: hm.state.Code, first: from + model.Date(r.IntN(days))}
+	renewals := 0
+	for l.first.AddYears((renewals+1)*cycle) < refDate {
+		renewals++
+	}
+	l.status = "valid"
+	if !s.allValid {
+		switch d := sr.IntN(1000); {
+		case d < 40 && renewals > 0:
+			renewals-- // did not renew: the card of the cycle before, now expired
+			l.status = "expired"
+		case d >= 960 && d < 990 && kind == "full":
+			l.status = "suspended"
+		case d >= 990 && kind == "full":
+			l.status = "revoked"
+		}
+	}
+	// A nullable date column's null is 1970-01-01 (model.NoDate): a licence
+	// dated so moves to the next day.
+	for k := 0; k <= renewals+1; k++ {
+		if l.first.AddYears(k*cycle) == model.NoDate {
+			l.first++
+		}
+	}
+	l.issued = l.first.AddYears(renewals * cycle)
+	l.expires = l.issued.AddYears(cycle)
+	var err error
+	l.number, err = ident.LicenseSerial(hm.state.LicenseFormat, hm.firstSerial+uint64(m), s.licenseKeys[hm.stateIndex])
+	return l, err
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/testkit"
 )
 
@@ -16,10 +15,9 @@ func TestPersonsKeepTheContract(t *testing.T) {
 	mb := testkit.Batch(run, "person")
 	require.Len(t, mb.Persons, 500)
 	var found []contract.Violation
-	c := contract.Checker{Seed: run.Seed, RefDate: run.ReferenceDate, Ref: refdata.MustDefault(), Report: func(v contract.Violation) { found = append(found, v) }}
-	for i := range mb.Persons {
-		c.Person(&mb.Persons[i])
-	}
+	c, err := contract.New(run.Seed, run.ReferenceDate, func(v contract.Violation) { found = append(found, v) })
+	require.NoError(t, err)
+	c.Batch(mb) // persons and their households' rules
 	require.Empty(t, found)
 
 	byHH := map[string][]model.Person{}
@@ -33,7 +31,11 @@ func TestPersonsKeepTheContract(t *testing.T) {
 			require.Equal(t, members[0].Phone[:3], m.Phone[:3])
 			age := model.YearsBetween(m.DateOfBirth, run.ReferenceDate)
 			require.True(t, age >= 16 && age <= 95)
-			require.GreaterOrEqual(t, m.LicenseIssueDate, m.DateOfBirth.AddYears(16))
+			if m.LicenseType == "unlicensed" {
+				continue
+			}
+			require.GreaterOrEqual(t, m.FirstLicensedDate, m.DateOfBirth.AddYears(16))
+			require.Less(t, m.LicenseIssueDate, run.ReferenceDate, "never issued on the reference date")
 		}
 		require.Equal(t, "primary", members[0].Relationship)
 	}

@@ -24,9 +24,9 @@ const Type = "profile"
 func init() {
 	component.RegisterStage(pipeline.Spec{
 		Type:     Type,
-		Needs:    []string{model.Persons, model.Vehicles},
+		Needs:    []string{model.Persons, model.Vehicles, model.Incidents},
 		Provides: []string{model.Profiles},
-		Summary:  "Derives one driver profile per person (age, years licensed, vehicles driven, risk score and tier, scenario tags) by the rules of " + derive.RulesVersion + ".",
+		Summary:  "Derives one driver profile per person (age, years licensed, vehicles driven, driving history counts, risk v2 score, factors and tier, scenario tags) by the rules of " + derive.RulesVersion + ".",
 		Example:  example,
 	}, func(_ pipeline.Conf, env *component.Env) (component.Stage, error) {
 		run := env.Shared
@@ -47,6 +47,9 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		return fmt.Errorf("profile: batch %d has %d persons for %d planned: run the person stage first", b.Seq, len(mb.Persons), mb.PersonCount())
 	}
 	p0, v0 := mb.Households[0].FirstPerson, mb.Households[0].FirstVehicle
+	if len(mb.Histories) != len(mb.Persons) {
+		return fmt.Errorf("profile: batch %d has %d driving histories for %d persons: run the incident stage first", b.Seq, len(mb.Histories), len(mb.Persons))
+	}
 	for i := range mb.Households {
 		h := &mb.Households[i]
 		var vs []model.Vehicle
@@ -54,7 +57,8 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 			vs = mb.Vehicles[lo : lo+int64(h.Vehicles)]
 		}
 		for k := 0; k < h.Size; k++ {
-			mb.Profiles = append(mb.Profiles, derive.Profile(&mb.Persons[h.FirstPerson-p0+int64(k)], vs, s.ref))
+			i := h.FirstPerson - p0 + int64(k)
+			mb.Profiles = append(mb.Profiles, derive.Profile(&mb.Persons[i], vs, mb.Histories[i], s.ref))
 		}
 	}
 	return nil

@@ -1,8 +1,14 @@
-// Package vehicle makes each household's vehicles: owned and driven by its
-// members, a real make and model with its body type, fuel type and a model
-// year it was built in, a VIN that decodes to them, mileage by the primary
-// driver's age (FHWA), and plates of the garaging state. Every vehicle draws
-// from its own stream, keyed by (seed, vehicle index).
+// Package vehicle makes each household's vehicles (contract v0.2): owned and
+// driven by its members, the primary driver licensed whenever a member is; a
+// make, model and vehicle type of the EPA model-year table drawn by weight,
+// a model year after the US fleet-age mix and within the model's production,
+// a fuel the model was sold with that year in the garaging state's AFDC
+// EV/PHEV/HEV shares; a VIN v2 with a vPIC WMI of the make and type and the
+// model's descriptor; a plate unique within the state in its reserved
+// sub-range; farm use only in rural ZIPs, some rideshare use, and a few
+// students' cars garaged at another ZIP of the state. Every value draws from
+// its column's own stream keyed by (seed, column, vehicle index), so batches
+// can be made in any order and a new column moves no other.
 package vehicle
 
 import (
@@ -12,6 +18,7 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
+	"github.com/synthpipe/synthpipe/internal/domain/household"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
@@ -37,37 +44,132 @@ func init() {
 		Type:     Type,
 		Needs:    []string{model.Persons},
 		Provides: []string{model.Vehicles},
-		Summary:  "Makes each household's vehicles (0-4), owned and driven by its members, with a real make, model, model year, VIN and plate.",
+		Summary:  "Makes each household's vehicles (0-4), owned and driven by its members, with a real make, model, model year, fuel, VIN and plate.",
 		Example:  example,
 		Fields: []pipeline.Field{
-			{Name: fieldMaxAge, Type: pipeline.TypeInt, Description: "Oldest vehicle, in years before the reference year (the contract allows at most 30).", Default: int64(20), Min: 0, Max: MaxAge},
+			{Name: fieldMaxAge, Type: pipeline.TypeInt, Description: "Oldest vehicle, in years before the reference year (the contract allows at most 30).", Default: int64(MaxAge), Min: 0, Max: MaxAge},
 		},
 	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
-		run := env.Shared
-		ref, err := refdata.Default()
-		if err != nil {
-			return nil, err
-		}
-		maxAge := int(c.Int(fieldMaxAge))
-		if FitShare(ref, run.ReferenceDate.Year(), maxAge) == 0 {
-			return nil, fmt.Errorf("vehicle: no model of the reference data was built in model years %d-%d (reference date %s, %s %d)",
-				run.ReferenceDate.Year()-maxAge, run.ReferenceDate.Year()+1, run.ReferenceDate, fieldMaxAge, maxAge)
-		}
-		return New(run, ref, maxAge), nil
+		return New(env.Shared, int(c.Int(fieldMaxAge)))
 	})
 }
 
-// Stage makes vehicles. One per worker.
+// Vehicle columns, each with its own stream keyed by vehicle index.
+const (
+	cOwner = iota
+	cModel
+	cYear
+	cFuel
+	cWMI
+	cUsage
+	cMileage
+	cOwnership
+	cLienholder
+	cGaragedAway
+	cGaragingZip
+)
+
+var vehicleColumns = []string{"owner_person_id", "model", "model_year", "fuel_type", "vin", "usage", "annual_mileage", "ownership", "lienholder", "garaged_away", "garaging_zip"}
+
+// Shares the contract does not take from a table (docs: governance/decision-log.md).
+const (
+	// rideshareShare of vehicles whose primary driver is 21-65 are used for
+	// ride-hailing: about 1.5 % (Uber and Lyft report a few million US
+	// drivers a year, most part-time, against about 150 million licensed
+	// drivers of those ages; no per-vehicle source was found).
+	rideshareShare = 0.015
+	// farmShareRural of vehicles garaged in rural ZIPs are farm vehicles
+	// (v0.1 drew 2 % of all vehicles; about a fifth of people live in rural
+	// ZIPs, so the national share stays near 2 %).
+	farmShareRural = 0.08
+	// awayShare of vehicles whose primary driver is a child of 18-24 are
+	// garaged at a student's address in another ZIP of the state.
+	awayShare = 0.05
+)
+
+// plateKeyTag offsets the per-state plate permutation keys from the other
+// permutations' tags (SSN 1 and 2, VIN 3 and 4, licences 1<<20 + state).
+const plateKeyTag = 1 << 21
+
+// Stage makes vehicles. One per worker: it keeps reusable streams.
 type Stage struct {
-	run    *model.Run
-	ref    *refdata.Data
-	maxAge int
-	rng    *stream.Stream
+	run       *model.Run
+	ref       *refdata.Data // v0.1 tables: mileage by age, lienholders
+	pop       *refdata.Population
+	fleet     *refdata.Fleet
+	pick      *derive.FleetPick
+	serials   *household.Serials
+	plateKeys []uint64
+	maxAge    int
+	cols      *stream.Columns
 }
 
-// New returns a vehicle stage.
-func New(run *model.Run, ref *refdata.Data, maxAge int) *Stage {
-	return &Stage{run: run, ref: ref, maxAge: maxAge, rng: stream.New(run.Seed, stream.Vehicle, 0)}
+// CheckCapacity refuses a run whose vehicles would overflow the VIN v2
+// serials or a state's reserved plate range, naming the limit.
+func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Population) error {
+	size := household.Count(serials.Seed(), records)
+	if uint64(size.Vehicles) > ident.VINv2Capacity {
+		return fmt.Errorf("vehicle: %d records make %d vehicles, more than the %d VIN v2 serials (ident.VINv2Capacity)", records, size.Vehicles, ident.VINv2Capacity)
+	}
+	for i := range pop.States {
+		st := &pop.States[i]
+		capacity, err := ident.PlateCapacity(st.PlateFormat)
+		if err != nil {
+			return fmt.Errorf("vehicle: state %s plate format %q: %w", st.Code, st.PlateFormat, err)
+		}
+		if _, need := serials.Max(i, size.Households); need > capacity {
+			return fmt.Errorf("vehicle: %d records need up to %d plates in %s, whose reserved range (format %s) holds %d", records, need, st.Code, st.PlateFormat, capacity)
+		}
+	}
+	return nil
+}
+
+// PlateKey returns the key of state's plate permutation (index into the
+// v0.2 population's states).
+func PlateKey(seed uint64, state int) uint64 {
+	return stream.Key(seed, stream.Permute, plateKeyTag+uint64(state))
+}
+
+// New returns a vehicle stage, or why the run cannot be made: a model year
+// without a model, a full identifier space.
+func New(run *model.Run, maxAge int) (*Stage, error) {
+	if maxAge < 0 || maxAge > MaxAge {
+		return nil, fmt.Errorf("vehicle: %s %d outside 0-%d", fieldMaxAge, maxAge, MaxAge)
+	}
+	ref, err := refdata.Default()
+	if err != nil {
+		return nil, err
+	}
+	pop, err := refdata.V02()
+	if err != nil {
+		return nil, err
+	}
+	fleet, err := refdata.V02Fleet()
+	if err != nil {
+		return nil, err
+	}
+	q, err := derive.StateQuota(run.Seed, pop)
+	if err != nil {
+		return nil, err
+	}
+	serials := household.Shared(run.Seed, q)
+	if err := CheckCapacity(run.Records, serials, pop); err != nil {
+		return nil, err
+	}
+	codes := make([]string, len(pop.States))
+	for i := range pop.States {
+		codes[i] = pop.States[i].Code
+	}
+	pick, err := derive.NewFleetPick(fleet, codes, run.ReferenceDate.Year(), maxAge)
+	if err != nil {
+		return nil, fmt.Errorf("%w (reference date %s, %s %d)", err, run.ReferenceDate, fieldMaxAge, maxAge)
+	}
+	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, serials: serials, maxAge: maxAge,
+		cols: stream.NewColumns(run.Seed, stream.Vehicle, vehicleColumns...)}
+	for i := range pop.States {
+		s.plateKeys = append(s.plateKeys, PlateKey(run.Seed, i))
+	}
+	return s, nil
 }
 
 // Process appends the vehicles of every household; persons must be made.
@@ -76,12 +178,22 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	if len(mb.Persons) != mb.PersonCount() {
 		return fmt.Errorf("vehicle: batch %d has %d persons for %d planned: run the person stage first", b.Seq, len(mb.Persons), mb.PersonCount())
 	}
+	if len(mb.Households) == 0 {
+		return nil
+	}
 	first := mb.Households[0].FirstPerson
 	for i := range mb.Households {
 		h := &mb.Households[i]
 		members := mb.Persons[h.FirstPerson-first : h.FirstPerson-first+int64(h.Size)]
+		if h.Vehicles == 0 {
+			continue
+		}
+		st, _, serial, err := s.serials.Of(h.Index)
+		if err != nil {
+			return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
+		}
 		for j := 0; j < h.Vehicles; j++ {
-			v, err := s.vehicle(h, members, j)
+			v, err := s.vehicle(h, members, j, st, serial)
 			if err != nil {
 				return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
 			}
@@ -91,62 +203,96 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	return nil
 }
 
-func (s *Stage) vehicle(h *model.Household, members []model.Person, j int) (model.Vehicle, error) {
+// PrimaryDriver returns the primary driver of a household's vehicle j:
+// members take turns, and a member without a full, valid licence gives way
+// to the next who has one, so the driver is licensed whenever a member is.
+func PrimaryDriver(members []model.Person, j int) *model.Person {
+	n := len(members)
+	for k := range n {
+		if d := &members[(j+k)%n]; d.Licensed() {
+			return d
+		}
+	}
+	return &members[j%n]
+}
+
+func (s *Stage) vehicle(h *model.Household, members []model.Person, j, st int, firstSerial uint64) (model.Vehicle, error) {
 	idx := h.FirstVehicle + int64(j)
-	r := s.rng
-	r.Reset(s.run.Seed, stream.Vehicle, uint64(idx))
-	refYear := s.run.ReferenceDate.Year()
+	c := s.cols
+	c.At(uint64(idx))
+	refDate := s.run.ReferenceDate
+	refYear := refDate.Year()
+	state := &s.pop.States[st]
 
 	// Owner: the primary for the first vehicle, then any adult member.
 	owner := &members[0]
 	if j > 0 {
-		var adults [5]int // households have at most 5 members
+		var adults [model.MaxHouseholdSize]int
 		n := 0
 		for k := range members {
-			if model.YearsBetween(members[k].DateOfBirth, s.run.ReferenceDate) >= 18 {
+			if model.YearsBetween(members[k].DateOfBirth, refDate) >= 18 {
 				adults[n] = k
 				n++
 			}
 		}
-		owner = &members[adults[r.IntN(n)]]
-	}
-	// Primary driver: members take turns, preferring valid licences.
-	driver := &members[j%len(members)]
-	if driver.LicenseStatus != "valid" {
-		for k := range members {
-			if members[k].LicenseStatus == "valid" {
-				driver = &members[(j+k)%len(members)]
-				if driver.LicenseStatus == "valid" {
-					break
-				}
-			}
+		if n > 0 {
+			owner = &members[adults[c.Of(cOwner).IntN(n)]]
 		}
 	}
-	driverAge := model.YearsBetween(driver.DateOfBirth, s.run.ReferenceDate)
+	driver := PrimaryDriver(members, j)
+	driverAge := model.YearsBetween(driver.DateOfBirth, refDate)
 
-	m, year, ok := s.modelAndYear(r, refYear)
-	if !ok {
-		return model.Vehicle{}, fmt.Errorf("vehicle %s: no model fitting model years %d-%d in %d draws", ident.ID("VEH-", idx), refYear-s.maxAge, refYear+1, maxDraws)
+	// Fuel class first (the state's AFDC shares), then a model year of that
+	// class after the fleet-age mix, then a model built that year with it.
+	class := s.pick.Class(st, c.Of(cFuel))
+	year := s.pick.Year(class, c.Of(cYear))
+	ri := s.pick.Model(class, year, c.Of(cModel))
+	m := &s.fleet.Runs[ri]
+	fuel := s.pick.Fuel(class, ri, year, c.Of(cFuel))
+	vtype := refdata.VehicleTypes[m.Type]
+	wmis := s.fleet.WMIs[m.Make][m.Type]
+	vin := ident.VINv2(s.run.Seed, idx, wmis[c.Of(cWMI).IntN(len(wmis))], ident.DescriptorOf(m.Make, m.Model, vtype, year), year)
+
+	// Garaging: the owner's ZIP, or for a few students' cars another ZIP
+	// of the state, weighted by population.
+	zipCode, rural := owner.Zip, owner.UrbanRural == "rural"
+	away := "false"
+	if driver.Relationship == "child" && driverAge >= 18 && driverAge <= 24 && len(state.Zips) > 1 && c.Of(cGaragedAway).Chance(awayShare) {
+		zr := c.Of(cGaragingZip)
+		k := state.ZipPick.Index(zr.Uint64N(state.ZipPick.Total()))
+		if z := &s.pop.Zips[state.Zips[k]]; z.Code == owner.Zip {
+			k = (k + 1) % len(state.Zips) // one draw: the next ZIP of the state
+		}
+		z := &s.pop.Zips[state.Zips[k]]
+		zipCode, rural, away = z.Code, z.Rural, "true"
 	}
-	wmis := s.ref.WMIs[m.Make]
-	vin := ident.VIN(s.run.Seed, idx, wmis[r.IntN(len(wmis))], year, r)
 
+	ur := c.Of(cUsage)
 	usage := "commute"
-	switch d := r.IntN(100); {
-	case d < 55:
-	case d < 90:
-		usage = "pleasure"
-	case d < 98:
-		usage = "business"
-	default:
+	switch {
+	case driverAge >= 21 && driverAge <= 65 && ur.Chance(rideshareShare):
+		usage = "rideshare"
+	case rural && ur.Chance(farmShareRural):
 		usage = "farm"
+	default:
+		switch d := ur.IntN(100); {
+		case d < 56:
+		case d < 92:
+			usage = "pleasure"
+		default:
+			usage = "business"
+		}
 	}
-	// Mileage: the FHWA mean for the driver's age, spread 0.4x-1.6x, more for business use.
+	// Mileage: the FHWA mean for the driver's age, spread 0.4x-1.6x, more
+	// for business and rideshare use.
 	mean := float64(s.ref.MileageFor(driverAge))
-	factor := 0.4 + 1.2*r.Float64()
-	if usage == "business" {
+	factor := 0.4 + 1.2*c.Of(cMileage).Float64()
+	switch usage {
+	case "business":
 		factor *= 1.4
-	} else if usage == "pleasure" {
+	case "rideshare":
+		factor *= 1.6
+	case "pleasure":
 		factor *= 0.8
 	}
 	miles := int32(mean*factor/100) * 100
@@ -154,8 +300,7 @@ func (s *Stage) vehicle(h *model.Household, members []model.Person, j int) (mode
 
 	ownership := "owned"
 	vehAge := refYear - year
-	d := r.IntN(100)
-	switch {
+	switch d := c.Of(cOwnership).IntN(100); {
 	case vehAge <= 3 && d < 45:
 		ownership = "financed"
 	case vehAge <= 3 && d < 75:
@@ -165,9 +310,12 @@ func (s *Stage) vehicle(h *model.Household, members []model.Person, j int) (mode
 	}
 	lien := ""
 	if ownership != "owned" {
-		lien = s.ref.Lienholders[r.IntN(len(s.ref.Lienholders))]
+		lien = s.ref.Lienholders[c.Of(cLienholder).IntN(len(s.ref.Lienholders))]
 	}
-	st, _ := s.ref.State(owner.State)
+	plate, err := ident.PlateSerial(state.PlateFormat, firstSerial+uint64(j), s.plateKeys[st])
+	if err != nil {
+		return model.Vehicle{}, fmt.Errorf("vehicle %s: %w", ident.ID("VEH-", idx), err)
+	}
 	return model.Vehicle{
 		VehicleID:             ident.ID("VEH-", idx),
 		HouseholdID:           owner.HouseholdID,
@@ -175,71 +323,19 @@ func (s *Stage) vehicle(h *model.Household, members []model.Person, j int) (mode
 		PrimaryDriverPersonID: driver.PersonID,
 		VIN:                   vin,
 		Make:                  m.Make,
-		Model:                 m.Name,
+		Model:                 m.Model,
 		ModelYear:             int32(year),
-		BodyType:              m.BodyType,
-		FuelType:              m.FuelType,
+		BodyType:              derive.BodyType(m.Make, m.Model, m.Type),
+		FuelType:              refdata.Fuels[fuel],
 		Usage:                 usage,
 		AnnualMileage:         miles,
 		Ownership:             ownership,
 		Lienholder:            lien,
-		GaragingZip:           owner.Zip,
-		GaragingState:         owner.State,
-		LicensePlate:          ident.Plate(st.PlateFormat, r),
-		PlateState:            owner.State,
+		GaragingZip:           zipCode,
+		GaragingState:         state.Code,
+		LicensePlate:          plate,
+		PlateState:            state.Code,
+		VehicleType:           vtype,
+		GaragedAway:           away,
 	}, nil
-}
-
-// maxDraws bounds the model draws of one vehicle. Within the supported
-// reference dates at least half the pick weight fits on every draw (a test
-// checks every year and max age), so reaching it means the reference data
-// or the date range changed, never bad luck: a failure there beats a hang.
-const maxDraws = 1000
-
-// modelAndYear picks a model by popularity and a model year it was built in,
-// newer years more likely, within max age and at most next year's models.
-// It redraws when the model was not built in the allowed years; ok is false
-// only after maxDraws draws. Redrawing (rather than picking among fitting
-// models) keeps the draws, and so the bytes, of every existing snapshot.
-func (s *Stage) modelAndYear(r *stream.Stream, refYear int) (m refdata.Model, year int, ok bool) {
-	pick := &s.ref.ModelPick
-	for range maxDraws {
-		m := s.ref.Models[pick.Index(r.Uint64N(pick.Total()))]
-		lo, hi := derive.YearRange(m, refYear, s.maxAge)
-		if hi > refYear && !r.Chance(nextYearShare) {
-			hi = refYear // next year's models are 3% of picks: on sale part of the year only
-		}
-		if lo > hi {
-			continue
-		}
-		// The smaller of two uniform draws leans towards new vehicles.
-		age := min(r.IntN(hi-lo+1), r.IntN(hi-lo+1))
-		return m, hi - age, true
-	}
-	return refdata.Model{}, 0, false
-}
-
-// nextYearShare is the chance that next year's models may be picked.
-const nextYearShare = 0.03
-
-// FitShare returns the chance that one draw of modelAndYear fits: the pick
-// weight of the models built in the allowed model years, those built only
-// next year counting nextYearShare. Zero means no vehicle can be made.
-func FitShare(ref *refdata.Data, refYear, maxAge int) float64 {
-	var fit float64
-	var total int64
-	for _, m := range ref.Models {
-		total += m.Weight
-		lo, hi := derive.YearRange(m, refYear, maxAge)
-		switch {
-		case lo <= min(hi, refYear):
-			fit += float64(m.Weight)
-		case lo <= hi:
-			fit += nextYearShare * float64(m.Weight)
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return fit / float64(total)
 }

@@ -10,8 +10,8 @@ import (
 	_ "embed"
 
 	"github.com/synthpipe/synthpipe/internal/component"
+	"github.com/synthpipe/synthpipe/internal/domain/household"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/stream"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/pipeline"
 )
@@ -118,56 +118,7 @@ func (s *Source) Next(_ context.Context, b *component.Batch) (bool, error) {
 	return true, nil
 }
 
-// Plan draws household index's plan; left caps its size (the last household
-// of a run is cut to fit the record count). FirstPerson and FirstVehicle are
-// left for the caller, which knows the running totals.
+// Plan draws household index's plan (household.Plan).
 func Plan(seed uint64, index int64, left int64) model.Household {
-	u := stream.Key(seed, stream.Household, uint64(index))
-	h := model.Household{Index: index}
-	// Household sizes of households whose members all drive, after the
-	// Census ACS household-size mix, weighted to adults: 1:30% 2:40% 3:16% 4:10% 5:4%.
-	switch d := u % 100; {
-	case d < 30:
-		h.Size = 1
-	case d < 70:
-		h.Size = 2
-	case d < 86:
-		h.Size = 3
-	case d < 96:
-		h.Size = 4
-	default:
-		h.Size = 5
-	}
-	if int64(h.Size) > left {
-		h.Size = int(left)
-	}
-	u >>= 8
-	rest := h.Size - 1
-	if rest > 0 && u%100 < 72 {
-		h.Spouse = true
-		rest--
-	}
-	u >>= 8
-	// Each further member is a grown child (60%) or another adult: a parent,
-	// sibling or lodger. Children are listed first.
-	for ; rest > 0; rest-- {
-		if u%100 < 60 {
-			h.Children++
-		}
-		u >>= 7
-	}
-	u >>= 8
-	// Vehicles: most households keep about one per driver, capped at 4.
-	base := min(h.Size, 4)
-	switch d := u % 100; {
-	case d < 8:
-		h.Vehicles = 0
-	case d < 30:
-		h.Vehicles = max(1, base-1)
-	case d < 85:
-		h.Vehicles = base
-	default:
-		h.Vehicles = min(4, base+1)
-	}
-	return h
+	return household.Plan(seed, index, left)
 }

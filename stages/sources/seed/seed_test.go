@@ -26,8 +26,8 @@ func TestBatchesHoldWholeHouseholdsAndExactRecordCount(t *testing.T) {
 				require.Equal(t, households, h.Index)
 				require.Equal(t, persons, h.FirstPerson)
 				require.Equal(t, vehicles, h.FirstVehicle)
-				require.True(t, h.Size >= 1 && h.Size <= 5, "size %d", h.Size)
-				require.True(t, h.Vehicles >= 0 && h.Vehicles <= 4)
+				require.True(t, h.Size >= 1 && h.Size <= model.MaxHouseholdSize, "size %d", h.Size)
+				require.True(t, h.Vehicles >= 0 && h.Vehicles <= model.MaxHouseholdVehicles)
 				require.LessOrEqual(t, 1+boolToInt(h.Spouse)+h.Children, h.Size)
 				households++
 				persons += int64(h.Size)

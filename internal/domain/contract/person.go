@@ -1,0 +1,273 @@
+package contract
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/synthpipe/synthpipe/internal/domain/derive"
+	"github.com/synthpipe/synthpipe/internal/domain/ident"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+)
+
+// Person checks one person on its own.
+func (c *Checker) Person(p *model.Person) {
+	id := p.PersonID
+	bad := func(col string, rule RuleName, val string) { c.bad("person", id, col, rule, val) }
+	idx, ok := ident.ParseID("PER-", id)
+	if !ok {
+		bad("person_id", RuleIDFormat, id)
+	}
+	if _, ok := ident.ParseID("HH-", p.HouseholdID); !ok {
+		bad("household_id", RuleIDFormat, p.HouseholdID)
+	}
+	enum := func(col, val string, allowed []string) {
+		if !slices.Contains(allowed, val) {
+			bad(col, RuleEnum, val)
+		}
+	}
+	enum("gender", p.Gender, model.Genders)
+	enum("marital_status", p.MaritalStatus, model.MaritalStatuses)
+	enum("relationship", p.Relationship, model.Relationships)
+	enum("urban_rural", p.UrbanRural, model.UrbanRural)
+	if p.NameSuffix != "" {
+		enum("name_suffix", p.NameSuffix, model.NameSuffixes)
+		if p.Gender != "M" {
+			bad("name_suffix", RuleSuffixMenOnly, p.NameSuffix)
+		}
+	}
+	birthYear, _, _ := p.DateOfBirth.Civil()
+	if !c.nameOfCohort(p.Gender, birthYear, p.FirstName) {
+		bad("first_name", RuleFirstNameOfCohort, p.FirstName)
+	}
+	if m := p.MiddleName; m != "" && !(len(m) == 1 && m[0] >= 'A' && m[0] <= 'Z') && !c.nameOfCohort(p.Gender, birthYear, m) {
+		bad("middle_name", RuleMiddleNameOfCohort, m)
+	}
+	if p.LastName == "" {
+		bad("last_name", RuleNotEmpty, p.LastName)
+	}
+	age := model.YearsBetween(p.DateOfBirth, c.RefDate)
+	if age < 16 || age > 95 {
+		bad("date_of_birth", RuleAge16To95, p.DateOfBirth.String())
+	}
+	switch {
+	case p.SSN == "" && idx < ident.SSNCapacity:
+		bad("ssn", RuleSSNNullPastSpace, p.SSN)
+	case p.SSN == "":
+	case !ident.IsSafeSSN(p.SSN, idx):
+		bad("ssn", RuleSSNNeverIssued, p.SSN)
+	default:
+		if got, ok := ident.SSNIndex(c.Seed, p.SSN); !ok || got != idx {
+			bad("ssn", RuleSSNUnique, p.SSN)
+		}
+	}
+	if got, ok := ident.EmailIndex(p.Email); !ok {
+		bad("email", RuleEmailReservedDomain, p.Email)
+	} else if got != idx || strings.ToLower(p.Email) != p.Email {
+		bad("email", RuleEmailUnique, p.Email)
+	}
+	si, ok := c.Pop.State(p.State)
+	if !ok {
+		bad("state", RuleUSPSState, p.State)
+		return
+	}
+	st := &c.Pop.States[si]
+	if !addressLine(p.AddressLine1) {
+		bad("address_line1", RuleAddressFormat, p.AddressLine1)
+	}
+	if p.AddressLine2 != "" && !c.unitLine(p.AddressLine2) {
+		bad("address_line2", RuleUnitLineFormat, p.AddressLine2)
+	}
+	npa, fictional := ident.IsFictionalPhone(p.Phone)
+	if !fictional {
+		bad("phone", RulePhone55501xx, p.Phone)
+	}
+	if z, ok := c.Pop.Zip(p.Zip); !ok || z.State != si {
+		bad("zip", RuleZIPOfState, p.Zip)
+	} else {
+		if z.City != p.City {
+			bad("city", RuleCityOfZIP, p.City)
+		}
+		if z.County != p.County || z.CountyFIPS != p.CountyFIPS {
+			bad("county", RuleCountyOfZIP, p.CountyFIPS+" "+p.County)
+		}
+		if z.Rural != (p.UrbanRural == "rural") {
+			bad("urban_rural", RuleUrbanRuralOfZIP, p.UrbanRural)
+		}
+		if fictional && !slices.Contains(z.AreaCodes, npa) {
+			bad("phone", RulePhoneAreaCodeOfZIP, p.Phone)
+		}
+	}
+	enum("license_type", p.LicenseType, model.LicenseTypes)
+	switch p.LicenseType {
+	case "unlicensed":
+		if p.DriverLicenseNumber != "" || p.DriverLicenseState != "" || p.LicenseStatus != "" || p.FirstLicensedDate != model.NoDate || p.LicenseIssueDate != model.NoDate || p.LicenseExpirationDate != model.NoDate {
+			bad("license_type", RuleUnlicensedHasNoLicense, p.DriverLicenseNumber+" "+p.LicenseStatus)
+		}
+	case "learner_permit":
+		if age > 17 {
+			bad("license_type", RuleLearnerPermitAge, fmt.Sprintf("%s at %d", p.LicenseType, age))
+		}
+		c.licence(p, st, bad)
+	default:
+		c.licence(p, st, bad)
+	}
+	if age < 18 && p.MaritalStatus == "married" {
+		bad("marital_status", RuleNoMarriedMinors, p.MaritalStatus)
+	} else if age < 18 && p.MaritalStatus != "single" {
+		bad("marital_status", RuleMaritalStatusOfAge, p.MaritalStatus)
+	}
+}
+
+// licence checks the licence or permit of a person who holds one.
+func (c *Checker) licence(p *model.Person, st *refdata.PopState, bad func(string, RuleName, string)) {
+	if !slices.Contains(model.LicenseStatuses, p.LicenseStatus) {
+		bad("license_status", RuleEnum, p.LicenseStatus)
+	}
+	if !ident.MatchesLicense(st.LicenseFormat, p.DriverLicenseNumber) {
+		bad("driver_license_number", RuleLicenseFormatOfState, p.DriverLicenseNumber)
+	} else if !ident.IsReservedLicense(st.LicenseFormat, p.DriverLicenseNumber) {
+		bad("driver_license_number", RuleLicenseReservedPrefix, p.DriverLicenseNumber)
+	}
+	if p.DriverLicenseState != p.State {
+		bad("driver_license_state", RuleEqualsState, p.DriverLicenseState)
+	}
+	if p.FirstLicensedDate < p.DateOfBirth.AddYears(16) {
+		bad("first_licensed_date", RuleLicenseAfter16thBirthday, p.FirstLicensedDate.String())
+	}
+	if p.FirstLicensedDate > p.LicenseIssueDate {
+		bad("first_licensed_date", RuleFirstLicenseNotAfterIssue, p.FirstLicensedDate.String())
+	}
+	if p.LicenseIssueDate >= c.RefDate {
+		bad("license_issue_date", RuleLicenseBeforeReferenceDate, p.LicenseIssueDate.String())
+	}
+	if !renewedOnCycle(p) {
+		bad("license_expiration_date", RuleLicenseRenewalCycle, p.LicenseIssueDate.String()+" to "+p.LicenseExpirationDate.String())
+	}
+	switch expired := p.LicenseExpirationDate < c.RefDate; {
+	case expired && p.LicenseStatus == "valid", !expired && p.LicenseStatus == "expired":
+		bad("license_status", RuleLicenseStatusOfExpiration, p.LicenseStatus+", expires "+p.LicenseExpirationDate.String())
+	}
+}
+
+// renewedOnCycle reports whether the current card was issued a whole
+// number of renewal cycles after the first licence and expires one cycle
+// after its issue.
+func renewedOnCycle(p *model.Person) bool {
+	cycle := derive.RenewalYears
+	if p.LicenseType == "learner_permit" {
+		cycle = derive.PermitYears
+	}
+	if p.LicenseExpirationDate != p.LicenseIssueDate.AddYears(cycle) {
+		return false
+	}
+	for d := p.FirstLicensedDate; d <= p.LicenseIssueDate; d = d.AddYears(cycle) {
+		if d == p.LicenseIssueDate {
+			return true
+		}
+	}
+	return false
+}
+
+// nameOfCohort reports whether first is a name of the birth year's decade
+// and the gender's sex (either, for X).
+func (c *Checker) nameOfCohort(gender string, birthYear int, first string) bool {
+	f := c.Pop.FirstNamesOf(birthYear, refdata.Female).Has(first)
+	m := c.Pop.FirstNamesOf(birthYear, refdata.Male).Has(first)
+	switch gender {
+	case "F":
+		return f
+	case "M":
+		return m
+	}
+	return f || m
+}
+
+// unitLine reports whether s is a USPS unit designator and a unit number.
+func (c *Checker) unitLine(s string) bool {
+	d, n, ok := strings.Cut(s, " ")
+	return ok && n != "" && !strings.Contains(n, " ") && c.Pop.UnitDesignators.Has(d)
+}
+
+func addressLine(s string) bool {
+	num, rest, ok := strings.Cut(s, " ")
+	if !ok || num == "" || rest == "" {
+		return false
+	}
+	for i := 0; i < len(num); i++ {
+		if num[i] < '0' || num[i] > '9' {
+			return false
+		}
+	}
+	return len(strings.Fields(rest)) >= 2
+}
+
+// household checks what members of one household must share, and what
+// the household decides of them: parents' ages, licence serials.
+func (c *Checker) household(members []model.Person) {
+	primaries := 0
+	var primary, spouse *model.Person
+	for i := range members {
+		p := &members[i]
+		switch p.Relationship {
+		case "primary":
+			primaries++
+			primary = p
+		case "spouse":
+			spouse = p
+		}
+	}
+	if primaries != 1 {
+		c.bad("person", members[0].PersonID, "relationship", RuleOnePrimaryPerHousehold, fmt.Sprintf("%d primaries in %s", primaries, members[0].HouseholdID))
+		return
+	}
+	youngestParent := model.YearsBetween(primary.DateOfBirth, c.RefDate)
+	if spouse != nil {
+		youngestParent = min(youngestParent, model.YearsBetween(spouse.DateOfBirth, c.RefDate))
+	}
+	hIndex, hok := ident.ParseID("HH-", primary.HouseholdID)
+	var first uint64
+	if hok {
+		var err error
+		if _, first, _, err = c.Serials.Of(hIndex); err != nil {
+			hok = false
+		}
+	}
+	for i := range members {
+		p := &members[i]
+		bad := func(col string, rule RuleName, val string) { c.bad("person", p.PersonID, col, rule, val) }
+		if p.AddressLine1 != primary.AddressLine1 || p.AddressLine2 != primary.AddressLine2 || p.City != primary.City || p.State != primary.State || p.Zip != primary.Zip {
+			bad("address_line1", RuleHouseholdSharesAddress, p.AddressLine1+", "+p.City+", "+p.State+" "+p.Zip)
+		}
+		if p.Phone[:min(3, len(p.Phone))] != primary.Phone[:min(3, len(primary.Phone))] {
+			bad("phone", RuleHouseholdSharesAreaCode, p.Phone)
+		}
+		switch p.Relationship {
+		case "spouse":
+			if p.MaritalStatus != "married" || primary.MaritalStatus != "married" {
+				bad("marital_status", RuleSpousesMarried, p.MaritalStatus+"/"+primary.MaritalStatus)
+			}
+		case "child":
+			if youngestParent-model.YearsBetween(p.DateOfBirth, c.RefDate) < 16 {
+				bad("date_of_birth", RuleChild16YearsYoungerThanParents, p.DateOfBirth.String())
+			}
+			if p.LastName != primary.LastName {
+				bad("last_name", RuleChildSharesLastName, p.LastName)
+			}
+		}
+		if p.Relationship == "primary" && p.LicenseType != "full" {
+			bad("license_type", RulePrimaryLicensed, p.LicenseType)
+		}
+		// The licence number is the member's serial in its state (the
+		// household's first and the member's place), permuted: unique
+		// within the state.
+		if si, ok := c.Pop.State(p.State); ok && hok && p.LicenseType != "unlicensed" {
+			st := &c.Pop.States[si]
+			got, ok := ident.LicenseSerialOf(st.LicenseFormat, p.DriverLicenseNumber, derive.LicenseKey(c.Seed, si))
+			if ok && got != first+uint64(i) {
+				bad("driver_license_number", RuleLicenseUniqueInState, p.DriverLicenseNumber)
+			}
+		}
+	}
+}

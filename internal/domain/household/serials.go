@@ -1,0 +1,221 @@
+package household
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/synthpipe/synthpipe/internal/domain/quota"
+)
+
+// Serials numbers each household's members and vehicles densely within its
+// state: a licence number is the state's person serial, a plate the state's
+// vehicle serial, each through a keyed permutation into the state's
+// reserved range (package ident). Dense numbering matters: a slot of five
+// members and four vehicles per household would use about half of each
+// range, and the smallest state formats would cap a run far sooner.
+//
+// The state quota (package quota) puts every household in a block of
+// quota.Block households and a slot of it; a state's households hold
+// consecutive slots. Within a block a state's serials run in slot order,
+// each household taking as many as its plan has members (or vehicles), and
+// every block gives each state a fixed budget of serials, a little above
+// what its households can hold on average, so a household's serials follow
+// from its block alone. Plans are numbered uncut: the last household of a
+// run, cut to fit, keeps the serials of its uncut plan, so no serial
+// depends on the record count.
+type Serials struct {
+	seed          uint64
+	q             *quota.Quota
+	persons, cars []uint64 // per state, serials a block may use
+	mu            sync.Mutex
+	tables        []*blockTable // the blocks last used, newest first
+	maxes         map[int64][2][]uint64
+}
+
+// blockTable holds each slot's serials from the start of its state's run
+// of slots in one block.
+type blockTable struct {
+	block           uint64
+	personAt, carAt []uint32
+}
+
+// cachedBlocks is how many block tables a Serials keeps (8 MiB each):
+// workers on neighbouring batches may straddle a block boundary.
+const cachedBlocks = 3
+
+// NewSerials returns the serials of a run's households.
+func NewSerials(seed uint64, q *quota.Quota) *Serials {
+	x := &Serials{seed: seed, q: q, maxes: map[int64][2][]uint64{}}
+	for c := range q.Categories() {
+		n := q.Count(c)
+		// Means are 2.37 members and 1.90 vehicles a household; the budgets
+		// leave at least nine standard deviations for the smallest state.
+		x.persons = append(x.persons, n*26/10+64)
+		x.cars = append(x.cars, n*21/10+64)
+	}
+	return x
+}
+
+// Seed returns the seed the serials are of.
+func (x *Serials) Seed() uint64 { return x.seed }
+
+// Of returns household index's state and the first serial of its members
+// and of its vehicles within that state; member m has person+m, vehicle v
+// has vehicle+v.
+func (x *Serials) Of(index int64) (state int, person, vehicle uint64, err error) {
+	block, slot := x.q.Slot(uint64(index))
+	state = x.q.CategoryOf(slot)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	t, err := x.table(block)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return state, block*x.persons[state] + uint64(t.personAt[slot]), block*x.cars[state] + uint64(t.carAt[slot]), nil
+}
+
+// table returns a block's table, made or from the cache.
+func (x *Serials) table(block uint64) (*blockTable, error) {
+	for i, t := range x.tables {
+		if t.block == block {
+			copy(x.tables[1:i+1], x.tables[:i])
+			x.tables[0] = t
+			return t, nil
+		}
+	}
+	var t *blockTable
+	if len(x.tables) == cachedBlocks {
+		t = x.tables[cachedBlocks-1]
+		x.tables = x.tables[:cachedBlocks-1]
+	} else {
+		n := x.q.BlockSize()
+		t = &blockTable{personAt: make([]uint32, n), carAt: make([]uint32, n)}
+	}
+	if err := x.load(t, block); err != nil {
+		return nil, err
+	}
+	x.tables = append([]*blockTable{t}, x.tables...)
+	return t, nil
+}
+
+// load makes the tables of one block: each slot's serials from the start
+// of its state's run of slots.
+func (x *Serials) load(t *blockTable, block uint64) error {
+	t.block = block
+	for c := range x.q.Categories() {
+		lo, hi := x.q.Start(c), x.q.Start(c)+x.q.Count(c)
+		var p, v uint64
+		for slot := lo; slot < hi; slot++ {
+			t.personAt[slot], t.carAt[slot] = uint32(p), uint32(v)
+			h := Plan(x.seed, int64(x.q.IndexAt(block, slot)), uncut)
+			p += uint64(h.Size)
+			v += uint64(h.Vehicles)
+		}
+		if p > x.persons[c] || v > x.cars[c] {
+			// Nine standard deviations or more: a defect, not bad luck.
+			t.block = ^uint64(0)
+			return fmt.Errorf("household serials: block %d of category %d holds %d members and %d vehicles, over its budget of %d and %d", block, c, p, v, x.persons[c], x.cars[c])
+		}
+	}
+	return nil
+}
+
+// uncut is a record count no household reaches: plans at full size.
+const uncut = int64(1) << 62
+
+// Max returns the serials state c needs for a run of the given households:
+// one past the highest member serial and the highest vehicle serial. Every
+// block before the last uses at most its budget; in the last, a household's
+// serials follow every slot before it, in the run or not. All states are
+// counted in one pass over the last block, once per household count.
+func (x *Serials) Max(c int, households int64) (persons, vehicles uint64) {
+	if households <= 0 {
+		return 0, 0
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	m, ok := x.maxes[households]
+	if !ok {
+		k := x.q.Categories()
+		m = [2][]uint64{make([]uint64, k), make([]uint64, k)}
+		last := uint64(households-1) / x.q.BlockSize()
+		for cat := range k {
+			var p, v uint64
+			m[0][cat], m[1][cat] = last*x.persons[cat], last*x.cars[cat]
+			for slot := x.q.Start(cat); slot < x.q.Start(cat)+x.q.Count(cat); slot++ {
+				idx := x.q.IndexAt(last, slot)
+				h := Plan(x.seed, int64(idx), uncut)
+				p += uint64(h.Size)
+				v += uint64(h.Vehicles)
+				if idx < uint64(households) {
+					m[0][cat], m[1][cat] = last*x.persons[cat]+p, last*x.cars[cat]+v
+				}
+			}
+		}
+		x.maxes[households] = m
+	}
+	return m[0][c], m[1][c]
+}
+
+// shared holds one Serials per seed for the run's stages and checks in a
+// process: a block's table is made once, not per stage or request. A
+// server answers requests of any seed, so it keeps the last few seeds only.
+var shared struct {
+	sync.Mutex
+	m map[uint64]*Serials
+}
+
+const sharedSeeds = 4
+
+// Shared returns the process's Serials of a seed over the v0.2 state quota
+// q (derive.StateQuota gives the same quota for a seed every time).
+func Shared(seed uint64, q *quota.Quota) *Serials {
+	shared.Lock()
+	defer shared.Unlock()
+	if x, ok := shared.m[seed]; ok {
+		return x
+	}
+	if shared.m == nil {
+		shared.m = map[uint64]*Serials{}
+	}
+	if len(shared.m) >= sharedSeeds {
+		for k := range shared.m { // any one: requests of many seeds rebuild
+			delete(shared.m, k)
+			break
+		}
+	}
+	x := NewSerials(seed, q)
+	shared.m[seed] = x
+	return x
+}
+
+// Size is how many households and vehicles a run has.
+type Size struct{ Households, Vehicles int64 }
+
+// Count returns the households and vehicles of a run of records persons:
+// the plans walked until they hold the records (about 40 ns a household),
+// once per process for each seed and count.
+func Count(seed uint64, records int64) Size {
+	key := [2]uint64{seed, uint64(records)}
+	counted.Lock()
+	defer counted.Unlock()
+	if n, ok := counted.m[key]; ok {
+		return n
+	}
+	var n Size
+	for p := int64(0); p < records; n.Households++ {
+		h := Plan(seed, n.Households, records-p)
+		p += int64(h.Size)
+		n.Vehicles += int64(h.Vehicles)
+	}
+	if counted.m == nil {
+		counted.m = map[[2]uint64]Size{}
+	}
+	counted.m[key] = n
+	return n
+}
+
+var counted struct {
+	sync.Mutex
+	m map[[2]uint64]Size
+}

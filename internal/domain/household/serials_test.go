@@ -1,0 +1,56 @@
+package household
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/synthpipe/synthpipe/internal/domain/quota"
+)
+
+// Members' and vehicles' serials are unique within a state, below Max, and
+// the same whichever order households are asked in.
+func TestSerialsAreUniqueAndDense(t *testing.T) {
+	q, err := quota.New([]int64{50, 30, 20}, 9)
+	require.NoError(t, err)
+	x := NewSerials(4, q)
+	const n = 60_000
+	persons := make([]map[uint64]bool, 3)
+	cars := make([]map[uint64]bool, 3)
+	for c := range persons {
+		persons[c], cars[c] = map[uint64]bool{}, map[uint64]bool{}
+	}
+	for i := int64(0); i < n; i++ {
+		st, p, v, err := x.Of(i)
+		require.NoError(t, err)
+		h := Plan(4, i, uncut)
+		for m := range h.Size {
+			require.False(t, persons[st][p+uint64(m)], "person serial %d of state %d twice", p+uint64(m), st)
+			persons[st][p+uint64(m)] = true
+		}
+		for k := range h.Vehicles {
+			require.False(t, cars[st][v+uint64(k)], "vehicle serial twice")
+			cars[st][v+uint64(k)] = true
+		}
+	}
+	for c := range persons {
+		maxP, maxV := x.Max(c, n)
+		for s := range persons[c] {
+			require.Less(t, s, maxP)
+		}
+		for s := range cars[c] {
+			require.Less(t, s, maxV)
+		}
+		// A block's serials stay within its budget, near the block's mean.
+		require.LessOrEqual(t, maxP, x.persons[c], "state %d", c)
+		require.LessOrEqual(t, maxV, x.cars[c], "state %d", c)
+	}
+	// Asked out of order, from another instance: the same serials.
+	y := NewSerials(4, q)
+	for _, i := range []int64{59_999, 3, 31_000, 0} {
+		a1, b1, c1, _ := x.Of(i)
+		a2, b2, c2, _ := y.Of(i)
+		require.Equal(t, [3]uint64{uint64(a1), b1, c1}, [3]uint64{uint64(a2), b2, c2})
+	}
+	require.Equal(t, int64(3), Count(4, int64(Plan(4, 0, uncut).Size+Plan(4, 1, uncut).Size+1)).Households, "households of a run")
+}

@@ -1,0 +1,346 @@
+package ident
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/synthpipe/synthpipe/internal/domain/stream"
+)
+
+// Reserved serials (contract v0.2) make licence and plate numbers unique
+// and recognisably fictional: the first variable position of a state's
+// pattern is fixed to a reserved character (ReservedPrefix), and the
+// remaining positions carry a keyed permutation of a serial, so distinct
+// serials give distinct numbers that still look random.
+
+// maxSerialCapacity bounds a pattern's capacity: stream.PermuteIndex works
+// on the next power of four, which must fit in 64 bits.
+const maxSerialCapacity = uint64(1) << 62
+
+// serialRadix returns how many characters position class c takes, 0 for a
+// literal.
+func serialRadix(c byte, letters string) uint64 {
+	switch c {
+	case '#':
+		return 10
+	case '@':
+		return uint64(len(letters))
+	case '*':
+		return 10 + uint64(len(letters))
+	}
+	return 0
+}
+
+// serialChar returns the v-th character of class c: digits, then letters.
+func serialChar(c byte, letters string, v uint64) byte {
+	if c == '#' || (c == '*' && v < 10) {
+		return digitChars[v]
+	}
+	if c == '*' {
+		v -= 10
+	}
+	return letters[v]
+}
+
+// serialValue inverts serialChar; false if ch is not of class c.
+func serialValue(c byte, letters string, ch byte) (uint64, bool) {
+	isDigit := ch >= '0' && ch <= '9'
+	switch c {
+	case '#':
+		return uint64(ch - '0'), isDigit
+	case '@':
+		i := indexByte(letters, ch)
+		return uint64(i), i >= 0
+	case '*':
+		if isDigit {
+			return uint64(ch - '0'), true
+		}
+		i := indexByte(letters, ch)
+		return uint64(i) + 10, i >= 0
+	}
+	return 0, false
+}
+
+// SerialCapacity returns how many distinct strings of pattern begin with
+// reserved: the product of the radixes of the variable positions after the
+// prefix ('#' 10, '@' len(letters), '*' 10+len(letters)). reserved must fit
+// the pattern's first len(reserved) positions; letters must be distinct
+// non-digits, or a string could be read two ways.
+func SerialCapacity(pattern, letters string, reserved string) (uint64, error) {
+	for i := 0; i < len(letters); i++ {
+		if c := letters[i]; (c >= '0' && c <= '9') || indexByte(letters[:i], c) >= 0 {
+			return 0, fmt.Errorf("ident: letters %q repeat %q or hold a digit", letters, c)
+		}
+	}
+	if len(reserved) > len(pattern) || !Matches(pattern[:len(reserved)], letters, reserved) {
+		return 0, fmt.Errorf("ident: reserved prefix %q does not fit pattern %q", reserved, pattern)
+	}
+	n := uint64(1)
+	for i := len(reserved); i < len(pattern); i++ {
+		c := pattern[i]
+		if c != '#' && c != '@' && c != '*' {
+			continue
+		}
+		r := serialRadix(c, letters)
+		if r == 0 {
+			return 0, fmt.Errorf("ident: pattern %q needs letters", pattern)
+		}
+		if n > maxSerialCapacity/r {
+			return 0, fmt.Errorf("ident: pattern %q holds more than 2^62 serials", pattern)
+		}
+		n *= r
+	}
+	return n, nil
+}
+
+// EncodeSerial returns the string of pattern for serial in [0, capacity):
+// reserved, then the keyed permutation of serial written mixed-radix into
+// the remaining variable positions, the last position least significant.
+func EncodeSerial(pattern, letters, reserved string, serial, key uint64) (string, error) {
+	n, err := SerialCapacity(pattern, letters, reserved)
+	if err != nil {
+		return "", err
+	}
+	if serial >= n {
+		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q after %q", serial, n, pattern, reserved)
+	}
+	q := stream.PermuteIndex(serial, n, key)
+	b := []byte(pattern)
+	copy(b, reserved)
+	for i := len(b) - 1; i >= len(reserved); i-- {
+		if r := serialRadix(pattern[i], letters); r > 0 {
+			b[i] = serialChar(pattern[i], letters, q%r)
+			q /= r
+		}
+	}
+	return string(b), nil
+}
+
+// DecodeSerial inverts EncodeSerial with the same pattern, letters,
+// reserved prefix and key; false if s is not one of its strings.
+func DecodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, bool) {
+	n, err := SerialCapacity(pattern, letters, reserved)
+	if err != nil || len(s) != len(pattern) || !strings.HasPrefix(s, reserved) {
+		return 0, false
+	}
+	q := uint64(0)
+	for i := len(reserved); i < len(s); i++ {
+		c := pattern[i]
+		r := serialRadix(c, letters)
+		if r == 0 {
+			if s[i] != c {
+				return 0, false
+			}
+			continue
+		}
+		v, ok := serialValue(c, letters, s[i])
+		if !ok {
+			return 0, false
+		}
+		q = q*r + v
+	}
+	return stream.UnpermuteIndex(q, n, key), true
+}
+
+// Reserved spans: how many characters, from the last of its class down, the
+// first variable position of a reserved number may take: 9, 8, 7 for a
+// digit (three tenths), Z to V for a letter (five of 23 to 26). One
+// character would hold a tenth of an eight-digit pattern; the spans hold
+// the largest state (California, @#######) and the smallest plate pattern
+// (Tennessee, @##-##@) past 60 million persons.
+const (
+	DigitSpan  = 3
+	LetterSpan = 5
+)
+
+// spanOf returns the reserved span of a position class.
+func spanOf(c byte) int {
+	if c == '#' {
+		return DigitSpan
+	}
+	return LetterSpan
+}
+
+// ReservedPrefix is the per-state reserved prefix: the pattern's literal
+// characters up to its first variable position, and that position fixed to
+// the last character of its class ('#' '9', '@' and '*' 'Z'; Z to V are
+// plate letters too); ReservedPrefixes gives the whole reserved span. The rule is
+// fixed and documented so that a reader can tell a generated number by its
+// pattern alone; it does not prove that no state issues such numbers. A
+// pattern without a variable position has none: "".
+func ReservedPrefix(pattern string) string { return reservedPrefixK(pattern, 0) }
+
+// ReservedPrefixes returns the reserved prefixes of pattern, the last
+// character of the class first; nil if it has no variable position.
+func ReservedPrefixes(pattern string) []string {
+	p := ReservedPrefix(pattern)
+	if p == "" {
+		return nil
+	}
+	out := make([]string, spanOf(pattern[len(p)-1]))
+	for k := range out {
+		out[k] = reservedPrefixK(pattern, k)
+	}
+	return out
+}
+
+func reservedPrefixK(pattern string, k int) string {
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '#':
+			return pattern[:i] + string(rune('9'-k))
+		case '@', '*':
+			return pattern[:i] + string(rune('Z'-k))
+		}
+	}
+	return ""
+}
+
+var errNoReserved = errors.New("ident: pattern has no variable position to reserve")
+
+// space is a pattern's reserved span with letters: its prefixes and how
+// many serials each holds. Spaces are made once per pattern and letters
+// and shared (generation and checks ask for them per record).
+type space struct {
+	prefixes []string
+	rest     uint64 // serials after each prefix
+	err      error
+}
+
+var spaces sync.Map // pattern + "\x00" + letters -> *space
+
+func spaceOf(pattern, letters string) *space {
+	key := pattern + "\x00" + letters
+	if sp, ok := spaces.Load(key); ok {
+		return sp.(*space)
+	}
+	sp := &space{prefixes: ReservedPrefixes(pattern)}
+	if sp.prefixes == nil {
+		sp.err = errNoReserved
+	} else {
+		sp.rest, sp.err = SerialCapacity(pattern, letters, sp.prefixes[0])
+	}
+	got, _ := spaces.LoadOrStore(key, sp)
+	return got.(*space)
+}
+
+// reservedSerial writes serial into the reserved span of pattern: a keyed
+// permutation over the whole span picks the reserved character and the
+// rest, so serials spread over it evenly.
+func reservedSerial(pattern, letters string, serial, key uint64) (string, error) {
+	sp := spaceOf(pattern, letters)
+	if sp.err != nil {
+		return "", sp.err
+	}
+	n := sp.rest * uint64(len(sp.prefixes))
+	if serial >= n {
+		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, n, pattern)
+	}
+	q := stream.PermuteIndex(serial, n, key)
+	return encodeRest(pattern, letters, sp.prefixes[q/sp.rest], q%sp.rest, sp.rest, key), nil
+}
+
+// encodeRest is EncodeSerial for a known capacity n of the positions
+// after prefix.
+func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
+	q := stream.PermuteIndex(serial, n, key)
+	b := []byte(pattern)
+	copy(b, prefix)
+	for i := len(b) - 1; i >= len(prefix); i-- {
+		if r := serialRadix(pattern[i], letters); r > 0 {
+			b[i] = serialChar(pattern[i], letters, q%r)
+			q /= r
+		}
+	}
+	return string(b)
+}
+
+// reservedSerialOf inverts reservedSerial.
+func reservedSerialOf(pattern, letters, s string, key uint64) (uint64, bool) {
+	sp := spaceOf(pattern, letters)
+	if sp.err != nil || len(s) != len(pattern) {
+		return 0, false
+	}
+	for k, p := range sp.prefixes {
+		if strings.HasPrefix(s, p) {
+			q := uint64(0)
+			for i := len(p); i < len(s); i++ {
+				c := pattern[i]
+				r := serialRadix(c, letters)
+				if r == 0 {
+					if s[i] != c {
+						return 0, false
+					}
+					continue
+				}
+				v, ok := serialValue(c, letters, s[i])
+				if !ok {
+					return 0, false
+				}
+				q = q*r + v
+			}
+			r := stream.UnpermuteIndex(q, sp.rest, key)
+			return stream.UnpermuteIndex(uint64(k)*sp.rest+r, sp.rest*uint64(len(sp.prefixes)), key), true
+		}
+	}
+	return 0, false
+}
+
+func reservedCapacity(pattern, letters string) (uint64, error) {
+	sp := spaceOf(pattern, letters)
+	return sp.rest * uint64(len(sp.prefixes)), sp.err
+}
+
+// isReserved reports whether s, of pattern, starts with a reserved prefix.
+func isReserved(pattern, s string) bool {
+	for _, p := range spaceOf(pattern, allLetters).prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// LicenseSerial returns licence number serial of pattern in its reserved
+// space (all 26 letters).
+func LicenseSerial(pattern string, serial, key uint64) (string, error) {
+	return reservedSerial(pattern, allLetters, serial, key)
+}
+
+// PlateSerial returns plate serial of pattern in its reserved space
+// (PlateLetters: no I, O or Q).
+func PlateSerial(pattern string, serial, key uint64) (string, error) {
+	return reservedSerial(pattern, PlateLetters, serial, key)
+}
+
+// LicenseCapacity is how many serials LicenseSerial has for pattern; it is
+// here because the licence letters are not exported.
+func LicenseCapacity(pattern string) (uint64, error) { return reservedCapacity(pattern, allLetters) }
+
+// PlateCapacity is how many serials PlateSerial has for pattern.
+func PlateCapacity(pattern string) (uint64, error) { return reservedCapacity(pattern, PlateLetters) }
+
+// IsReservedLicense reports whether s is a licence number of pattern in its
+// reserved space.
+func IsReservedLicense(pattern, s string) bool {
+	return MatchesLicense(pattern, s) && isReserved(pattern, s)
+}
+
+// IsReservedPlate reports whether s is a plate of pattern in its reserved
+// space.
+func IsReservedPlate(pattern, s string) bool {
+	return MatchesPlate(pattern, s) && isReserved(pattern, s)
+}
+
+// LicenseSerialOf inverts LicenseSerial: the serial a reserved licence
+// number of pattern encodes under key.
+func LicenseSerialOf(pattern, s string, key uint64) (uint64, bool) {
+	return reservedSerialOf(pattern, allLetters, s, key)
+}
+
+// PlateSerialOf inverts PlateSerial.
+func PlateSerialOf(pattern, s string, key uint64) (uint64, bool) {
+	return reservedSerialOf(pattern, PlateLetters, s, key)
+}

@@ -1,0 +1,57 @@
+package stream
+
+// Column returns the stream kind of one column of an entity. Each column
+// draws from its own stream, keyed by (seed, entity, column name, record
+// index), as tpchgen-rs keys one generator per column: adding a column, or
+// changing how one column draws, leaves every other column's values as they
+// were. A column may still read the values of columns made before it (a
+// first name fits the gender); it never shares their random draws.
+func Column(e Entity, name string) Entity {
+	// FNV-1a over the name, then mixed with the entity: names are short
+	// ASCII identifiers fixed in code, so collisions would show in the test
+	// of every column's kind being distinct.
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return Entity(Mix(uint64(e) ^ Mix(h)))
+}
+
+// Columns is a set of per-column streams of one entity, reset together for
+// each record. One per worker: it keeps the streams and allocates nothing
+// per record.
+type Columns struct {
+	seed    uint64
+	index   uint64
+	kinds   []Entity
+	streams []*Stream
+	ready   []bool
+}
+
+// NewColumns returns the streams of the named columns of entity e.
+func NewColumns(seed uint64, e Entity, names ...string) *Columns {
+	c := &Columns{seed: seed, kinds: make([]Entity, len(names)), streams: make([]*Stream, len(names)), ready: make([]bool, len(names))}
+	for i, n := range names {
+		c.kinds[i] = Column(e, n)
+		c.streams[i] = New(seed, c.kinds[i], 0)
+	}
+	return c
+}
+
+// At moves every column to record index. Streams are re-keyed lazily, on
+// their first use for the record, so a column a record does not draw costs
+// nothing.
+func (c *Columns) At(index uint64) {
+	c.index = index
+	clear(c.ready)
+}
+
+// Of returns column i's stream for the current record.
+func (c *Columns) Of(i int) *Stream {
+	if !c.ready[i] {
+		c.streams[i].Reset(c.seed, c.kinds[i], c.index)
+		c.ready[i] = true
+	}
+	return c.streams[i]
+}

@@ -1,0 +1,28 @@
+package incident
+
+import "github.com/synthpipe/synthpipe/internal/domain/model"
+
+// majors are the major violations of the risk v2 rating.
+var majors = map[string]bool{"dui": true, "reckless": true, "speeding_21_plus": true}
+
+// Add counts one incident into a person's history, as the profile's history
+// columns hold it.
+func Add(h *model.History, r *Incident) {
+	h.ViolationPoints += r.Points
+	switch {
+	case r.Category == "violation":
+		h.Violations++
+		if majors[r.IncidentType] {
+			h.MajorViolations++
+		}
+		if r.IncidentType == "dui" {
+			h.DUI++
+		}
+	case r.IncidentType == "at_fault_accident":
+		h.AtFaultAccidents++
+	case r.IncidentType == "not_at_fault_accident":
+		h.NotAtFaultAccidents++
+	case r.Category == "claim":
+		h.ComprehensiveClaims++
+	}
+}

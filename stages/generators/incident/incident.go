@@ -1,0 +1,568 @@
+// Package incident makes each person's driving history (contract v0.2): one
+// row of the incidents entity per violation, accident or comprehensive
+// claim within a look-back window (lookback_years, default 5) before the
+// reference date, ordered by person then date, and from that history the
+// person's underwriting columns (prior_insurance_months,
+// coverage_lapse_days, financial_filing, credit_tier).
+//
+// # Frequencies
+//
+// A person is exposed from the later of the window's start and their
+// first_licensed_date to the day before the reference date, year by year
+// back from it; each year uses the rates of the person's age in that year.
+// Counts are Poisson draws per year and kind (at most 8 of a kind a year).
+//
+//   - Accidents: police-reported crash involvements per licensed driver by
+//     age, 1995 (auto/driver_incident_rates_by_age.csv; 16-19 0.162,
+//     25-29 0.076, 45-49 0.049, 75-79 0.037 a year), the only complete
+//     police-reported table by age (history/SOURCES.md §2). The share at
+//     fault is ASSUMED (no source): 0.60 at 16-24 and 75+, 0.45 at 25-64,
+//     0.50 at 65-74. An at-fault accident has a paid claim with
+//     probability 0.80 (ASSUMED).
+//   - DUI: FBI UCR 2016 DUI arrests per licensed driver by age and sex
+//     (history/dui_arrests_by_age.csv; gender X takes the both-sexes row;
+//     under 18, absent from the source, takes age 18's rate).
+//   - Speeding and other moving violations: no source gives citation rates
+//     by age (SOURCES.md, Missing), so the level is ASSUMED: 0.060 speeding
+//     and 0.030 other moving violations per driver-year at 25-34. Both
+//     follow the police-reported crash rate's shape by age; speeding is
+//     multiplied by sex after the NSC 2019 speeding shares
+//     (history/violation_index_by_age.csv, 16-44; 45+ take 35-44's ratio).
+//     Speeding bands 1-10 / 11-20 / 21+ mph over: 45 / 45 / 10 % (ASSUMED);
+//     other violations reckless / distracted / other_moving: 10 / 30 / 60 %
+//     (ASSUMED).
+//   - Comprehensive claims: ISO 2023 (edition 2014-2023) 4.06 per 100
+//     vehicle-years for each household vehicle the person is the primary
+//     driver of (history/claim_frequency_severity.csv). Whole-vehicle
+//     theft is HLDI's 0.27 per 1,000 vehicle-years (0.67 % of claims);
+//     the other causes are ASSUMED: weather 30 %, glass 30 %, vandalism
+//     (with partial theft) 22 %, animal 17.33 %, ordered as Farmers' 2013-14
+//     ranking (hail first, vandalism/partial theft second, animal third).
+//
+// # Amounts
+//
+// Paid amounts are lognormal with σ = 1.0 (ASSUMED) around the documented
+// mean, rounded to dollars, at most 1,000,000: comprehensive $2,306 (ISO
+// 2023) overall, with theft at HLDI's $30,164 and the other causes at
+// $2,120 so the mix keeps ISO's mean; at-fault accidents at ISO 2023
+// property-damage liability severity, $6,551.
+//
+// # Points
+//
+// California's schedule (VC 12810, history/violation_points.csv): 2 for
+// DUI and reckless driving, 1 for other moving violations and at-fault
+// (responsible) collisions, 0 for not-at-fault accidents and claims. The
+// speed bands do not reach CA's 100 mph 2-point row, so all speeding is 1.
+//
+// # Underwriting columns
+//
+//   - financial_filing: FR-44 for a DUI dated in the 3 years before the
+//     reference date in FL or VA (history/financial_responsibility.csv),
+//     SR-22 for such a DUI elsewhere or a suspended or revoked licence,
+//     none otherwise. With lookback_years under 3 only DUIs in the window
+//     count.
+//   - coverage_lapse_days: 4 % of persons, 15 % of those with a filing
+//     (ASSUMED), had a lapse of 7-120 days ending in the last 12 months
+//     (and after first licence); prior_insurance_months then counts whole
+//     months from the lapse's end.
+//   - prior_insurance_months otherwise: 70 % (ASSUMED) insured since first
+//     licensed (so young drivers are short), the rest since a day drawn
+//     between first licence and 12 months before the reference date.
+//   - credit_tier: ASSUMED shares by age (no source in refdata), in
+//     per-mille excellent/good/fair/poor/no_hit: 16-20 50/200/200/100/450,
+//     21-24 100/300/300/150/150, 25-34 200/350/250/150/50, 35-54
+//     300/350/200/120/30, 55+ 450/300/150/80/20.
+//
+// Every value draws from its own column's stream keyed by the person's
+// index, or by (person index, incident sequence) for an incident's own
+// columns, so a new column moves no other.
+package incident
+
+import (
+	"cmp"
+	"context"
+	_ "embed"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/synthpipe/synthpipe/internal/component"
+	"github.com/synthpipe/synthpipe/internal/domain/ident"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/internal/domain/stream"
+	"github.com/synthpipe/synthpipe/internal/entity"
+	"github.com/synthpipe/synthpipe/pipeline"
+)
+
+// example is the YAML fragment the config reference shows (a test loads it).
+//
+//go:embed example.yaml
+var example string
+
+// Type is the registered type name.
+const Type = "incident"
+
+const fieldLookback = "lookback_years"
+
+// Look-back window limits, in years.
+const (
+	DefaultLookbackYears = 5
+	MaxLookbackYears     = 10
+	// FilingYears: a DUI this recent requires an SR-22 or FR-44.
+	FilingYears = 3
+)
+
+func init() {
+	component.RegisterStage(pipeline.Spec{
+		Type:     Type,
+		Needs:    []string{model.Persons, model.Vehicles},
+		Provides: []string{Name},
+		Summary:  "Makes each person's violations, accidents and comprehensive claims in a look-back window, and their prior insurance, lapse, SR-22/FR-44 filing and credit tier.",
+		Example:  example,
+		Fields: []pipeline.Field{
+			{Name: fieldLookback, Type: pipeline.TypeInt, Description: "Years of history before the reference date.", Default: int64(DefaultLookbackYears), Min: 1, Max: MaxLookbackYears},
+		},
+	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
+		return New(env.Shared, int(c.Int(fieldLookback)))
+	})
+}
+
+// Stream kinds of the incident stage's columns.
+const (
+	personKind   stream.Entity = 0x496e635065727321 // "IncPers!"
+	incidentKind stream.Entity = 0x496e636964656e74 // "Incident"
+)
+
+// Person-keyed columns.
+const (
+	cEvents = iota
+	cEventDates
+	cPrior
+	cLapse
+	cCredit
+)
+
+var personColumns = []string{"events", "event_dates", "prior_insurance_months", "coverage_lapse_days", "credit_tier"}
+
+// Incident-keyed columns (index: person index × 128 + sequence).
+const (
+	cType = iota
+	cVehicle
+	cPaid
+)
+
+var incidentColumns = []string{"incident_type", "vehicle_id", "paid_amount"}
+
+// Assumed figures (see the package doc).
+const (
+	speedingAt25to34  = 0.060
+	otherAt25to34     = 0.030
+	atFaultClaimShare = 0.80
+	lognormalSigma    = 1.0
+	lapseShare        = 0.04
+	lapseShareFiling  = 0.15
+	continuousShare   = 0.70
+	maxPerYear        = 8
+)
+
+// Comprehensive causes: per-mille of claims (theft from HLDI, the rest
+// assumed) — the theft share is computed in New from the tables.
+var compCauses = []string{"comprehensive_weather", "comprehensive_glass", "comprehensive_vandalism", "comprehensive_animal"}
+var compCauseShares = []float64{0.30, 0.30, 0.22, 0.1733}
+
+var speedTypes = []string{"speeding_1_10", "speeding_11_20", "speeding_21_plus"}
+var speedShares = []float64{0.45, 0.45, 0.10}
+var otherTypes = []string{"reckless", "distracted", "other_moving"}
+var otherShares = []float64{0.10, 0.30, 0.60}
+
+// creditMix: per-mille excellent, good, fair, poor, no_hit by age band.
+var creditMix = []struct {
+	to    int
+	share [5]int
+}{
+	{20, [5]int{50, 200, 200, 100, 450}},
+	{24, [5]int{100, 300, 300, 150, 150}},
+	{34, [5]int{200, 350, 250, 150, 50}},
+	{54, [5]int{300, 350, 200, 120, 30}},
+	{200, [5]int{450, 300, 150, 80, 20}},
+}
+
+// Event groups, in the order they are drawn each year.
+const (
+	gDUI = iota
+	gSpeeding
+	gOther
+	gAtFault
+	gNotAtFault
+	gComp
+)
+
+// Stage makes incidents. One per worker: it keeps reusable streams.
+type Stage struct {
+	run      *model.Run
+	lookback int
+	hist     *refdata.History
+	fr44     map[string]bool
+	per, inc *stream.Columns
+	// per-year-of-age rates per driver-year
+	dui       [3][refdata.MaxHistoryAge + 1]float64
+	speeding  [3][refdata.MaxHistoryAge + 1]float64
+	other     [refdata.MaxHistoryAge + 1]float64
+	atFault   [refdata.MaxHistoryAge + 1]float64
+	notAt     [refdata.MaxHistoryAge + 1]float64
+	compRate  float64 // per vehicle-year
+	theft     float64 // share of comprehensive claims
+	compMean  float64 // mean paid of non-theft comprehensive claims
+	theftMean float64
+	pdMean    float64
+	points    map[string]int32
+	events    []event
+}
+
+type event struct {
+	date    model.Date
+	group   int
+	vehicle int // index into the person's driven vehicles (comprehensive)
+}
+
+// New returns an incident stage over a look-back of lookbackYears.
+func New(run *model.Run, lookbackYears int) (*Stage, error) {
+	if lookbackYears < 1 || lookbackYears > MaxLookbackYears {
+		return nil, fmt.Errorf("incident: %s %d: want 1 to %d", fieldLookback, lookbackYears, MaxLookbackYears)
+	}
+	h, err := refdata.V02History()
+	if err != nil {
+		return nil, err
+	}
+	s := &Stage{run: run, lookback: lookbackYears, hist: h, fr44: map[string]bool{},
+		per: stream.NewColumns(run.Seed, personKind, personColumns...),
+		inc: stream.NewColumns(run.Seed, incidentKind, incidentColumns...)}
+	for _, st := range h.FR44States {
+		s.fr44[st] = true
+	}
+	if s.points, err = schedule(h); err != nil {
+		return nil, err
+	}
+	year := h.LatestClaimYear()
+	comp, ok1 := h.Claim("comprehensive", year)
+	pd, ok2 := h.Claim("property_damage_liability", year)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("incident: no comprehensive or property damage figures for %d", year)
+	}
+	s.compRate = comp.FrequencyPer100 / 100
+	s.theft = h.TheftFrequencyPerVehicleYear / s.compRate
+	s.theftMean = h.TheftSeverityUSD
+	s.compMean = (comp.SeverityUSD - s.theft*h.TheftSeverityUSD) / (1 - s.theft)
+	s.pdMean = pd.SeverityUSD
+	if s.theft >= 1 || s.compMean <= 0 {
+		return nil, fmt.Errorf("incident: theft frequency %.5f and severity %.0f do not fit comprehensive %.4f and %.0f", h.TheftFrequencyPerVehicleYear, h.TheftSeverityUSD, s.compRate, comp.SeverityUSD)
+	}
+
+	// The crash rate's shape by age, relative to 25-34.
+	ref := 0.0
+	for a := 25; a <= 34; a++ {
+		ref += h.CrashPoliceReported[a] / 10
+	}
+	for a := 0; a <= refdata.MaxHistoryAge; a++ {
+		crash := h.CrashPoliceReported[a]
+		shape := crash / ref
+		share := 0.45
+		switch {
+		case a < 25 || a >= 75:
+			share = 0.60
+		case a >= 65:
+			share = 0.50
+		}
+		s.atFault[a], s.notAt[a] = crash*share, crash*(1-share)
+		s.other[a] = otherAt25to34 * shape
+		sa := min(max(a, 16), 44)
+		f, m := h.Speeding[refdata.Female][sa], h.Speeding[refdata.Male][sa]
+		if f <= 0 || m <= 0 {
+			return nil, fmt.Errorf("incident: no speeding share at age %d", sa)
+		}
+		s.speeding[refdata.Female][a] = speedingAt25to34 * shape * f / ((f + m) / 2)
+		s.speeding[refdata.Male][a] = speedingAt25to34 * shape * m / ((f + m) / 2)
+		s.speeding[refdata.AllSexes][a] = speedingAt25to34 * shape
+		for sex := range 3 {
+			s.dui[sex][a] = h.DUI[sex][a]
+		}
+	}
+	return s, nil
+}
+
+// schedule reads each type's points from the California schedule and
+// checks they are kinds' (the rule's table).
+func schedule(h *refdata.History) (map[string]int32, error) {
+	out := map[string]int32{}
+	for _, t := range Types {
+		var p int32
+		if row, ok := caSchedule[t]; ok {
+			v, ok := h.PointsOf("CA", row)
+			if !ok {
+				return nil, fmt.Errorf("incident: California schedule has no row %q", row)
+			}
+			p = int32(v)
+		}
+		if p != kinds[t].points {
+			return nil, fmt.Errorf("incident: %s has %d points in the California schedule, %d in the rule", t, p, kinds[t].points)
+		}
+		out[t] = p
+	}
+	return out, nil
+}
+
+// Process appends the incidents of every person of the batch and fills
+// their underwriting columns; persons and vehicles must be made.
+func (s *Stage) Process(_ context.Context, b *component.Batch) error {
+	mb := b.Payload
+	if len(mb.Persons) != mb.PersonCount() {
+		return fmt.Errorf("incident: batch %d has %d persons for %d planned: run the person stage first", b.Seq, len(mb.Persons), mb.PersonCount())
+	}
+	if len(mb.Households) == 0 {
+		return nil
+	}
+	rows := Incidents.Rows(mb)
+	p0, v0 := mb.Households[0].FirstPerson, mb.Households[0].FirstVehicle
+	for i := range mb.Households {
+		h := &mb.Households[i]
+		lo, hi := h.FirstVehicle-v0, h.FirstVehicle-v0+int64(h.Vehicles)
+		if lo < 0 || hi > int64(len(mb.Vehicles)) {
+			return fmt.Errorf("incident: batch %d: household %s plans vehicles the batch does not hold: run the vehicle stage first", b.Seq, ident.ID("HH-", h.Index))
+		}
+		vehicles := mb.Vehicles[lo:hi]
+		for k := range h.Size {
+			idx := h.FirstPerson + int64(k)
+			p := &mb.Persons[idx-p0]
+			first := len(*rows)
+			if err := s.person(idx, p, vehicles, rows); err != nil {
+				return fmt.Errorf("incident: batch %d: %w", b.Seq, err)
+			}
+			// The person's history, for the profile stage to rate.
+			var hist model.History
+			for j := first; j < len(*rows); j++ {
+				Add(&hist, &(*rows)[j])
+			}
+			mb.Histories = append(mb.Histories, hist)
+		}
+	}
+	return nil
+}
+
+func sexOf(gender string) int {
+	switch gender {
+	case "F":
+		return refdata.Female
+	case "M":
+		return refdata.Male
+	}
+	return refdata.AllSexes
+}
+
+// poisson draws a count with mean lambda by inversion, at most maxPerYear:
+// one uniform, a bounded loop.
+func poisson(r *stream.Stream, lambda float64) int {
+	if lambda <= 0 {
+		r.Float64() // keep one draw per call, whatever the rate
+		return 0
+	}
+	u := r.Float64()
+	p := math.Exp(-lambda)
+	cdf, k := p, 0
+	for k < maxPerYear && u > cdf {
+		k++
+		p *= lambda / float64(k)
+		cdf += p
+	}
+	return k
+}
+
+// lognormal draws a whole-dollar amount with the given mean, 1 to MaxPaidUSD.
+func lognormal(r *stream.Stream, mean float64) int32 {
+	mu := math.Log(mean) - lognormalSigma*lognormalSigma/2
+	v := math.Round(math.Exp(mu + lognormalSigma*r.NormFloat64()))
+	return int32(min(max(v, 1), MaxPaidUSD))
+}
+
+func pickShare(r *stream.Stream, names []string, shares []float64) string {
+	u := r.Float64()
+	for i, sh := range shares {
+		if u < sh {
+			return names[i]
+		}
+		u -= sh
+	}
+	return names[len(names)-1]
+}
+
+// person draws one person's incidents and underwriting columns.
+func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, rows *[]Incident) error {
+	ref := s.run.ReferenceDate
+	c := s.per
+	c.At(uint64(idx))
+	var driven [model.MaxHouseholdVehicles]int
+	nDriven := 0
+	for j := range hhVehicles {
+		if hhVehicles[j].PrimaryDriverPersonID == p.PersonID && nDriven < len(driven) {
+			driven[nDriven] = j
+			nDriven++
+		}
+	}
+	sex := sexOf(p.Gender)
+
+	// Year by year back from the reference date. The unlicensed have no
+	// driving history here (their first_licensed_date is null).
+	s.events = s.events[:0]
+	er, dr := c.Of(cEvents), c.Of(cEventDates)
+	years := s.lookback
+	if p.LicenseType == "unlicensed" {
+		years = 0
+	}
+	for y := range years {
+		end := ref.AddYears(-y) - 1 // last day of the year, before the reference date
+		start := ref.AddYears(-y - 1)
+		from := max(start, p.FirstLicensedDate+1)
+		if from > end {
+			break // licensed after this year: none earlier either
+		}
+		exposure := float64(end-from+1) / float64(end-start+1)
+		age := min(max(model.YearsBetween(p.DateOfBirth, start+(end-start)/2), 0), refdata.MaxHistoryAge)
+		rates := [gComp]float64{s.dui[sex][age], s.speeding[sex][age], s.other[age], s.atFault[age], s.notAt[age]}
+		for g, rate := range rates {
+			for range poisson(er, rate*exposure) {
+				s.events = append(s.events, event{date: from + model.Date(dr.IntN(int(end-from)+1)), group: g})
+			}
+		}
+		for v := range nDriven {
+			for range poisson(er, s.compRate*exposure) {
+				s.events = append(s.events, event{date: from + model.Date(dr.IntN(int(end-from)+1)), group: gComp, vehicle: v})
+			}
+		}
+	}
+	slices.SortStableFunc(s.events, func(a, b event) int {
+		return cmp.Or(cmp.Compare(a.date, b.date), cmp.Compare(a.group, b.group), cmp.Compare(a.vehicle, b.vehicle))
+	})
+	if len(s.events) > entity.MaxPerParent {
+		s.events = s.events[:entity.MaxPerParent] // out of reach of the rates: a bound, not a case
+	}
+
+	recentDUI := false
+	for i, e := range s.events {
+		seq := i + 1
+		s.inc.At(uint64(idx)*128 + uint64(seq))
+		row := Incident{
+			IncidentID:   entity.PerParentID(IDPrefix, idx, seq),
+			PersonID:     p.PersonID,
+			HouseholdID:  p.HouseholdID,
+			IncidentDate: e.date,
+		}
+		tr := s.inc.Of(cType)
+		switch e.group {
+		case gDUI:
+			row.IncidentType = "dui"
+			recentDUI = recentDUI || e.date >= ref.AddYears(-FilingYears)
+		case gSpeeding:
+			row.IncidentType = pickShare(tr, speedTypes, speedShares)
+		case gOther:
+			row.IncidentType = pickShare(tr, otherTypes, otherShares)
+		case gAtFault:
+			row.IncidentType = "at_fault_accident"
+		case gNotAtFault:
+			row.IncidentType = "not_at_fault_accident"
+		case gComp:
+			if tr.Chance(s.theft) {
+				row.IncidentType = "comprehensive_theft"
+			} else {
+				row.IncidentType = pickShare(tr, compCauses, compCauseShares)
+			}
+			row.VehicleID = hhVehicles[driven[e.vehicle]].VehicleID
+		}
+		k := kinds[row.IncidentType]
+		row.Category, row.Points, row.AtFault = k.category, s.points[row.IncidentType], atFaultText(k.atFault)
+		if k.category == "accident" && nDriven > 0 {
+			row.VehicleID = hhVehicles[driven[s.inc.Of(cVehicle).IntN(nDriven)]].VehicleID
+		}
+		pr := s.inc.Of(cPaid)
+		switch {
+		case row.IncidentType == "comprehensive_theft":
+			row.PaidAmount = lognormal(pr, s.theftMean)
+		case k.category == "claim":
+			row.PaidAmount = lognormal(pr, s.compMean)
+		case row.IncidentType == "at_fault_accident" && pr.Chance(atFaultClaimShare):
+			row.PaidAmount = lognormal(pr, s.pdMean)
+		}
+		*rows = append(*rows, row)
+	}
+
+	// Underwriting.
+	p.FinancialFiling = filing(recentDUI, p.LicenseStatus, s.fr44[p.State])
+	p.CreditTier = s.creditTier(c.Of(cCredit), model.YearsBetween(p.DateOfBirth, ref))
+	if p.LicenseType == "unlicensed" { // never insured as a driver
+		p.CoverageLapseDays, p.PriorInsuranceMonths = 0, 0
+		return nil
+	}
+	licensed := monthsBetween(p.FirstLicensedDate, ref)
+	share := lapseShare
+	if p.FinancialFiling != "none" {
+		share = lapseShareFiling
+	}
+	p.CoverageLapseDays, p.PriorInsuranceMonths = 0, int32(licensed)
+	lr := c.Of(cLapse)
+	if lr.Chance(share) {
+		days := lr.Between(7, 120)
+		earliestStart := max(ref.AddYears(-1), p.FirstLicensedDate+1)
+		latestEnd := ref - 1
+		if firstEnd := earliestStart + model.Date(days); firstEnd <= latestEnd {
+			lapseEnd := firstEnd + model.Date(lr.IntN(int(latestEnd-firstEnd)+1))
+			p.CoverageLapseDays = int32(days)
+			p.PriorInsuranceMonths = int32(monthsBetween(lapseEnd, ref))
+		}
+	}
+	if pr := c.Of(cPrior); p.CoverageLapseDays == 0 && licensed > 12 && !pr.Chance(continuousShare) {
+		p.PriorInsuranceMonths = int32(12 + pr.IntN(licensed-12+1))
+	}
+	return nil
+}
+
+// filing is the SR-22/FR-44 a person's history requires.
+func filing(recentDUI bool, licenseStatus string, fr44State bool) string {
+	switch {
+	case recentDUI && fr44State:
+		return "FR-44"
+	case recentDUI, licenseStatus == "suspended", licenseStatus == "revoked":
+		return "SR-22"
+	}
+	return "none"
+}
+
+func (s *Stage) creditTier(r *stream.Stream, age int) string {
+	mix := creditMix[len(creditMix)-1].share
+	for _, m := range creditMix {
+		if age <= m.to {
+			mix = m.share
+			break
+		}
+	}
+	u := r.IntN(1000)
+	for i, sh := range mix {
+		if u < sh {
+			return model.CreditTiers[i]
+		}
+		u -= sh
+	}
+	return model.CreditTiers[len(model.CreditTiers)-1]
+}
+
+// monthsBetween is the whole months from a to b (0 if b is not later).
+func monthsBetween(a, b model.Date) int {
+	if b <= a {
+		return 0
+	}
+	ya, ma, da := a.Civil()
+	yb, mb, db := b.Civil()
+	n := (yb-ya)*12 + mb - ma
+	if db < da {
+		n--
+	}
+	return max(n, 0)
+}

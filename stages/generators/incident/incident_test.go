@@ -1,0 +1,321 @@
+package incident
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/synthpipe/synthpipe/internal/component"
+	"github.com/synthpipe/synthpipe/internal/domain/derive"
+	"github.com/synthpipe/synthpipe/internal/domain/ident"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/internal/entity"
+	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
+	"github.com/synthpipe/synthpipe/stages/generators/person"
+	"github.com/synthpipe/synthpipe/stages/generators/vehicle"
+	seedstage "github.com/synthpipe/synthpipe/stages/sources/seed"
+)
+
+// makeBatch makes records persons with their vehicles (the earlier stages) and runs
+// the incident stage over them.
+func makeBatch(t testing.TB, records int64, seed uint64, lookback int) (*model.Run, *model.Batch) {
+	t.Helper()
+	run := testrun.Run(records, seed)
+	b := householdsWithVehicles(t, run)
+	s, err := New(run, lookback)
+	require.NoError(t, err)
+	require.NoError(t, s.Process(context.Background(), &component.Batch{Payload: b}))
+	return run, b
+}
+
+// violations runs every check of the entity on b: the declared ones (as the
+// validate stage does) and those at the reference date.
+func violations(t testing.TB, run *model.Run, b *model.Batch) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	report := func(id, rule, column, value string) {
+		out[rule] = append(out[rule], id+" "+column+"="+value)
+	}
+	Incidents.CheckBatch(b, run.ReferenceDate, report) // CheckAtRefDate included
+	return out
+}
+
+func TestNewRefusesLookbackOutOfRange(t *testing.T) {
+	run := testrun.Run(10, 1)
+	for _, n := range []int{0, 11} {
+		_, err := New(run, n)
+		require.ErrorContains(t, err, "lookback_years")
+	}
+}
+
+// The generated rows keep every rule, and the shape the contract states.
+func TestGeneratedBatchKeepsItsRules(t *testing.T) {
+	run, b := makeBatch(t, 20000, 7, DefaultLookbackYears)
+	require.Empty(t, violations(t, run, b))
+	rows := *Incidents.Rows(b)
+	require.NotEmpty(t, rows)
+
+	windowStart := run.ReferenceDate.AddYears(-DefaultLookbackYears)
+	byPerson := map[string]int{}
+	for i, r := range rows {
+		parent, seq, ok := entity.ParsePerParentID(IDPrefix, r.IncidentID)
+		require.True(t, ok, r.IncidentID)
+		require.Equal(t, byPerson[r.PersonID]+1, seq, "sequences run 01, 02 … within a person")
+		byPerson[r.PersonID] = seq
+		require.Equal(t, ident.ID("PER-", parent), r.PersonID)
+		require.GreaterOrEqual(t, r.IncidentDate, windowStart)
+		require.Less(t, r.IncidentDate, run.ReferenceDate)
+		if i > 0 && rows[i-1].PersonID == r.PersonID {
+			require.LessOrEqual(t, rows[i-1].IncidentDate, r.IncidentDate, "by date within a person")
+		}
+	}
+	filings := map[string]int{}
+	for i := range b.Persons {
+		p := &b.Persons[i]
+		filings[p.FinancialFiling]++
+		require.Contains(t, model.CreditTiers, p.CreditTier)
+	}
+	require.Positive(t, filings["SR-22"])
+	require.Positive(t, filings["none"])
+}
+
+func TestDeterministic(t *testing.T) {
+	_, a := makeBatch(t, 3000, 11, 5)
+	_, b := makeBatch(t, 3000, 11, 5)
+	require.Equal(t, *Incidents.Rows(a), *Incidents.Rows(b))
+	require.Equal(t, a.Persons, b.Persons)
+	_, c := makeBatch(t, 3000, 12, 5)
+	require.NotEqual(t, *Incidents.Rows(a), *Incidents.Rows(c))
+}
+
+// Each column draws from its own stream: a shorter look-back keeps the
+// credit tiers, and the events of the years it still covers (their dates
+// and categories) as they were.
+func TestColumnsDrawIndependently(t *testing.T) {
+	run, five := makeBatch(t, 5000, 3, 5)
+	_, three := makeBatch(t, 5000, 3, 3)
+	for i := range five.Persons {
+		require.Equal(t, five.Persons[i].CreditTier, three.Persons[i].CreditTier)
+	}
+	key := func(r *Incident) string {
+		return fmt.Sprint(r.PersonID, r.IncidentDate, r.Category, r.AtFault)
+	}
+	since := run.ReferenceDate.AddYears(-3)
+	var want, got []string
+	for _, r := range *Incidents.Rows(five) {
+		if r.IncidentDate >= since {
+			want = append(want, key(&r))
+		}
+	}
+	for _, r := range *Incidents.Rows(three) {
+		got = append(got, key(&r))
+	}
+	require.NotEmpty(t, got)
+	require.Equal(t, want, got)
+}
+
+// Each rule fires, by name, on a batch with one value broken.
+func TestEachDamageIsReportedByName(t *testing.T) {
+	run, clean := makeBatch(t, 4000, 5, 5)
+	require.Empty(t, violations(t, run, clean))
+	rows := *Incidents.Rows(clean)
+	find := func(b *model.Batch, pred func(*Incident) bool) *Incident {
+		rs := *Incidents.Rows(b)
+		for i := range rs {
+			if pred(&rs[i]) {
+				return &rs[i]
+			}
+		}
+		t.Fatal("no incident fits the damage")
+		return nil
+	}
+	person := func(b *model.Batch, id string) *model.Person {
+		for i := range b.Persons {
+			if b.Persons[i].PersonID == id {
+				return &b.Persons[i]
+			}
+		}
+		t.Fatal("no person " + id)
+		return nil
+	}
+	typ := func(s string) func(*Incident) bool { return func(r *Incident) bool { return r.IncidentType == s } }
+	cases := []struct {
+		name, rule string
+		damage     func(b *model.Batch)
+	}{
+		{"id malformed", entity.RuleIDPerParent, func(b *model.Batch) { (*Incidents.Rows(b))[0].IncidentID = "INC-42" }},
+		{"id repeated", entity.RuleIDPerParent, func(b *model.Batch) {
+			rs := *Incidents.Rows(b)
+			rs[1].IncidentID = rs[0].IncidentID
+		}},
+		{"person not the id's", RulePersonMatchesID, func(b *model.Batch) { (*Incidents.Rows(b))[0].PersonID = "PER-0000009999" }},
+		{"category", RuleCategoryMatchesType, func(b *model.Batch) { find(b, typ("dui")).Category = "claim" }},
+		{"points", RulePointsMatchType, func(b *model.Batch) { find(b, typ("not_at_fault_accident")).Points = 1 }},
+		{"at fault", RuleAtFaultMatchesType, func(b *model.Batch) { find(b, typ("comprehensive_glass")).AtFault = "true" }},
+		{"claim unpaid", RulePaidAmount, func(b *model.Batch) { find(b, typ("comprehensive_weather")).PaidAmount = 0 }},
+		{"violation paid", RulePaidAmount, func(b *model.Batch) {
+			find(b, func(r *Incident) bool { return r.Category == "violation" }).PaidAmount = 500
+		}},
+		{"violation with a vehicle", RuleVehicleMatchesType, func(b *model.Batch) {
+			find(b, func(r *Incident) bool { return r.Category == "violation" }).VehicleID = b.Vehicles[0].VehicleID
+		}},
+		{"claim without a vehicle", RuleVehicleMatchesType, func(b *model.Batch) { find(b, typ("comprehensive_animal")).VehicleID = "" }},
+		{"person missing", RulePersonExists, func(b *model.Batch) {
+			r := find(b, func(*Incident) bool { return true })
+			p := person(b, r.PersonID)
+			p.PersonID = "PER-9999999999" // the incident's person is gone
+		}},
+		{"household", RuleHouseholdMatches, func(b *model.Batch) { (*Incidents.Rows(b))[0].HouseholdID = "HH-9999999999" }},
+		{"vehicle not driven", RuleVehicleDriven, func(b *model.Batch) {
+			r := find(b, func(r *Incident) bool { return r.VehicleID != "" })
+			for _, v := range b.Vehicles {
+				if v.PrimaryDriverPersonID != r.PersonID {
+					r.VehicleID = v.VehicleID
+					return
+				}
+			}
+		}},
+		{"before first licence", RuleAfterFirstLicence, func(b *model.Batch) {
+			r := &(*Incidents.Rows(b))[0]
+			person(b, r.PersonID).FirstLicensedDate = r.IncidentDate
+		}},
+		{"on the reference date", RuleDateInWindow, func(b *model.Batch) {
+			rs := *Incidents.Rows(b)
+			rs[len(rs)-1].IncidentDate = run.ReferenceDate
+		}},
+		{"filing without a DUI", RuleFilingCoherent, func(b *model.Batch) {
+			for i := range b.Persons {
+				if b.Persons[i].FinancialFiling == "none" {
+					b.Persons[i].FinancialFiling = "SR-22"
+					return
+				}
+			}
+		}},
+		{"no filing after a DUI", RuleFilingCoherent, func(b *model.Batch) {
+			r := find(b, func(r *Incident) bool {
+				return r.IncidentType == "dui" && r.IncidentDate >= run.ReferenceDate.AddYears(-FilingYears)
+			})
+			person(b, r.PersonID).FinancialFiling = "none"
+		}},
+		{"SR-22 for a Florida DUI", RuleFilingCoherent, func(b *model.Batch) {
+			r := find(b, func(r *Incident) bool {
+				return r.IncidentType == "dui" && r.IncidentDate >= run.ReferenceDate.AddYears(-FilingYears)
+			})
+			p := person(b, r.PersonID)
+			p.State, p.FinancialFiling = "FL", "SR-22"
+		}},
+		{"prior insurance longer than licensed", RuleUnderwritingRanges, func(b *model.Batch) {
+			b.Persons[0].PriorInsuranceMonths = int32(monthsBetween(b.Persons[0].FirstLicensedDate, run.ReferenceDate) + 1)
+		}},
+		{"profile history off by one", RuleProfileHistory, func(b *model.Batch) {
+			// Profiles as the profile stage makes them from the histories
+			// this stage counted, then one count wrong.
+			b.Profiles = nil
+			for i := range b.Persons {
+				b.Profiles = append(b.Profiles, derive.Profile(&b.Persons[i], nil, b.Histories[i], run.ReferenceDate))
+			}
+			require.Empty(t, violations(t, run, b)[RuleProfileHistory], "profiles of the counted histories agree")
+			b.Profiles[len(b.Profiles)/2].ComprehensiveClaims++
+		}},
+		{"lapse then long prior", RuleUnderwritingRanges, func(b *model.Batch) {
+			for i := range b.Persons {
+				if p := &b.Persons[i]; p.PriorInsuranceMonths > 12 {
+					p.CoverageLapseDays = 30
+					return
+				}
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b := copyBatch(clean)
+			tc.damage(b)
+			got := violations(t, run, b)
+			require.NotEmpty(t, got[tc.rule], "want %s, got %v", tc.rule, got)
+		})
+	}
+	require.Equal(t, rows, *Incidents.Rows(clean), "the damages broke copies")
+	// Every rule of the entity has a damage above.
+	named := map[string]bool{}
+	for _, tc := range cases {
+		named[tc.rule] = true
+	}
+	for _, r := range append(Incidents.Rules(), RefDateRules...) {
+		require.True(t, named[r.Name], "no damage test for %s", r.Name)
+	}
+}
+
+func copyBatch(b *model.Batch) *model.Batch {
+	c := entity.NewBatch()
+	c.Households = append(c.Households, b.Households...)
+	c.Persons = append(c.Persons, b.Persons...)
+	c.Vehicles = append(c.Vehicles, b.Vehicles...)
+	c.Histories = append(c.Histories, b.Histories...)
+	rows := Incidents.Rows(c)
+	*rows = append(*rows, *Incidents.Rows(b)...)
+	return c
+}
+
+// The points of the rule's table are those of refdata's California
+// schedule (New refuses to run otherwise).
+func TestPointsFollowTheCaliforniaSchedule(t *testing.T) {
+	h, err := refdata.V02History()
+	require.NoError(t, err)
+	pts, err := schedule(h)
+	require.NoError(t, err)
+	require.Equal(t, int32(2), pts["dui"])
+	require.Equal(t, int32(1), pts["at_fault_accident"])
+	require.Equal(t, int32(0), pts["comprehensive_theft"])
+	require.Len(t, pts, len(Types))
+	for _, ty := range Types {
+		_, ok := kinds[ty]
+		require.True(t, ok, ty)
+	}
+	require.True(t, strings.HasPrefix(Columns[0].Pattern, "^INC-"))
+}
+
+func TestCheckFiling(t *testing.T) {
+	ref := model.DateOf(2026, 1, 1)
+	dui := []Incident{{IncidentType: "dui", IncidentDate: model.DateOf(2024, 6, 1)}}
+	old := []Incident{{IncidentType: "dui", IncidentDate: model.DateOf(2022, 6, 1)}}
+	for _, tc := range []struct {
+		filing, status string
+		incidents      []Incident
+		fr44, ok       bool
+	}{
+		{"FR-44", "valid", dui, true, true},
+		{"SR-22", "valid", dui, true, false},
+		{"SR-22", "valid", dui, false, true},
+		{"none", "valid", old, false, true},
+		{"SR-22", "suspended", nil, false, true},
+		{"SR-22", "revoked", nil, true, true},
+		{"none", "revoked", nil, false, false},
+		{"SR-22", "expired", nil, false, false},
+	} {
+		p := &model.Person{FinancialFiling: tc.filing, LicenseStatus: tc.status}
+		_, _, ok := CheckFiling(p, tc.incidents, ref, tc.fr44)
+		require.Equal(t, tc.ok, ok, "%+v", tc)
+	}
+}
+
+// householdsWithVehicles makes run's persons and vehicles (the stages
+// before this one). testkit.Batch runs this stage itself (an import cycle), so these tests
+// build the earlier stages directly.
+func householdsWithVehicles(t testing.TB, run *model.Run) *model.Batch {
+	t.Helper()
+	src := seedstage.New(run)
+	b := &component.Batch{Payload: src.NewPayload()}
+	_, err := src.Next(context.Background(), b)
+	require.NoError(t, err)
+	people, err := person.New(run, 5, false)
+	require.NoError(t, err)
+	cars, err := vehicle.New(run, vehicle.MaxAge)
+	require.NoError(t, err)
+	require.NoError(t, people.Process(context.Background(), b))
+	require.NoError(t, cars.Process(context.Background(), b))
+	return b.Payload
+}
