@@ -71,7 +71,7 @@ func manifestRecords(t *testing.T, d *sql.DB) map[string]int64 {
 func TestReadParquet(t *testing.T) {
 	d := db(t)
 	want := manifestRecords(t, d)
-	for _, entity := range []string{"persons", "vehicles", "profiles"} {
+	for _, entity := range []string{"persons", "vehicles", "profiles", "incidents"} {
 		name := entity + "_v0_2.parquet"
 		require.Equal(t, want[name], count(t, d, "SELECT count(*) FROM read_parquet('"+file(name)+"')"), name)
 	}
@@ -91,7 +91,7 @@ func TestReadParquet(t *testing.T) {
 func TestReadCSV(t *testing.T) {
 	d := db(t)
 	want := manifestRecords(t, d)
-	for _, entity := range []string{"persons", "vehicles", "profiles"} {
+	for _, entity := range []string{"persons", "vehicles", "profiles", "incidents"} {
 		name := entity + "_v0_2.csv"
 		require.Equal(t, want[name], count(t, d, "SELECT count(*) FROM read_csv('"+file(name)+"')"), name)
 	}
@@ -116,7 +116,8 @@ func TestReadJSON(t *testing.T) {
 	ds := "read_json('" + file("dataset_v0_2.json") + "')"
 	n := count(t, d, "SELECT count(*) FROM (SELECT unnest(persons) FROM "+ds+")") +
 		count(t, d, "SELECT count(*) FROM (SELECT unnest(vehicles) FROM "+ds+")") +
-		count(t, d, "SELECT count(*) FROM (SELECT unnest(profiles) FROM "+ds+")")
+		count(t, d, "SELECT count(*) FROM (SELECT unnest(profiles) FROM "+ds+")") +
+		count(t, d, "SELECT count(*) FROM (SELECT unnest(incidents) FROM "+ds+")")
 	require.Equal(t, want["dataset_v0_2.json"], n)
 	p := types(t, d, "SELECT unnest(persons, recursive := true) FROM "+ds)
 	require.Equal(t, "DATE", p["date_of_birth"])
