@@ -1,6 +1,9 @@
 package verify
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
+	"github.com/synthpipe/synthpipe/internal/formats/layout"
 )
 
 const goldenV01 = "../../data/snapshots/v0.1"
@@ -41,7 +45,34 @@ func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, rep.Clean(), "%v", rep.ByRule)
 	require.Contains(t, rep.Scope, "integrity only: contract 0.1")
+	require.Contains(t, rep.Scope, "the governed snapshot, byte for byte")
 	require.Len(t, rep.Files, 8)
+
+	// An edit with its manifest entry recomputed passes the integrity check
+	// but not the pin of the governed snapshot.
+	dir0 := copyFolder(t, goldenV01)
+	csvPath := filepath.Join(dir0, "persons_v0_1.csv")
+	data, err := os.ReadFile(csvPath)
+	require.NoError(t, err)
+	data = []byte(strings.Replace(string(data), "666-", "123-", 1))
+	require.NoError(t, os.WriteFile(csvPath, data, 0o644))
+	manPath := filepath.Join(dir0, "snapshot_manifest_v0_1.json")
+	man, err := os.ReadFile(manPath)
+	require.NoError(t, err)
+	var m layout.Manifest
+	require.NoError(t, json.Unmarshal(man, &m))
+	for i := range m.Files {
+		if m.Files[i].Name == "persons_v0_1.csv" {
+			sum := sha256.Sum256(data)
+			m.Files[i].SHA256, m.Files[i].Bytes = hex.EncodeToString(sum[:]), int64(len(data))
+		}
+	}
+	man, err = json.MarshalIndent(m, "", "  ")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(manPath, man, 0o644))
+	rep, err = Run(dir0)
+	require.NoError(t, err)
+	require.Equal(t, []contract.RuleName{contract.RuleGovernedSnapshotPinned}, rulesOf(rep))
 
 	dir := copyFolder(t, goldenV01)
 	path := filepath.Join(dir, "persons_v0_1.csv")

@@ -79,6 +79,7 @@ import (
 // package contract.
 var FileRules = []contract.Rule{
 	{Name: contract.RuleFilePresent, Description: "every file in the manifest exists"},
+	{Name: contract.RuleGovernedSnapshotPinned, Description: "a snapshot of an earlier contract that names a governed dataset (synthpipe-core v0.1) has the published manifest, byte for byte"},
 	{Name: contract.RuleContractVersionKnown, Description: "metadata schema_version is this generator's contract (records checked) or an earlier one it proves by integrity (files, sizes, SHA-256)"},
 	{Name: contract.RuleFileNameContract, Description: "the manifest lists only names the contract defines for its version (<entity>_<vX_Y>.csv and .parquet for each entity of the metadata — persons, vehicles, profiles, incidents —, dataset_ and metadata_<vX_Y>.json), each with its name's entity and format, and its snapshot_version matches its own file name; any other name is never opened"},
 	{Name: contract.RuleManifestEntryUnique, Description: "the manifest lists each file once"},
@@ -185,7 +186,7 @@ func Run(dir string) (*Report, error) {
 		return nil, err
 	}
 	if meta.SchemaVersion != model.ContractVersion {
-		return integrityOnly(rep, meta.SchemaVersion), nil
+		return integrityOnly(rep, meta, manName, manRaw), nil
 	}
 	refDate, err := model.ParseDate(meta.ReferenceDate)
 	if err != nil {
@@ -247,13 +248,30 @@ func Run(dir string) (*Report, error) {
 // by integrity only, and the generator release that checks their records.
 var EarlierContracts = map[string]string{"0.1": "synthpipe 0.1.x (git tag v0.1.0)"}
 
+// governedEarlier pins the governed snapshots of earlier contracts by the
+// SHA-256 of their manifest (which lists every file's SHA-256), keyed by
+// dataset name and contract: a folder that says it is one must be it
+// byte for byte, so an edit with a recomputed manifest is caught.
+var governedEarlier = map[[2]string]string{
+	{"synthpipe-core", "0.1"}: "67258411493050198202c96216ad8d599c2c18993bbcca96fb5dbf41ee57760e", // data/snapshots/v0.1
+}
+
 // integrityOnly finishes the report of a snapshot of an earlier contract:
 // the manifest, names, kinds, sizes and SHA-256 of its files were checked;
 // its records follow rules this generator no longer makes, so they are
 // left to the release that made them. An unknown contract is a violation.
-func integrityOnly(rep *Report, schemaVersion string) *Report {
+func integrityOnly(rep *Report, meta model.Metadata, manName string, manRaw []byte) *Report {
+	schemaVersion := meta.SchemaVersion
 	if by, ok := EarlierContracts[schemaVersion]; ok {
 		rep.Scope = fmt.Sprintf("integrity only: contract %s records are checked by %s", schemaVersion, by)
+		if pin, governed := governedEarlier[[2]string{meta.DatasetName, schemaVersion}]; governed {
+			if sum := sha256.Sum256(manRaw); hex.EncodeToString(sum[:]) != pin {
+				rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "*", Rule: contract.RuleGovernedSnapshotPinned,
+					Value: fmt.Sprintf("%s says it is the governed %s contract %s snapshot, but its manifest is not the one published (SHA-256 %s)", manName, meta.DatasetName, schemaVersion, pin[:12]+"…")})
+			} else {
+				rep.Scope += "; the governed snapshot, byte for byte"
+			}
+		}
 	} else {
 		rep.add(contract.Violation{File: "", Entity: layout.MetadataEntity, Column: "schema_version", Rule: contract.RuleContractVersionKnown,
 			Value: fmt.Sprintf("%s; this generator checks contract %s and proves the integrity of %s", schemaVersion, model.ContractVersion, strings.Join(slices.Sorted(maps.Keys(EarlierContracts)), ", "))})

@@ -107,6 +107,7 @@ const (
 const (
 	RuleFilePresent                 RuleName = "file_present"
 	RuleContractVersionKnown        RuleName = "contract_version_known"
+	RuleGovernedSnapshotPinned      RuleName = "governed_snapshot_pinned"
 	RuleFileNameContract            RuleName = "file_name_contract"
 	RuleManifestEntryUnique         RuleName = "manifest_entry_unique"
 	RuleFileRegular                 RuleName = "file_regular"

@@ -152,6 +152,9 @@ func (x *Serials) Max(c int, households int64) (persons, vehicles uint64) {
 				}
 			}
 		}
+		if len(x.maxes) >= 16 { // a server asks for few record counts; keep it so
+			clear(x.maxes)
+		}
 		x.maxes[households] = m
 	}
 	return m[0][c], m[1][c]

@@ -76,6 +76,7 @@ const (
 	RuleFilingCoherent      = "person_financial_filing_coherent"
 	RuleUnderwritingRanges  = "person_underwriting_coherent"
 	RuleProfileHistory      = "profile_history_matches_incidents"
+	RuleVehicleOnRoad       = "incident_vehicle_on_road"
 )
 
 // Rules are the rules the declaration checks: on each row (Check), and
@@ -92,6 +93,7 @@ var Rules = []entity.Rule{
 	{Name: RuleHouseholdMatches, Description: "an incident's household is its person's", Across: true},
 	{Name: RuleVehicleDriven, Description: "an incident's vehicle is of the person's household and the person is its primary driver", Across: true},
 	{Name: RuleAfterFirstLicence, Description: "an incident is dated after its person's first_licensed_date; the unlicensed have none", Across: true},
+	{Name: RuleVehicleOnRoad, Description: "an incident's vehicle was on the road on its date: from 1 January of the year before its model year", Across: true},
 	{Name: RuleProfileHistory, Description: "a profile's history columns (violations, major_violations, dui_count, violation_points, at_fault_accidents, not_at_fault_accidents, comprehensive_claims) count its person's incidents", Across: true},
 }
 
@@ -220,25 +222,32 @@ func checkAcross(b *model.Batch, refDate model.Date, report entity.BatchReport) 
 		if per.LicenseType == "unlicensed" || r.IncidentDate <= per.FirstLicensedDate {
 			report(r.IncidentID, RuleAfterFirstLicence, "incident_date", r.IncidentDate.String())
 		}
-		if r.VehicleID != "" && !drives(b, r.VehicleID, per) {
-			report(r.IncidentID, RuleVehicleDriven, "vehicle_id", r.VehicleID)
+		if r.VehicleID != "" {
+			if v := drives(b, r.VehicleID, per); v == nil {
+				report(r.IncidentID, RuleVehicleDriven, "vehicle_id", r.VehicleID)
+			} else if r.IncidentDate < OnRoadFrom(v) {
+				report(r.IncidentID, RuleVehicleOnRoad, "incident_date", fmt.Sprintf("%s, %s is a %d model", r.IncidentDate, r.VehicleID, v.ModelYear))
+			}
 		}
 	}
 }
 
-// drives reports whether the batch's vehicle id is of the person's
-// household and driven by them.
-func drives(b *model.Batch, id string, p *model.Person) bool {
+// drives returns the batch's vehicle id when it is of the person's
+// household and driven by them, else nil.
+func drives(b *model.Batch, id string, p *model.Person) *model.Vehicle {
 	idx, ok := ident.ParseID("VEH-", id)
 	if !ok || len(b.Vehicles) == 0 {
-		return false
+		return nil
 	}
 	first, ok := ident.ParseID("VEH-", b.Vehicles[0].VehicleID)
 	if !ok || idx < first || idx-first >= int64(len(b.Vehicles)) {
-		return false
+		return nil
 	}
 	v := &b.Vehicles[idx-first]
-	return v.VehicleID == id && v.HouseholdID == p.HouseholdID && v.PrimaryDriverPersonID == p.PersonID
+	if v.VehicleID != id || v.HouseholdID != p.HouseholdID || v.PrimaryDriverPersonID != p.PersonID {
+		return nil
+	}
+	return v
 }
 
 // checkProfiles compares each profile's history columns with its person's

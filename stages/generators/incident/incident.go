@@ -433,9 +433,15 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 				s.events = append(s.events, event{date: from + model.Date(dr.IntN(int(end-from)+1)), group: g})
 			}
 		}
+		// A vehicle is exposed from 1 January of the year before its model
+		// year (when it can first be sold).
 		for v := range nDriven {
-			for range poisson(er, s.compRate*exposure) {
-				s.events = append(s.events, event{date: from + model.Date(dr.IntN(int(end-from)+1)), group: gComp, vehicle: v})
+			fromV := max(from, OnRoadFrom(&hhVehicles[driven[v]]))
+			if fromV > end {
+				continue
+			}
+			for range poisson(er, s.compRate*float64(end-fromV+1)/float64(end-start+1)) {
+				s.events = append(s.events, event{date: fromV + model.Date(dr.IntN(int(end-fromV)+1)), group: gComp, vehicle: v})
 			}
 		}
 	}
@@ -479,8 +485,19 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 		}
 		k := kinds[row.IncidentType]
 		row.Category, row.Points, row.AtFault = k.category, s.points[row.IncidentType], atFaultText(k.atFault)
-		if k.category == "accident" && nDriven > 0 {
-			row.VehicleID = hhVehicles[driven[s.inc.Of(cVehicle).IntN(nDriven)]].VehicleID
+		if k.category == "accident" {
+			// One of the person's vehicles on the road that day, if any.
+			var onRoad [model.MaxHouseholdVehicles]int
+			n := 0
+			for v := range nDriven {
+				if OnRoadFrom(&hhVehicles[driven[v]]) <= e.date {
+					onRoad[n] = driven[v]
+					n++
+				}
+			}
+			if n > 0 {
+				row.VehicleID = hhVehicles[onRoad[s.inc.Of(cVehicle).IntN(n)]].VehicleID
+			}
 		}
 		pr := s.inc.Of(cPaid)
 		switch {
@@ -566,3 +583,7 @@ func monthsBetween(a, b model.Date) int {
 	}
 	return max(n, 0)
 }
+
+// OnRoadFrom is the first day a vehicle can be on the road: 1 January of
+// the year before its model year, when a model year goes on sale.
+func OnRoadFrom(v *model.Vehicle) model.Date { return model.DateOf(int(v.ModelYear)-1, 1, 1) }

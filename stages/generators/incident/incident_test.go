@@ -179,6 +179,14 @@ func TestEachDamageIsReportedByName(t *testing.T) {
 				}
 			}
 		}},
+		{"vehicle not yet on the road", RuleVehicleOnRoad, func(b *model.Batch) {
+			r := find(b, func(r *Incident) bool { return r.VehicleID != "" })
+			for i := range b.Vehicles {
+				if v := &b.Vehicles[i]; v.VehicleID == r.VehicleID {
+					v.ModelYear = int32(r.IncidentDate.Year()) + 2 // a model two years after the incident
+				}
+			}
+		}},
 		{"before first licence", RuleAfterFirstLicence, func(b *model.Batch) {
 			r := &(*Incidents.Rows(b))[0]
 			person(b, r.PersonID).FirstLicensedDate = r.IncidentDate

@@ -46,16 +46,20 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	if len(mb.Persons) != mb.PersonCount() {
 		return fmt.Errorf("profile: batch %d has %d persons for %d planned: run the person stage first", b.Seq, len(mb.Persons), mb.PersonCount())
 	}
+	if len(mb.Households) == 0 {
+		return nil
+	}
 	p0, v0 := mb.Households[0].FirstPerson, mb.Households[0].FirstVehicle
 	if len(mb.Histories) != len(mb.Persons) {
 		return fmt.Errorf("profile: batch %d has %d driving histories for %d persons: run the incident stage first", b.Seq, len(mb.Histories), len(mb.Persons))
 	}
 	for i := range mb.Households {
 		h := &mb.Households[i]
-		var vs []model.Vehicle
-		if lo := h.FirstVehicle - v0; int(lo)+h.Vehicles <= len(mb.Vehicles) {
-			vs = mb.Vehicles[lo : lo+int64(h.Vehicles)]
+		lo := h.FirstVehicle - v0
+		if lo < 0 || int(lo)+h.Vehicles > len(mb.Vehicles) {
+			return fmt.Errorf("profile: batch %d: household %d plans vehicles the batch does not hold: run the vehicle stage first", b.Seq, h.Index+1)
 		}
+		vs := mb.Vehicles[lo : lo+int64(h.Vehicles)]
 		for k := 0; k < h.Size; k++ {
 			i := h.FirstPerson - p0 + int64(k)
 			mb.Profiles = append(mb.Profiles, derive.Profile(&mb.Persons[i], vs, mb.Histories[i], s.ref))
