@@ -43,7 +43,7 @@ whole() {
   [ "$want" = "$got" ] || { echo "files differ from the manifest"; return 1; }
 }
 
-leftovers() { (cd "$out" 2>/dev/null && ls -A | grep -E '^\.v0\.1\.(staging-|lock$|replaced$)|^v0\.1\.replaced$' || true); }
+leftovers() { (cd "$out" 2>/dev/null && ls -A | grep -E '^\.v0\.2\.(staging-|lock$|replaced$)|^v0\.2\.replaced$' || true); }
 
 # How long an uninterrupted replace takes (the longest kind of run): kills
 # land in [0, 1.5 × that], so some land after the commit.
@@ -105,7 +105,7 @@ for i in $(seq 1 "$n"); do
     fail "iteration $i: snapshot of seed $after appeared, neither the old ($before) nor this run's ($seed)"
   fi
   # Other entries than the target and our hidden leftovers are a violation.
-  extra=$( (cd "$out" 2>/dev/null && ls -A | grep -vE '^(v0\.1|\.v0\.1\.(staging-.*|lock|replaced))$') || true)
+  extra=$( (cd "$out" 2>/dev/null && ls -A | grep -vE '^(v0\.2|\.v0\.2\.(staging-.*|lock|replaced))$') || true)
   [ -z "$extra" ] || fail "iteration $i: unexpected entries in the output folder: $extra"
 done
 loop_s=$(($(date +%s) - started))
