@@ -209,10 +209,12 @@ type space struct {
 	err      error
 }
 
-var spaces sync.Map // pattern + "\x00" + letters -> *space
+var spaces sync.Map // spaceKey -> *space
+
+type spaceKey struct{ pattern, letters string }
 
 func spaceOf(pattern, letters string) *space {
-	key := pattern + "\x00" + letters
+	key := spaceKey{pattern, letters}
 	if sp, ok := spaces.Load(key); ok {
 		return sp.(*space)
 	}
