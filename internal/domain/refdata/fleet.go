@@ -1,11 +1,8 @@
 package refdata
 
 import (
-	"bytes"
 	"embed"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"math"
 	"sort"
 	"strconv"
@@ -156,27 +153,7 @@ func FuelIndex(s string) int {
 }
 
 func eachFleetRow(name string, cols int, fn func([]string) error) error {
-	raw, err := fleetFS.ReadFile("data/v0.2/auto/" + name)
-	if err != nil {
-		return fmt.Errorf("refdata: %w", err)
-	}
-	r := csv.NewReader(bytes.NewReader(raw))
-	r.FieldsPerRecord = cols
-	if _, err := r.Read(); err != nil { // header
-		return fmt.Errorf("refdata: %s: %w", name, err)
-	}
-	for line := 2; ; line++ {
-		row, err := r.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("refdata: %s: %w", name, err)
-		}
-		if err := fn(row); err != nil {
-			return fmt.Errorf("refdata: %s line %d: %w", name, line, err)
-		}
-	}
+	return eachCSV(fleetFS, "data/v0.2/auto/"+name, cols, fn)
 }
 
 func parseFleet() (*Fleet, error) {

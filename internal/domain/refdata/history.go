@@ -1,11 +1,8 @@
 package refdata
 
 import (
-	"bytes"
 	"embed"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -327,25 +324,5 @@ func bandValue(fromCell, toCell, valueCell string) (from, to int, v float64, err
 }
 
 func eachHistoryRow(name string, cols int, fn func([]string) error) error {
-	raw, err := historyFiles.ReadFile("data/v0.2/" + name)
-	if err != nil {
-		return fmt.Errorf("refdata: %w", err)
-	}
-	r := csv.NewReader(bytes.NewReader(raw))
-	r.FieldsPerRecord = cols
-	if _, err := r.Read(); err != nil { // header
-		return fmt.Errorf("refdata: %s: %w", name, err)
-	}
-	for line := 2; ; line++ {
-		row, err := r.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("refdata: %s: %w", name, err)
-		}
-		if err := fn(row); err != nil {
-			return fmt.Errorf("refdata: %s line %d: %w", name, line, err)
-		}
-	}
+	return eachCSV(historyFiles, "data/v0.2/"+name, cols, fn)
 }

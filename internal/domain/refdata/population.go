@@ -1,11 +1,8 @@
 package refdata
 
 import (
-	"bytes"
 	"embed"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -192,28 +189,7 @@ func parsePopulation() (*Population, error) {
 }
 
 func eachV02Row(name string, cols int, fn func([]string) error) error {
-	raw, err := v02.ReadFile("data/v0.2/" + name)
-	if err != nil {
-		return fmt.Errorf("refdata: %w", err)
-	}
-	r := csv.NewReader(bytes.NewReader(raw))
-	r.FieldsPerRecord = cols
-	r.ReuseRecord = true
-	if _, err := r.Read(); err != nil { // header
-		return fmt.Errorf("refdata: %s: %w", name, err)
-	}
-	for line := 2; ; line++ {
-		row, err := r.Read()
-		if err != nil {
-			if err == io.EOF {
-				return nil
-			}
-			return fmt.Errorf("refdata: %s: %w", name, err)
-		}
-		if err := fn(row); err != nil {
-			return fmt.Errorf("refdata: %s line %d: %w", name, line, err)
-		}
-	}
+	return eachCSV(v02, "data/v0.2/"+name, cols, fn)
 }
 
 func (p *Population) addZip(r []string) error {

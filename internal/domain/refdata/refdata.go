@@ -7,9 +7,7 @@
 package refdata
 
 import (
-	"bytes"
 	"embed"
-	"encoding/csv"
 	"fmt"
 	"sort"
 	"strconv"
@@ -204,22 +202,7 @@ func parse() (*Data, error) {
 }
 
 func eachRow(name string, cols int, fn func([]string) error) error {
-	raw, err := files.ReadFile("data/" + name)
-	if err != nil {
-		return fmt.Errorf("refdata: %w", err)
-	}
-	r := csv.NewReader(bytes.NewReader(raw))
-	r.FieldsPerRecord = cols
-	rows, err := r.ReadAll()
-	if err != nil {
-		return fmt.Errorf("refdata: %s: %w", name, err)
-	}
-	for i, row := range rows[1:] {
-		if err := fn(row); err != nil {
-			return fmt.Errorf("refdata: %s line %d: %w", name, i+2, err)
-		}
-	}
-	return nil
+	return eachCSV(files, "data/"+name, cols, fn)
 }
 
 func (d *Data) addState(r []string) error {
