@@ -106,42 +106,17 @@ func EncodeSerial(pattern, letters, reserved string, serial, key uint64) (string
 	if serial >= n {
 		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q after %q", serial, n, pattern, reserved)
 	}
-	q := stream.PermuteIndex(serial, n, key)
-	b := []byte(pattern)
-	copy(b, reserved)
-	for i := len(b) - 1; i >= len(reserved); i-- {
-		if r := serialRadix(pattern[i], letters); r > 0 {
-			b[i] = serialChar(pattern[i], letters, q%r)
-			q /= r
-		}
-	}
-	return string(b), nil
+	return encodeRest(pattern, letters, reserved, serial, n, key), nil
 }
 
 // DecodeSerial inverts EncodeSerial with the same pattern, letters,
 // reserved prefix and key; false if s is not one of its strings.
 func DecodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, bool) {
 	n, err := SerialCapacity(pattern, letters, reserved)
-	if err != nil || len(s) != len(pattern) || !strings.HasPrefix(s, reserved) {
+	if err != nil {
 		return 0, false
 	}
-	q := uint64(0)
-	for i := len(reserved); i < len(s); i++ {
-		c := pattern[i]
-		r := serialRadix(c, letters)
-		if r == 0 {
-			if s[i] != c {
-				return 0, false
-			}
-			continue
-		}
-		v, ok := serialValue(c, letters, s[i])
-		if !ok {
-			return 0, false
-		}
-		q = q*r + v
-	}
-	return stream.UnpermuteIndex(q, n, key), true
+	return decodeRest(pattern, letters, reserved, s, n, key)
 }
 
 // Reserved spans: how many characters, from the last of its class down, the
@@ -244,8 +219,9 @@ func reservedSerial(pattern, letters string, serial, key uint64) (string, error)
 	return encodeRest(pattern, letters, sp.prefixes[q/sp.rest], q%sp.rest, sp.rest, key), nil
 }
 
-// encodeRest is EncodeSerial for a known capacity n of the positions
-// after prefix.
+// encodeRest writes serial, through a keyed permutation over the n
+// serials the positions after prefix hold, mixed-radix into them (the last
+// position least significant).
 func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
 	q := stream.PermuteIndex(serial, n, key)
 	b := []byte(pattern)
@@ -267,23 +243,10 @@ func reservedSerialOf(pattern, letters, s string, key uint64) (uint64, bool) {
 	}
 	for k, p := range sp.prefixes {
 		if strings.HasPrefix(s, p) {
-			q := uint64(0)
-			for i := len(p); i < len(s); i++ {
-				c := pattern[i]
-				r := serialRadix(c, letters)
-				if r == 0 {
-					if s[i] != c {
-						return 0, false
-					}
-					continue
-				}
-				v, ok := serialValue(c, letters, s[i])
-				if !ok {
-					return 0, false
-				}
-				q = q*r + v
+			r, ok := decodeRest(pattern, letters, p, s, sp.rest, key)
+			if !ok {
+				return 0, false
 			}
-			r := stream.UnpermuteIndex(q, sp.rest, key)
 			return stream.UnpermuteIndex(uint64(k)*sp.rest+r, sp.rest*uint64(len(sp.prefixes)), key), true
 		}
 	}
@@ -345,4 +308,29 @@ func LicenseSerialOf(pattern, s string, key uint64) (uint64, bool) {
 // PlateSerialOf inverts PlateSerial.
 func PlateSerialOf(pattern, s string, key uint64) (uint64, bool) {
 	return reservedSerialOf(pattern, PlateLetters, s, key)
+}
+
+// decodeRest inverts encodeRest: the serial s's positions after prefix
+// hold; false if s is not of pattern after prefix.
+func decodeRest(pattern, letters, prefix, s string, n, key uint64) (uint64, bool) {
+	if len(s) != len(pattern) || !strings.HasPrefix(s, prefix) {
+		return 0, false
+	}
+	q := uint64(0)
+	for i := len(prefix); i < len(s); i++ {
+		c := pattern[i]
+		r := serialRadix(c, letters)
+		if r == 0 {
+			if s[i] != c {
+				return 0, false
+			}
+			continue
+		}
+		v, ok := serialValue(c, letters, s[i])
+		if !ok {
+			return 0, false
+		}
+		q = q*r + v
+	}
+	return stream.UnpermuteIndex(q, n, key), true
 }
