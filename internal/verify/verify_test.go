@@ -16,18 +16,7 @@ import (
 const golden = "../../data/snapshots/v0.2"
 
 // copySnapshot copies the governed snapshot to a temp folder to damage.
-func copySnapshot(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	entries, err := os.ReadDir(golden)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(golden, e.Name()))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
-	}
-	return dir
-}
+func copySnapshot(t *testing.T) string { return copyFolder(t, golden) }
 
 // editCSV rewrites one CSV file through fn.
 func editCSV(t *testing.T, dir, name string, fn func(rows [][]string) [][]string) {

@@ -7,10 +7,8 @@ package contract
 import (
 	"fmt"
 
-	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/household"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/quota"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 )
 
@@ -39,11 +37,9 @@ type Checker struct {
 	RefDate model.Date
 	Ref     *refdata.Data
 	Report  func(Violation)
-	// Pop is the v0.2 reference data; States the run's households' states
-	// (derive.StateQuota of Seed); Serials their members' and vehicles'
-	// serials within their state.
+	// Pop is the v0.2 reference data; Serials the run's households' states
+	// and their members' and vehicles' serials within them.
 	Pop     *refdata.Population
-	States  *quota.Quota
 	Serials *household.Serials
 	place   int // the place in its household of the vehicle being checked; -1 unknown
 	// Fleet is the v0.2 vehicle tables (refdata.V02Fleet when nil).
@@ -61,11 +57,11 @@ func New(seed uint64, refDate model.Date, report func(Violation)) (*Checker, err
 	if err != nil {
 		return nil, err
 	}
-	states, err := derive.StateQuota(seed, pop)
+	serials, err := household.Shared(seed)
 	if err != nil {
 		return nil, err
 	}
-	return &Checker{Seed: seed, RefDate: refDate, Ref: ref, Report: report, Pop: pop, States: states, Serials: household.Shared(seed, states), place: -1}, nil
+	return &Checker{Seed: seed, RefDate: refDate, Ref: ref, Report: report, Pop: pop, Serials: serials, place: -1}, nil
 }
 
 func (c *Checker) bad(entity, id, col string, rule RuleName, val string) {

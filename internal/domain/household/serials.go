@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"github.com/synthpipe/synthpipe/internal/domain/quota"
+	"github.com/synthpipe/synthpipe/internal/domain/refdata"
+	"github.com/synthpipe/synthpipe/internal/domain/stream"
 )
 
 // Serials numbers each household's members and vehicles densely within its
@@ -170,13 +172,17 @@ var shared struct {
 
 const sharedSeeds = 4
 
-// Shared returns the process's Serials of a seed over the v0.2 state quota
-// q (derive.StateQuota gives the same quota for a seed every time).
-func Shared(seed uint64, q *quota.Quota) *Serials {
+// Shared returns the process's Serials of a seed over its state quota
+// (StateQuota).
+func Shared(seed uint64) (*Serials, error) {
 	shared.Lock()
 	defer shared.Unlock()
 	if x, ok := shared.m[seed]; ok {
-		return x
+		return x, nil
+	}
+	q, err := StateQuota(seed)
+	if err != nil {
+		return nil, err
 	}
 	if shared.m == nil {
 		shared.m = map[uint64]*Serials{}
@@ -189,7 +195,24 @@ func Shared(seed uint64, q *quota.Quota) *Serials {
 	}
 	x := NewSerials(seed, q)
 	shared.m[seed] = x
-	return x
+	return x, nil
+}
+
+// StateQuota returns the allocation of a seed's households to states:
+// exact shares of the 2020 ZCTA population in every block of quota.Block
+// households (package quota). The person stage takes a household's state
+// from it, and Serials numbers members and vehicles within their state
+// over it.
+func StateQuota(seed uint64) (*quota.Quota, error) {
+	pop, err := refdata.V02()
+	if err != nil {
+		return nil, err
+	}
+	w := make([]int64, len(pop.States))
+	for i := range pop.States {
+		w[i] = pop.States[i].Population
+	}
+	return quota.New(w, stream.Key(seed, stream.Household, 1<<62))
 }
 
 // Size is how many households and vehicles a run has.

@@ -125,11 +125,10 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := derive.StateQuota(run.Seed, pop)
+	serials, err := household.Shared(run.Seed)
 	if err != nil {
 		return nil, err
 	}
-	serials := household.Shared(run.Seed, q)
 	s := &Stage{run: run, pop: pop, serials: serials, genderX: genderXPermille, allValid: allValid,
 		hh:  stream.NewColumns(run.Seed, stream.Household, householdColumns...),
 		per: stream.NewColumns(run.Seed, stream.Person, personColumns...), extra: -1}

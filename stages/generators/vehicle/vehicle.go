@@ -148,11 +148,10 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := derive.StateQuota(run.Seed, pop)
+	serials, err := household.Shared(run.Seed)
 	if err != nil {
 		return nil, err
 	}
-	serials := household.Shared(run.Seed, q)
 	if err := CheckCapacity(run.Records, serials, pop); err != nil {
 		return nil, err
 	}
