@@ -7,7 +7,6 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
-	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 )
 
 func TestProfileRules(t *testing.T) {
@@ -67,12 +66,4 @@ func TestTierCutPoints(t *testing.T) {
 	for score, tier := range map[int]string{1: "low", 299: "low", 300: "medium", 599: "medium", 600: "high", 1000: "high"} {
 		require.Equal(t, tier, derive.Tier(score), "score %d", score)
 	}
-}
-
-func TestYearRange(t *testing.T) {
-	m := refdata.Model{YearFrom: 2017, YearTo: 2023}
-	lo, hi := derive.YearRange(m, 2026, 30)
-	require.Equal(t, [2]int{2017, 2023}, [2]int{lo, hi})
-	lo, hi = derive.YearRange(refdata.Model{YearFrom: 1965}, 2026, 30)
-	require.Equal(t, [2]int{1996, 2027}, [2]int{lo, hi})
 }

@@ -1,7 +1,6 @@
 package ident
 
 import (
-	"math/rand/v2"
 	"testing"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -22,22 +21,6 @@ func TestVINCheckDigitKnownExample(t *testing.T) {
 func TestYearCodes(t *testing.T) {
 	for year, code := range map[int]byte{1980: 'A', 2000: 'Y', 2001: '1', 2009: '9', 2010: 'A', 2019: 'K', 2026: 'T', 2027: 'V'} {
 		require.Equal(t, code, YearCode(year), "year %d", year)
-	}
-}
-
-func TestVINRoundTrip(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	seen := map[string]bool{}
-	for i := int64(0); i < 5000; i++ {
-		v := VIN(7, i, "1FT", 2021, r)
-		require.Empty(t, VINProblem(v), v)
-		require.Equal(t, "1FT", v[:3])
-		require.Equal(t, YearCode(2021), v[9])
-		got, ok := VINIndex(7, v)
-		require.True(t, ok)
-		require.Equal(t, i, got)
-		require.False(t, seen[v])
-		seen[v] = true
 	}
 }
 
@@ -79,15 +62,17 @@ func TestEmailAndPhone(t *testing.T) {
 }
 
 func TestPatterns(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
 	for _, p := range []string{"@#######", "WDL*********", "#@@@###", "@@@-####"} {
-		for range 200 {
-			plate := Plate(p, r)
+		for serial := range uint64(200) {
+			plate, err := PlateSerial(p, serial*997, 34)
+			require.NoError(t, err)
 			require.True(t, MatchesPlate(p, plate), plate)
 			require.NotContains(t, plate, "I")
 			require.NotContains(t, plate, "O")
 			require.NotContains(t, plate, "Q")
-			require.True(t, MatchesLicense(p, LicenseNumber(p, r)))
+			licence, err := LicenseSerial(p, serial*997, 34)
+			require.NoError(t, err)
+			require.True(t, MatchesLicense(p, licence))
 		}
 	}
 	require.False(t, MatchesPlate("@@@-####", "ABC1234"))

@@ -10,37 +10,6 @@ const (
 	allLetters   = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 )
 
-// Rand is the part of a random stream that Fill needs.
-type Rand interface{ IntN(n int) int }
-
-// Fill returns a random string of pattern, letters drawn from letters.
-func Fill(pattern, letters string, r Rand) string {
-	b := make([]byte, len(pattern))
-	for i := 0; i < len(pattern); i++ {
-		switch c := pattern[i]; c {
-		case '#':
-			b[i] = digitChars[r.IntN(10)]
-		case '@':
-			b[i] = letters[r.IntN(len(letters))]
-		case '*':
-			if r.IntN(36) < 10 {
-				b[i] = digitChars[r.IntN(10)]
-			} else {
-				b[i] = letters[r.IntN(len(letters))]
-			}
-		default:
-			b[i] = c
-		}
-	}
-	return string(b)
-}
-
-// LicenseNumber returns a random licence number in a state's format.
-func LicenseNumber(pattern string, r Rand) string { return Fill(pattern, allLetters, r) }
-
-// Plate returns a random plate in a state's pattern, without I, O or Q.
-func Plate(pattern string, r Rand) string { return Fill(pattern, PlateLetters, r) }
-
 // Matches reports whether s fits pattern with letters from letters.
 func Matches(pattern, letters, s string) bool {
 	if len(s) != len(pattern) {

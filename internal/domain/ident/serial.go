@@ -95,10 +95,10 @@ func SerialCapacity(pattern, letters string, reserved string) (uint64, error) {
 	return n, nil
 }
 
-// EncodeSerial returns the string of pattern for serial in [0, capacity):
+// encodeSerial returns the string of pattern for serial in [0, capacity):
 // reserved, then the keyed permutation of serial written mixed-radix into
 // the remaining variable positions, the last position least significant.
-func EncodeSerial(pattern, letters, reserved string, serial, key uint64) (string, error) {
+func encodeSerial(pattern, letters, reserved string, serial, key uint64) (string, error) {
 	n, err := SerialCapacity(pattern, letters, reserved)
 	if err != nil {
 		return "", err
@@ -109,9 +109,9 @@ func EncodeSerial(pattern, letters, reserved string, serial, key uint64) (string
 	return encodeRest(pattern, letters, reserved, serial, n, key), nil
 }
 
-// DecodeSerial inverts EncodeSerial with the same pattern, letters,
+// decodeSerial inverts encodeSerial with the same pattern, letters,
 // reserved prefix and key; false if s is not one of its strings.
-func DecodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, bool) {
+func decodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, bool) {
 	n, err := SerialCapacity(pattern, letters, reserved)
 	if err != nil {
 		return 0, false

@@ -82,7 +82,7 @@ func TestEncodeSerialRoundTrip(t *testing.T) {
 		}
 		seen := map[string]uint64{}
 		for _, s := range serials {
-			got, err := EncodeSerial(tc.pattern, tc.letters, tc.reserved, s, 99)
+			got, err := encodeSerial(tc.pattern, tc.letters, tc.reserved, s, 99)
 			require.NoError(t, err)
 			require.True(t, Matches(tc.pattern, tc.letters, got), "%q: %q", tc.pattern, got)
 			require.True(t, strings.HasPrefix(got, tc.reserved), "%q: %q", tc.pattern, got)
@@ -90,7 +90,7 @@ func TestEncodeSerialRoundTrip(t *testing.T) {
 				require.Equal(t, prev, s, "%q: serials %d and %d both give %q", tc.pattern, prev, s, got)
 			}
 			seen[got] = s
-			back, ok := DecodeSerial(tc.pattern, tc.letters, tc.reserved, got, 99)
+			back, ok := decodeSerial(tc.pattern, tc.letters, tc.reserved, got, 99)
 			require.True(t, ok, "%q: %q", tc.pattern, got)
 			require.Equal(t, s, back, "%q: %q", tc.pattern, got)
 		}
@@ -100,9 +100,9 @@ func TestEncodeSerialRoundTrip(t *testing.T) {
 func TestEncodeSerialKeyed(t *testing.T) {
 	var a, b []string
 	for s := range uint64(50) {
-		x, err := EncodeSerial("@#######", allLetters, "Z", s, 1)
+		x, err := encodeSerial("@#######", allLetters, "Z", s, 1)
 		require.NoError(t, err)
-		y, err := EncodeSerial("@#######", allLetters, "Z", s, 2)
+		y, err := encodeSerial("@#######", allLetters, "Z", s, 2)
 		require.NoError(t, err)
 		a, b = append(a, x), append(b, y)
 	}
@@ -119,12 +119,12 @@ func TestEncodeSerialOutOfRange(t *testing.T) {
 	} {
 		n, err := SerialCapacity(tc.pattern, tc.letters, tc.reserved)
 		require.NoError(t, err)
-		_, err = EncodeSerial(tc.pattern, tc.letters, tc.reserved, n-1, 7)
+		_, err = encodeSerial(tc.pattern, tc.letters, tc.reserved, n-1, 7)
 		require.NoError(t, err, tc.pattern)
-		_, err = EncodeSerial(tc.pattern, tc.letters, tc.reserved, n, 7)
+		_, err = encodeSerial(tc.pattern, tc.letters, tc.reserved, n, 7)
 		require.Error(t, err, tc.pattern)
 	}
-	_, err := EncodeSerial("########", allLetters, "A", 0, 7)
+	_, err := encodeSerial("########", allLetters, "A", 0, 7)
 	require.Error(t, err, "a reserved prefix that does not fit")
 	_, err = LicenseSerial("ABC", 0, 7)
 	require.Error(t, err, "nothing to reserve")
@@ -138,10 +138,10 @@ func TestDecodeSerialRejects(t *testing.T) {
 		{"literal differs", "@##-####", "Z", "Z12+3456"},
 		{"reserved prefix does not fit", "########", "A", "A1234567"},
 	} {
-		_, ok := DecodeSerial(tc.pattern, allLetters, tc.reserved, tc.s, 3)
+		_, ok := decodeSerial(tc.pattern, allLetters, tc.reserved, tc.s, 3)
 		require.False(t, ok, tc.name)
 	}
-	_, ok := DecodeSerial("@##-####", allLetters, "Z", "Z12-3456", 3)
+	_, ok := decodeSerial("@##-####", allLetters, "Z", "Z12-3456", 3)
 	require.True(t, ok, "the same shape with the right literal")
 }
 
