@@ -40,8 +40,34 @@ func DateOf(year, month, day int) Date {
 // Civil returns the year, month and day of d.
 func (d Date) Civil() (year, month, day int) {
 	z := int(d) + 719468
+	if z < 0 {
+		return civilSigned(z)
+	}
+	// Days from 0000-03-01 on: unsigned 32-bit division by constants is a
+	// multiply and a shift, and every record has several dates.
+	u := uint32(z)
+	era := u / 146097
+	doe := u - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day = int(doy - (153*mp+2)/5 + 1)
+	month = int(mp + 3)
+	if mp >= 10 {
+		month = int(mp - 9)
+	}
+	year = int(yoe + era*400)
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
+}
+
+// civilSigned is Civil for days before 0000-03-01 (Howard Hinnant's
+// civil_from_days with floored eras).
+func civilSigned(z int) (year, month, day int) {
 	era := z / 146097
-	if z < 0 && z%146097 != 0 {
+	if z%146097 != 0 {
 		era--
 	}
 	doe := z - era*146097

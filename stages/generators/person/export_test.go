@@ -16,3 +16,6 @@ func NewWithColumn(run *model.Run, name string) (*Stage, error) {
 	s.extra = len(personColumns)
 	return s, nil
 }
+
+// RenewalsBefore exposes renewalsBefore to the tests.
+var RenewalsBefore = renewalsBefore

@@ -477,6 +477,21 @@ func (s *Stage) spouseGender(r *stream.Stream, primary string) string {
 	return "F"
 }
 
+// renewalsBefore returns how many whole cycles after first a card was last
+// issued before refDate: the most k with first+k·cycle years < refDate.
+// AddYears only grows with k, so the count starts from the whole years
+// between and is corrected by a step at most.
+func renewalsBefore(first, refDate model.Date, cycle int) int {
+	k := max(0, model.YearsBetween(first, refDate)/cycle)
+	for k > 0 && first.AddYears(k*cycle) >= refDate {
+		k--
+	}
+	for first.AddYears((k+1)*cycle) < refDate {
+		k++
+	}
+	return k
+}
+
 // licence is a person's licence as the contract's columns give it.
 type licence struct {
 	kind, number, state    string
@@ -569,10 +584,7 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age i
 	from := dob.AddYears(at)
 	days := min(365, int(refDate-from)) // > 0: the birthday is never the reference date
 	l := licence{kind: kind, state: hm.state.Code, first: from + model.Date(r.IntN(days))}
-	renewals := 0
-	for l.first.AddYears((renewals+1)*cycle) < refDate {
-		renewals++
-	}
+	renewals := renewalsBefore(l.first, refDate, cycle)
 	l.status = "valid"
 	if !s.allValid {
 		switch d := sr.IntN(1000); {
@@ -587,10 +599,8 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age i
 	}
 	// A nullable date column's null is 1970-01-01 (model.NoDate): a licence
 	// dated so moves to the next day.
-	for k := 0; k <= renewals+1; k++ {
-		if l.first.AddYears(k*cycle) == model.NoDate {
-			l.first++
-		}
+	if fy, fm, fd := l.first.Civil(); fm == 1 && fd == 1 && fy <= 1970 && (1970-fy)%cycle == 0 && (1970-fy)/cycle <= renewals+1 {
+		l.first++ // the card of renewal (1970-fy)/cycle would be dated 1970-01-01
 	}
 	l.issued = l.first.AddYears(renewals * cycle)
 	l.expires = l.issued.AddYears(cycle)

@@ -8,6 +8,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/testkit"
+	"github.com/synthpipe/synthpipe/stages/generators/person"
 )
 
 func TestPersonsKeepTheContract(t *testing.T) {
@@ -47,4 +48,25 @@ func TestSameSeedSameHousehold(t *testing.T) {
 	c := testkit.Batch(testkit.Run(50, 6), "person")
 	require.Equal(t, a.Persons, b.Persons)
 	require.NotEqual(t, a.Persons[0], c.Persons[0])
+}
+
+// renewalsBefore counts what a walk over the renewals counts, for first
+// licences of every day of 80 years, the cycles in use and leap days.
+func TestRenewalsBeforeCountsTheWalk(t *testing.T) {
+	walk := func(first, ref model.Date, cycle int) int {
+		n := 0
+		for first.AddYears((n+1)*cycle) < ref {
+			n++
+		}
+		return n
+	}
+	for _, ref := range []model.Date{model.DateOf(2026, 1, 1), model.DateOf(2024, 2, 29), model.DateOf(2011, 3, 1)} {
+		for first := ref.AddYears(-80); first < ref; first++ {
+			for _, cycle := range []int{2, 4, 5, 8, 12} {
+				if got, want := person.RenewalsBefore(first, ref, cycle), walk(first, ref, cycle); got != want {
+					t.Fatalf("RenewalsBefore(%s, %s, %d) = %d, want %d", first, ref, cycle, got, want)
+				}
+			}
+		}
+	}
 }
