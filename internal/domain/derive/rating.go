@@ -3,7 +3,8 @@ package derive
 import (
 	"math"
 	"strconv"
-	"sync"
+
+	"github.com/synthpipe/synthpipe/internal/domain/memo"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 )
@@ -180,16 +181,10 @@ type factorKey struct {
 	f    float64
 }
 
-var factorTexts sync.Map // factorKey -> "name=value"
+var factorTexts memo.Map[factorKey, string]
 
 // factorText returns "name=value", formatted once per factor and value:
 // every profile lists its factors.
 func factorText(name string, f float64) string {
-	k := factorKey{name, f}
-	if t, ok := factorTexts.Load(k); ok {
-		return t.(string)
-	}
-	t := name + "=" + strconv.FormatFloat(f, 'f', -1, 64)
-	factorTexts.Store(k, t)
-	return t
+	return factorTexts.Get(factorKey{name, f}, func() string { return name + "=" + strconv.FormatFloat(f, 'f', -1, 64) })
 }

@@ -193,6 +193,10 @@ func NewFleetPick(f *refdata.Fleet, states []string, refYear, maxAge int) (*Flee
 		if p.ages[c].Total() == 0 {
 			return nil, fmt.Errorf("vehicle: no model of model years %d-%d was sold as %s", refYear-maxAge, p.Hi, classNames[c])
 		}
+		p.ages[c].Seal()
+		for k := range p.models[c] {
+			p.models[c][k].pick.Seal()
+		}
 	}
 	for _, code := range states {
 		s, ok := f.StateFuels[code]

@@ -15,21 +15,20 @@ func Matches(pattern, letters, s string) bool {
 	if len(s) != len(pattern) {
 		return false
 	}
+	pos := positions(letters)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		isDigit := c >= '0' && c <= '9'
-		isLetter := indexByte(letters, c) >= 0
 		switch pattern[i] {
 		case '#':
-			if !isDigit {
+			if c < '0' || c > '9' {
 				return false
 			}
 		case '@':
-			if !isLetter {
+			if pos[c] < 0 {
 				return false
 			}
 		case '*':
-			if !isDigit && !isLetter {
+			if (c < '0' || c > '9') && pos[c] < 0 {
 				return false
 			}
 		default:
@@ -47,11 +46,43 @@ func MatchesLicense(pattern, s string) bool { return Matches(pattern, allLetters
 // MatchesPlate reports whether s is a plate of pattern.
 func MatchesPlate(pattern, s string) bool { return Matches(pattern, PlateLetters, s) }
 
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
+func indexByte(s string, c byte) int { return int(positions(s)[c]) }
+
+// letterPositions maps a byte to its place in a character set, -1 when
+// absent: every licence, plate and VIN is matched and decoded character by
+// character, so the sets in use are tabled once.
+type letterPositions [256]int8
+
+func tablePositions(set string) *letterPositions {
+	var t letterPositions
+	for i := range t {
+		t[i] = -1
 	}
-	return -1
+	for i := len(set) - 1; i >= 0; i-- { // the first place of a repeated byte
+		t[set[i]] = int8(i)
+	}
+	return &t
+}
+
+var (
+	plateTable  = tablePositions(PlateLetters)
+	allTable    = tablePositions(allLetters)
+	vinTable    = tablePositions(VINChars)
+	digitsTable = tablePositions(digitChars)
+)
+
+// positions returns the table of a character set: the sets in use are
+// tabled once; any other (tests) is tabled on the call.
+func positions(set string) *letterPositions {
+	switch set {
+	case PlateLetters:
+		return plateTable
+	case allLetters:
+		return allTable
+	case VINChars:
+		return vinTable
+	case digitChars:
+		return digitsTable
+	}
+	return tablePositions(set)
 }

@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
+
+	"github.com/synthpipe/synthpipe/internal/domain/memo"
 
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 )
@@ -184,23 +185,20 @@ type space struct {
 	err      error
 }
 
-var spaces sync.Map // spaceKey -> *space
+var spaces memo.Map[spaceKey, *space]
 
 type spaceKey struct{ pattern, letters string }
 
 func spaceOf(pattern, letters string) *space {
-	key := spaceKey{pattern, letters}
-	if sp, ok := spaces.Load(key); ok {
-		return sp.(*space)
-	}
-	sp := &space{prefixes: ReservedPrefixes(pattern)}
-	if sp.prefixes == nil {
-		sp.err = errNoReserved
-	} else {
-		sp.rest, sp.err = SerialCapacity(pattern, letters, sp.prefixes[0])
-	}
-	got, _ := spaces.LoadOrStore(key, sp)
-	return got.(*space)
+	return spaces.Get(spaceKey{pattern, letters}, func() *space {
+		sp := &space{prefixes: ReservedPrefixes(pattern)}
+		if sp.prefixes == nil {
+			sp.err = errNoReserved
+		} else {
+			sp.rest, sp.err = SerialCapacity(pattern, letters, sp.prefixes[0])
+		}
+		return sp
+	})
 }
 
 // reservedSerial writes serial into the reserved span of pattern: a keyed

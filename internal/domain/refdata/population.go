@@ -183,7 +183,15 @@ func parsePopulation() (*Population, error) {
 			if len(p.FirstNames[d][sex].Values) == 0 {
 				return nil, fmt.Errorf("refdata: no first names for the %ds, sex %d", p.FirstDecade+10*d, sex)
 			}
+			p.FirstNames[d][sex].Pick.Seal()
 		}
+	}
+	p.StatePick.Seal()
+	for i := range p.States {
+		p.States[i].ZipPick.Seal()
+	}
+	for _, n := range []*Names{&p.Surnames, &p.StreetNames, &p.StreetSuffixes, &p.UnitDesignators} {
+		n.Pick.Seal()
 	}
 	return p, nil
 }

@@ -238,11 +238,11 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	s.members = members
 	hhID := ident.ID("HH-", h.Index)
 	for m := range members {
-		p, err := s.person(h.FirstPerson+int64(m), m, hhID, &members[m], &hm)
-		if err != nil {
+		// Filled in place: a Person is some 500 bytes, copied twice otherwise.
+		mb.Persons = append(mb.Persons, model.Person{})
+		if err := s.person(&mb.Persons[len(mb.Persons)-1], h.FirstPerson+int64(m), m, hhID, &members[m], &hm); err != nil {
 			return err
 		}
-		mb.Persons = append(mb.Persons, p)
 	}
 	return nil
 }
@@ -332,7 +332,7 @@ func (s *Stage) driverAge(r *stream.Stream, gender string, minAge int) int {
 }
 
 // person fills one member from its own columns' streams.
-func (s *Stage) person(idx int64, m int, hhID string, mm *member, hm *home) (model.Person, error) {
+func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *member, hm *home) error {
 	c := s.per
 	c.At(uint64(idx))
 	if s.extra >= 0 { // drawn first, as a column a later version adds might be
@@ -395,7 +395,7 @@ func (s *Stage) person(idx int64, m int, hhID string, mm *member, hm *home) (mod
 
 	lic, err := s.license(c.Of(pLicense), c.Of(pStatus), s.licenseType(c.Of(pLicenseType), mm), dob, mm.age, hm, m)
 	if err != nil {
-		return model.Person{}, err
+		return err
 	}
 	ssn := ""
 	if idx < ident.SSNCapacity {
@@ -405,7 +405,7 @@ func (s *Stage) person(idx int64, m int, hhID string, mm *member, hm *home) (mod
 	if hm.zip.Rural {
 		urban = "rural"
 	}
-	return model.Person{
+	*p = model.Person{
 		PersonID:              ident.ID("PER-", idx),
 		HouseholdID:           hhID,
 		FirstName:             first,
@@ -434,7 +434,8 @@ func (s *Stage) person(idx int64, m int, hhID string, mm *member, hm *home) (mod
 		UrbanRural:            urban,
 		FirstLicensedDate:     lic.first,
 		LicenseExpirationDate: lic.expires,
-	}, nil
+	}
+	return nil
 }
 
 // unmarried draws the marital status of a member who is not the primary's

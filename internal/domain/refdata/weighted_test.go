@@ -1,0 +1,41 @@
+package refdata
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// A sealed table picks the index an unsealed one picks, for every u of
+// small tables and random u of large ones, skewed weights included.
+func TestSealedIndexPicksTheSame(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{1, 63, 64, 100, 1023, 1024, 1025, 5000, 60000} {
+		var plain, sealed Weighted
+		for i := range n {
+			wt := int64(1 + r.IntN(50))
+			if i%97 == 0 {
+				wt = 1 + r.Int64N(1<<40) // a few heavy items span many guide parts
+			}
+			plain.Add(wt)
+			sealed.Add(wt)
+		}
+		sealed.Seal()
+		if n >= 64 && sealed.guide == nil {
+			t.Fatalf("n=%d: no guide", n)
+		}
+		check := func(u uint64) {
+			if a, b := plain.Index(u), sealed.Index(u); a != b {
+				t.Fatalf("n=%d u=%d: sealed %d, plain %d", n, u, b, a)
+			}
+		}
+		for i := range 200000 {
+			check(r.Uint64N(sealed.Total()))
+			if i < n {
+				check(sealed.cum[i] - 1) // the last u of item i
+				check(sealed.cum[i] % sealed.Total())
+			}
+		}
+		check(0)
+		check(sealed.Total() - 1)
+	}
+}
