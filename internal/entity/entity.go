@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"sync"
 
+	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 )
 
@@ -62,7 +63,7 @@ const MaxPerParent = 99
 // PerParentID is the id of a parent's seq-th row (seq from 1), the parent
 // given by its 0-based index as ident.ID takes it.
 func PerParentID(prefix string, parent int64, seq int) string {
-	return fmt.Sprintf("%s%010d-%02d", prefix, parent+1, seq)
+	return ident.SeqID(prefix, parent, seq)
 }
 
 // ParsePerParentID returns the parent's 0-based index and the sequence of

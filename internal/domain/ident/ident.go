@@ -145,9 +145,16 @@ func digits(s string) (int, bool) {
 
 // ID returns prefix + the 10-digit, 1-based form of a 0-based index.
 func ID(prefix string, index int64) string {
-	b := make([]byte, 0, len(prefix)+10)
-	b = append(b, prefix...)
-	return string(appendPad(b, int(index+1), 10))
+	var buf [32]byte // on the stack: the string is the one allocation
+	return string(appendPad(append(buf[:0], prefix...), int(index+1), 10))
+}
+
+// SeqID returns the id of a parent's seq-th row: prefix, the parent's
+// 1-based number in 10 digits, a dash and seq in at least 2 digits.
+func SeqID(prefix string, parent int64, seq int) string {
+	var buf [40]byte
+	b := appendPad(append(buf[:0], prefix...), int(parent+1), 10)
+	return string(appendPad(append(b, '-'), seq, 2))
 }
 
 // ParseID returns the 0-based index of an id of the given prefix.

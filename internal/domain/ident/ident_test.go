@@ -1,6 +1,7 @@
 package ident
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -85,4 +86,21 @@ func TestIDs(t *testing.T) {
 	require.Equal(t, int64(122), i)
 	_, ok = ParseID("VEH-", "VEH-0000000000")
 	require.False(t, ok)
+}
+
+// SeqID writes what the contract's PerParent ids are: prefix, 10 digits,
+// a dash and at least 2 digits.
+func TestSeqID(t *testing.T) {
+	for _, c := range []struct {
+		parent int64
+		seq    int
+		want   string
+	}{{0, 1, "INC-0000000001-01"}, {41, 12, "INC-0000000042-12"}, {9999999998, 7, "INC-9999999999-07"}, {5, 123, "INC-0000000006-123"}} {
+		if got := SeqID("INC-", c.parent, c.seq); got != c.want {
+			t.Errorf("SeqID(%d, %d) = %q, want %q", c.parent, c.seq, got, c.want)
+		}
+		if got, want := SeqID("INC-", c.parent, c.seq), fmt.Sprintf("%s%010d-%02d", "INC-", c.parent+1, c.seq); got != want {
+			t.Errorf("SeqID(%d, %d) = %q, fmt gives %q", c.parent, c.seq, got, want)
+		}
+	}
 }

@@ -193,18 +193,20 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 
 // civilEntry caches the calendar fields of the last "to" date of
 // YearsBetween: runs ask ages against one reference date millions of times.
-type civilEntry struct {
-	d       Date
-	y, m, a int
-}
-
-var lastRef atomic.Pointer[civilEntry]
+// lastRef caches the civil date of the last reference date asked for,
+// packed as day<<32 | year<<9 | month<<5 | day of month (0 when empty):
+// ages are all counted to one date, and a pointer per change of date would
+// allocate whenever callers alternate between dates.
+var lastRef atomic.Uint64
 
 func civilOfRef(d Date) (int, int, int) {
-	if e := lastRef.Load(); e != nil && e.d == d {
-		return e.y, e.m, e.a
+	e := lastRef.Load()
+	if e != 0 && Date(int32(uint32(e>>32))) == d {
+		return int(e >> 9 & 0x7fffff), int(e >> 5 & 0xf), int(e & 0x1f)
 	}
 	y, m, dd := d.Civil()
-	lastRef.Store(&civilEntry{d: d, y: y, m: m, a: dd})
+	if y >= 0 && y < 1<<23 {
+		lastRef.Store(uint64(uint32(d))<<32 | uint64(y)<<9 | uint64(m)<<5 | uint64(dd))
+	}
 	return y, m, dd
 }

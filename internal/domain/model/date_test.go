@@ -35,3 +35,25 @@ func TestDatesAgreeWithTimePackage(t *testing.T) {
 		}
 	}
 }
+
+// YearsBetween counts whole years as a birthday does, also when callers
+// alternate between reference dates (its cache of the last one).
+func TestYearsBetweenAlternatingReferenceDates(t *testing.T) {
+	refs := []Date{DateOf(2026, 1, 1), DateOf(2024, 2, 29), DateOf(2023, 2, 28), DateOf(1970, 1, 1)}
+	for a := DateOf(1930, 1, 1); a < DateOf(2024, 1, 1); a += 3 {
+		for _, b := range refs {
+			ay, am, ad := a.Civil()
+			by, bm, bd := b.Civil()
+			want := by - ay
+			if am == 2 && ad == 29 && DaysIn(by, 2) == 28 {
+				ad = 28
+			}
+			if bm < am || (bm == am && bd < ad) {
+				want--
+			}
+			if got := YearsBetween(a, b); got != want {
+				t.Fatalf("YearsBetween(%s, %s) = %d, want %d", a, b, got, want)
+			}
+		}
+	}
+}
