@@ -192,11 +192,10 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 			return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
 		}
 		for j := 0; j < h.Vehicles; j++ {
-			v, err := s.vehicle(h, members, j, st, serial)
-			if err != nil {
+			mb.Vehicles = append(mb.Vehicles, model.Vehicle{}) // filled in place, not copied
+			if err := s.vehicle(&mb.Vehicles[len(mb.Vehicles)-1], h, members, j, st, serial); err != nil {
 				return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
 			}
-			mb.Vehicles = append(mb.Vehicles, v)
 		}
 	}
 	return nil
@@ -215,7 +214,7 @@ func PrimaryDriver(members []model.Person, j int) *model.Person {
 	return &members[j%n]
 }
 
-func (s *Stage) vehicle(h *model.Household, members []model.Person, j, st int, firstSerial uint64) (model.Vehicle, error) {
+func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Person, j, st int, firstSerial uint64) error {
 	idx := h.FirstVehicle + int64(j)
 	c := s.cols
 	c.At(uint64(idx))
@@ -313,9 +312,9 @@ func (s *Stage) vehicle(h *model.Household, members []model.Person, j, st int, f
 	}
 	plate, err := ident.PlateSerial(state.PlateFormat, firstSerial+uint64(j), s.plateKeys[st])
 	if err != nil {
-		return model.Vehicle{}, fmt.Errorf("vehicle %s: %w", ident.ID("VEH-", idx), err)
+		return fmt.Errorf("vehicle %s: %w", ident.ID("VEH-", idx), err)
 	}
-	return model.Vehicle{
+	*v = model.Vehicle{
 		VehicleID:             ident.ID("VEH-", idx),
 		HouseholdID:           owner.HouseholdID,
 		OwnerPersonID:         owner.PersonID,
@@ -336,5 +335,6 @@ func (s *Stage) vehicle(h *model.Household, members []model.Person, j, st int, f
 		PlateState:            state.Code,
 		VehicleType:           vtype,
 		GaragedAway:           away,
-	}, nil
+	}
+	return nil
 }
