@@ -98,12 +98,10 @@ type Result struct {
 	Files   []pipeline.FileInfo
 }
 
-// CheckWritable fails early, before any work and without creating
+// checkWritable fails early, before any work and without creating
 // anything, if dir cannot hold a snapshot: its nearest existing ancestor
-// must be a folder this process may write.
-func CheckWritable(dir string) error { return checkWritable("output.dir "+dir, dir) }
-
-// checkWritable is CheckWritable with errors starting with what named dir.
+// must be a folder this process may write. Errors start with what, the
+// setting that named the folder.
 func checkWritable(what, dir string) error {
 	p := filepath.Clean(dir)
 	for {
@@ -381,7 +379,7 @@ func commit(ctx context.Context, st *staging, target string, run *model.Run, fil
 		// replace one that something was put into meanwhile.
 		if err := renameDir(st.dir, target); err != nil {
 			if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
-				return Result{}, fmt.Errorf("commit snapshot %s: the empty folder there is no longer empty (something was put into it during the run); nothing was written", target)
+				return Result{}, fmt.Errorf("commit snapshot %s: something was put there during the run; nothing was written", target)
 			}
 			return Result{}, fmt.Errorf("commit snapshot %s: %w", target, err)
 		}

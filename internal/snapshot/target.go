@@ -90,7 +90,8 @@ func isPart(name string) bool {
 	return ok
 }
 
-// checkTarget refuses, before any work, a target the run must not touch:
+// checkTarget refuses, before any work (and, forced, again right before
+// the commit), a target the run must not touch:
 // a symbolic link, something other than a folder, a mount point, a
 // non-empty folder that holds no snapshot, or without force a snapshot
 // made from another config or of another version.
