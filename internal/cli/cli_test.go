@@ -65,13 +65,6 @@ func TestUsageErrorsExit2(t *testing.T) {
 	require.Contains(t, errOut, "output.dir")
 }
 
-func TestGenerateSnapshotAliasDefaultsToV01(t *testing.T) {
-	cmd := NewRoot(&bytes.Buffer{}, &bytes.Buffer{})
-	gs, _, err := cmd.Find([]string{"generate-snapshot"})
-	require.NoError(t, err)
-	require.Equal(t, "configs/v0.2.yaml", gs.Flags().Lookup("config").DefValue)
-}
-
 func TestVersion(t *testing.T) {
 	code, out, _ := run("version")
 	require.Equal(t, ExitOK, code)

@@ -30,7 +30,7 @@ func (f *configFlags) register(cmd *cobra.Command, defaultConfig string, runFlag
 	fs.StringVarP(&f.file, "config", "c", defaultConfig, "YAML config file")
 	fs.Var(&intFlag{&f.records, "records"}, "records", "number of persons (overrides records)")
 	fs.Var(&intFlag{&f.seed, "seed"}, "seed", "seed (overrides seed)")
-	fs.StringVar(&f.outDir, "output-dir", "", "folder of snapshot folders (overrides output.dir)")
+	fs.StringVar(&f.outDir, "output-dir", "", "folder that holds snapshot folders: the snapshot goes to `DIR`/<dataset.version> (overrides output.dir)")
 	fs.BoolVar(&f.force, "force", false, "replace an existing snapshot with different content")
 	if runFlags {
 		fs.Var(&intFlag{&f.workers, "workers"}, "workers", "workers per parallel stage, 0 = one per CPU (overrides workers)")

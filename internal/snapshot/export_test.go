@@ -17,3 +17,7 @@ func DisableExchange() (restore func()) {
 	exchangeFn = func(string, string) error { return errExchangeUnsupported }
 	return func() { exchangeFn = old }
 }
+
+// RenameDir is the commit's rename of a staging folder onto a new or empty
+// target.
+var RenameDir = renameDir

@@ -2,7 +2,10 @@
 
 package snapshot
 
-import "os"
+import (
+	"errors"
+	"os"
+)
 
 // Without flock there is no lock: runs into one folder must not overlap.
 func flockFile(*os.File, bool) error { return nil }
@@ -16,3 +19,18 @@ func sameFile(f *os.File, path string) bool {
 func signalName(s os.Signal) string { return s.String() }
 
 func writable(string) error { return nil }
+
+// renameDir moves the folder src to dst, which must be absent or an empty
+// folder (os.Remove fails on one that holds anything). Two steps: without
+// flock, runs into one folder must not overlap anyway.
+func renameDir(src, dst string) error {
+	if st, err := os.Lstat(dst); err == nil && st.IsDir() {
+		if err := os.Remove(dst); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return os.Rename(src, dst)
+}
+
+// sameDevice cannot tell here; a rename across file systems fails at commit.
+func sameDevice(string, string) bool { return true }

@@ -51,3 +51,24 @@ func signalName(s os.Signal) string {
 // writable reports whether this process may create entries in dir (also
 // false on a read-only file system).
 func writable(dir string) error { return unix.Access(dir, unix.W_OK|unix.X_OK) }
+
+// renameDir moves the folder src to dst, which must be absent or an empty
+// folder: rename(2) replaces an empty folder in one step and fails with
+// ENOTEMPTY or EEXIST on one that holds anything (os.Rename refuses any
+// existing folder).
+func renameDir(src, dst string) error {
+	if err := unix.Rename(src, dst); err != nil {
+		return &os.LinkError{Op: "rename", Old: src, New: dst, Err: err}
+	}
+	return nil
+}
+
+// sameDevice reports whether the folders a and b are on one file system:
+// a rename between them is possible. It says yes when it cannot tell.
+func sameDevice(a, b string) bool {
+	var sa, sb unix.Stat_t
+	if unix.Stat(a, &sa) != nil || unix.Stat(b, &sb) != nil {
+		return true
+	}
+	return sa.Dev == sb.Dev
+}

@@ -76,7 +76,7 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 			return Result{}, fmt.Errorf("part %s was made with another configuration (config_sha256 %s, this one %s): merge with the same config, records and seed", filepath.Base(p), meta.ConfigSHA256, run.ConfigSHA256)
 		}
 	}
-	return write(ctx, cfg.OutputDir, run, opt, func(env *component.Env) (component.Plan, error) {
+	return write(ctx, Target(cfg.OutputDir, run), "output.dir "+cfg.OutputDir, run, opt, func(env *component.Env) (component.Plan, error) {
 		plan, err := cfg.Plan(env, 1)
 		if err != nil {
 			return plan, err

@@ -3,8 +3,9 @@
 // not at all: a failed run leaves nothing, and an existing snapshot with
 // different content is replaced only when forced.
 //
-// Writing a target <parent>/<name> (a snapshot <output.dir>/<version>, or a
-// part <output.dir>/<version>.parts/part-K-of-N):
+// Writing a target <parent>/<name> (a snapshot <output.dir>/<version>, a
+// part <output.dir>/<version>.parts/part-K-of-N, or a folder named as the
+// snapshot folder itself, see GenerateInto):
 //
 //   - Nothing is created before the run is known to be valid: the output
 //     folder is only checked (nearest existing folder writable), and folders
@@ -20,14 +21,18 @@
 //     holds a flock on that folder while it lives. Under the target's lock,
 //     a run removes every staging folder of its target it can lock: those of
 //     dead (killed) runs. A live run's staging folder stays.
-//   - A target that is a symbolic link, not a folder, or a folder holding
-//     something other than a snapshot is refused, even with force: move it
-//     away. A snapshot made from another config (config_sha256 of its
-//     metadata) is refused with ErrExists before any generation.
+//   - A target that is a symbolic link, not a folder, a mount point, or a
+//     folder holding something other than a snapshot is refused, even with
+//     force: move it away. An empty folder is taken as a new target. A
+//     snapshot made from another config (config_sha256 of its metadata) or
+//     of another version is refused with ErrExists before any generation.
 //   - After generating, the run compares manifests: equal and every file
 //     still as the manifest says (present, regular, size, SHA-256, nothing
 //     extra) is Unchanged; equal but damaged is a *DamagedError (exit 3)
 //     unless forced, which repairs it; different is ErrExists unless forced.
+//   - A new target is committed by one rename of the staging folder; an
+//     empty folder at the target is replaced by that same rename, which
+//     fails, writing nothing, if the folder is no longer empty by then.
 //   - A forced replace exchanges staging and target in one renameat2
 //     RENAME_EXCHANGE, so readers see the old or the new snapshot, never
 //     neither; the old one, now at the staging path, is then removed (if
@@ -51,6 +56,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 
 	"github.com/rs/zerolog"
@@ -92,23 +98,24 @@ type Result struct {
 	Files   []pipeline.FileInfo
 }
 
-// CheckWritable fails early, before any work and without creating
+// checkWritable fails early, before any work and without creating
 // anything, if dir cannot hold a snapshot: its nearest existing ancestor
-// must be a folder this process may write.
-func CheckWritable(dir string) error {
+// must be a folder this process may write. Errors start with what, the
+// setting that named the folder.
+func checkWritable(what, dir string) error {
 	p := filepath.Clean(dir)
 	for {
 		st, err := os.Stat(p)
 		switch {
 		case err == nil && !st.IsDir():
-			return &config.Error{Err: fmt.Errorf("output.dir %s: %s is not a folder", dir, p)}
+			return &config.Error{Err: fmt.Errorf("%s: %s is not a folder", what, p)}
 		case err == nil:
 			if err := writable(p); err != nil {
-				return &config.Error{Err: fmt.Errorf("output.dir %s: %s is not writable: %w", dir, p, err)}
+				return &config.Error{Err: fmt.Errorf("%s: %s is not writable: %w", what, p, err)}
 			}
 			return nil
 		case !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
-			return &config.Error{Err: fmt.Errorf("output.dir %s: %w", dir, err)}
+			return &config.Error{Err: fmt.Errorf("%s: %w", what, err)}
 		}
 		up := filepath.Dir(p)
 		if up == p {
@@ -118,14 +125,57 @@ func CheckWritable(dir string) error {
 	}
 }
 
-// Generate runs cfg and commits its snapshot to <output.dir>/<version>.
+// Generate runs cfg and commits its snapshot to <output.dir>/<version> (a
+// part of a sharded run to its folder under <output.dir>/<version>.parts).
 func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, error) {
+	run := cfg.Run()
+	return generate(ctx, cfg, run, Target(cfg.OutputDir, run), "output.dir "+cfg.OutputDir, opt)
+}
+
+// GenerateInto runs cfg and commits its snapshot to the folder dir itself,
+// in place of <output.dir>/<version>: the POC's meaning of
+// generate-snapshot --output-dir. dir may be absent, an empty folder or a
+// snapshot; its staging folders and lock go beside it, named after it
+// (.<name>.staging-*, .<name>.lock), and everything else is as for Generate.
+func GenerateInto(ctx context.Context, cfg *config.Config, dir string, opt Options) (Result, error) {
+	run := cfg.Run()
+	if run.Sharded() {
+		return Result{}, &config.Error{Err: fmt.Errorf("a part of a sharded run goes to <output.dir>/%s, where merge finds it: it cannot be written into a snapshot folder of its own", layout.PartsDir(run.SnapshotVersion))}
+	}
+	target, err := snapshotFolder(dir)
+	if err != nil {
+		return Result{}, err
+	}
+	return generate(ctx, cfg, run, target, "snapshot folder "+dir, opt)
+}
+
+// snapshotFolder is dir as a target: a path whose last element names the
+// folder, so that staging and lock can go beside it ("." and ".." are made
+// absolute). The root has nothing beside it and is refused.
+func snapshotFolder(dir string) (string, error) {
+	if strings.TrimSpace(dir) == "" {
+		return "", &config.Error{Err: errors.New("the snapshot folder must not be empty (e.g. data/snapshots/v0.2)")}
+	}
+	target := filepath.Clean(dir)
+	if base := filepath.Base(target); base == "." || base == ".." {
+		abs, err := filepath.Abs(target)
+		if err != nil {
+			return "", &config.Error{Err: fmt.Errorf("snapshot folder %s: %w", dir, err)}
+		}
+		target = abs
+	}
+	if filepath.Dir(target) == target {
+		return "", &config.Error{Err: fmt.Errorf("snapshot folder %s: the root cannot be a snapshot folder (its staging folder and lock go beside it): name a folder inside it", dir)}
+	}
+	return target, nil
+}
+
+func generate(ctx context.Context, cfg *config.Config, run *model.Run, target, what string, opt Options) (Result, error) {
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	run := cfg.Run()
-	return write(ctx, cfg.OutputDir, run, opt, func(env *component.Env) (component.Plan, error) {
+	return write(ctx, target, what, run, opt, func(env *component.Env) (component.Plan, error) {
 		return cfg.Plan(env, workers)
 	})
 }
@@ -138,9 +188,10 @@ var beforeCommit = func(context.Context) {}
 // must not touch, builds a plan that writes into a fresh staging folder
 // beside the target, runs it and commits the folder (see the package doc).
 // On any failure the staging folder is removed and the target is untouched.
-func write(ctx context.Context, dir string, run *model.Run, opt Options, build func(*component.Env) (component.Plan, error)) (_ Result, err error) {
-	parent, target := Target(dir, run)
-	if err := CheckWritable(parent); err != nil {
+// what names the setting that gave the target, for errors.
+func write(ctx context.Context, target, what string, run *model.Run, opt Options, build func(*component.Env) (component.Plan, error)) (_ Result, err error) {
+	parent := filepath.Dir(target)
+	if err := checkWritable(what, parent); err != nil {
 		return Result{}, err
 	}
 	made, err := mkdirs(parent)
@@ -276,20 +327,25 @@ func (s *staging) release(remove bool) {
 	}
 }
 
-// Target returns the folder a run writes to and its parent: the snapshot
-// <dir>/<version>, or for part K of N <dir>/<version>.parts/part-000K-of-000N.
-func Target(dir string, run *model.Run) (parent, target string) {
+// Target returns the folder a run writes to: the snapshot <dir>/<version>,
+// or for part K of N <dir>/<version>.parts/part-000K-of-000N.
+func Target(dir string, run *model.Run) string {
 	if run.Sharded() {
-		parent = filepath.Join(dir, layout.PartsDir(run.SnapshotVersion))
-		return parent, filepath.Join(parent, layout.Part(run.Shard, run.Shards))
+		return filepath.Join(dir, layout.PartsDir(run.SnapshotVersion), layout.Part(run.Shard, run.Shards))
 	}
-	return dir, filepath.Join(dir, run.SnapshotVersion)
+	return filepath.Join(dir, run.SnapshotVersion)
 }
 
 // commit moves staging to target: created, unchanged (same manifest and
 // the target's files still match it), or replaced when forced.
 func commit(ctx context.Context, st *staging, target string, run *model.Run, files []pipeline.FileInfo, opt Options, committed *bool) (Result, error) {
 	res := Result{Dir: target, Files: files}
+	// The target was checked before generating; whatever was put there
+	// since (a file into an empty folder, a link in its place) is refused
+	// now, force or not, rather than replaced and removed.
+	if err := checkTarget(target, run, true); err != nil {
+		return Result{}, fmt.Errorf("commit snapshot %s: it changed during the run, nothing was written: %v", target, err)
+	}
 	name := layout.ManifestFile(layout.Suffix(run.SnapshotVersion))
 	newManifest, _ := os.ReadFile(filepath.Join(st.dir, name))
 	// The target may hold anything by now: never follow, block on or
@@ -318,8 +374,13 @@ func commit(ctx context.Context, st *staging, target string, run *model.Run, fil
 	if ctx.Err() != nil {
 		return Result{}, interrupted(ctx, ctx.Err())
 	}
-	if !exists {
-		if err := os.Rename(st.dir, target); err != nil {
+	if !exists || empty {
+		// One rename, also over an empty folder: it fails rather than
+		// replace one that something was put into meanwhile.
+		if err := renameDir(st.dir, target); err != nil {
+			if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
+				return Result{}, fmt.Errorf("commit snapshot %s: something was put there during the run; nothing was written", target)
+			}
 			return Result{}, fmt.Errorf("commit snapshot %s: %w", target, err)
 		}
 		*committed, res.Outcome = true, Created
@@ -329,9 +390,6 @@ func commit(ctx context.Context, st *staging, target string, run *model.Run, fil
 		return Result{}, err
 	}
 	*committed, res.Outcome = true, Replaced
-	if empty {
-		res.Outcome = Created
-	}
 	return res, nil
 }
 

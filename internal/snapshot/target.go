@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -31,8 +32,15 @@ func replacedPath(target string) string {
 // the target is missing (else removed), and every staging folder of the
 // target that no live run holds is removed.
 func recoverTarget(parent, target string, log zerolog.Logger) error {
-	// target+".replaced" is where versions before the lock parked it.
-	for _, old := range []string{replacedPath(target), target + ".replaced"} {
+	parked := []string{replacedPath(target)}
+	// <target>.replaced is where versions before the lock parked it; they
+	// wrote only <version> and part folders, so a folder of another name
+	// (one generate-snapshot --output-dir names) has no such leftover, and
+	// a user's own <name>.replaced beside it is never touched.
+	if base := filepath.Base(target); versionName.MatchString(base) || isPart(base) {
+		parked = append(parked, target+".replaced")
+	}
+	for _, old := range parked {
 		if st, err := os.Lstat(old); err != nil || !st.IsDir() {
 			continue
 		}
@@ -74,9 +82,19 @@ func recoverTarget(parent, target string, log zerolog.Logger) error {
 	return nil
 }
 
-// checkTarget refuses, before any work, a target the run must not touch:
-// a symbolic link, something other than a folder, a folder that holds no
-// snapshot, or without force a snapshot made from another config.
+// versionName is a snapshot folder's name as older versions wrote it.
+var versionName = regexp.MustCompile(`^v[0-9]+\.[0-9]+$`)
+
+func isPart(name string) bool {
+	_, _, ok := layout.ParsePart(name)
+	return ok
+}
+
+// checkTarget refuses, before any work (and, forced, again right before
+// the commit), a target the run must not touch:
+// a symbolic link, something other than a folder, a mount point, a
+// non-empty folder that holds no snapshot, or without force a snapshot
+// made from another config or of another version.
 func checkTarget(target string, run *model.Run, force bool) error {
 	st, err := os.Lstat(target)
 	switch {
@@ -89,12 +107,21 @@ func checkTarget(target string, run *model.Run, force bool) error {
 	case !st.IsDir():
 		return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder; move it away", target)}
 	}
+	if !sameDevice(target, filepath.Dir(target)) {
+		return &config.Error{Err: fmt.Errorf("%s is a mount point (another file system than the folder it is in): a snapshot is committed by renaming a staging folder beside it, which cannot cross file systems; name a folder inside it, e.g. %s", target, filepath.Join(target, run.SnapshotVersion))}
+	}
 	suffix := layout.Suffix(run.SnapshotVersion)
 	manName, metaName := layout.ManifestFile(suffix), layout.MetadataFile(suffix)
 	_, manErr := os.Lstat(filepath.Join(target, manName))
 	_, metaErr := os.Lstat(filepath.Join(target, metaName))
 	if manErr != nil && metaErr != nil && !isEmptyDir(target) {
-		return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder (no %s); move it away", target, manName)}
+		other := otherManifest(target)
+		if other == "" {
+			return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder (no %s); move it away (a snapshot is written into a new or empty folder, or over a snapshot)", target, manName)}
+		}
+		if !force {
+			return fmt.Errorf("%s: %w: it holds the snapshot of another version (%s), this run makes %s: use --force to replace it", target, ErrExists, other, run.SnapshotVersion)
+		}
 	}
 	if force {
 		return nil
@@ -105,6 +132,28 @@ func checkTarget(target string, run *model.Run, force bool) error {
 		return fmt.Errorf("%s: %w: it was made from another config (config_sha256 %s, this run's %s; config, records or seed differ): use --force to replace it", target, ErrExists, short(meta.ConfigSHA256), short(run.ConfigSHA256))
 	}
 	return nil
+}
+
+// otherManifest returns the (quoted) name of a snapshot manifest in dir,
+// one of another version than the run's, or "" if it holds none. It reads
+// the folder in chunks: a foreign folder may hold any number of entries.
+func otherManifest(dir string) string {
+	f, err := os.Open(dir)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	for {
+		names, err := f.Readdirnames(256)
+		for _, n := range names {
+			if strings.HasPrefix(n, layout.ManifestPrefix) && strings.HasSuffix(n, ".json") {
+				return safeio.QuoteName(n)
+			}
+		}
+		if err != nil || len(names) == 0 {
+			return ""
+		}
+	}
 }
 
 func short(sum string) string {
