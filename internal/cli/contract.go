@@ -409,16 +409,13 @@ func metadataKeys() []jsonKey {
 	return append(keys, jsonKey{"privacy", "object"})
 }
 
-func (g *contractGen) keyTable(keys []jsonKey, docPrefix string, arg func(jsonKey) any) (string, error) {
+// keyTable renders JSON keys with the prose proseOf names for each (a
+// template name and what it is executed with).
+func (g *contractGen) keyTable(keys []jsonKey, proseOf func(jsonKey) (string, any)) (string, error) {
 	var b strings.Builder
 	b.WriteString("| key | type | meaning |\n|---|---|---|\n")
 	for _, k := range keys {
-		name := docPrefix + k.Path
-		if rest, ok := strings.CutPrefix(k.Path, model.CountKeyPrefix); ok && docPrefix == "meta." {
-			name = docPrefix + model.CountKeyPrefix + "entity"
-			k.Path = model.CountKeyPrefix + rest
-		}
-		doc, err := g.prose(name, arg(k))
+		doc, err := g.prose(proseOf(k))
 		if err != nil {
 			return "", err
 		}
@@ -427,14 +424,19 @@ func (g *contractGen) keyTable(keys []jsonKey, docPrefix string, arg func(jsonKe
 	return b.String(), nil
 }
 
+// metadata describes the metadata's keys; one text serves every
+// record_count_<entity>, given the entity.
 func (g *contractGen) metadata() (string, error) {
-	return g.keyTable(metadataKeys(), "meta.", func(k jsonKey) any {
-		return strings.TrimPrefix(k.Path, model.CountKeyPrefix)
+	return g.keyTable(metadataKeys(), func(k jsonKey) (string, any) {
+		if e, ok := strings.CutPrefix(k.Path, model.CountKeyPrefix); ok {
+			return "meta." + model.CountKeyPrefix + "entity", e
+		}
+		return "meta." + k.Path, nil
 	})
 }
 
 func (g *contractGen) manifest() (string, error) {
-	return g.keyTable(jsonKeys(reflect.TypeFor[layout.Manifest](), ""), "manifest.", func(jsonKey) any { return nil })
+	return g.keyTable(jsonKeys(reflect.TypeFor[layout.Manifest](), ""), func(k jsonKey) (string, any) { return "manifest." + k.Path, nil })
 }
 
 // rules renders every rule with who checks it: the pipeline's validate
