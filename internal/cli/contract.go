@@ -102,9 +102,7 @@ func (g *contractGen) prose(name string, arg any) (string, error) {
 // contractData is what the template renders.
 type contractData struct {
 	Contract, Snapshot, Suffix, Generator string
-	RulesVersion                          string
 	LookbackYears, MaxLookbackYears       int
-	MediumFrom, HighFrom                  int
 	RiskBase                              string
 	Files, Kinds, ListColumns             string
 	Entities                              string
@@ -133,11 +131,8 @@ func (g *contractGen) data() (*contractData, error) {
 		Snapshot:           "v" + model.ContractVersion,
 		Suffix:             g.suffix,
 		Generator:          version.Version,
-		RulesVersion:       derive.RulesVersion,
 		LookbackYears:      incident.DefaultLookbackYears,
 		MaxLookbackYears:   incident.MaxLookbackYears,
-		MediumFrom:         derive.MediumFrom,
-		HighFrom:           derive.HighFrom,
 		RiskBase:           strconv.FormatFloat(derive.Base, 'f', -1, 64),
 		RecordRulesChecked: verify.RecordRulesChecked(),
 		FileRules:          len(verify.FileRules),
