@@ -31,6 +31,14 @@ const (
 	TagExcludedDriver   = "excluded_driver"         // a member other than the primary, unlicensed or with a suspended or revoked licence
 )
 
+// Tags lists every scenario tag in the order Profile writes them, for the
+// contract's allowed values (a test checks Profile's output against it).
+var Tags = []string{
+	TagYoungDriver, TagSeniorDriver, TagNewDriver, TagMultiVehicle, TagNoVehicle, TagEVOwner, TagHighMileage,
+	TagLeasedVehicle, TagSuspendedLicense, TagDUI, TagSR22, TagCoverageLapse, TagAtFaultAccident,
+	TagLearnerPermit, TagGaragedAway, TagRideshare, TagExcludedDriver,
+}
+
 // History is a person's driving history in the look-back window.
 type History = model.History
 

@@ -63,7 +63,7 @@ func Document(entity string) ([]byte, error) {
 	}
 	doc["$schema"] = draft
 	doc["$id"] = ID(entity)
-	doc["title"] = "synthpipe " + entity + " (contract v0.1)"
+	doc["title"] = "synthpipe " + entity + " (contract v" + model.ContractVersion + ")"
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, err

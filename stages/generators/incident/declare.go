@@ -53,7 +53,7 @@ var Columns = []model.Column[Incident]{
 	{Name: "household_id", Kind: model.KindString, Pattern: `^HH-[0-9]{10}$`, Doc: "the person's household", Str: func(r *Incident) string { return r.HouseholdID }},
 	{Name: "vehicle_id", Kind: model.KindString, Nullable: true, Pattern: `^VEH-[0-9]{10}$`, Doc: "a household vehicle the person is the primary driver of: always for comprehensive claims, for accidents when there is one; null for violations", Str: func(r *Incident) string { return r.VehicleID }},
 	{Name: "incident_date", Kind: model.KindDate, Doc: "within the look-back window, before the reference date, after first_licensed_date", Date: func(r *Incident) model.Date { return r.IncidentDate }},
-	{Name: "incident_type", Kind: model.KindEnum, Enum: Types, Str: func(r *Incident) string { return r.IncidentType }},
+	{Name: "incident_type", Kind: model.KindEnum, Enum: Types, Doc: "the violation, accident or comprehensive claim", Str: func(r *Incident) string { return r.IncidentType }},
 	{Name: "category", Kind: model.KindEnum, Enum: Categories, Doc: "violation, accident or claim, by incident_type", Str: func(r *Incident) string { return r.Category }},
 	{Name: "points", Kind: model.KindInt, Doc: "California negligent-operator points (VC 12810) of the type; 0 for not-at-fault accidents and claims", Int: func(r *Incident) int64 { return int64(r.Points) }},
 	{Name: "at_fault", Kind: model.KindEnum, Enum: AtFaults, Doc: "true for violations and at-fault accidents", Str: func(r *Incident) string { return r.AtFault }},
