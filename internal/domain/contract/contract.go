@@ -45,6 +45,15 @@ type Checker struct {
 	// Fleet is the v0.2 vehicle tables (refdata.V02Fleet when nil).
 	Fleet *refdata.Fleet
 	veh   *vehicleTables // made on the first vehicle checked
+	look  *lookup        // Pop's, made on the first person checked
+}
+
+// lookup returns the index of c.Pop.
+func (c *Checker) lookup() *lookup {
+	if c.look == nil || c.look.pop != c.Pop {
+		c.look = lookupOf(c.Pop)
+	}
+	return c.look
 }
 
 // New returns a checker of one run's records, reporting to report.

@@ -19,6 +19,7 @@ type vehicleTables struct {
 	err       error
 	fleet     *refdata.Fleet
 	pop       *refdata.Population
+	look      *lookup
 	plateKeys []uint64
 }
 
@@ -40,6 +41,7 @@ func (c *Checker) vehicleTables() *vehicleTables {
 	if t.pop, t.err = refdata.V02(); t.err != nil {
 		return t
 	}
+	t.look = lookupOf(t.pop)
 	for i := range t.pop.States {
 		t.plateKeys = append(t.plateKeys, plateKey(c.Seed, i))
 	}
@@ -140,13 +142,13 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	if v.PlateState != v.GaragingState {
 		bad("plate_state", RuleEqualsGaragingState, v.PlateState)
 	}
-	si, ok := t.pop.State(v.GaragingState)
+	si, ok := t.look.state(v.GaragingState)
 	if !ok {
 		bad("garaging_state", RuleUSPSState, v.GaragingState)
 		return
 	}
 	st := &t.pop.States[si]
-	zip, ok := t.pop.Zip(v.GaragingZip)
+	zip, ok := t.look.zip(v.GaragingZip)
 	if !ok || zip.State != si {
 		bad("garaging_zip", RuleZIPOfStateGaraging, v.GaragingZip)
 	} else if v.Usage == "farm" && !zip.Rural {
@@ -155,7 +157,7 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	switch {
 	case !ident.MatchesPlate(st.PlateFormat, v.LicensePlate):
 		bad("license_plate", RulePlateFormatOfState, v.LicensePlate)
-	case !ident.IsReservedPlate(st.PlateFormat, v.LicensePlate):
+	case !hasPrefix(v.LicensePlate, t.look.platePrefixes[si]): // ident.IsReservedPlate, the pattern matched
 		bad("license_plate", RulePlateReservedPrefix, v.LicensePlate)
 	default:
 		hh, ok := ident.ParseID("HH-", v.HouseholdID)
