@@ -231,9 +231,10 @@ func (c *Checker) household(members []model.Person) {
 	hIndex, hok := ident.ParseID("HH-", primary.HouseholdID)
 	var first uint64
 	if hok {
-		var err error
-		if _, first, _, err = c.Serials.Of(hIndex); err != nil {
+		if hs, err := c.serialsOf(hIndex); err != nil {
 			hok = false
+		} else {
+			first = hs.person
 		}
 	}
 	l := c.lookup()

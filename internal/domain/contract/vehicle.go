@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
-	"github.com/synthpipe/synthpipe/internal/domain/household"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
@@ -168,12 +167,11 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 		}
 		// The plate is the vehicle's serial in its state: the household's
 		// first vehicle serial and the vehicle's place in the household.
-		hs, _, first, err := c.Serials.Of(hh)
-		n := uint64(household.Plan(c.Seed, hh, 1<<62).Vehicles)
+		hs, err := c.serialsOf(hh)
 		switch {
-		case err != nil || hs != si || serial < first || serial >= first+n:
+		case err != nil || hs.state != si || serial < hs.vehicle || serial >= hs.vehicle+hs.plannedVehicles:
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
-		case c.place >= 0 && serial != first+uint64(c.place):
+		case c.place >= 0 && serial != hs.vehicle+uint64(c.place):
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
 		}
 	}
