@@ -173,17 +173,16 @@ func renewedOnCycle(p *model.Person) bool {
 }
 
 // nameOfCohort reports whether first is a name of the birth year's decade
-// and the gender's sex (either, for X).
+// and the gender's sex (either, for X). It looks in the other sex's names
+// only when the gender allows them.
 func (c *Checker) nameOfCohort(gender string, birthYear int, first string) bool {
-	f := c.Pop.FirstNamesOf(birthYear, refdata.Female).Has(first)
-	m := c.Pop.FirstNamesOf(birthYear, refdata.Male).Has(first)
 	switch gender {
 	case "F":
-		return f
+		return c.Pop.FirstNamesOf(birthYear, refdata.Female).Has(first)
 	case "M":
-		return m
+		return c.Pop.FirstNamesOf(birthYear, refdata.Male).Has(first)
 	}
-	return f || m
+	return c.Pop.FirstNamesOf(birthYear, refdata.Female).Has(first) || c.Pop.FirstNamesOf(birthYear, refdata.Male).Has(first)
 }
 
 // unitLine reports whether s is a USPS unit designator and a unit number.
@@ -202,7 +201,14 @@ func addressLine(s string) bool {
 			return false
 		}
 	}
-	return len(strings.Fields(rest)) >= 2
+	// len(strings.Fields(rest)) >= 2, without making the slice
+	n := 0
+	for range strings.FieldsSeq(rest) {
+		if n++; n == 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // household checks what members of one household must share, and what
