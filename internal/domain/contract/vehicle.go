@@ -20,6 +20,9 @@ type vehicleTables struct {
 	pop       *refdata.Population
 	look      *lookup
 	plateKeys []uint64
+	// bodies[r] is derive.BodyType of fleet.Runs[r], "" for a run of no
+	// known type (asked of derive then).
+	bodies []string
 }
 
 // plateKeyTag is the tag of the vehicle stage's per-state plate keys
@@ -43,6 +46,12 @@ func (c *Checker) vehicleTables() *vehicleTables {
 	t.look = lookupOf(t.pop)
 	for i := range t.pop.States {
 		t.plateKeys = append(t.plateKeys, plateKey(c.Seed, i))
+	}
+	t.bodies = make([]string, len(t.fleet.Runs))
+	for i := range t.fleet.Runs {
+		if r := &t.fleet.Runs[i]; r.Type >= 0 && r.Type < len(refdata.VehicleTypes) {
+			t.bodies[i] = derive.BodyType(r.Make, r.Model, r.Type)
+		}
 	}
 	return t
 }
@@ -93,13 +102,14 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	typ := refdata.TypeIndex(v.VehicleType)
 	runs := t.fleet.RunsOf(v.Make, v.Model)
 	var run *refdata.ModelRun
+	body := ""
 	if len(runs) == 0 {
 		bad("model", RuleRealMakeModel, v.Make+" "+v.Model)
 	} else {
 		for _, i := range runs {
 			r := &t.fleet.Runs[i]
 			if derive.InProduction(t.fleet, r, int(v.ModelYear), refYear, derive.MaxVehicleAge) {
-				run = r
+				run, body = r, t.bodies[i]
 				break
 			}
 		}
@@ -110,7 +120,10 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 			bad("vehicle_type", RuleVehicleTypeOfModel, v.VehicleType)
 		default:
 			fu := refdata.FuelIndex(v.FuelType)
-			if v.BodyType != derive.BodyType(run.Make, run.Model, run.Type) || fu < 0 || t.fleet.FuelsIn(run, int(v.ModelYear))&(1<<fu) == 0 {
+			if body == "" {
+				body = derive.BodyType(run.Make, run.Model, run.Type)
+			}
+			if v.BodyType != body || fu < 0 || t.fleet.FuelsIn(run, int(v.ModelYear))&(1<<fu) == 0 {
 				bad("body_type", RuleBodyFuelOfModel, v.BodyType+"/"+v.FuelType)
 			}
 		}
