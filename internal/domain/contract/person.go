@@ -155,21 +155,33 @@ func (c *Checker) licence(p *model.Person, st *refdata.PopState, reserved []stri
 
 // renewedOnCycle reports whether the current card was issued a whole
 // number of renewal cycles after the first licence and expires one cycle
-// after its issue.
+// after its issue: whether adding the cycle to the first licence date, again
+// and again, reaches the issue date. Adding years keeps the month and day,
+// but 29 February becomes 28 February, for good, in the first common year
+// it reaches; so that is compared on the civil dates, with no date made per
+// cycle.
 func renewedOnCycle(p *model.Person) bool {
 	cycle := derive.RenewalYears
 	if p.LicenseType == "learner_permit" {
 		cycle = derive.PermitYears
 	}
-	if p.LicenseExpirationDate != p.LicenseIssueDate.AddYears(cycle) {
+	if p.LicenseExpirationDate != p.LicenseIssueDate.AddYears(cycle) || p.FirstLicensedDate > p.LicenseIssueDate {
 		return false
 	}
-	for d := p.FirstLicensedDate; d <= p.LicenseIssueDate; d = d.AddYears(cycle) {
-		if d == p.LicenseIssueDate {
-			return true
+	fy, fm, fd := p.FirstLicensedDate.Civil()
+	iy, im, id := p.LicenseIssueDate.Civil()
+	if im != fm || (iy-fy)%cycle != 0 {
+		return false
+	}
+	if fm == 2 && fd == 29 {
+		for y := fy + cycle; y <= iy; y += cycle {
+			if model.DaysIn(y, 2) == 28 {
+				fd = 28
+				break
+			}
 		}
 	}
-	return false
+	return id == fd
 }
 
 // nameOfCohort reports whether first is a name of the birth year's decade
