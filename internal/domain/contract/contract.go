@@ -45,6 +45,48 @@ type Checker struct {
 	// Fleet is the v0.2 vehicle tables (refdata.V02Fleet when nil).
 	Fleet *refdata.Fleet
 	veh   *vehicleTables // made on the first vehicle checked
+	look  *lookup        // Pop's, made on the first person checked
+	// last is the household whose serials were last asked for: its members
+	// and then its vehicles ask in turn. A value, not a pointer, so that
+	// copies of a Checker checking concurrently keep their own.
+	last householdSerials
+}
+
+// householdSerials is what Serials.Of and household.Plan say of one household.
+type householdSerials struct {
+	serials         *household.Serials
+	seed            uint64
+	index           int64
+	state           int
+	person, vehicle uint64 // the first serials of its members and vehicles
+	plannedVehicles uint64 // vehicles of its uncut plan
+	ok              bool
+}
+
+// serialsOf returns c.Serials.Of(index) and the household's uncut plan's
+// vehicles, remembered for the last household. The result is valid until
+// the next call.
+func (c *Checker) serialsOf(index int64) (*householdSerials, error) {
+	m := &c.last
+	if m.ok && m.serials == c.Serials && m.seed == c.Seed && m.index == index {
+		return m, nil
+	}
+	state, person, vehicle, err := c.Serials.Of(index)
+	if err != nil {
+		m.ok = false
+		return nil, err
+	}
+	*m = householdSerials{serials: c.Serials, seed: c.Seed, index: index, state: state, person: person, vehicle: vehicle,
+		plannedVehicles: uint64(household.Plan(c.Seed, index, 1<<62).Vehicles), ok: true}
+	return m, nil
+}
+
+// lookup returns the index of c.Pop.
+func (c *Checker) lookup() *lookup {
+	if c.look == nil || c.look.pop != c.Pop {
+		c.look = lookupOf(c.Pop)
+	}
+	return c.look
 }
 
 // New returns a checker of one run's records, reporting to report.

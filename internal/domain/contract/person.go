@@ -67,7 +67,8 @@ func (c *Checker) Person(p *model.Person) {
 	} else if got != idx || strings.ToLower(p.Email) != p.Email {
 		bad("email", RuleEmailUnique, p.Email)
 	}
-	si, ok := c.Pop.State(p.State)
+	l := c.lookup()
+	si, ok := l.state(p.State)
 	if !ok {
 		bad("state", RuleUSPSState, p.State)
 		return
@@ -83,7 +84,7 @@ func (c *Checker) Person(p *model.Person) {
 	if !fictional {
 		bad("phone", RulePhone55501xx, p.Phone)
 	}
-	if z, ok := c.Pop.Zip(p.Zip); !ok || z.State != si {
+	if z, ok := l.zip(p.Zip); !ok || z.State != si {
 		bad("zip", RuleZIPOfState, p.Zip)
 	} else {
 		if z.City != p.City {
@@ -109,9 +110,9 @@ func (c *Checker) Person(p *model.Person) {
 		if age > 17 {
 			bad("license_type", RuleLearnerPermitAge, fmt.Sprintf("%s at %d", p.LicenseType, age))
 		}
-		c.licence(p, st, bad)
+		c.licence(p, st, l.licPrefixes[si], bad)
 	default:
-		c.licence(p, st, bad)
+		c.licence(p, st, l.licPrefixes[si], bad)
 	}
 	if age < 18 && p.MaritalStatus == "married" {
 		bad("marital_status", RuleNoMarriedMinors, p.MaritalStatus)
@@ -120,14 +121,15 @@ func (c *Checker) Person(p *model.Person) {
 	}
 }
 
-// licence checks the licence or permit of a person who holds one.
-func (c *Checker) licence(p *model.Person, st *refdata.PopState, bad func(string, RuleName, string)) {
+// licence checks the licence or permit of a person who holds one; reserved
+// are the state's reserved prefixes.
+func (c *Checker) licence(p *model.Person, st *refdata.PopState, reserved []string, bad func(string, RuleName, string)) {
 	if !slices.Contains(model.LicenseStatuses, p.LicenseStatus) {
 		bad("license_status", RuleEnum, p.LicenseStatus)
 	}
 	if !ident.MatchesLicense(st.LicenseFormat, p.DriverLicenseNumber) {
 		bad("driver_license_number", RuleLicenseFormatOfState, p.DriverLicenseNumber)
-	} else if !ident.IsReservedLicense(st.LicenseFormat, p.DriverLicenseNumber) {
+	} else if !hasPrefix(p.DriverLicenseNumber, reserved) { // ident.IsReservedLicense, the pattern matched
 		bad("driver_license_number", RuleLicenseReservedPrefix, p.DriverLicenseNumber)
 	}
 	if p.DriverLicenseState != p.State {
@@ -153,35 +155,46 @@ func (c *Checker) licence(p *model.Person, st *refdata.PopState, bad func(string
 
 // renewedOnCycle reports whether the current card was issued a whole
 // number of renewal cycles after the first licence and expires one cycle
-// after its issue.
+// after its issue: whether adding the cycle to the first licence date, again
+// and again, reaches the issue date. Adding years keeps the month and day,
+// but 29 February becomes 28 February, for good, in the first common year
+// it reaches; so that is compared on the civil dates, with no date made per
+// cycle.
 func renewedOnCycle(p *model.Person) bool {
 	cycle := derive.RenewalYears
 	if p.LicenseType == "learner_permit" {
 		cycle = derive.PermitYears
 	}
-	if p.LicenseExpirationDate != p.LicenseIssueDate.AddYears(cycle) {
+	if p.LicenseExpirationDate != p.LicenseIssueDate.AddYears(cycle) || p.FirstLicensedDate > p.LicenseIssueDate {
 		return false
 	}
-	for d := p.FirstLicensedDate; d <= p.LicenseIssueDate; d = d.AddYears(cycle) {
-		if d == p.LicenseIssueDate {
-			return true
+	fy, fm, fd := p.FirstLicensedDate.Civil()
+	iy, im, id := p.LicenseIssueDate.Civil()
+	if im != fm || (iy-fy)%cycle != 0 {
+		return false
+	}
+	if fm == 2 && fd == 29 {
+		for y := fy + cycle; y <= iy; y += cycle {
+			if model.DaysIn(y, 2) == 28 {
+				fd = 28
+				break
+			}
 		}
 	}
-	return false
+	return id == fd
 }
 
 // nameOfCohort reports whether first is a name of the birth year's decade
-// and the gender's sex (either, for X).
+// and the gender's sex (either, for X). It looks in the other sex's names
+// only when the gender allows them.
 func (c *Checker) nameOfCohort(gender string, birthYear int, first string) bool {
-	f := c.Pop.FirstNamesOf(birthYear, refdata.Female).Has(first)
-	m := c.Pop.FirstNamesOf(birthYear, refdata.Male).Has(first)
 	switch gender {
 	case "F":
-		return f
+		return c.Pop.FirstNamesOf(birthYear, refdata.Female).Has(first)
 	case "M":
-		return m
+		return c.Pop.FirstNamesOf(birthYear, refdata.Male).Has(first)
 	}
-	return f || m
+	return c.Pop.FirstNamesOf(birthYear, refdata.Female).Has(first) || c.Pop.FirstNamesOf(birthYear, refdata.Male).Has(first)
 }
 
 // unitLine reports whether s is a USPS unit designator and a unit number.
@@ -200,7 +213,14 @@ func addressLine(s string) bool {
 			return false
 		}
 	}
-	return len(strings.Fields(rest)) >= 2
+	// len(strings.Fields(rest)) >= 2, without making the slice
+	n := 0
+	for range strings.FieldsSeq(rest) {
+		if n++; n == 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // household checks what members of one household must share, and what
@@ -229,11 +249,13 @@ func (c *Checker) household(members []model.Person) {
 	hIndex, hok := ident.ParseID("HH-", primary.HouseholdID)
 	var first uint64
 	if hok {
-		var err error
-		if _, first, _, err = c.Serials.Of(hIndex); err != nil {
+		if hs, err := c.serialsOf(hIndex); err != nil {
 			hok = false
+		} else {
+			first = hs.person
 		}
 	}
+	l := c.lookup()
 	for i := range members {
 		p := &members[i]
 		bad := func(col string, rule RuleName, val string) { c.bad("person", p.PersonID, col, rule, val) }
@@ -262,7 +284,7 @@ func (c *Checker) household(members []model.Person) {
 		// The licence number is the member's serial in its state (the
 		// household's first and the member's place), permuted: unique
 		// within the state.
-		if si, ok := c.Pop.State(p.State); ok && hok && p.LicenseType != "unlicensed" {
+		if si, ok := l.state(p.State); ok && hok && p.LicenseType != "unlicensed" {
 			st := &c.Pop.States[si]
 			got, ok := ident.LicenseSerialOf(st.LicenseFormat, p.DriverLicenseNumber, derive.LicenseKey(c.Seed, si))
 			if ok && got != first+uint64(i) {

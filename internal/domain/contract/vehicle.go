@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
-	"github.com/synthpipe/synthpipe/internal/domain/household"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
@@ -19,7 +18,11 @@ type vehicleTables struct {
 	err       error
 	fleet     *refdata.Fleet
 	pop       *refdata.Population
+	look      *lookup
 	plateKeys []uint64
+	// bodies[r] is derive.BodyType of fleet.Runs[r], "" for a run of no
+	// known type (asked of derive then).
+	bodies []string
 }
 
 // plateKeyTag is the tag of the vehicle stage's per-state plate keys
@@ -40,8 +43,15 @@ func (c *Checker) vehicleTables() *vehicleTables {
 	if t.pop, t.err = refdata.V02(); t.err != nil {
 		return t
 	}
+	t.look = lookupOf(t.pop)
 	for i := range t.pop.States {
 		t.plateKeys = append(t.plateKeys, plateKey(c.Seed, i))
+	}
+	t.bodies = make([]string, len(t.fleet.Runs))
+	for i := range t.fleet.Runs {
+		if r := &t.fleet.Runs[i]; r.Type >= 0 && r.Type < len(refdata.VehicleTypes) {
+			t.bodies[i] = derive.BodyType(r.Make, r.Model, r.Type)
+		}
 	}
 	return t
 }
@@ -92,13 +102,14 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	typ := refdata.TypeIndex(v.VehicleType)
 	runs := t.fleet.RunsOf(v.Make, v.Model)
 	var run *refdata.ModelRun
+	body := ""
 	if len(runs) == 0 {
 		bad("model", RuleRealMakeModel, v.Make+" "+v.Model)
 	} else {
 		for _, i := range runs {
 			r := &t.fleet.Runs[i]
 			if derive.InProduction(t.fleet, r, int(v.ModelYear), refYear, derive.MaxVehicleAge) {
-				run = r
+				run, body = r, t.bodies[i]
 				break
 			}
 		}
@@ -109,7 +120,10 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 			bad("vehicle_type", RuleVehicleTypeOfModel, v.VehicleType)
 		default:
 			fu := refdata.FuelIndex(v.FuelType)
-			if v.BodyType != derive.BodyType(run.Make, run.Model, run.Type) || fu < 0 || t.fleet.FuelsIn(run, int(v.ModelYear))&(1<<fu) == 0 {
+			if body == "" {
+				body = derive.BodyType(run.Make, run.Model, run.Type)
+			}
+			if v.BodyType != body || fu < 0 || t.fleet.FuelsIn(run, int(v.ModelYear))&(1<<fu) == 0 {
 				bad("body_type", RuleBodyFuelOfModel, v.BodyType+"/"+v.FuelType)
 			}
 		}
@@ -140,13 +154,13 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	if v.PlateState != v.GaragingState {
 		bad("plate_state", RuleEqualsGaragingState, v.PlateState)
 	}
-	si, ok := t.pop.State(v.GaragingState)
+	si, ok := t.look.state(v.GaragingState)
 	if !ok {
 		bad("garaging_state", RuleUSPSState, v.GaragingState)
 		return
 	}
 	st := &t.pop.States[si]
-	zip, ok := t.pop.Zip(v.GaragingZip)
+	zip, ok := t.look.zip(v.GaragingZip)
 	if !ok || zip.State != si {
 		bad("garaging_zip", RuleZIPOfStateGaraging, v.GaragingZip)
 	} else if v.Usage == "farm" && !zip.Rural {
@@ -155,7 +169,7 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	switch {
 	case !ident.MatchesPlate(st.PlateFormat, v.LicensePlate):
 		bad("license_plate", RulePlateFormatOfState, v.LicensePlate)
-	case !ident.IsReservedPlate(st.PlateFormat, v.LicensePlate):
+	case !hasPrefix(v.LicensePlate, t.look.platePrefixes[si]): // ident.IsReservedPlate, the pattern matched
 		bad("license_plate", RulePlateReservedPrefix, v.LicensePlate)
 	default:
 		hh, ok := ident.ParseID("HH-", v.HouseholdID)
@@ -166,12 +180,11 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 		}
 		// The plate is the vehicle's serial in its state: the household's
 		// first vehicle serial and the vehicle's place in the household.
-		hs, _, first, err := c.Serials.Of(hh)
-		n := uint64(household.Plan(c.Seed, hh, 1<<62).Vehicles)
+		hs, err := c.serialsOf(hh)
 		switch {
-		case err != nil || hs != si || serial < first || serial >= first+n:
+		case err != nil || hs.state != si || serial < hs.vehicle || serial >= hs.vehicle+hs.plannedVehicles:
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
-		case c.place >= 0 && serial != first+uint64(c.place):
+		case c.place >= 0 && serial != hs.vehicle+uint64(c.place):
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
 		}
 	}

@@ -142,7 +142,6 @@ func (s *Stage) checkPlan(mb *model.Batch) {
 	p0, v0 := mb.Households[0].FirstPerson, mb.Households[0].FirstVehicle
 	for i := range mb.Households {
 		h := &mb.Households[i]
-		hh := ident.ID("HH-", h.Index)
 		for k := 0; k < h.Size; k++ {
 			j := h.FirstPerson - p0 + int64(k)
 			if j >= int64(len(mb.Persons)) {
@@ -150,13 +149,13 @@ func (s *Stage) checkPlan(mb *model.Batch) {
 				continue
 			}
 			p := &mb.Persons[j]
-			if p.PersonID != ident.ID("PER-", h.FirstPerson+int64(k)) || p.HouseholdID != hh {
+			if !isID("PER-", p.PersonID, h.FirstPerson+int64(k)) || !isID("HH-", p.HouseholdID, h.Index) {
 				s.report(contract.Violation{Entity: "person", RecordID: p.PersonID, Column: "person_id", Rule: contract.RuleIDUniqueContiguous, Value: p.PersonID})
 			}
 		}
 		for k := 0; k < h.Vehicles && int(h.FirstVehicle-v0)+k < len(mb.Vehicles); k++ {
 			v := &mb.Vehicles[h.FirstVehicle-v0+int64(k)]
-			if v.VehicleID != ident.ID("VEH-", h.FirstVehicle+int64(k)) || v.HouseholdID != hh {
+			if !isID("VEH-", v.VehicleID, h.FirstVehicle+int64(k)) || !isID("HH-", v.HouseholdID, h.Index) {
 				s.report(contract.Violation{Entity: "vehicle", RecordID: v.VehicleID, Column: "vehicle_id", Rule: contract.RuleIDUniqueContiguous, Value: v.VehicleID})
 			}
 		}
@@ -164,4 +163,14 @@ func (s *Stage) checkPlan(mb *model.Batch) {
 	if len(mb.Persons) != mb.PersonCount() {
 		s.report(contract.Violation{Entity: "person", Column: "person_id", Rule: contract.RulePlannedPersonCount, Value: fmt.Sprintf("%d of %d", len(mb.Persons), mb.PersonCount())})
 	}
+}
+
+// isID reports whether id == ident.ID(prefix, index) without making the id:
+// an id ParseID reads as index is that id (ParseID inverts ID); any other is
+// compared with the one ID makes.
+func isID(prefix, id string, index int64) bool {
+	if n, ok := ident.ParseID(prefix, id); ok && n == index {
+		return true
+	}
+	return id == ident.ID(prefix, index)
 }
