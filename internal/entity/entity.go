@@ -26,7 +26,8 @@ import (
 type Rule struct {
 	Name, Description string
 	// Across marks a rule of Def.CheckAcross: it needs the batch's other
-	// entities, so only the pipeline's validate stage applies it.
+	// entities, so it is applied to whole households (the validate stage's
+	// batches; `synthpipe validate` reads them in step from the files).
 	Across bool
 }
 
@@ -123,10 +124,12 @@ type Def[T any] struct {
 	Check func(row *T, report Report)
 	// CheckAcross, if set, checks the rules that span the batch's other
 	// entities (a foreign key; a parent's columns that follow from its
-	// rows). A batch holds whole households, so the pipeline's validate
-	// stage can apply them; `synthpipe validate` reads each entity's file on
-	// its own and applies Check alone. Its rules are in Rules, Across set.
-	// refDate is the run's reference date, for rules that need it.
+	// rows). A batch holds whole households: the pipeline's validate stage
+	// applies them to each, and `synthpipe validate` to batches of whole
+	// households it reads in step from the persons, vehicles, profiles and
+	// this entity's files, which needs a household_id column (rows in
+	// household order). Its rules are in Rules, Across set. refDate is the
+	// run's reference date, for rules that need it.
 	CheckAcross func(b *model.Batch, refDate model.Date, report BatchReport)
 }
 

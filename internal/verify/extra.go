@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -18,7 +19,8 @@ import (
 
 // core names the entities whose rules span households and are checked
 // together by the contract's Checker (checkFormat); every other declared
-// entity is checked on its own, by its declaration, in checkEntity.
+// entity is checked by its declaration (rowStream): row by row, and with
+// the households its rows are in when it is placed.
 var core = map[string]bool{model.Persons: true, model.Vehicles: true, model.Profiles: true}
 
 // extraEntities are the declared entities besides the core ones that the
@@ -33,62 +35,158 @@ func extraEntities(meta model.Metadata) []entity.Entity {
 	return entity.Of(names)
 }
 
-// checkEntity reads one declared entity from one format's file: every row
-// parses, ids run 1, 2, 3 … (PerParent ids: increase, see perParentSequence),
-// JSON records keep the schema, and the rows keep the declaration's rules. It returns the rows' digests (nil when the file
-// is absent or cannot be read) and the rows read.
-func checkEntity(dir, suffix, format string, e entity.Entity, listed map[string]pipeline.FileInfo, schemas *schema.Set, rep *Report) (*digests, int64) {
+// householdColumn is the column that places a declared entity's rows in
+// their household: an entity that has it is read in step with the persons,
+// vehicles and profiles, so its rules across them (Def.CheckAcross) can be
+// applied; one without it is checked row by row alone.
+const householdColumn = "household_id"
+
+// placed reports whether e's rows carry their household.
+func placed(e entity.Entity) bool {
+	for _, c := range e.Columns() {
+		if c.Name == householdColumn {
+			return true
+		}
+	}
+	return false
+}
+
+// rowStream reads one declared entity's file, one good row ahead. Every row
+// is checked on its own as it is read — it parses, ids run 1, 2, 3 …
+// (PerParent ids: increase, see perParentSequence), JSON records keep the
+// schema, the row keeps the declaration's rules — and digested; checkFormat
+// then takes the rows of a placed entity into the batch of their household.
+type rowStream struct {
+	e    entity.Entity
+	src  entity.Reader
+	file string
+	rep  *Report
+	seq  interface {
+		next(id, file string, row int64, rep *Report)
+	}
+	dig  digests
+	buf  []byte // the current row's canonical CSV
+	obj  []byte // its JSON, for its household
+	done bool
+	err  error // a read error that stopped the stream
+	// The current row, not yet taken (valid while !done).
+	id, household string
+	row           int64
+	// ahead holds the current row alone: its household is read from its
+	// JSON form, which quotes every value (its CSV form may not).
+	ahead *model.Batch
+	taken int64 // bytes (canonical CSV) of the rows taken since the last flush
+}
+
+// openRows opens e's file of one format. It returns nil when the file is not
+// listed or cannot be opened (reported, unless checkFiles named it).
+func openRows(dir, suffix, format string, e entity.Entity, listed map[string]pipeline.FileInfo, schemas *schema.Set, rep *Report) *rowStream {
 	name := layout.DataFile(e.Name(), suffix, format)
 	if format == layout.JSON {
 		name = layout.DatasetFile(suffix)
 	}
 	fi, ok := listed[name]
 	if !ok {
-		return nil, 0
+		return nil
 	}
 	src, err := openEntity(dir, name, format, e, fi, schemas)
 	if err != nil {
 		if !reportedByCheckFiles(err) {
 			rep.add(contract.Violation{File: name, Entity: e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
 		}
-		return nil, 0
+		return nil
 	}
-	defer src.Close()
-	d := &digests{}
-	var seq interface {
-		next(id, file string, row int64, rep *Report)
-	} = &idSequence{prefix: e.IDPrefix(), entity: e.Singular(), column: e.Columns()[0].Name}
+	s := &rowStream{e: e, src: src, file: name, rep: rep}
+	s.seq = &idSequence{prefix: e.IDPrefix(), entity: e.Singular(), column: e.Columns()[0].Name}
 	if e.IDs() == entity.PerParent {
-		seq = &perParentSequence{prefix: e.IDPrefix(), entity: e.Singular(), column: e.Columns()[0].Name}
+		s.seq = &perParentSequence{prefix: e.IDPrefix(), entity: e.Singular(), column: e.Columns()[0].Name}
 	}
-	var buf []byte
+	if placed(e) {
+		s.ahead = entity.NewBatch()
+	}
+	s.advance()
+	return s
+}
+
+// advance reads the next good row, reporting bad ones (they are skipped).
+func (s *rowStream) advance() {
 	for {
-		err := src.Next()
+		err := s.src.Next()
 		if errors.Is(err, io.EOF) {
-			rep.addRecords(src.Row())
-			return d, src.Row()
+			s.done = true
+			s.rep.addRecords(s.src.Row())
+			return
 		}
 		var ce *readback.CellError
 		var je *readback.RecordError
 		switch {
 		case errors.As(err, &ce):
-			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: ce.Column, Rule: cellRule(ce), Value: ce.Value})
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.e.Singular(), RecordID: s.src.ID(), Column: ce.Column, Rule: cellRule(ce), Value: ce.Value})
 			continue
 		case errors.As(err, &je):
-			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: src.ID(), Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(je.Error())})
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.e.Singular(), RecordID: s.src.ID(), Column: "*", Rule: contract.RuleJSONSchema, Value: firstLine(je.Error())})
 			continue
 		case err != nil:
-			rep.add(contract.Violation{File: name, Row: src.Row() + 1, Entity: e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
-			return nil, src.Row()
+			s.done, s.err = true, err
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
+			return
 		}
-		id := src.ID()
-		seq.next(id, name, src.Row(), rep)
-		buf = src.AppendCSV(buf[:0])
-		d.add(id, buf)
-		src.Check(func(rule, column, value string) {
-			rep.add(contract.Violation{File: name, Row: src.Row(), Entity: e.Singular(), RecordID: id, Column: column, Rule: contract.RuleName(rule), Value: value})
+		id := s.src.ID()
+		s.seq.next(id, s.file, s.src.Row(), s.rep)
+		s.buf = s.src.AppendCSV(s.buf[:0])
+		s.dig.add(id, s.buf)
+		s.src.Check(func(rule, column, value string) {
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row(), Entity: s.e.Singular(), RecordID: id, Column: column, Rule: contract.RuleName(rule), Value: value})
 		})
+		s.id, s.row = id, s.src.Row()
+		if s.ahead != nil {
+			s.ahead.Reset()
+			s.src.AppendTo(s.ahead)
+			s.obj = s.e.AppendJSONRow(s.obj[:0], s.ahead, 0)
+			s.household = jsonString(s.obj, householdColumn)
+		}
+		return
 	}
+}
+
+// take adds the current row to b, remembers its file and row for reports,
+// and moves on.
+func (s *rowStream) take(b *model.Batch, rows map[string]rowRef) {
+	s.src.AppendTo(b)
+	rows[s.e.Singular()+"\x00"+s.id] = rowRef{s.file, s.row}
+	s.taken += int64(len(s.buf))
+	s.advance()
+}
+
+// finish reads what is left of the file (checked row by row), closes it
+// and returns its digests (nil when it could not be read to its end) and
+// the rows read.
+func (s *rowStream) finish() (*digests, int64) {
+	for !s.done {
+		s.advance()
+	}
+	s.src.Close()
+	if s.err != nil {
+		return nil, s.src.Row()
+	}
+	return &s.dig, s.src.Row()
+}
+
+// jsonString returns the string value of key in a JSON object as
+// encode.JSONObject writes it ("" when absent, null or escaped): a quote
+// inside a value is escaped, so ,"key":" only starts a member.
+func jsonString(obj []byte, key string) string {
+	for _, lead := range []string{"{", ","} {
+		pat := lead + `"` + key + `":"`
+		if i := bytes.Index(obj, []byte(pat)); i >= 0 {
+			v := obj[i+len(pat):]
+			if j := bytes.IndexAny(v, `"\`); j >= 0 && v[j] == '"' {
+				return string(v[:j])
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // reportedByCheckFiles tells an open error that checkFiles already named

@@ -458,6 +458,18 @@ func TestValidateMemoryIsBounded(t *testing.T) {
 			writeWith(t, p, append(before, `"first_name":"`...), 'y', big, after)
 			relist(t, dir, "dataset_v0_2.json")
 		}},
+		{"100 MB of incidents in the first household", 3, func(t *testing.T, dir string) {
+			// They are read in step with the households: one batch would
+			// hold them all but for its record and byte limits.
+			p := filepath.Join(dir, "incidents_v0_2.csv")
+			b, _ := os.ReadFile(p)
+			header, rest, _ := bytes.Cut(b, []byte("\n"))
+			row, _, _ := bytes.Cut(rest, []byte("\n"))
+			out := append(header, '\n')
+			out = append(out, bytes.Repeat(append(row, '\n'), big/(len(row)+1))...)
+			require.NoError(t, os.WriteFile(p, out, 0o644))
+			relist(t, dir, "incidents_v0_2.csv")
+		}},
 		{"Parquet row of a million list items", 3, func(t *testing.T, dir string) {
 			rows := make([]model.Profile, 20000) // 64 items a row of the group allowed
 			for i := range rows {

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/encode"
 	"github.com/synthpipe/synthpipe/internal/formats/readback"
 )
@@ -139,9 +141,10 @@ func householdOf(hh string) int64 {
 }
 
 // checkFormat reads one format's three entity streams in step, household by
-// household, and applies every contract rule. Records must be in household
-// order, as synthpipe writes them.
-func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *stream[model.Profile], chk *contract.Checker, rep *Report) {
+// household, with the rows of every placed declared entity (extras), and
+// applies every contract rule and each extra's rules across the batch.
+// Records must be in household order, as synthpipe writes them.
+func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *stream[model.Profile], extras []*rowStream, chk *contract.Checker, refDate model.Date, rep *Report) {
 	const householdsPerBatch = 512
 	// A hostile file can put millions of records in one "household" (or
 	// give vehicles a household far ahead): a batch is checked early when
@@ -151,7 +154,7 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 		maxBatchRecords = 16384
 		maxBatchBytes   = 8 << 20
 	)
-	var mb model.Batch
+	mb := entity.NewBatch()
 	rows := map[string]rowRef{}
 	ps.seq = &idSequence{prefix: "PER-", entity: "person", column: "person_id"}
 	vs.seq = &idSequence{prefix: "VEH-", entity: "vehicle", column: "vehicle_id"}
@@ -161,17 +164,35 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 		}
 		rep.add(v)
 	}
+	reports := make([]func(id, rule, column, value string), len(extras))
+	for i, x := range extras {
+		reports[i] = acrossReport(x, rows, rep)
+	}
 	flush := func() {
-		if len(mb.Persons) > 0 || len(mb.Vehicles) > 0 || len(mb.Profiles) > 0 {
-			chk.Batch(&mb)
-			rep.addRecords(int64(len(mb.Persons) + len(mb.Vehicles) + len(mb.Profiles)))
+		n := len(mb.Persons) + len(mb.Vehicles) + len(mb.Profiles)
+		if n > 0 {
+			chk.Batch(mb)
+			rep.addRecords(int64(n))
+		}
+		// Once a stream stopped on a read error (reported), the batches
+		// lack its records: rules across them would only add noise.
+		sound := ps.err == nil && vs.err == nil && prs.err == nil
+		for i, x := range extras {
+			if sound && x.err == nil {
+				x.e.CheckBatch(mb, refDate, reports[i])
+			}
+			x.taken = 0
 		}
 		mb.Reset()
 		clear(rows)
 		ps.taken, vs.taken, prs.taken = 0, 0, 0
 	}
 	full := func() bool {
-		return len(mb.Persons)+len(mb.Vehicles)+len(mb.Profiles) >= maxBatchRecords || ps.taken+vs.taken+prs.taken >= maxBatchBytes
+		n, size := len(mb.Persons)+len(mb.Vehicles)+len(mb.Profiles), ps.taken+vs.taken+prs.taken
+		for _, x := range extras {
+			n, size = n+x.e.Len(mb), size+x.taken
+		}
+		return n >= maxBatchRecords || size >= maxBatchBytes
 	}
 	households := 0
 	for !ps.done {
@@ -197,6 +218,14 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 				flush()
 			}
 		}
+		for _, x := range extras {
+			for !x.done && householdOf(x.household) <= h {
+				x.take(mb, rows)
+				if full() {
+					flush()
+				}
+			}
+		}
 		households++
 		if households%householdsPerBatch == 0 {
 			flush()
@@ -215,7 +244,43 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 			flush()
 		}
 	}
+	for _, x := range extras {
+		for !x.done {
+			x.take(mb, rows)
+			if full() {
+				flush()
+			}
+		}
+	}
 	flush()
+}
+
+// acrossReport is the report of x's CheckBatch. It keeps only x's rules
+// across the batch (Rule.Across): its row rules were reported as each row
+// was read, with the row's number. A violation names the record it is
+// about — an incident, or the person or profile an incident rule concerns
+// —, found by its id's prefix, with that record's file and row.
+func acrossReport(x *rowStream, rows map[string]rowRef, rep *Report) func(id, rule, column, value string) {
+	across := map[string]bool{}
+	for _, r := range x.e.Rules() {
+		across[r.Name] = r.Across
+	}
+	entities := entity.All()
+	return func(id, rule, column, value string) {
+		if !across[rule] {
+			return
+		}
+		v := contract.Violation{File: x.file, Entity: x.e.Singular(), RecordID: id, Column: column, Rule: contract.RuleName(rule), Value: value}
+		for _, e := range entities {
+			if strings.HasPrefix(id, e.IDPrefix()) {
+				if r, ok := rows[e.Singular()+"\x00"+id]; ok {
+					v.File, v.Row, v.Entity = r.file, r.row, e.Singular()
+				}
+				break
+			}
+		}
+		rep.add(v)
+	}
 }
 
 type rowRef struct {

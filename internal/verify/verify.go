@@ -3,7 +3,11 @@
 // record count, nothing missing or extra), and every record read back from
 // the CSV, Parquet and JSON files keeps data contract v0.1 — with the same
 // rule code as the validate stage (package contract). The three formats
-// must agree record for record.
+// must agree record for record. Every declared entity's rules are applied
+// too: on each row, and those across a household's records (incidents
+// against their persons, vehicles and profiles) to batches of whole
+// households read in step from all the entities' files, as the validate
+// stage applies them to the batches it checks.
 //
 // # A folder from elsewhere is hostile
 //
@@ -23,7 +27,8 @@
 //
 // Memory: validate uses at most ~512 MB whatever the input (each format's
 // readers hold a few chunks of at most 256 KiB of records; a checked batch
-// at most 16384 records or 8 MiB; Parquet one page of at most 1 MiB per
+// — persons, vehicles, profiles and incidents together — at most 16384
+// records or 8 MiB; Parquet one page of at most 1 MiB per
 // column, values averaging at most 4 KiB, 256 rows at a time). On real
 // snapshots of any size it stays near 100 MB, on the hostile inputs of the
 // tests under 40 MB. A crafted Parquet list that packs a row group's items
@@ -106,9 +111,10 @@ func PlanRule(name contract.RuleName) bool {
 
 // RecordRulesChecked counts the record rules validate applies: the
 // contract's, less the two about the seed's plan (the validate stage's
-// alone: a folder holds no plan), and those of every declared entity but
-// its rules across a batch's entities (Rule.Across: the pipeline's validate
-// stage applies them; a folder's files are read one entity at a time).
+// alone: a folder holds no plan), and those of every declared entity — its
+// rules across a batch's entities (Rule.Across) when its rows carry their
+// household, so that they are read in step with the persons, vehicles and
+// profiles (placed).
 func RecordRulesChecked() int {
 	n := 0
 	for _, r := range contract.Rules {
@@ -118,7 +124,7 @@ func RecordRulesChecked() int {
 	}
 	for _, e := range entity.All() {
 		for _, r := range e.Rules() {
-			if !r.Across {
+			if !r.Across || placed(e) {
 				n++
 			}
 		}
@@ -210,9 +216,22 @@ func Run(dir string) (*Report, error) {
 		wg.Go(func() {
 			c := map[string]int64{}
 			chk := *base // one per format: each reports on its own
-			d := checkRecords(dir, suffix, format, listed, schemas, &chk, rep, c)
-			for _, e := range extraEntities(meta) {
-				ed, rows := checkEntity(dir, suffix, format, e, listed, schemas, rep)
+			extras := extraEntities(meta)
+			streams := make([]*rowStream, len(extras))
+			var placedStreams []*rowStream
+			for i, e := range extras {
+				streams[i] = openRows(dir, suffix, format, e, listed, schemas, rep)
+				if streams[i] != nil && placed(e) {
+					placedStreams = append(placedStreams, streams[i])
+				}
+			}
+			d := checkRecords(dir, suffix, format, listed, schemas, &chk, refDate, placedStreams, rep, c)
+			for i, e := range extras {
+				var ed *digests
+				var rows int64
+				if streams[i] != nil {
+					ed, rows = streams[i].finish() // what checkRecords left: all of an entity not placed, or without the core
+				}
 				if format == layout.JSON {
 					c[layout.DatasetFile(suffix)] += rows
 				} else {
@@ -601,7 +620,9 @@ func firstDiff(a, b *digests) int {
 
 // checkRecords reads one format's files and applies every record rule. It
 // returns the digests of the records, or nil when the format is absent.
-func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInfo, schemas *schema.Set, chk *contract.Checker, rep *Report, counts map[string]int64) map[string]*digests {
+// The rows of extras are taken into the batches of their households, so
+// their rules across the batch are applied too.
+func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInfo, schemas *schema.Set, chk *contract.Checker, refDate model.Date, extras []*rowStream, rep *Report, counts map[string]int64) map[string]*digests {
 	names := map[string]string{}
 	for _, e := range []string{model.Persons, model.Vehicles, model.Profiles} {
 		if format == "json" {
@@ -649,7 +670,7 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 	ps := newStream(pSrc, names["persons"], "person", model.PersonColumns, func(p *model.Person) string { return p.PersonID }, rep)
 	vs := newStream(vSrc, names["vehicles"], "vehicle", model.VehicleColumns, func(v *model.Vehicle) string { return v.VehicleID }, rep)
 	prs := newStream(prSrc, names["profiles"], "profile", model.ProfileColumns, func(p *model.Profile) string { return p.ProfileID }, rep)
-	checkFormat(ps, vs, prs, chk, rep)
+	checkFormat(ps, vs, prs, extras, chk, refDate, rep)
 	if format == "json" {
 		counts[names["persons"]] = pSrc.Row() + vSrc.Row() + prSrc.Row()
 	} else {

@@ -80,8 +80,8 @@ const (
 )
 
 // Rules are the rules the declaration checks: on each row (Check), and
-// against the batch's persons and vehicles (CheckAcross, the pipeline's
-// validate stage only).
+// against the batch's persons, vehicles and profiles (CheckAcross: the
+// validate stage and `synthpipe validate`).
 var Rules = []entity.Rule{
 	{Name: RulePersonMatchesID, Description: "an incident's person_id is PER- and the 10 digits of its incident_id"},
 	{Name: RuleCategoryMatchesType, Description: "category is violation for speeding_*, dui, reckless, distracted, other_moving; accident for *_accident; claim for comprehensive_*"},
