@@ -436,7 +436,8 @@ func (g *contractGen) manifest() (string, error) {
 
 // rules renders every rule with who checks it: the pipeline's validate
 // stage checks all before writing; `synthpipe validate` re-checks a folder
-// with all but those that need the seed's plan or a batch's other entities.
+// with all but those that need the seed's plan (and rules across entities
+// whose rows carry no household).
 func (g *contractGen) rules() (string, error) {
 	var b strings.Builder
 	const both, stage = "stage and `validate`", "stage"
@@ -455,7 +456,7 @@ func (g *contractGen) rules() (string, error) {
 		fmt.Fprintf(&b, "\n### Rules of %s\n\n| rule | requires | checked by |\n|---|---|---|\n", e.Name())
 		for _, r := range e.Rules() {
 			by := both
-			if r.Across {
+			if !verify.ChecksEntityRule(e, r) {
 				by = stage
 			}
 			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.Name, text(r.Description), by)
