@@ -18,7 +18,8 @@ cd "$(dirname "$0")/.."
 
 now() { if [[ -n ${EPOCHREALTIME:-} ]]; then echo "${EPOCHREALTIME/,/.}"; else date +%s; fi; }
 t0=$(now)
-elapsed() { awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+# elapsed [SINCE]: seconds since SINCE (default: the start), one decimal.
+elapsed() { awk -v a="${1:-$t0}" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 bin=bin/synthpipe
 snap=data/snapshots/v0.2
@@ -100,6 +101,9 @@ done
 step "Build the binary: go build -o $bin ./cmd/synthpipe"
 go build -o "$bin" ./cmd/synthpipe || fail "go build failed"
 "$bin" version | sed 's/^/    /'
+build_time=$(elapsed)
+t1=$(now)
+echo "    built in $build_time s (a fresh clone compiles everything once; then a few seconds)"
 
 step "Generate the governed snapshot: $bin run -c configs/v0.2.yaml"
 "$bin" --quiet --log-level warn run -c configs/v0.2.yaml >"$work/run.out" 2>&1 ||
@@ -242,4 +246,4 @@ stop_server || rc=$?
 grep -q '"message":"stopped"' "$work/serve.log" || fail "the server's log does not say it stopped"
 echo "    server pid $pid stopped, exit 0; $(grep -c '"message":"request"' "$work/serve.log") requests logged"
 
-printf '\ndemo: OK in %s s\n' "$(elapsed)"
+printf '\ndemo: OK in %s s (build %s s, the rest %s s)\n' "$(elapsed)" "$build_time" "$(elapsed "$t1")"
