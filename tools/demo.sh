@@ -96,6 +96,15 @@ for tool in go curl; do
   command -v "$tool" >/dev/null 2>&1 || fail "$tool is not on PATH (the demo needs Go and curl)"
 done
 
+# The governed snapshot is the config's alone: a setting from the caller's
+# environment (SYNTHPIPE_RECORDS …) would make another one. The token stays.
+for var in $(compgen -e); do
+  if [[ $var == SYNTHPIPE_* && $var != SYNTHPIPE_API_TOKEN ]]; then
+    echo "demo: ignoring $var from the environment" >&2
+    unset "$var"
+  fi
+done
+
 # --- the CLI ---------------------------------------------------------------
 
 step "Build the binary: go build -o $bin ./cmd/synthpipe"
