@@ -13,7 +13,7 @@
 //	internal/server, internal/mcptools   HTTP API and MCP tools over the service
 //	internal/client                  an HTTP client of the server (imports nothing of the application)
 //	internal/cli, then cmd/
-//	internal/testkit, internal/layers, internal/doccheck   tests and their support
+//	internal/testkit, internal/layers, internal/doccheck, internal/docscmd   test support, imported by tests only
 //
 // A package may import packages of lower layers and, within internal/domain,
 // internal/formats and internal/entity, its own layer.
@@ -59,7 +59,7 @@ func layer(pkg string) (rank int, selfOK bool) {
 		return 12, false
 	case pkg == "internal/testkit/testrun":
 		return 13, false // test support below testkit: imports only the domain
-	case pkg == "internal/testkit", pkg == "internal/layers", pkg == "internal/doccheck":
+	case pkg == "internal/testkit", pkg == "internal/layers", pkg == "internal/doccheck", pkg == "internal/docscmd":
 		return 14, false // test support: may use anything, nothing imports it but tests
 	}
 	return -1, false
