@@ -67,7 +67,7 @@ func newRoot(out, errOut io.Writer) (*cobra.Command, *rootOptions) {
 		opts.stopProf = func() { pprof.StopCPUProfile(); f.Close() }
 		return nil
 	}
-	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.2.yaml"), newVersionCmd(), newDocsCmd(), newSchemaCmd(), newValidateCmd(), newRulesCmd(), newMergeCmd(opts), newMCPCmd(opts), newPreviewCmd(opts), newServeCmd(opts))
+	root.AddCommand(newRunCmd(opts, "run", ""), newRunCmd(opts, "generate-snapshot", "configs/v0.2.yaml"), newVersionCmd(), newDocsCmd(), newSchemaCmd(), newValidateCmd(), newRulesCmd(), newMergeCmd(opts), newMCPCmd(opts), newPreviewCmd(opts), newServeCmd(opts), newSamplesCmd())
 	usageErrors(root)
 	return root, opts
 }
