@@ -50,6 +50,11 @@ func newSamplesCmd() *cobra.Command {
 			if len(args) == 1 {
 				dir = args[0]
 			}
+			if out != "" && !check {
+				if err := samples.CheckOut(out); err != nil {
+					return samplesError(err) // before the snapshot is read
+				}
+			}
 			src, picks, err := samples.Select(dir, samples.Scenarios)
 			if err != nil {
 				return samplesError(err)

@@ -140,11 +140,18 @@ type snapshotFiles struct {
 type checkedFile struct {
 	name string
 	f    *os.File
-	h    hash.Hash
-	n    int64
+	seen digest
 	want manifestEntry
 	r    io.Reader
 }
+
+// digest hashes and counts the bytes written to it.
+type digest struct {
+	h hash.Hash
+	n int64
+}
+
+func (d *digest) Write(p []byte) (int, error) { d.n += int64(len(p)); return d.h.Write(p) }
 
 func (s snapshotFiles) open(name string) (*checkedFile, error) {
 	want, ok := s.listed[name]
@@ -155,22 +162,21 @@ func (s snapshotFiles) open(name string) (*checkedFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.dir, err)
 	}
-	c := &checkedFile{name: name, f: f, h: sha256.New(), want: want}
-	c.r = io.TeeReader(io.LimitReader(f, want.bytes+1), c)
+	c := &checkedFile{name: name, f: f, seen: digest{h: sha256.New()}, want: want}
+	c.r = io.TeeReader(io.LimitReader(f, want.bytes+1), &c.seen)
 	return c, nil
 }
 
-func (c *checkedFile) Write(p []byte) (int, error) { c.n += int64(len(p)); return c.h.Write(p) }
-func (c *checkedFile) Read(p []byte) (int, error)  { return c.r.Read(p) }
-func (c *checkedFile) Close() error                { return c.f.Close() }
+func (c *checkedFile) Read(p []byte) (int, error) { return c.r.Read(p) }
+func (c *checkedFile) Close() error               { return c.f.Close() }
 
 // finish reads what is left of the file and compares it with the manifest.
 func (c *checkedFile) finish() error {
 	if _, err := io.Copy(io.Discard, c.r); err != nil {
 		return fmt.Errorf("%s: %w", c.name, err)
 	}
-	if sum := hex.EncodeToString(c.h.Sum(nil)); c.n != c.want.bytes || sum != c.want.sha256 {
-		return fmt.Errorf("%s changed after it was validated (%d bytes, SHA-256 %s; the manifest lists %d bytes, %s): take the samples again from a snapshot nothing writes to", c.name, c.n, sum, c.want.bytes, c.want.sha256)
+	if sum := hex.EncodeToString(c.seen.h.Sum(nil)); c.seen.n != c.want.bytes || sum != c.want.sha256 {
+		return fmt.Errorf("%s changed after it was validated (%d bytes, SHA-256 %s; the manifest lists %d bytes, %s): take the samples again from a snapshot nothing writes to", c.name, c.seen.n, sum, c.want.bytes, c.want.sha256)
 	}
 	return nil
 }
@@ -215,7 +221,11 @@ func openCursor[T any](s snapshotFiles, name string, cols []model.Column[T], hou
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	cur := &cursor[T]{file: c, src: src, household: household}
-	return cur, cur.advance()
+	if err := cur.advance(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return cur, nil
 }
 
 func (c *cursor[T]) advance() error {
@@ -225,7 +235,12 @@ func (c *cursor[T]) advance() error {
 		return c.file.finish()
 	}
 	if err != nil {
-		return fmt.Errorf("%s row %d: %w", c.file.name, c.src.Row()+1, err)
+		row := c.src.Row() + 1 // the record that could not be read
+		var ce *readback.CellError
+		if errors.As(err, &ce) {
+			row = c.src.Row() // read, with a value that does not parse
+		}
+		return fmt.Errorf("%s row %d: %w", c.file.name, row, err)
 	}
 	v := *rec // the source reuses its record
 	c.head = &v

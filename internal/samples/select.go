@@ -16,10 +16,10 @@ type Pick struct {
 // Selection states the rule Selector applies, for the files and the index.
 const Selection = "the smallest household that shows the scenario (fewest persons, vehicles and incidents together), the first in household id order among equals"
 
-// Selector keeps, for each scenario, the smallest household shown to it
-// that shows the scenario; among equals the first one added. Households are
-// added in id order, one at a time, so a snapshot of any size is read once
-// and only the picks are held.
+// Selector keeps, for each scenario, the smallest household added that
+// shows it; among equals the first one added. Households are added in id
+// order, one at a time, so a snapshot of any size is read once and only
+// the picks are held.
 type Selector struct {
 	scenarios  []Scenario
 	picks      []*Pick

@@ -81,6 +81,13 @@ func Write(out string, files []File) ([]Change, error) {
 	return changes, syncDir(out)
 }
 
+// CheckOut refuses, as Write would, an out that samples may not write to:
+// a caller checks it before the work of taking the samples.
+func CheckOut(out string) error {
+	_, err := folder(out)
+	return err
+}
+
 // folder lists out, refusing a folder samples did not write. An absent out
 // is an empty folder.
 func folder(out string) ([]fs.DirEntry, error) {
