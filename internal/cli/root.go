@@ -68,7 +68,7 @@ func newRoot(out, errOut io.Writer) (*cobra.Command, *rootOptions) {
 		return nil
 	}
 	root.AddCommand(newRunCmd(opts), newGenerateSnapshotCmd(opts), newVersionCmd(), newDocsCmd(), newSchemaCmd(), newValidateCmd(), newRulesCmd(), newMergeCmd(opts), newMCPCmd(opts), newPreviewCmd(opts), newServeCmd(opts))
-	root.AddCommand(newContractCmd())
+	root.AddCommand(newContractCmd(), newSamplesCmd())
 	usageErrors(root)
 	return root, opts
 }

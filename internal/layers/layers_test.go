@@ -10,6 +10,7 @@
 //	stages/...                       components; none imports another
 //	internal/{config,snapshot,verify,progress}
 //	internal/service                 data as a service: config, verify and the components
+//	internal/samples                 demo samples: verify, readback and the incident entity
 //	internal/server, internal/mcptools   HTTP API and MCP tools over the service
 //	internal/client                  an HTTP client of the server (imports nothing of the application)
 //	internal/cli, then cmd/
@@ -49,7 +50,7 @@ func layer(pkg string) (rank int, selfOK bool) {
 		return 7, false
 	case pkg == "internal/snapshot", pkg == "internal/verify":
 		return 8, false
-	case pkg == "internal/service":
+	case pkg == "internal/service", pkg == "internal/samples":
 		return 9, false
 	case pkg == "internal/server", pkg == "internal/mcptools":
 		return 10, false
