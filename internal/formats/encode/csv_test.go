@@ -144,12 +144,14 @@ func TestNeedsQuote(t *testing.T) {
 	for n := range 40 {
 		plain := []byte(strings.Repeat("aZ9 |-.'", 5)[:n])
 		require.False(t, needsQuote(string(plain)))
+		require.False(t, needsQuote(plain))
 		for i := range n {
 			for c := range 256 {
 				b := append([]byte(nil), plain...)
 				b[i] = byte(c)
 				want := strings.ContainsAny(string(b), ",\"\n\r")
 				require.Equal(t, want, needsQuote(string(b)), "%q", b)
+				require.Equal(t, want, needsQuote(b), "%q", b)
 			}
 		}
 	}
@@ -162,9 +164,21 @@ func TestAppendIntAndDate(t *testing.T) {
 	for _, v := range []int64{math.MaxInt64, math.MinInt64, math.MinInt64 + 1} {
 		require.Equal(t, strconv.FormatInt(v, 10), string(appendInt(nil, v)))
 	}
+	// Every day civil is used for, and some beyond.
 	from, to := model.DateOf(-20, 1, 1), model.DateOf(10020, 12, 31)
+	var want, got []byte
 	for d := from; d <= to; d++ {
-		require.Equal(t, string(d.AppendISO(nil)), string(appendDate(nil, d)))
+		want, got = d.AppendISO(want[:0]), appendDate(got[:0], d)
+		if string(want) != string(got) {
+			require.Equal(t, string(want), string(got), "day %d", d)
+		}
+		if d >= firstFastDate && d <= lastFastDate {
+			y, m, dd := d.Civil()
+			cy, cm, cdd := civil(d)
+			if int(cy) != y || int(cm) != m || int(cdd) != dd {
+				t.Fatalf("civil(%d) = %d-%d-%d, want %d-%d-%d", d, cy, cm, cdd, y, m, dd)
+			}
+		}
 	}
 	for _, d := range []model.Date{math.MinInt32, math.MaxInt32, model.NoDate} {
 		require.Equal(t, string(d.AppendISO(nil)), string(appendDate(nil, d)))
