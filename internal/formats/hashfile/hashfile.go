@@ -20,7 +20,7 @@ const BufferSize = 256 << 10
 // File is a file being written.
 type File struct {
 	f     *os.File
-	buf   []byte // gathered, not yet hashed and written; cap BufferSize
+	buf   []byte // gathered, not yet hashed and written; cap BufferSize once made
 	sum   hash.Hash
 	n     int64
 	err   error // the first write error, returned by every later write
@@ -34,7 +34,7 @@ func Create(dir, name string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
-	return &File{f: f, buf: make([]byte, 0, BufferSize), sum: sha256.New(), name: name}, nil
+	return &File{f: f, sum: sha256.New(), name: name}, nil
 }
 
 // out hashes p and writes it to the file.
@@ -74,6 +74,10 @@ func write[S string | []byte](h *File, p S) (int, error) {
 	}
 	if h.err != nil {
 		return done, h.err
+	}
+	if h.buf == nil {
+		// Made on the first short write: a writer of whole buffers needs none.
+		h.buf = make([]byte, 0, BufferSize)
 	}
 	h.buf = append(h.buf, p...)
 	return done + len(p), nil
