@@ -345,13 +345,13 @@ func JSONObject[T any](dst []byte, cols []model.Column[T], r *T) []byte {
 				dst = JSONString(dst, s)
 			}
 		case model.KindInt:
-			dst = strconv.AppendInt(dst, c.Int(r), 10)
+			dst = appendInt(dst, c.Int(r))
 		case model.KindDate:
 			if d := c.Date(r); d == model.NoDate && c.Nullable {
 				dst = append(dst, "null"...)
 			} else {
 				dst = append(dst, '"')
-				dst = d.AppendISO(dst)
+				dst = appendDate(dst, d)
 				dst = append(dst, '"')
 			}
 		case model.KindStringList:
