@@ -75,7 +75,7 @@ func write[S string | []byte](h *File, p S) (int, error) {
 	if h.err != nil {
 		return done, h.err
 	}
-	if h.buf == nil {
+	if h.buf == nil && len(p) > 0 {
 		// Made on the first short write: a writer of whole buffers needs none.
 		h.buf = make([]byte, 0, BufferSize)
 	}
