@@ -9,7 +9,8 @@
 //
 // A Def is generic over its row type, so the per-row work of every format
 // stays typed; the rest of the program sees the type-erased Entity, with one
-// call per batch and entity (or per row for CSV and JSON encoding).
+// call per batch and entity (or per buffer for CSV, per row for JSON
+// encoding).
 package entity
 
 import (
