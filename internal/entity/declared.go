@@ -13,7 +13,14 @@ import (
 
 // Declared is an entity declared with row type T. It implements Entity;
 // generators and tests use Rows for typed access.
-type Declared[T any] struct{ def Def[T] }
+type Declared[T any] struct {
+	def Def[T]
+	csv *encode.CSVEncoder[T] // def.Columns, prepared once for every row
+}
+
+func newDeclared[T any](d Def[T]) *Declared[T] {
+	return &Declared[T]{def: d, csv: encode.NewCSVEncoder(d.Columns)}
+}
 
 // Rows returns b's row slice of this entity, for a generator to append to.
 func (e *Declared[T]) Rows(b *model.Batch) *[]T { return e.def.Rows(b) }
@@ -69,7 +76,11 @@ func (e *Declared[T]) AppendCSVHeader(dst []byte) []byte {
 }
 
 func (e *Declared[T]) AppendCSVRow(dst []byte, b *model.Batch, i int) []byte {
-	return encode.CSVRow(dst, e.def.Columns, &(*e.def.Rows(b))[i])
+	return e.csv.AppendRow(dst, &(*e.def.Rows(b))[i])
+}
+
+func (e *Declared[T]) AppendCSVRows(dst []byte, b *model.Batch, from, limit int) ([]byte, int) {
+	return e.csv.AppendRows(dst, *e.def.Rows(b), from, limit)
 }
 
 func (e *Declared[T]) AppendJSONRow(dst []byte, b *model.Batch, i int) []byte {
@@ -210,7 +221,7 @@ func (r *reader[T]) AppendCSV(dst []byte) []byte {
 	if r.cur == nil {
 		return dst
 	}
-	return encode.CSVRow(dst, r.e.def.Columns, r.cur)
+	return r.e.csv.AppendRow(dst, r.cur)
 }
 
 func (r *reader[T]) Check(report Report) {

@@ -9,7 +9,8 @@
 //
 // A Def is generic over its row type, so the per-row work of every format
 // stays typed; the rest of the program sees the type-erased Entity, with one
-// call per batch and entity (or per row for CSV and JSON encoding).
+// call per batch and entity (or per buffer for CSV, per row for JSON
+// encoding).
 package entity
 
 import (
@@ -152,6 +153,10 @@ type Entity interface {
 
 	AppendCSVHeader(dst []byte) []byte
 	AppendCSVRow(dst []byte, b *model.Batch, i int) []byte
+	// AppendCSVRows appends the rows of b from the from-th on until dst
+	// holds at least limit bytes or the rows run out, and returns the index
+	// of the first row not appended: one call per buffer, not per row.
+	AppendCSVRows(dst []byte, b *model.Batch, from, limit int) ([]byte, int)
 	AppendJSONRow(dst []byte, b *model.Batch, i int) []byte
 	// NewParquet starts a Parquet file of this entity on w.
 	NewParquet(w io.Writer, rowGroupRows int64, createdBy [2]string) Table
@@ -226,7 +231,7 @@ func Declare[T any](d Def[T]) *Declared[T] {
 			})
 		}
 	}
-	e := &Declared[T]{def: d}
+	e := newDeclared(d)
 	if e.def.Rows == nil {
 		slot := extraSlots
 		extraSlots++

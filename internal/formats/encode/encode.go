@@ -23,44 +23,228 @@ func CSVHeader[T any](dst []byte, cols []model.Column[T]) []byte {
 	return append(dst, '\n')
 }
 
-// CSVRow appends one record as an RFC 4180 row ending in \n.
+// CSVRow appends one record as an RFC 4180 row ending in \n. A writer of
+// many rows uses a CSVEncoder, which settles per column once what CSVRow
+// settles per value.
 func CSVRow[T any](dst []byte, cols []model.Column[T], r *T) []byte {
 	for i := range cols {
-		c := &cols[i]
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		switch c.Kind {
-		case model.KindEnum:
-			dst = append(dst, c.Str(r)...) // enum values never need quotes
-		case model.KindString:
-			if c.Pattern != "" && !patternAllowsQuote(c.Pattern) {
-				dst = append(dst, c.Str(r)...)
-			} else {
-				dst = appendCSVField(dst, c.Str(r))
-			}
-		case model.KindInt:
-			dst = strconv.AppendInt(dst, c.Int(r), 10)
-		case model.KindDate:
-			if d := c.Date(r); d != model.NoDate || !c.Nullable {
-				dst = d.AppendISO(dst)
-			}
-		case model.KindStringList:
-			list := c.List(r)
-			start := len(dst)
-			for j, s := range list {
-				if j > 0 {
-					dst = append(dst, '|')
-				}
-				dst = append(dst, s...)
-			}
-			if needsQuote(string(dst[start:])) {
-				joined := string(dst[start:])
-				dst = appendCSVField(dst[:start], joined)
-			}
-		}
+		c := csvColOf(&cols[i])
+		dst = c.append(dst, r)
 	}
 	return append(dst, '\n')
+}
+
+// CSVEncoder renders records of T as CSV rows, the bytes CSVRow writes.
+type CSVEncoder[T any] struct {
+	cols []csvCol[T]
+}
+
+// NewCSVEncoder prepares the rows of cols.
+func NewCSVEncoder[T any](cols []model.Column[T]) *CSVEncoder[T] {
+	e := &CSVEncoder[T]{cols: make([]csvCol[T], len(cols))}
+	for i := range cols {
+		e.cols[i] = csvColOf(&cols[i])
+	}
+	return e
+}
+
+// AppendRow appends r as a CSV row ending in \n.
+func (e *CSVEncoder[T]) AppendRow(dst []byte, r *T) []byte {
+	cols := e.cols // a local: not reloaded through e after every call
+	if len(cols) == 0 {
+		return append(dst, '\n')
+	}
+	for i := range cols {
+		c := &cols[i]
+		// csvCol.append, inlined: the call cost as much as most values.
+		switch c.op {
+		case opRaw:
+			dst = append(dst, c.str(r)...)
+		case opField:
+			dst = appendCSVField(dst, c.str(r))
+		case opInt:
+			dst = appendInt(dst, c.int(r))
+		case opDate:
+			dst = appendDate(dst, c.date(r))
+		case opDateNull:
+			if d := c.date(r); d != model.NoDate {
+				dst = appendDate(dst, d)
+			}
+		case opList:
+			dst = appendList(dst, c.list(r))
+		}
+		dst = append(dst, ',')
+	}
+	dst[len(dst)-1] = '\n' // the last column's comma ends the row
+	return dst
+}
+
+// AppendRows appends rows[from:] until dst holds at least limit bytes or the
+// rows run out, and returns the index of the first row not appended: a
+// writer fills a buffer of about limit bytes per call.
+func (e *CSVEncoder[T]) AppendRows(dst []byte, rows []T, from, limit int) ([]byte, int) {
+	i := from
+	for ; i < len(rows) && len(dst) < limit; i++ {
+		dst = e.AppendRow(dst, &rows[i])
+	}
+	return dst, i
+}
+
+// csvCol is a column as the encoder writes it: how, and its accessor.
+type csvCol[T any] struct {
+	op   csvOp
+	str  func(*T) string
+	int  func(*T) int64
+	date func(*T) model.Date
+	list func(*T) []string
+}
+
+// csvOp is how a column's values are written.
+type csvOp uint8
+
+const (
+	opNone     csvOp = iota // a kind without a CSV form: an empty field
+	opField                 // a string that may need quotes
+	opRaw                   // a string that never needs quotes
+	opInt                   // decimal
+	opDate                  // YYYY-MM-DD
+	opDateNull              // YYYY-MM-DD, or empty for NoDate
+	opList                  // values joined with '|', quoted as one field
+)
+
+func csvColOf[T any](c *model.Column[T]) csvCol[T] {
+	col := csvCol[T]{str: c.Str, int: c.Int, date: c.Date, list: c.List}
+	switch c.Kind {
+	case model.KindEnum:
+		col.op = opRaw // enum values never need quotes
+	case model.KindString:
+		col.op = opField
+		if c.Pattern != "" && !patternAllowsQuote(c.Pattern) {
+			col.op = opRaw
+		}
+	case model.KindInt:
+		col.op = opInt
+	case model.KindDate:
+		col.op = opDate
+		if c.Nullable {
+			col.op = opDateNull
+		}
+	case model.KindStringList:
+		col.op = opList
+	}
+	return col
+}
+
+// append appends r's value of the column.
+func (c *csvCol[T]) append(dst []byte, r *T) []byte {
+	switch c.op {
+	case opRaw:
+		return append(dst, c.str(r)...)
+	case opField:
+		return appendCSVField(dst, c.str(r))
+	case opInt:
+		return appendInt(dst, c.int(r))
+	case opDate:
+		return appendDate(dst, c.date(r))
+	case opDateNull:
+		if d := c.date(r); d != model.NoDate {
+			return appendDate(dst, d)
+		}
+	case opList:
+		return appendList(dst, c.list(r))
+	}
+	return dst
+}
+
+// appendList appends list joined with '|' as one field.
+func appendList(dst []byte, list []string) []byte {
+	start := len(dst)
+	for j, s := range list {
+		if j > 0 {
+			dst = append(dst, '|')
+		}
+		dst = append(dst, s...)
+	}
+	if needsQuote(dst[start:]) {
+		// Rare: quote the joined values, copied off the bytes rewritten.
+		return appendCSVField(dst[:start], string(dst[start:]))
+	}
+	return dst
+}
+
+// appendInt is strconv.AppendInt, values below 10,000 (most of them)
+// written by table.
+func appendInt(dst []byte, v int64) []byte {
+	switch u := uint64(v); {
+	case u < 10:
+		return append(dst, byte('0'+u))
+	case u < 100:
+		return append(dst, digits2[2*u], digits2[2*u+1])
+	case u < 1000:
+		hi, lo := u/100, u%100
+		return append(dst, byte('0'+hi), digits2[2*lo], digits2[2*lo+1])
+	case u < 10000:
+		hi, lo := u/100, u%100
+		return append(dst, digits2[2*hi], digits2[2*hi+1], digits2[2*lo], digits2[2*lo+1])
+	}
+	return strconv.AppendInt(dst, v, 10)
+}
+
+// digits2 holds the two digits of 00 … 99.
+const digits2 = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
+
+// The dates appendDate writes itself: years 0 … 9999, four digits.
+var (
+	firstFastDate = model.DateOf(0, 1, 1)
+	lastFastDate  = model.DateOf(9999, 12, 31)
+)
+
+// appendDate is model.Date.AppendISO, faster for the years 0 … 9999: the
+// date by civil, two digits per table look-up.
+func appendDate(dst []byte, d model.Date) []byte {
+	if d < firstFastDate || d > lastFastDate {
+		return d.AppendISO(dst)
+	}
+	y, m, dd := civil(d)
+	hi, lo := y/100, y%100
+	return append(dst, digits2[2*hi], digits2[2*hi+1], digits2[2*lo], digits2[2*lo+1], '-',
+		digits2[2*m], digits2[2*m+1], '-', digits2[2*dd], digits2[2*dd+1])
+}
+
+// civil is model.Date.Civil for the years 0 … 9999 (a test compares them on
+// every day), by the algorithm of Neri and Schneider ("Euclidean affine
+// functions and their application to calendar algorithms", 2022), as in
+// libstdc++'s chrono: multiplications and shifts, no division but by
+// constants, where Civil divides about ten times.
+func civil(d model.Date) (year, month, day uint32) {
+	// Days from 1 March of a year that is -1,468,000 (3,670 eras of 400
+	// years before year 0), so every count is unsigned.
+	r0 := uint32(int32(d)) + 536895458
+	n1 := 4*r0 + 3
+	century, r1 := n1/146097, n1%146097/4 // r1: day of the century
+	n2 := 4*r1 + 3
+	u2 := uint64(2939745) * uint64(n2)
+	yoc, doy := uint32(u2>>32), uint32(u2)/2939745/4 // year of the century; day of the year from 1 March
+	n3 := 2141*doy + 197913
+	m, dd := n3>>16, n3&0xffff/2141 // month 3 … 14, day from 0
+	y := 100*century + yoc
+	if doy >= 306 { // January and February: the next calendar year
+		y++
+		m -= 12
+	}
+	return y - 1468000, m, dd + 1
 }
 
 // patternAllowsQuote reports whether values of a column pattern could hold
@@ -71,13 +255,61 @@ func patternAllowsQuote(pattern string) bool { return needsQuote(pattern) }
 // quoteChars marks the bytes that make a CSV field need quotes.
 var quoteChars = [256]bool{',': true, '"': true, '\n': true, '\r': true}
 
-func needsQuote(s string) bool {
-	for i := 0; i < len(s); i++ {
+// Bytes of a word, for testing 8 bytes of a field at once.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// needsQuote reports whether s holds a byte of quoteChars. Most values are
+// short and hold none: they are tested as one or two words, longer ones a
+// word at a time.
+func needsQuote[S string | []byte](s S) bool {
+	n := len(s)
+	switch {
+	case n > 16:
+		for i := 0; i < n-8; i += 8 {
+			if quoteIn(load8(s[i:])) {
+				return true
+			}
+		}
+		return quoteIn(load8(s[n-8:])) // overlaps the last word tested
+	case n >= 8:
+		// Two words, overlapping unless n is 16.
+		return quoteIn(load8(s)) || quoteIn(load8(s[n-8:]))
+	case n >= 4:
+		// Two halves, overlapping unless n is 8, make a word.
+		return quoteIn(load4(s) | load4(s[n-4:])<<32)
+	}
+	for i := 0; i < n; i++ {
 		if quoteChars[s[i]] {
 			return true
 		}
 	}
 	return false
+}
+
+// load8 is the little-endian word of s[:8]; the compiler makes it one load.
+func load8[S string | []byte](s S) uint64 {
+	s = s[:8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// load4 is the little-endian word of s[:4].
+func load4[S string | []byte](s S) uint64 {
+	s = s[:4]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+}
+
+// quoteIn reports whether a byte of x is in quoteChars. y = x^(c*ones) has
+// a zero byte where x has c, and (y-ones)&^y has the high bit of some byte
+// set iff y has a zero byte (a borrow only reaches bytes above a zero byte,
+// so it is never wrong about whether there is one); the four are masked
+// together.
+func quoteIn(x uint64) bool {
+	a, b, c, d := x^(','*ones), x^('"'*ones), x^('\n'*ones), x^('\r'*ones)
+	return ((a-ones)&^a|(b-ones)&^b|(c-ones)&^c|(d-ones)&^d)&highs != 0
 }
 
 func appendCSVField(dst []byte, s string) []byte {
@@ -113,13 +345,13 @@ func JSONObject[T any](dst []byte, cols []model.Column[T], r *T) []byte {
 				dst = JSONString(dst, s)
 			}
 		case model.KindInt:
-			dst = strconv.AppendInt(dst, c.Int(r), 10)
+			dst = appendInt(dst, c.Int(r))
 		case model.KindDate:
 			if d := c.Date(r); d == model.NoDate && c.Nullable {
 				dst = append(dst, "null"...)
 			} else {
 				dst = append(dst, '"')
-				dst = d.AppendISO(dst)
+				dst = appendDate(dst, d)
 				dst = append(dst, '"')
 			}
 		case model.KindStringList:

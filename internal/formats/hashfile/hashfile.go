@@ -3,7 +3,6 @@
 package hashfile
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -12,12 +11,19 @@ import (
 	"path/filepath"
 )
 
+// BufferSize is how many bytes a File gathers before it hashes them and
+// writes them out. A Write of BufferSize bytes or more while nothing is
+// gathered is hashed and written from the caller's slice, not copied: a
+// writer that hands over whole buffers saves a copy of every byte.
+const BufferSize = 256 << 10
+
 // File is a file being written.
 type File struct {
 	f     *os.File
-	buf   *bufio.Writer
+	buf   []byte // gathered, not yet hashed and written; cap BufferSize once made
 	sum   hash.Hash
 	n     int64
+	err   error // the first write error, returned by every later write
 	name  string
 	close bool
 }
@@ -28,27 +34,54 @@ func Create(dir, name string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
-	h := &File{f: f, sum: sha256.New(), name: name}
-	h.buf = bufio.NewWriterSize(writerFunc(h.flush), 256<<10)
-	return h, nil
+	return &File{f: f, sum: sha256.New(), name: name}, nil
 }
 
-type writerFunc func([]byte) (int, error)
-
-func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
-
-func (h *File) flush(p []byte) (int, error) {
+// out hashes p and writes it to the file.
+func (h *File) out(p []byte) {
+	if h.err != nil || len(p) == 0 {
+		return
+	}
 	h.sum.Write(p)
 	n, err := h.f.Write(p)
 	h.n += int64(n)
-	return n, err
+	h.err = err
 }
 
 // Write buffers p.
-func (h *File) Write(p []byte) (int, error) { return h.buf.Write(p) }
+func (h *File) Write(p []byte) (int, error) { return write(h, p) }
 
 // WriteString buffers s.
-func (h *File) WriteString(s string) (int, error) { return h.buf.WriteString(s) }
+func (h *File) WriteString(s string) (int, error) { return write(h, s) }
+
+func write[S string | []byte](h *File, p S) (int, error) {
+	done := 0
+	for h.err == nil && len(h.buf)+len(p) >= BufferSize {
+		if len(h.buf) == 0 {
+			h.out([]byte(p)) // no copy for a []byte; a string this long is rare
+			if h.err != nil {
+				return done, h.err
+			}
+			return done + len(p), nil
+		}
+		// Top the buffer up and write it whole, as bufio does.
+		k := BufferSize - len(h.buf)
+		h.buf = append(h.buf, p[:k]...)
+		done += k
+		p = p[k:]
+		h.out(h.buf)
+		h.buf = h.buf[:0]
+	}
+	if h.err != nil {
+		return done, h.err
+	}
+	if h.buf == nil && len(p) > 0 {
+		// Made on the first short write: a writer of whole buffers needs none.
+		h.buf = make([]byte, 0, BufferSize)
+	}
+	h.buf = append(h.buf, p...)
+	return done + len(p), nil
+}
 
 // Name returns the file's base name.
 func (h *File) Name() string { return h.name }
@@ -60,7 +93,9 @@ func (h *File) Close() (int64, string, error) {
 		return h.n, hex.EncodeToString(h.sum.Sum(nil)), nil
 	}
 	h.close = true
-	err := h.buf.Flush()
+	h.out(h.buf)
+	h.buf = nil
+	err := h.err
 	if err == nil {
 		err = h.f.Sync()
 	}

@@ -35,19 +35,21 @@ func init() {
 	})
 }
 
-// flushAt is the buffer size at which rows are handed to the file.
-const flushAt = 64 << 10
+// chunk is how many bytes of rows a table gathers before it hands them to
+// its file: a file's whole buffer, so they are hashed and written at once,
+// not copied into it (hashfile.File.Write).
+const chunk = hashfile.BufferSize
 
 type table struct {
 	e    entity.Entity
 	f    *hashfile.File
+	buf  []byte // rows not yet handed to f
 	rows int64
 }
 
 // Sink writes one CSV file per entity.
 type Sink struct {
 	tables []*table
-	buf    []byte
 }
 
 // New creates the CSV files of entities in dir, each with its header row.
@@ -59,11 +61,9 @@ func New(dir, suffix string, entities []entity.Entity) (*Sink, error) {
 			s.Close(context.Background())
 			return nil, err
 		}
-		s.tables = append(s.tables, &table{e: e, f: f})
-		if _, err := f.Write(e.AppendCSVHeader(nil)); err != nil {
-			s.Close(context.Background())
-			return nil, err
-		}
+		// A row may end a little past chunk: room for it saves a copy.
+		buf := make([]byte, 0, chunk+chunk/8)
+		s.tables = append(s.tables, &table{e: e, f: f, buf: e.AppendCSVHeader(buf)})
 	}
 	return s, nil
 }
@@ -73,31 +73,32 @@ func (s *Sink) Write(_ context.Context, b *component.Batch) error {
 	mb := b.Payload
 	for _, t := range s.tables {
 		n := t.e.Len(mb)
-		buf := s.buf[:0]
-		for i := range n {
-			buf = t.e.AppendCSVRow(buf, mb, i)
-			if len(buf) > flushAt {
-				if _, err := t.f.Write(buf); err != nil {
+		for i := 0; i < n; {
+			t.buf, i = t.e.AppendCSVRows(t.buf, mb, i, chunk)
+			if len(t.buf) >= chunk {
+				if _, err := t.f.Write(t.buf); err != nil {
 					return err
 				}
-				buf = buf[:0]
+				t.buf = t.buf[:0]
 			}
-		}
-		s.buf = buf
-		if _, err := t.f.Write(buf); err != nil {
-			return err
 		}
 		t.rows += int64(n)
 	}
 	return nil
 }
 
-// Close closes every file, even after an error, and reports them.
+// Close writes the rows left, closes every file, even after an error, and
+// reports them.
 func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 	var out []pipeline.FileInfo
 	var first error
 	for _, t := range s.tables {
-		n, sum, err := t.f.Close()
+		_, err := t.f.Write(t.buf)
+		t.buf = nil
+		n, sum, cerr := t.f.Close()
+		if err == nil {
+			err = cerr
+		}
 		if err != nil && first == nil {
 			first = err
 		}

@@ -1,0 +1,72 @@
+package hashfile
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Whatever the sizes of the writes (below, at and above the buffer, with
+// and without bytes gathered), the file holds them in order and its size
+// and hash are theirs.
+func TestWritesInOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	sizes := []int{0, 1, 100, BufferSize - 1, BufferSize, BufferSize + 1, 3*BufferSize + 7, 1000, BufferSize / 2, BufferSize/2 + 1}
+	for range 40 {
+		sizes = append(sizes, rng.IntN(2*BufferSize))
+	}
+	dir := t.TempDir()
+	f, err := Create(dir, "x.csv")
+	require.NoError(t, err)
+	var want bytes.Buffer
+	for i, n := range sizes {
+		p := make([]byte, n)
+		for j := range p {
+			p[j] = byte(rng.IntN(256))
+		}
+		want.Write(p)
+		var k int
+		if i%3 == 0 {
+			k, err = f.WriteString(string(p))
+		} else {
+			k, err = f.Write(p)
+		}
+		require.NoError(t, err)
+		require.Equal(t, n, k)
+	}
+	n, sum, err := f.Close()
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(dir, "x.csv"))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(want.Bytes(), got))
+	h := sha256.Sum256(want.Bytes())
+	require.Equal(t, int64(want.Len()), n)
+	require.Equal(t, hex.EncodeToString(h[:]), sum)
+
+	n2, sum2, err := f.Close()
+	require.NoError(t, err, "closing twice is a no-op")
+	require.Equal(t, n, n2)
+	require.Equal(t, sum, sum2)
+}
+
+// A write the file refuses is reported, then by every later write and Close.
+func TestWriteError(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(dir, "x.csv")
+	require.NoError(t, err)
+	require.NoError(t, f.f.Close()) // the file is gone from under the writer
+	_, err = f.Write([]byte("gathered"))
+	require.NoError(t, err, "nothing written yet")
+	_, err = f.Write(make([]byte, BufferSize))
+	require.Error(t, err)
+	_, err = f.WriteString("x")
+	require.Error(t, err)
+	_, _, err = f.Close()
+	require.ErrorContains(t, err, "write x.csv")
+}
