@@ -66,7 +66,7 @@ func Rate(in Inputs) Rating {
 	// One allocation for the factors: 14 can fire, about 7 do.
 	r := Rating{Factors: make([]string, 0, 14)}
 	score := Base
-	apply := func(name string, f float64) {
+	apply := func(name factor, f float64) {
 		if f == 1 {
 			return
 		}
@@ -76,68 +76,68 @@ func Rate(in Inputs) Rating {
 	p, h := in.Person, in.History
 	// Age: crash involvement per licensed driver falls threefold from the
 	// teens to mid-life and rises again past 70 (auto/driver_incident_rates_by_age.csv).
-	apply("age", band(in.Age, []int{18, 21, 25, 30, 65, 70, 75, 80}, []float64{2.60, 2.10, 1.55, 1.20, 1.00, 1.05, 1.15, 1.30, 1.50}))
+	apply(factorAge, band(in.Age, []int{18, 21, 25, 30, 65, 70, 75, 80}, []float64{2.60, 2.10, 1.55, 1.20, 1.00, 1.05, 1.15, 1.30, 1.50}))
 	if p.LicenseType != "unlicensed" {
-		apply("experience", band(in.YearsLicensed, []int{1, 3, 6}, []float64{1.30, 1.15, 1.05, 1.00}))
+		apply(factorExperience, band(in.YearsLicensed, []int{1, 3, 6}, []float64{1.30, 1.15, 1.05, 1.00}))
 	}
 	switch p.LicenseStatus {
 	case "expired":
-		apply("license", 1.20)
+		apply(factorLicense, 1.20)
 	case "suspended":
-		apply("license", 1.60)
+		apply(factorLicense, 1.60)
 	case "revoked":
-		apply("license", 2.00)
+		apply(factorLicense, 2.00)
 	}
 	// History: each incident of the look-back window, capped at 4.
 	minor := h.Violations - h.MajorViolations
 	majorOther := h.MajorViolations - h.DUI
 	hist := math.Pow(1.80, float64(h.DUI)) * math.Pow(1.25, float64(majorOther)) * math.Pow(1.10, float64(minor)) *
 		math.Pow(1.35, float64(h.AtFaultAccidents)) * math.Pow(1.03, float64(h.ComprehensiveClaims))
-	apply("history", round3(math.Min(hist, 4)))
+	apply(factorHistory, round3(math.Min(hist, 4)))
 	switch d := in.Driven; {
 	case d.count == 0:
-		apply("mileage", 0.85)
+		apply(factorMileage, 0.85)
 	default:
-		apply("mileage", band(int(d.miles), []int{7500, 15000, HighMileage}, []float64{0.90, 1.00, 1.08, 1.18}))
+		apply(factorMileage, band(int(d.miles), []int{7500, 15000, HighMileage}, []float64{0.90, 1.00, 1.08, 1.18}))
 	}
 	if v := in.Driven.first; v != nil {
 		switch v.BodyType {
 		case "coupe", "convertible":
-			apply("body", 1.15)
+			apply(factorBody, 1.15)
 		case "pickup":
-			apply("body", 0.95)
+			apply(factorBody, 0.95)
 		case "suv":
-			apply("body", 0.97)
+			apply(factorBody, 0.97)
 		case "minivan", "van":
-			apply("body", 0.92)
+			apply(factorBody, 0.92)
 		}
 		if v.FuelType == "electric" {
-			apply("fuel", 1.05)
+			apply(factorFuel, 1.05)
 		}
 		if in.RefYear-int(v.ModelYear) >= 15 {
-			apply("vehicle_age", 0.90)
+			apply(factorVehicleAge, 0.90)
 		}
 	}
 	if in.Driven.rideshare {
-		apply("use", 1.20)
+		apply(factorUse, 1.20)
 	}
 	if p.UrbanRural == "rural" {
-		apply("territory", 0.90)
+		apply(factorTerritory, 0.90)
 	} else {
-		apply("territory", 1.10)
+		apply(factorTerritory, 1.10)
 	}
-	apply("credit", creditRelativity(p.CreditTier))
+	apply(factorCredit, creditRelativity(p.CreditTier))
 	switch {
 	case p.CoverageLapseDays > 0:
-		apply("insurance", 1.15)
+		apply(factorInsurance, 1.15)
 	case p.PriorInsuranceMonths >= 36:
-		apply("insurance", 0.95)
+		apply(factorInsurance, 0.95)
 	}
 	if p.FinancialFiling == "SR-22" || p.FinancialFiling == "FR-44" {
-		apply("filing", 1.10)
+		apply(factorFiling, 1.10)
 	}
 	if in.Household >= 2 {
-		apply("multi_vehicle", 0.95)
+		apply(factorMultiVehicle, 0.95)
 	}
 	r.Score = int(min(1000, max(1, math.Round(score))))
 	return r
@@ -174,15 +174,38 @@ func creditRelativity(tier string) float64 {
 	return 1
 }
 
+// factor names a rating factor; factorNames spells it in rating_factors.
+type factor uint8
+
+const (
+	factorAge factor = iota
+	factorExperience
+	factorLicense
+	factorHistory
+	factorMileage
+	factorBody
+	factorFuel
+	factorVehicleAge
+	factorUse
+	factorTerritory
+	factorCredit
+	factorInsurance
+	factorFiling
+	factorMultiVehicle
+)
+
+var factorNames = [...]string{"age", "experience", "license", "history", "mileage", "body", "fuel", "vehicle_age", "use", "territory", "credit", "insurance", "filing", "multi_vehicle"}
+
 type factorKey struct {
-	name string
+	name factor
 	f    float64
 }
 
 var factorTexts memo.Map[factorKey, string]
 
 // factorText returns "name=value", formatted once per factor and value:
-// every profile lists its factors.
-func factorText(name string, f float64) string {
-	return factorTexts.Get(factorKey{name, f}, func() string { return name + "=" + strconv.FormatFloat(f, 'f', -1, 64) })
+// every profile lists its factors (keyed by a small integer, not the name,
+// since the lookup runs for every factor of every profile, twice a run).
+func factorText(name factor, f float64) string {
+	return factorTexts.Get(factorKey{name, f}, func() string { return factorNames[name] + "=" + strconv.FormatFloat(f, 'f', -1, 64) })
 }
