@@ -17,6 +17,7 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
+	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
 )
 
 const (
@@ -182,20 +183,6 @@ func firstValue(t *testing.T, rec json.RawMessage) string {
 	return tok.(string)
 }
 
-// copyFolder copies a snapshot folder into a temporary one.
-func copyFolder(t *testing.T, from string) string {
-	t.Helper()
-	dir := t.TempDir()
-	entries, err := os.ReadDir(from)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(from, e.Name()))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
-	}
-	return dir
-}
-
 func TestOnlyASnapshotFolderOfThisContractIsRead(t *testing.T) {
 	_, _, err := Select(t.TempDir(), Scenarios)
 	var ae *ArgError
@@ -212,7 +199,7 @@ func TestAnInvalidSnapshotIsRefused(t *testing.T) {
 	if testing.Short() {
 		t.Skip("validates a changed copy of the governed snapshot; the CLI's tests refuse a damaged small one in short mode")
 	}
-	dir := copyFolder(t, governed)
+	dir := testrun.CopyFolder(t, governed)
 	name := filepath.Join(dir, layout.DataFile("vehicles", "v0_2", layout.CSV))
 	b, err := os.ReadFile(name)
 	require.NoError(t, err)
@@ -261,7 +248,7 @@ func TestAFileChangedSinceValidationIsCaught(t *testing.T) {
 // The files are read side by side in household order; a file out of that
 // order is named, not silently split into wrong households.
 func TestFilesOutOfHouseholdOrderAreRefused(t *testing.T) {
-	dir := copyFolder(t, governed)
+	dir := testrun.CopyFolder(t, governed)
 	name := filepath.Join(dir, layout.DataFile("vehicles", "v0_2", layout.CSV))
 	b, err := os.ReadFile(name)
 	require.NoError(t, err)

@@ -20,6 +20,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/snapshot"
+	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
 	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
@@ -445,26 +446,13 @@ func TestDescribe(t *testing.T) {
 	require.Equal(t, "application/x-ndjson", s.ContentType(FormatNDJSON))
 }
 
-// copyDir copies the regular files of src into dst.
-func copyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	require.NoError(t, os.MkdirAll(dst, 0o755))
-	ents, err := os.ReadDir(src)
-	require.NoError(t, err)
-	for _, e := range ents {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644))
-	}
-}
-
 func TestSnapshots(t *testing.T) {
 	root := t.TempDir()
-	copyDir(t, "../../data/snapshots/v0.2", filepath.Join(root, "v0.2"))
-	copyDir(t, "../../data/snapshots/v0.2", filepath.Join(root, "variants", "clean-licences", "v0.2"))
-	copyDir(t, "../../data/snapshots/v0.2", filepath.Join(root, "a", "b", "c", "v0.2")) // too deep
+	testrun.CopyFiles(t, "../../data/snapshots/v0.2", filepath.Join(root, "v0.2"))
+	testrun.CopyFiles(t, "../../data/snapshots/v0.2", filepath.Join(root, "variants", "clean-licences", "v0.2"))
+	testrun.CopyFiles(t, "../../data/snapshots/v0.2", filepath.Join(root, "a", "b", "c", "v0.2")) // too deep
 	outside := t.TempDir()
-	copyDir(t, "../../data/snapshots/v0.2", filepath.Join(outside, "v0.2"))
+	testrun.CopyFiles(t, "../../data/snapshots/v0.2", filepath.Join(outside, "v0.2"))
 	require.NoError(t, os.Symlink(filepath.Join(outside, "v0.2"), filepath.Join(root, "linked")))
 	// A listed file replaced by a symlink to a copy with the same bytes.
 	tricked := filepath.Join(root, "variants", "clean-licences", "v0.2", "persons_v0_2.csv")

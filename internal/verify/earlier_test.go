@@ -13,22 +13,10 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
+	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
 )
 
 const goldenV01 = "../../data/snapshots/v0.1"
-
-func copyFolder(t *testing.T, from string) string {
-	t.Helper()
-	dir := t.TempDir()
-	entries, err := os.ReadDir(from)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(from, e.Name()))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
-	}
-	return dir
-}
 
 func rulesOf(rep *Report) []contract.RuleName {
 	var out []contract.RuleName
@@ -50,7 +38,7 @@ func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
 
 	// An edit with its manifest entry recomputed passes the integrity check
 	// but not the pin of the governed snapshot.
-	dir0 := copyFolder(t, goldenV01)
+	dir0 := testrun.CopyFolder(t, goldenV01)
 	csvPath := filepath.Join(dir0, "persons_v0_1.csv")
 	data, err := os.ReadFile(csvPath)
 	require.NoError(t, err)
@@ -74,7 +62,7 @@ func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []contract.RuleName{contract.RuleGovernedSnapshotPinned}, rulesOf(rep))
 
-	dir := copyFolder(t, goldenV01)
+	dir := testrun.CopyFolder(t, goldenV01)
 	path := filepath.Join(dir, "persons_v0_1.csv")
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -84,7 +72,7 @@ func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, rulesOf(rep), contract.RuleSHA256MatchManifest)
 
-	dir = copyFolder(t, goldenV01)
+	dir = testrun.CopyFolder(t, goldenV01)
 	path = filepath.Join(dir, "metadata_v0_1.json")
 	b, err = os.ReadFile(path)
 	require.NoError(t, err)

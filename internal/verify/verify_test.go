@@ -11,12 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
+	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
 )
 
 const golden = "../../data/snapshots/v0.2"
 
 // copySnapshot copies the governed snapshot to a temp folder to damage.
-func copySnapshot(t *testing.T) string { return copyFolder(t, golden) }
+func copySnapshot(t *testing.T) string { return testrun.CopyFolder(t, golden) }
 
 // editCSV rewrites one CSV file through fn.
 func editCSV(t *testing.T, dir, name string, fn func(rows [][]string) [][]string) {
