@@ -22,6 +22,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/internal/snapshot"
+	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
 )
 
 // With GO_TEST_AS_SYNTHPIPE=1 the test binary is the program itself, so the
@@ -65,17 +66,6 @@ func start(t *testing.T, args ...string) *child {
 func (c *child) wait() int {
 	<-c.done
 	return c.cmd.ProcessState.ExitCode()
-}
-
-func entries(t *testing.T, dir string) []string {
-	t.Helper()
-	es, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	var out []string
-	for _, e := range es {
-		out = append(out, e.Name())
-	}
-	return out
 }
 
 // waitForStaging polls until a staging folder appears in dir: the child is
@@ -123,9 +113,9 @@ func TestSignalStopsRunAndMerge(t *testing.T) {
 				require.Equal(t, "synthpipe: interrupted by "+name+": nothing was written, no staging left behind\n", c.stderr.String())
 				require.Empty(t, c.stdout.String())
 				if cmdName == "merge" {
-					require.Equal(t, []string{"v0.2.parts"}, entries(t, out), "parts kept, no snapshot, no staging")
+					require.Equal(t, []string{"v0.2.parts"}, testrun.Names(t, out), "parts kept, no snapshot, no staging")
 				} else {
-					require.Empty(t, entries(t, out), "no snapshot, no staging, no lock file")
+					require.Empty(t, testrun.Names(t, out), "no snapshot, no staging, no lock file")
 				}
 			})
 		}
@@ -189,7 +179,7 @@ func TestTwoProcessesOneFolder(t *testing.T) {
 		require.Equal(t, 0, a.wait(), a.stderr.String())
 		require.Equal(t, 0, b.wait(), b.stderr.String())
 		require.ElementsMatch(t, []string{"created", "unchanged"}, []string{outcome(a), outcome(b)})
-		require.Equal(t, []string{"v0.2"}, entries(t, out))
+		require.Equal(t, []string{"v0.2"}, testrun.Names(t, out))
 		complete(t, filepath.Join(out, "v0.2"))
 	})
 	t.Run("forced, different seeds", func(t *testing.T) {
@@ -208,7 +198,7 @@ func TestTwoProcessesOneFolder(t *testing.T) {
 		require.NotContains(t, first.stderr.String(), "waiting")
 		require.Equal(t, "created", outcome(first))
 		require.Equal(t, "replaced", outcome(second), "it replaced the first one's finished snapshot, after it")
-		require.Equal(t, []string{"v0.2"}, entries(t, out))
+		require.Equal(t, []string{"v0.2"}, testrun.Names(t, out))
 		require.Equal(t, secondSeed, complete(t, filepath.Join(out, "v0.2")).Seed, "the last to commit wins, whole")
 	})
 }
@@ -247,5 +237,5 @@ func TestRefusalsExitCodes(t *testing.T) {
 	c = run("--force")
 	require.Equal(t, 2, c.wait())
 	require.Equal(t, "synthpipe: "+target+" exists and is not a snapshot folder; move it away\n", c.stderr.String())
-	require.Equal(t, []string{"v0.2"}, entries(t, out))
+	require.Equal(t, []string{"v0.2"}, testrun.Names(t, out))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/internal/testkit"
+	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
 )
 
 // pocRepo makes the working folder one laid out like the repository, as
@@ -25,29 +26,18 @@ func pocRepo(t *testing.T, governed bool) string {
 	return repo
 }
 
-func entries(t *testing.T, dir string) []string {
-	t.Helper()
-	es, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	var out []string
-	for _, e := range es {
-		out = append(out, e.Name())
-	}
-	return out
-}
-
 // requireSnapshotIn asserts that the files are directly in dir, with no
 // staging folder or lock inside it or beside it, and that validate passes.
 func requireSnapshotIn(t *testing.T, dir string) {
 	t.Helper()
-	names := entries(t, dir)
+	names := testrun.Names(t, dir)
 	require.Contains(t, names, "snapshot_manifest_v0_2.json")
 	require.Contains(t, names, "persons_v0_2.csv")
 	require.NotContains(t, names, "v0.2", "no nested version folder")
 	for _, n := range names {
 		require.False(t, strings.HasPrefix(n, "."), "nothing hidden in the snapshot folder: %s", n)
 	}
-	require.Equal(t, []string{filepath.Base(dir)}, entries(t, filepath.Dir(dir)), "no staging folder or lock beside it")
+	require.Equal(t, []string{filepath.Base(dir)}, testrun.Names(t, filepath.Dir(dir)), "no staging folder or lock beside it")
 	code, out, errOut := run("validate", dir)
 	require.Equal(t, ExitOK, code, errOut)
 	require.Contains(t, out, "OK")
@@ -105,7 +95,7 @@ func TestGenerateSnapshotPOCQuickstart(t *testing.T) {
 		require.Equal(t, ExitFailure, code, out)
 		require.Contains(t, errOut, "data/snapshots/v0.1: snapshot exists with different content: it holds the snapshot of another version (snapshot_manifest_v0_1.json), this run makes v0.2: use --force to replace it")
 		require.Equal(t, before, testkit.FileHashes(t, v01))
-		require.Equal(t, []string{"v0.1"}, entries(t, filepath.Join(repo, "data", "snapshots")), "no staging, no lock")
+		require.Equal(t, []string{"v0.1"}, testrun.Names(t, filepath.Join(repo, "data", "snapshots")), "no staging, no lock")
 	})
 }
 
@@ -129,8 +119,8 @@ func TestGenerateSnapshotOutputDir(t *testing.T) {
 		code, _, errOut = run("generate-snapshot", "--output-dir", foreign, "--records", "30", force, "-q")
 		require.Equal(t, ExitUsage, code, errOut)
 		require.Contains(t, errOut, "synthpipe: "+foreign+" exists and is not a snapshot folder (no snapshot_manifest_v0_2.json); move it away")
-		require.Equal(t, []string{"thesis.tex"}, entries(t, foreign))
-		require.Equal(t, []string{"thesis"}, entries(t, filepath.Dir(foreign)))
+		require.Equal(t, []string{"thesis.tex"}, testrun.Names(t, foreign))
+		require.Equal(t, []string{"thesis"}, testrun.Names(t, filepath.Dir(foreign)))
 	}
 
 	// run --output-dir DIR: DIR/<version>. DIR is then no snapshot folder
@@ -139,7 +129,7 @@ func TestGenerateSnapshotOutputDir(t *testing.T) {
 	code, out, errOut = run("run", "-c", "configs/v0.2.yaml", "--output-dir", parent, "--records", "30", "-q")
 	require.Equal(t, ExitOK, code, errOut)
 	require.Contains(t, out, "snapshot "+filepath.Join(parent, "v0.2")+": created")
-	require.Equal(t, []string{"v0.2"}, entries(t, parent))
+	require.Equal(t, []string{"v0.2"}, testrun.Names(t, parent))
 	requireSnapshotIn(t, filepath.Join(parent, "v0.2"))
 	code, _, errOut = run("generate-snapshot", "--output-dir", parent, "--records", "30", "-q")
 	require.Equal(t, ExitUsage, code)

@@ -36,3 +36,17 @@ func CopyFolder(t testing.TB, src string) string {
 	CopyFiles(t, src, dir)
 	return dir
 }
+
+// Names returns the names of the entries of dir, sorted.
+func Names(t testing.TB, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
