@@ -12,6 +12,7 @@
 //	internal/service                 data as a service: config, verify and the components
 //	internal/server, internal/mcptools   HTTP API and MCP tools over the service
 //	internal/client                  an HTTP client of the server (imports nothing of the application)
+//	internal/preview                 the text view of households for preview (imports nothing of the application)
 //	internal/cli, then cmd/
 //
 // A package may import packages of lower layers and, within internal/domain,
@@ -30,7 +31,7 @@ const module = "github.com/synthpipe/synthpipe/"
 // module prefix) and whether its own layer may import itself.
 func layer(pkg string) (rank int, selfOK bool) {
 	switch {
-	case pkg == "pipeline", pkg == "internal/version", pkg == "internal/client":
+	case pkg == "pipeline", pkg == "internal/version", pkg == "internal/client", pkg == "internal/preview":
 		return 0, false
 	case strings.HasPrefix(pkg, "internal/domain/"):
 		return 1, true
