@@ -53,11 +53,14 @@ func (r *Renderer) Seed(seed int64) {
 
 // Note writes a remark below the households, in muted text.
 func (r *Renderer) Note(text string) {
-	var items []item
+	var words []item
 	for _, w := range strings.Fields(clean(text)) {
-		items = append(items, item{{w, r.st.faint}})
+		words = append(words, item{{w, lipgloss.Style{}}})
 	}
-	r.flowSep(0, items, seg{" ", lipgloss.Style{}})
+	// Styled a line at a time, not a word at a time: fewer sequences.
+	for _, l := range r.wrap(words, r.opt.width(), seg{" ", lipgloss.Style{}}) {
+		r.line(r.st.faint.Render(l))
+	}
 }
 
 // Layout: persons start at column personIndent, their fields at
@@ -81,7 +84,7 @@ func (r *Renderer) Household(h *Household) {
 	id := clean(h.ID)
 	addr := joinNonEmpty(" ", str(first, "address_line1"), str(first, "address_line2"))
 	place := joinNonEmpty(", ", addr, str(first, "city"), joinNonEmpty(" ", str(first, "state"), str(first, "zip")))
-	head := item{{id, st.household}, {"  ", lipgloss.Style{}}, {place, st.strong}}
+	head := item{{id, st.household}, {before("  ", place), st.strong}}
 	r.line(head.fit(width).render())
 	indent := ansi.StringWidth(id) + 2
 	if width-indent < MinWidth/2 {
@@ -140,8 +143,7 @@ func (r *Renderer) person(p, profile Record, vehicles, incidents []Record, names
 	pad := width - personIndent - nameItem.width() - ansi.StringWidth(id)
 	r.line(strings.Repeat(" ", personIndent) + nameItem.render() + strings.Repeat(" ", pad) + st.id.Render(id))
 
-	var about []item
-	about = append(about, labelled("age ", str(profile, "age"), lipgloss.Style{}))
+	about := []item{labelled("age ", str(profile, "age"), lipgloss.Style{})}
 	for _, k := range []string{"gender", "relationship", "marital_status"} {
 		if v := str(p, k); v != "" {
 			about = append(about, item{{v, lipgloss.Style{}}})
@@ -166,7 +168,7 @@ func (r *Renderer) person(p, profile Record, vehicles, incidents []Record, names
 
 	if profile != nil {
 		tier := str(profile, "risk_tier")
-		facts := []item{{{"risk ", lipgloss.Style{}}, {str(profile, "risk_score"), st.strong}, {" " + tier, st.tier[tier]}}}
+		facts := []item{{{"risk ", lipgloss.Style{}}, {str(profile, "risk_score"), st.strong}, {before(" ", tier), st.tier[tier]}}}
 		if v := str(profile, "years_licensed"); v != "" {
 			facts = append(facts, item{{count(atoi(v), "year") + " licensed", lipgloss.Style{}}})
 		}
