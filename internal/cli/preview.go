@@ -1,34 +1,57 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/synthpipe/synthpipe/internal/client"
 	"github.com/synthpipe/synthpipe/internal/config"
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/preview"
 	"github.com/synthpipe/synthpipe/internal/service"
 )
 
 // maxPreview bounds what preview asks for: it is a look, not an export.
 const maxPreview = 1000
 
+// Defaults of preview: 5 persons make at least one household and, with
+// the governed config, two.
+const (
+	defaultPreviewRecords    = 5
+	defaultPreviewHouseholds = 2
+)
+
 func newPreviewCmd(root *rootOptions) *cobra.Command {
 	var flags configFlags
 	var apiURL, token, format string
-	var records int64
+	var records, households int64
+	var randomize bool
 	cmd := &cobra.Command{
-		Use:   "preview [-c FILE] [--records 5] [--api-url URL]",
-		Short: "Show a few generated households: each person with their vehicles and profile",
-		Long: "Generates the first --records persons of the configured run (the same records `synthpipe run` writes) and prints\n" +
-			"them household by household. With --api-url the records come from a running `synthpipe serve` instead\n" +
-			"(token from --token or SYNTHPIPE_API_TOKEN).",
+		Use:   "preview [-c FILE] [--records 5] [--preview 2] [--seed S | --randomize] [--api-url URL] [--format text|json]",
+		Short: "Show a few generated households: each person with their vehicles, profile and driving history",
+		Long: "Generates the first --records persons of the configured run (the same records `synthpipe run` writes;\n" +
+			"a household that starts among them is kept whole) and shows the first --preview households of them:\n" +
+			"a header with the household's id and address, then each person with age, sex and licence status,\n" +
+			"their profile (risk score, tier, scenario tags), the vehicles they are primary driver of and their\n" +
+			"incidents (driving history). --preview without --records sets --records to 5 × --preview (a\n" +
+			"household has at most 5 persons), so that many households exist.\n\n" +
+			"Text is laid out for 80 columns (fewer on a narrower terminal) and coloured only on a terminal, and\n" +
+			"not with NO_COLOR set to anything or TERM=dumb. --format json prints the same households as a JSON\n" +
+			"array with all their fields.\n\n" +
+			"--seed S shows the run of seed S; --randomize picks a fresh seed and prints it first (on stderr with\n" +
+			"--format json) so the same output can be had again with --seed. With --api-url the records come\n" +
+			"from a running `synthpipe serve` instead (token from --token or SYNTHPIPE_API_TOKEN).",
+		Example: "  synthpipe preview\n" +
+			"  synthpipe preview --preview 4 --randomize\n" +
+			"  synthpipe preview --records 50 --preview 10 --format json\n" +
+			"  synthpipe preview --api-url http://127.0.0.1:8080 --records 3",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "text" && format != "json" {
@@ -37,166 +60,131 @@ func newPreviewCmd(root *rootOptions) *cobra.Command {
 			if records < 1 || records > maxPreview {
 				return &usageError{fmt.Errorf("--records: %d is out of range (allowed: 1 to %d)", records, maxPreview)}
 			}
+			if households < 1 || households > maxPreview {
+				return &usageError{fmt.Errorf("--preview: %d is out of range (allowed: 1 to %d households)", households, maxPreview)}
+			}
+			switch fs := cmd.Flags(); {
+			case fs.Changed("records") && households > records:
+				return &usageError{fmt.Errorf("--preview %d with --records %d: %d persons make at most %d households (allowed: --preview 1 to %d, or raise --records)", households, records, records, records, records)}
+			case fs.Changed("preview") && !fs.Changed("records"):
+				records = min(maxPreview, households*model.MaxHouseholdSize)
+			}
+			lo, hi := seedRange()
 			var seed *int64
-			if cmd.Flags().Changed("seed") {
+			switch {
+			case randomize && cmd.Flags().Changed("seed"):
+				return &usageError{fmt.Errorf("--randomize and --seed: give one (--randomize picks a seed, --seed repeats one)")}
+			case randomize:
+				s := randomSeed(lo, hi)
+				seed = &s
+			case cmd.Flags().Changed("seed"):
+				if flags.seed < lo || flags.seed > hi {
+					return &usageError{fmt.Errorf("--seed: %d is out of range (allowed: %d to %d)", flags.seed, lo, hi)}
+				}
 				seed = &flags.seed
 			}
-			var body io.ReadCloser
-			if apiURL != "" {
-				if token == "" {
-					token = os.Getenv("SYNTHPIPE_API_TOKEN")
-				}
-				c, err := client.New(apiURL, token)
-				if err != nil {
-					return &usageError{fmt.Errorf("--api-url: %w", err)}
-				}
-				body, err = c.Generate(cmd.Context(), client.GenerateQuery{Entity: service.Dataset, Records: records, Seed: seed, Format: service.FormatNDJSON})
-				if err != nil {
-					return err
-				}
-			} else {
-				// --records and --seed ask for what to show (the request), not
-				// for another configured run: the config loads as it is.
-				log, err := root.logger(cmd.ErrOrStderr())
-				if err != nil {
-					return err
-				}
-				cfg, err := config.Load(flags.file, config.Overrides{})
-				if err != nil {
-					return err
-				}
-				svc, err := service.New(cfg, service.Options{SnapshotsDir: cfg.OutputDir, Logger: log})
-				if err != nil {
-					return err
-				}
-				var buf bytes.Buffer
-				if err := svc.Generate(cmd.Context(), service.GenerateRequest{Entity: service.Dataset, Records: records, Seed: seed, Format: service.FormatNDJSON}, &buf); err != nil {
-					return err
-				}
-				body = io.NopCloser(&buf)
-			}
-			defer body.Close()
-			households, err := readHouseholds(body)
+			body, err := previewRecords(cmd, root, flags.file, apiURL, token, records, seed)
 			if err != nil {
 				return err
 			}
+			defer body.Close()
+			all, err := preview.Read(body)
+			if err != nil {
+				return err
+			}
+			shown := all[:min(int64(len(all)), households)]
 			out := cmd.OutOrStdout()
 			if format == "json" {
+				if randomize {
+					fmt.Fprintf(cmd.ErrOrStderr(), "seed %d — reproduce with --seed %d\n", *seed, *seed)
+				}
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
-				return enc.Encode(households)
+				return enc.Encode(shown)
 			}
-			for _, h := range households {
-				writeHousehold(out, h)
+			r := preview.New(out, preview.For(out, os.Environ()))
+			if randomize {
+				r.Seed(*seed)
 			}
-			return nil
+			for _, h := range shown {
+				r.Household(h)
+			}
+			switch {
+			case len(shown) < len(all):
+				r.Note(fmt.Sprintf("%d of %d households from the first %d persons; --preview %d shows all.", len(shown), len(all), records, len(all)))
+			case int64(len(all)) < households:
+				r.Note(fmt.Sprintf("Only %s in the first %d persons: raise --records to see %d.", plural(len(all), "household"), records, households))
+			}
+			return r.Flush()
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVarP(&flags.file, "config", "c", "configs/v0.2.yaml", "YAML config file (without --api-url)")
-	fs.Int64Var(&records, "records", 5, "persons to show (whole households; at most 1000)")
-	fs.Int64Var(&flags.seed, "seed", 0, "seed (default: the config's, or the server's)")
-	fs.StringVar(&apiURL, "api-url", "", "fetch the records from a running `synthpipe serve`, e.g. http://127.0.0.1:8080")
+	fs.Int64Var(&records, "records", defaultPreviewRecords, fmt.Sprintf("persons to generate, 1 to %d (households that start among them are whole); 5 × --preview when only --preview is given", maxPreview))
+	fs.Int64Var(&households, "preview", defaultPreviewHouseholds, fmt.Sprintf("households to show of those, 1 to %d and at most --records", maxPreview))
+	fs.Int64Var(&flags.seed, "seed", 0, "seed, 0 to 2^62-1 (default: the config's, or the server's)")
+	fs.BoolVar(&randomize, "randomize", false, "pick a fresh seed and print it, to reproduce with --seed")
+	fs.StringVar(&apiURL, "api-url", "", "fetch the records from a running synthpipe serve at `URL`, e.g. http://127.0.0.1:8080")
 	fs.StringVar(&token, "token", "", "bearer token for --api-url (default: SYNTHPIPE_API_TOKEN)")
 	fs.StringVar(&format, "format", "text", "text or json")
 	return cmd
 }
 
-// household is one household as preview shows it.
-type household struct {
-	ID       string           `json:"household_id"`
-	Persons  []map[string]any `json:"persons"`
-	Vehicles []map[string]any `json:"vehicles"`
-	Profiles []map[string]any `json:"profiles"`
+// previewRecords returns the dataset NDJSON of the first records persons:
+// from the server at apiURL, else generated here.
+func previewRecords(cmd *cobra.Command, root *rootOptions, file, apiURL, token string, records int64, seed *int64) (io.ReadCloser, error) {
+	if apiURL != "" {
+		if token == "" {
+			token = os.Getenv("SYNTHPIPE_API_TOKEN")
+		}
+		c, err := client.New(apiURL, token)
+		if err != nil {
+			return nil, &usageError{fmt.Errorf("--api-url: %w", err)}
+		}
+		return c.Generate(cmd.Context(), client.GenerateQuery{Entity: service.Dataset, Records: records, Seed: seed, Format: service.FormatNDJSON})
+	}
+	// --records and --seed ask for what to show (the request), not for
+	// another configured run: the config loads as it is.
+	log, err := root.logger(cmd.ErrOrStderr())
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(file, config.Overrides{})
+	if err != nil {
+		return nil, err
+	}
+	svc, err := service.New(cfg, service.Options{SnapshotsDir: cfg.OutputDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := svc.Generate(cmd.Context(), service.GenerateRequest{Entity: service.Dataset, Records: records, Seed: seed, Format: service.FormatNDJSON}, &buf); err != nil {
+		return nil, err
+	}
+	return io.NopCloser(&buf), nil
 }
 
-// readHouseholds groups the lines of a dataset NDJSON stream
-// ({"entity": …, "record": {…}}) by household, in order.
-func readHouseholds(r io.Reader) ([]*household, error) {
-	var out []*household
-	byID := map[string]*household{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		var line struct {
-			Entity string         `json:"entity"`
-			Record map[string]any `json:"record"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
-			return nil, fmt.Errorf("preview: not a dataset record: %w", err)
-		}
-		id, _ := line.Record["household_id"].(string)
-		h := byID[id]
-		if h == nil {
-			h = &household{ID: id}
-			byID[id] = h
-			out = append(out, h)
-		}
-		switch line.Entity {
-		case "persons":
-			h.Persons = append(h.Persons, line.Record)
-		case "vehicles":
-			h.Vehicles = append(h.Vehicles, line.Record)
-		case "profiles":
-			h.Profiles = append(h.Profiles, line.Record)
+// seedRange is what a config's seed may be.
+func seedRange() (lo, hi int64) {
+	for _, f := range config.Fields {
+		if f.Name == "seed" {
+			return f.Min, f.Max
 		}
 	}
-	return out, sc.Err()
+	panic("cli: config has no field seed")
 }
 
-// writeHousehold prints one household in at most 80 columns.
-func writeHousehold(w io.Writer, h *household) {
-	s := func(m map[string]any, k string) string {
-		switch v := m[k].(type) {
-		case nil:
-			return ""
-		case string:
-			return v
-		case float64:
-			return fmt.Sprintf("%.0f", v)
-		case []any:
-			parts := make([]string, len(v))
-			for i, x := range v {
-				parts[i] = fmt.Sprint(x)
-			}
-			return strings.Join(parts, ", ")
-		default:
-			return fmt.Sprint(v)
-		}
-	}
-	addr := ""
-	if len(h.Persons) > 0 {
-		p := h.Persons[0]
-		addr = fmt.Sprintf("%s, %s, %s %s", s(p, "address_line1"), s(p, "city"), s(p, "state"), s(p, "zip"))
-	}
-	fmt.Fprintf(w, "%s  %s\n", h.ID, clip(addr, 80-len(h.ID)-2))
-	profiles := map[string]map[string]any{}
-	for _, pr := range h.Profiles {
-		profiles[s(pr, "person_id")] = pr
-	}
-	for _, p := range h.Persons {
-		fmt.Fprintf(w, "  %s  %s\n", s(p, "person_id"), clip(fmt.Sprintf("%s %s (%s, born %s, %s, %s)", s(p, "first_name"), s(p, "last_name"), s(p, "gender"), s(p, "date_of_birth"), s(p, "relationship"), s(p, "marital_status")), 62))
-		fmt.Fprintf(w, "      %s\n", clip(fmt.Sprintf("licence %s %s, %s since %s", s(p, "driver_license_state"), s(p, "driver_license_number"), s(p, "license_status"), s(p, "license_issue_date")), 74))
-		if pr := profiles[s(p, "person_id")]; pr != nil {
-			tags := s(pr, "scenario_tags")
-			if tags == "" {
-				tags = "no tags"
-			}
-			fmt.Fprintf(w, "      %s\n", clip(fmt.Sprintf("risk %s (%s), %s years licensed: %s", s(pr, "risk_score"), s(pr, "risk_tier"), s(pr, "years_licensed"), tags), 74))
-		}
-	}
-	for _, v := range h.Vehicles {
-		fmt.Fprintf(w, "  %s  %s\n", s(v, "vehicle_id"), clip(fmt.Sprintf("%s %s %s %s, %s, %s, %s mi/yr", s(v, "model_year"), s(v, "make"), s(v, "model"), s(v, "body_type"), s(v, "fuel_type"), s(v, "ownership"), s(v, "annual_mileage")), 62))
-		fmt.Fprintf(w, "      %s\n", clip(fmt.Sprintf("VIN %s, plate %s %s, driver %s", s(v, "vin"), s(v, "plate_state"), s(v, "license_plate"), s(v, "primary_driver_person_id")), 74))
-	}
-	fmt.Fprintln(w)
+// randomSeed draws a seed in [lo, hi]. It picks what to look at, not data,
+// so it need not be reproducible: it is printed instead.
+func randomSeed(lo, hi int64) int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (it aborts the program instead)
+	return lo + int64(binary.LittleEndian.Uint64(b[:])%uint64(hi-lo+1))
 }
 
-// clip cuts s to n runes, marking the cut.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n || n < 2 {
-		return s
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
 	}
-	return string(r[:n-1]) + "…"
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -13,6 +13,7 @@
 //	internal/samples                 demo samples: verify, readback and the incident entity
 //	internal/server, internal/mcptools   HTTP API and MCP tools over the service
 //	internal/client                  an HTTP client of the server (imports nothing of the application)
+//	internal/preview                 the text view of households for preview (imports nothing of the application)
 //	internal/cli, then cmd/
 //	internal/testkit, internal/layers, internal/doccheck, internal/docscmd   test support, imported by tests only
 //
@@ -32,7 +33,7 @@ const module = "github.com/synthpipe/synthpipe/"
 // module prefix) and whether its own layer may import itself.
 func layer(pkg string) (rank int, selfOK bool) {
 	switch {
-	case pkg == "pipeline", pkg == "internal/version", pkg == "internal/client":
+	case pkg == "pipeline", pkg == "internal/version", pkg == "internal/client", pkg == "internal/preview":
 		return 0, false
 	case strings.HasPrefix(pkg, "internal/domain/"):
 		return 1, true
