@@ -41,8 +41,12 @@ fail() {
 }
 
 # indent FILE [LINES]: the first LINES (default 6) lines of FILE, indented,
-# each cut to 120 characters.
-indent() { head -n "${2:-6}" "$1" | cut -c1-120 | sed 's/^./    &/'; }
+# each cut to fit 80 columns (the demo is shown on 80-column terminals).
+indent() { head -n "${2:-6}" "$1" | awk '{ if (length($0) > 76) $0 = substr($0, 1, 75) "…"; print "    " $0 }'; }
+
+# short HASH: the first 32 hex digits of a SHA-256, for 80 columns (the
+# script compares all 64).
+short() { printf '%s…' "${1:0:32}"; }
 
 sha256() {
   if command -v sha256sum >/dev/null 2>&1; then
@@ -117,23 +121,25 @@ echo "    built in $build_time s (a fresh clone compiles everything once; then a
 step "Generate the governed snapshot: $bin run -c configs/v0.2.yaml"
 "$bin" --quiet --log-level warn run -c configs/v0.2.yaml >"$work/run.out" 2>&1 ||
   fail "run exited $?: $(cat "$work/run.out")"
-indent "$work/run.out" 20
+# The file list, one line a file: name, records, bytes.
+awk 'NF >= 5 && $3 == "records" { n = split($1, p, "/"); printf "    %-32s %7d records %9d bytes\n", p[n], $2, $4; next } { print "    " $0 }' "$work/run.out"
 if grep -q ': unchanged$' "$work/run.out"; then
-  echo "    (unchanged: regenerated from config and seed, byte for byte the committed files)"
+  echo "    (unchanged: made again from config and seed, the committed bytes)"
 fi
 
 step "Prove it: $bin validate $snap"
 "$bin" validate "$snap" >"$work/validate.out" 2>&1 || fail "validate exited $?: $(cat "$work/validate.out")"
 indent "$work/validate.out" 20
 
-step "Look at the data: $bin preview -c configs/v0.2.yaml --records 3"
-"$bin" --log-level warn preview -c configs/v0.2.yaml --records 3 >"$work/preview.out" 2>&1 ||
-  fail "preview exited $?: $(cat "$work/preview.out")"
-indent "$work/preview.out" 40
+step "Look at two households: $bin preview --records 5 --preview 2"
+# Straight to the terminal, not through a file: preview colours only there
+# (NO_COLOR=1 or a pipe gives plain text) and lays itself out in 80 columns.
+"$bin" --log-level warn preview --records 5 --preview 2 2>"$work/preview.err" ||
+  fail "preview exited $?: $(cat "$work/preview.err")"
 
 # --- the API ---------------------------------------------------------------
 
-step "Start the API: $bin serve --addr 127.0.0.1:0 (a free port), with a bearer token"
+step "Start the API: $bin serve --addr 127.0.0.1:0 (any free port)"
 if [[ -n ${SYNTHPIPE_API_TOKEN:-} ]]; then
   token=$SYNTHPIPE_API_TOKEN
   echo "    token: SYNTHPIPE_API_TOKEN from the environment"
@@ -179,7 +185,7 @@ request() {
   fi
   while [[ $1 == -H ]]; do
     extra+=(-H "$2")
-    shown+=" ($2)"
+    shown+=$'\n        '"${2:0:30}…" # on a line of its own: 80 columns
     shift 2
   done
   local want=$1 url=$base$2 code type size
@@ -213,13 +219,13 @@ request 200 '/generate/persons?records=3&format=csv'
 rows=$(wc -l <"$work/body" | tr -d ' ')
 head -n "$rows" "$snap/persons_v0_2.csv" | cmp -s - "$work/body" ||
   fail "generated persons differ from the first $rows lines of $snap/persons_v0_2.csv"
-echo "    (whole households: the same bytes as the first $((rows - 1)) rows of $snap/persons_v0_2.csv)"
-request 200 '/persons/PER-0000000002?include=vehicles,profiles'
+echo "    (whole households: the first $((rows - 1)) rows of persons_v0_2.csv, byte for byte)"
+request 200 '/persons/PER-0000000002?include=vehicles'
 first=$(sed -n 3p "$snap/persons_v0_2.csv" | cut -d, -f3)
 last=$(sed -n 3p "$snap/persons_v0_2.csv" | cut -d, -f4)
 grep -q "\"first_name\":\"$first\",\"last_name\":\"$last\"" "$work/body" ||
   fail "PER-0000000002 is not $first $last, the person of row 2 of $snap/persons_v0_2.csv"
-echo "    (computed from its household alone: $first $last, row 2 of persons_v0_2.csv)"
+echo "    (made from its household alone: $first $last, row 2 of persons_v0_2.csv)"
 
 step "Walk the API: the governed snapshots, the manifest and its ETag"
 request 200 /snapshots
@@ -228,21 +234,21 @@ listed=$(grep -o '"path":"v0.2","manifest_sha256":"[0-9a-f]*"' "$work/body" | cu
 request 200 /snapshots/v0.2/manifest
 etag=$(header ETag | unquote)
 got=$(sha256 "$work/body")
-echo "    ETag                     $etag"
-echo "    sha256 of the body       $got"
-echo "    listed by /snapshots     $listed"
+echo "    ETag                     $(short "$etag")"
+echo "    sha256 of the body       $(short "$got")"
+echo "    listed by /snapshots     $(short "$listed")"
 [[ $etag == "$got" && $got == "$listed" ]] || fail "the manifest's ETag, body and listing disagree"
 cp "$work/body" "$work/manifest.json"
 
-step "Download a file and check it: ETag = SHA-256 = the manifest's entry; If-None-Match gives 304"
+step "Download a file: ETag = SHA-256 = manifest entry; If-None-Match: 304"
 file=persons_v0_2.parquet
 request 200 "/snapshots/v0.2/files/$file"
 etag=$(header ETag | unquote)
 got=$(sha256 "$work/body")
 listed=$(awk -v f="\"$file\"" '$1 == "\"name\":" && $2 ~ "^" f { hit = 1 } hit && $1 == "\"sha256\":" { gsub(/[",]/, "", $2); print $2; exit }' "$work/manifest.json")
-echo "    ETag                     $etag"
-echo "    sha256 of the download   $got"
-echo "    the manifest's sha256    $listed"
+echo "    ETag                     $(short "$etag")"
+echo "    sha256 of the download   $(short "$got")"
+echo "    the manifest's sha256    $(short "$listed")"
 [[ -n $etag && $etag == "$got" && $got == "$listed" ]] || fail "$file: the ETag, the download and the manifest disagree"
 request -H "If-None-Match: \"$etag\"" 304 "/snapshots/v0.2/files/$file"
 echo "    (not modified: a client that has the file downloads nothing)"
