@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/synthpipe/synthpipe/internal/client"
@@ -64,6 +65,8 @@ func newPreviewCmd(root *rootOptions) *cobra.Command {
 				return &usageError{fmt.Errorf("--preview: %d is out of range (allowed: 1 to %d households)", households, maxPreview)}
 			}
 			switch fs := cmd.Flags(); {
+			case fs.Changed("records") && !fs.Changed("preview"):
+				households = min(households, records) // the default asks for no more households than persons
 			case fs.Changed("records") && households > records:
 				return &usageError{fmt.Errorf("--preview %d with --records %d: %d persons make at most %d households (allowed: --preview 1 to %d, or raise --records)", households, records, records, records, records)}
 			case fs.Changed("preview") && !fs.Changed("records"):
@@ -148,6 +151,11 @@ func previewRecords(cmd *cobra.Command, root *rootOptions, file, apiURL, token s
 	log, err := root.logger(cmd.ErrOrStderr())
 	if err != nil {
 		return nil, err
+	}
+	if !cmd.Flags().Changed("log-level") {
+		// A preview is read on the terminal: the service's start-up notes
+		// (its record index) are not for the reader unless asked for.
+		log = log.Level(zerolog.WarnLevel)
 	}
 	cfg, err := config.Load(file, config.Overrides{})
 	if err != nil {

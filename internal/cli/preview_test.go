@@ -162,6 +162,9 @@ func TestPreviewHowManyHouseholds(t *testing.T) {
 	require.Len(t, hh, 1, "persons 1 and 2 are one household")
 	require.Contains(t, text, "Only 1 household in the first 2 persons: raise --records to see 2.")
 
+	hh, _ = count("--records", "1")
+	require.Len(t, hh, 1, "--records alone: the default --preview asks for no more households than persons")
+
 	hh, text = count("--records", "12", "--preview", "1")
 	require.Len(t, hh, 1)
 	require.NotContains(t, text, "HH-0000000002")
