@@ -88,6 +88,9 @@ cleanup() {
   fi
   rm -rf "$work"
   if [[ $rc -ne 0 ]]; then
+    case $rc in
+    130 | 143) echo "demo: stopped at $current" >&2 ;;
+    esac
     echo "demo: exit $rc after $(elapsed) s" >&2
   fi
   exit "$rc"
@@ -119,7 +122,7 @@ t1=$(now)
 echo "    built in $build_time s (a fresh clone compiles everything once; then a few seconds)"
 
 step "Generate the governed snapshot: $bin run -c configs/v0.2.yaml"
-"$bin" --quiet --log-level warn run -c configs/v0.2.yaml >"$work/run.out" 2>&1 ||
+"$bin" --quiet --log-level error run -c configs/v0.2.yaml >"$work/run.out" 2>&1 ||
   fail "run exited $?: $(cat "$work/run.out")"
 # The file list, one line a file: name, records, bytes.
 awk 'NF >= 5 && $3 == "records" { n = split($1, p, "/"); printf "    %-32s %7d records %9d bytes\n", p[n], $2, $4; next } { print "    " $0 }' "$work/run.out"
@@ -162,20 +165,21 @@ done
 [[ -n $base ]] || fail "the server logged no address within 15 s"
 healthy=""
 for ((i = 0; i < 50; i++)); do
-  if curl -q -fsS --max-time 2 -o /dev/null "$base/healthz" 2>/dev/null; then
+  if curl -q --noproxy '*' -fsS --max-time 2 -o /dev/null "$base/healthz" 2>"$work/healthz.err"; then
     healthy=yes
     break
   fi
   sleep 0.1
 done
-[[ -n $healthy ]] || fail "$base/healthz did not answer 200 within 5 s"
+[[ -n $healthy ]] || fail "$base/healthz did not answer 200 within 5 s (curl: $(tail -n 1 "$work/healthz.err"))"
 echo "    serving at $base (pid $server_pid)"
 
 # request [--no-token] [-H HEADER]... STATUS PATH: one GET to the server,
 # printed as the request and a short answer (status, type, size, first
 # lines); fails the demo unless the status is STATUS. The body is left in
 # $work/body and the headers in $work/headers. Every curl here starts with
-# -q: a ~/.curlrc (say, with --fail) must not change what the demo sees.
+# -q: a ~/.curlrc (say, with --fail) must not change what the demo sees; and
+# --noproxy '*': an http_proxy setting must not send loopback requests away.
 request() {
   local auth=(-H "@$work/auth") extra=() shown=""
   if [[ $1 == --no-token ]]; then
@@ -191,7 +195,7 @@ request() {
   local want=$1 url=$base$2 code type size
   printf '  → GET %s%s\n' "$url" "$shown"
   rm -f "$work/headers" "$work/body" # curl leaves -o untouched when there is no body
-  code=$(curl -q -sS --max-time 30 -D "$work/headers" -o "$work/body" -w '%{http_code}' \
+  code=$(curl -q --noproxy '*' -sS --max-time 30 -D "$work/headers" -o "$work/body" -w '%{http_code}' \
     ${auth[@]+"${auth[@]}"} ${extra[@]+"${extra[@]}"} "$url") || fail "GET $url: curl exited $?"
   touch "$work/body"
   type=$(header Content-Type)

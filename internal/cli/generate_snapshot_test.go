@@ -93,7 +93,7 @@ func TestGenerateSnapshotPOCQuickstart(t *testing.T) {
 		before := testkit.FileHashes(t, v01)
 		code, out, errOut := run("generate-snapshot", "--output-dir", "data/snapshots/v0.1", "--records", "200", "-q")
 		require.Equal(t, ExitFailure, code, out)
-		require.Contains(t, errOut, "data/snapshots/v0.1: snapshot exists with different content: it holds the snapshot of another version (snapshot_manifest_v0_1.json), this run makes v0.2: use --force to replace it")
+		require.Contains(t, errOut, "data/snapshots/v0.1: snapshot exists with different content: it holds the snapshot of another version (snapshot_manifest_v0_1.json), this run makes v0.2: name another folder, or use --force to replace it")
 		require.Equal(t, before, testkit.FileHashes(t, v01))
 		require.Equal(t, []string{"v0.1"}, testrun.Names(t, filepath.Join(repo, "data", "snapshots")), "no staging, no lock")
 	})

@@ -161,6 +161,12 @@ func previewRecords(cmd *cobra.Command, root *rootOptions, file, apiURL, token s
 	if err != nil {
 		return nil, err
 	}
+	for _, w := range cfg.Warnings {
+		log.Warn().Msg(w)
+	}
+	if cfg.Records < records {
+		log.Warn().Msgf("the configured run has %d persons (records, or SYNTHPIPE_RECORDS), fewer than --records %d: its last household is cut to fit it, as run writes it", cfg.Records, records)
+	}
 	svc, err := service.New(cfg, service.Options{SnapshotsDir: cfg.OutputDir, Logger: log})
 	if err != nil {
 		return nil, err

@@ -221,3 +221,15 @@ func TestPreviewBadFlagsAreUsageErrors(t *testing.T) {
 		require.Empty(t, out, "%v", c.args)
 	}
 }
+
+// A run configured smaller than --records cuts its last household: preview
+// says so, and warns of an unknown SYNTHPIPE_* variable as run does.
+func TestPreviewWarnsOfASmallerConfiguredRun(t *testing.T) {
+	t.Setenv("SYNTHPIPE_RECORDS", "3")
+	t.Setenv("SYNTHPIPE_BOGUS", "1")
+	code, out, errOut := run("preview", "-c", previewConfig, "--records", "5")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "HH-0000000001")
+	require.Contains(t, errOut, "the configured run has 3 persons")
+	require.Contains(t, errOut, "SYNTHPIPE_BOGUS")
+}

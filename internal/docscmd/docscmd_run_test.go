@@ -33,8 +33,9 @@ const (
 
 // curlrc makes every documented curl fail on an HTTP error (4xx, 5xx): a
 // command that only prints a 404 would otherwise pass. The commands find it
-// through CURL_HOME.
-const curlrc = "fail\nshow-error\nconnect-timeout = 5\nmax-time = 120\n"
+// through CURL_HOME. noproxy: a proxy setting of the caller must not take
+// the loopback requests away.
+const curlrc = "fail\nshow-error\nnoproxy = \"*\"\nconnect-timeout = 5\nmax-time = 120\n"
 
 // Every command in a code block of Documents runs, in order, from the root of
 // a scratch copy of the repository (the working tree as it is, uncommitted

@@ -136,7 +136,7 @@ func TestGenerateIntoRefusals(t *testing.T) {
 	_, err := snapshot.GenerateInto(context.Background(), loadInto(t, 200, 1), target, snapshot.Options{})
 	require.ErrorIs(t, err, snapshot.ErrExists)
 	require.False(t, config.IsConfigError(err), "exit 1, as for any different snapshot")
-	require.ErrorContains(t, err, target+": snapshot exists with different content: it holds the snapshot of another version (snapshot_manifest_v0_1.json), this run makes v0.2: use --force to replace it")
+	require.ErrorContains(t, err, target+": snapshot exists with different content: it holds the snapshot of another version (snapshot_manifest_v0_1.json), this run makes v0.2: name another folder, or use --force to replace it")
 	require.Equal(t, before, hashes(t, target))
 
 	res, err := snapshot.GenerateInto(context.Background(), loadInto(t, 200, 1), target, snapshot.Options{Force: true})

@@ -120,7 +120,7 @@ func checkTarget(target string, run *model.Run, force bool) error {
 			return &config.Error{Err: fmt.Errorf("%s exists and is not a snapshot folder (no %s); move it away (a snapshot is written into a new or empty folder, or over a snapshot)", target, manName)}
 		}
 		if !force {
-			return fmt.Errorf("%s: %w: it holds the snapshot of another version (%s), this run makes %s: use --force to replace it", target, ErrExists, other, run.SnapshotVersion)
+			return fmt.Errorf("%s: %w: it holds the snapshot of another version (%s), this run makes %s: name another folder, or use --force to replace it", target, ErrExists, other, run.SnapshotVersion)
 		}
 	}
 	if force {
