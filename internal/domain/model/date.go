@@ -39,35 +39,43 @@ func DateOf(year, month, day int) Date {
 
 // Civil returns the year, month and day of d.
 func (d Date) Civil() (year, month, day int) {
-	z := int(d) + 719468
-	if z < 0 {
-		return civilSigned(z)
+	if d < civilFastFrom || d > civilFastTo {
+		return civilSigned(int(d) + 719468)
 	}
-	// Days from 0000-03-01 on: unsigned 32-bit division by constants is a
-	// multiply and a shift, and every record has several dates.
-	u := uint32(z)
-	era := u / 146097
-	doe := u - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	day = int(doy - (153*mp+2)/5 + 1)
-	month = int(mp + 3)
-	if mp >= 10 {
-		month = int(mp - 9)
+	// The algorithm of Neri and Schneider ("Euclidean affine functions and
+	// their application to calendar algorithms", 2022), as in libstdc++'s
+	// chrono: multiplications and shifts, no division but by constants.
+	// Every record has several dates. Days count from 1 March of the year
+	// -1,468,000 (3,670 eras of 400 years before year 0), so all is unsigned.
+	r0 := uint32(int32(d)) + 536895458
+	n1 := 4*r0 + 3
+	century, r1 := n1/146097, n1%146097/4 // r1: day of the century
+	n2 := 4*r1 + 3
+	u2 := uint64(2939745) * uint64(n2)
+	yoc, doy := uint32(u2>>32), uint32(u2)/2939745/4 // year of the century; day of the year from 1 March
+	n3 := 2141*doy + 197913
+	m, dd := n3>>16, n3&0xffff/2141 // month 3 … 14, day from 0
+	y := 100*century + yoc
+	if doy >= 306 { // January and February: the next calendar year
+		y++
+		m -= 12
 	}
-	year = int(yoe + era*400)
-	if month <= 2 {
-		year++
-	}
-	return year, month, day
+	return int(y) - 1468000, int(m), int(dd) + 1
 }
 
-// civilSigned is Civil for days before 0000-03-01 (Howard Hinnant's
-// civil_from_days with floored eras).
+// Civil's unsigned count holds the days from civilFastFrom (1 March of the
+// year -1,468,000) to civilFastTo (where 4·count+3 still fits 32 bits, in
+// the year 1,469,872); dates beyond take the signed path.
+const (
+	civilFastFrom Date = -536895458
+	civilFastTo   Date = 1<<30 - 1 - 536895458
+)
+
+// civilSigned is Civil for days outside civilFastFrom … civilFastTo, z from
+// 0000-03-01 (Howard Hinnant's civil_from_days with floored eras).
 func civilSigned(z int) (year, month, day int) {
 	era := z / 146097
-	if z%146097 != 0 {
+	if z < 0 && z%146097 != 0 {
 		era--
 	}
 	doe := z - era*146097

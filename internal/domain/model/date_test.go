@@ -1,17 +1,18 @@
 package model
 
 import (
+	"math"
 	"testing"
 	"time"
 )
 
 // Civil, DateOf and AddYears agree with the time package on every day from
-// the year -200 to 2400, through the signed and the unsigned path.
+// the year -200 to 10000.
 func TestDatesAgreeWithTimePackage(t *testing.T) {
 	epoch := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 	days := func(t time.Time) int { return int(t.Unix() / 86400) } // Sub overflows past 292 years
 	first := days(time.Date(-200, 1, 1, 0, 0, 0, 0, time.UTC))
-	last := days(time.Date(2400, 12, 31, 0, 0, 0, 0, time.UTC))
+	last := days(time.Date(10000, 12, 31, 0, 0, 0, 0, time.UTC))
 	for n := first; n <= last; n++ {
 		d := Date(n)
 		tm := epoch.AddDate(0, 0, n)
@@ -55,5 +56,22 @@ func TestYearsBetweenAlternatingReferenceDates(t *testing.T) {
 				t.Fatalf("YearsBetween(%s, %s) = %d, want %d", a, b, got, want)
 			}
 		}
+	}
+}
+
+// Civil's unsigned count and its signed fallback meet without a gap, and
+// the extremes of a Date come back through DateOf.
+func TestCivilAtItsBounds(t *testing.T) {
+	for _, d := range []Date{math.MinInt32, civilFastFrom - 1, civilFastFrom, civilFastFrom + 1, -1, 0, civilFastTo, civilFastTo + 1, math.MaxInt32} {
+		y, m, dd := d.Civil()
+		if got := DateOf(y, m, dd); got != d {
+			t.Errorf("Date %d: Civil %d-%d-%d, DateOf gives %d", d, y, m, dd, got)
+		}
+	}
+	if y, m, dd := civilFastFrom.Civil(); y != -1468000 || m != 3 || dd != 1 {
+		t.Errorf("civilFastFrom is %d-%d-%d, want -1468000-3-1", y, m, dd)
+	}
+	if y, m, dd := (civilFastFrom - 1).Civil(); y != -1468000 || m != 2 || dd != 29 && dd != 28 {
+		t.Errorf("the day before civilFastFrom is %d-%d-%d", y, m, dd)
 	}
 }

@@ -211,40 +211,16 @@ var (
 	lastFastDate  = model.DateOf(9999, 12, 31)
 )
 
-// appendDate is model.Date.AppendISO, faster for the years 0 … 9999: the
-// date by civil, two digits per table look-up.
+// appendDate is model.Date.AppendISO, faster for the years 0 … 9999: two
+// digits per table look-up.
 func appendDate(dst []byte, d model.Date) []byte {
 	if d < firstFastDate || d > lastFastDate {
 		return d.AppendISO(dst)
 	}
-	y, m, dd := civil(d)
+	y, m, dd := d.Civil()
 	hi, lo := y/100, y%100
 	return append(dst, digits2[2*hi], digits2[2*hi+1], digits2[2*lo], digits2[2*lo+1], '-',
 		digits2[2*m], digits2[2*m+1], '-', digits2[2*dd], digits2[2*dd+1])
-}
-
-// civil is model.Date.Civil for the years 0 … 9999 (a test compares them on
-// every day), by the algorithm of Neri and Schneider ("Euclidean affine
-// functions and their application to calendar algorithms", 2022), as in
-// libstdc++'s chrono: multiplications and shifts, no division but by
-// constants, where Civil divides about ten times.
-func civil(d model.Date) (year, month, day uint32) {
-	// Days from 1 March of a year that is -1,468,000 (3,670 eras of 400
-	// years before year 0), so every count is unsigned.
-	r0 := uint32(int32(d)) + 536895458
-	n1 := 4*r0 + 3
-	century, r1 := n1/146097, n1%146097/4 // r1: day of the century
-	n2 := 4*r1 + 3
-	u2 := uint64(2939745) * uint64(n2)
-	yoc, doy := uint32(u2>>32), uint32(u2)/2939745/4 // year of the century; day of the year from 1 March
-	n3 := 2141*doy + 197913
-	m, dd := n3>>16, n3&0xffff/2141 // month 3 … 14, day from 0
-	y := 100*century + yoc
-	if doy >= 306 { // January and February: the next calendar year
-		y++
-		m -= 12
-	}
-	return y - 1468000, m, dd + 1
 }
 
 // patternAllowsQuote reports whether values of a column pattern could hold
