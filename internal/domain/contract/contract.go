@@ -45,7 +45,6 @@ type Checker struct {
 	// Fleet is the v0.2 vehicle tables (refdata.V02Fleet when nil).
 	Fleet *refdata.Fleet
 	veh   *vehicleTables // made on the first vehicle checked
-	look  *lookup        // Pop's, made on the first person checked
 	// last is the household whose serials were last asked for: its members
 	// and then its vehicles ask in turn. A value, not a pointer, so that
 	// copies of a Checker checking concurrently keep their own.
@@ -79,14 +78,6 @@ func (c *Checker) serialsOf(index int64) (*householdSerials, error) {
 	*m = householdSerials{serials: c.Serials, seed: c.Seed, index: index, state: state, person: person, vehicle: vehicle,
 		plannedVehicles: uint64(household.Plan(c.Seed, index, 1<<62).Vehicles), ok: true}
 	return m, nil
-}
-
-// lookup returns the index of c.Pop.
-func (c *Checker) lookup() *lookup {
-	if c.look == nil || c.look.pop != c.Pop {
-		c.look = lookupOf(c.Pop)
-	}
-	return c.look
 }
 
 // New returns a checker of one run's records, reporting to report.

@@ -67,8 +67,7 @@ func (c *Checker) Person(p *model.Person) {
 	} else if got != idx || strings.ToLower(p.Email) != p.Email {
 		bad("email", RuleEmailUnique, p.Email)
 	}
-	l := c.lookup()
-	si, ok := l.state(p.State)
+	si, ok := c.Pop.State(p.State)
 	if !ok {
 		bad("state", RuleUSPSState, p.State)
 		return
@@ -84,7 +83,7 @@ func (c *Checker) Person(p *model.Person) {
 	if !fictional {
 		bad("phone", RulePhone55501xx, p.Phone)
 	}
-	if z, ok := l.zip(p.Zip); !ok || z.State != si {
+	if z, ok := c.Pop.Zip(p.Zip); !ok || z.State != si {
 		bad("zip", RuleZIPOfState, p.Zip)
 	} else {
 		if z.City != p.City {
@@ -110,9 +109,9 @@ func (c *Checker) Person(p *model.Person) {
 		if age > 17 {
 			bad("license_type", RuleLearnerPermitAge, fmt.Sprintf("%s at %d", p.LicenseType, age))
 		}
-		c.licence(p, st, l.licPrefixes[si], bad)
+		c.licence(p, st, bad)
 	default:
-		c.licence(p, st, l.licPrefixes[si], bad)
+		c.licence(p, st, bad)
 	}
 	if age < 18 && p.MaritalStatus == "married" {
 		bad("marital_status", RuleNoMarriedMinors, p.MaritalStatus)
@@ -121,15 +120,14 @@ func (c *Checker) Person(p *model.Person) {
 	}
 }
 
-// licence checks the licence or permit of a person who holds one; reserved
-// are the state's reserved prefixes.
-func (c *Checker) licence(p *model.Person, st *refdata.PopState, reserved []string, bad func(string, RuleName, string)) {
+// licence checks the licence or permit of a person who holds one.
+func (c *Checker) licence(p *model.Person, st *refdata.PopState, bad func(string, RuleName, string)) {
 	if !slices.Contains(model.LicenseStatuses, p.LicenseStatus) {
 		bad("license_status", RuleEnum, p.LicenseStatus)
 	}
 	if !ident.MatchesLicense(st.LicenseFormat, p.DriverLicenseNumber) {
 		bad("driver_license_number", RuleLicenseFormatOfState, p.DriverLicenseNumber)
-	} else if !hasPrefix(p.DriverLicenseNumber, reserved) { // ident.IsReservedLicense, the pattern matched
+	} else if !ident.IsReservedLicense(st.LicenseFormat, p.DriverLicenseNumber) {
 		bad("driver_license_number", RuleLicenseReservedPrefix, p.DriverLicenseNumber)
 	}
 	if p.DriverLicenseState != p.State {
@@ -255,7 +253,6 @@ func (c *Checker) household(members []model.Person) {
 			first = hs.person
 		}
 	}
-	l := c.lookup()
 	for i := range members {
 		p := &members[i]
 		bad := func(col string, rule RuleName, val string) { c.bad("person", p.PersonID, col, rule, val) }
@@ -284,7 +281,7 @@ func (c *Checker) household(members []model.Person) {
 		// The licence number is the member's serial in its state (the
 		// household's first and the member's place), permuted: unique
 		// within the state.
-		if si, ok := l.state(p.State); ok && hok && p.LicenseType != "unlicensed" {
+		if si, ok := c.Pop.State(p.State); ok && hok && p.LicenseType != "unlicensed" {
 			st := &c.Pop.States[si]
 			got, ok := ident.LicenseSerialOf(st.LicenseFormat, p.DriverLicenseNumber, derive.LicenseKey(c.Seed, si))
 			if ok && got != first+uint64(i) {

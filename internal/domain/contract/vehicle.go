@@ -13,12 +13,11 @@ import (
 
 // vehicleTables is what the vehicle rules of contract v0.2 read, made once
 // per Checker: the tables, the state quota of the seed and each state's
-// plate key, reserved prefix and letters.
+// plate key.
 type vehicleTables struct {
 	err       error
 	fleet     *refdata.Fleet
 	pop       *refdata.Population
-	look      *lookup
 	plateKeys []uint64
 	// bodies[r] is derive.BodyType of fleet.Runs[r], "" for a run of no
 	// known type (asked of derive then).
@@ -43,7 +42,6 @@ func (c *Checker) vehicleTables() *vehicleTables {
 	if t.pop, t.err = refdata.V02(); t.err != nil {
 		return t
 	}
-	t.look = lookupOf(t.pop)
 	for i := range t.pop.States {
 		t.plateKeys = append(t.plateKeys, plateKey(c.Seed, i))
 	}
@@ -154,13 +152,13 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	if v.PlateState != v.GaragingState {
 		bad("plate_state", RuleEqualsGaragingState, v.PlateState)
 	}
-	si, ok := t.look.state(v.GaragingState)
+	si, ok := t.pop.State(v.GaragingState)
 	if !ok {
 		bad("garaging_state", RuleUSPSState, v.GaragingState)
 		return
 	}
 	st := &t.pop.States[si]
-	zip, ok := t.look.zip(v.GaragingZip)
+	zip, ok := t.pop.Zip(v.GaragingZip)
 	if !ok || zip.State != si {
 		bad("garaging_zip", RuleZIPOfStateGaraging, v.GaragingZip)
 	} else if v.Usage == "farm" && !zip.Rural {
@@ -169,7 +167,7 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	switch {
 	case !ident.MatchesPlate(st.PlateFormat, v.LicensePlate):
 		bad("license_plate", RulePlateFormatOfState, v.LicensePlate)
-	case !hasPrefix(v.LicensePlate, t.look.platePrefixes[si]): // ident.IsReservedPlate, the pattern matched
+	case !ident.IsReservedPlate(st.PlateFormat, v.LicensePlate):
 		bad("license_plate", RulePlateReservedPrefix, v.LicensePlate)
 	default:
 		hh, ok := ident.ParseID("HH-", v.HouseholdID)

@@ -81,9 +81,14 @@ type Population struct {
 	DriverAges                                   []AgeBand // FHWA licensed drivers, 16 and over
 	Marital                                      []MaritalBand
 
-	zipIndex   map[string]int
-	stateIndex map[string]int
-	unclassed  []int // ZIPs without an urban/rural class, settled by fillGaps
+	zipIndex   map[string]int // while parsing; then zipAt
+	stateIndex map[string]int // while parsing; then stateAt
+	unclassed  []int          // ZIPs without an urban/rural class, settled by fillGaps
+	// stateAt[26*(a-'A')+(b-'A')] is 1 + the index of state "ab", zipAt[n]
+	// 1 + the index of the ZIP of five digits n (0: none): every record
+	// looks its state and ZIP up, generating and checking, so by array.
+	stateAt [26 * 26]uint8
+	zipAt   []int32
 }
 
 var (
@@ -100,17 +105,66 @@ func V02() (*Population, error) {
 
 // State returns the index of a USPS state code.
 func (p *Population) State(code string) (int, bool) {
-	i, ok := p.stateIndex[code]
-	return i, ok
+	k, ok := stateKey(code)
+	if !ok || p.stateAt[k] == 0 {
+		return 0, false
+	}
+	return int(p.stateAt[k]) - 1, true
 }
 
 // Zip returns a ZIP by its code.
 func (p *Population) Zip(code string) (*Zip, bool) {
-	i, ok := p.zipIndex[code]
-	if !ok {
+	k, ok := zipKey(code)
+	if !ok || p.zipAt[k] == 0 {
 		return nil, false
 	}
-	return &p.Zips[i], true
+	return &p.Zips[p.zipAt[k]-1], true
+}
+
+func stateKey(code string) (int, bool) {
+	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
+		return 0, false
+	}
+	return 26*int(code[0]-'A') + int(code[1]-'A'), true
+}
+
+func zipKey(code string) (int, bool) {
+	if len(code) != 5 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < 5; i++ {
+		c := code[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// index fills stateAt and zipAt from the parse-time maps, which it drops.
+func (p *Population) index() error {
+	if len(p.States) > 254 {
+		return fmt.Errorf("refdata: %d states, more than a state index holds", len(p.States))
+	}
+	for code, i := range p.stateIndex {
+		k, ok := stateKey(code)
+		if !ok {
+			return fmt.Errorf("refdata: state code %q is not two capital letters", code)
+		}
+		p.stateAt[k] = uint8(i + 1)
+	}
+	p.zipAt = make([]int32, 100000)
+	for code, i := range p.zipIndex {
+		k, ok := zipKey(code)
+		if !ok {
+			return fmt.Errorf("refdata: ZIP %q is not five digits", code)
+		}
+		p.zipAt[k] = int32(i + 1)
+	}
+	p.stateIndex, p.zipIndex = nil, nil
+	return nil
 }
 
 // FirstNamesOf returns the first names of a birth year and sex. Births after
@@ -185,6 +239,9 @@ func parsePopulation() (*Population, error) {
 			}
 			p.FirstNames[d][sex].Pick.Seal()
 		}
+	}
+	if err := p.index(); err != nil {
+		return nil, err
 	}
 	p.StatePick.Seal()
 	for i := range p.States {

@@ -65,3 +65,32 @@ func TestParseBand(t *testing.T) {
 	_, _, err := parseBand("29-25")
 	require.Error(t, err)
 }
+
+// State and Zip find every code of the tables at its own index, and
+// nothing for codes that are not, or are not of the right shape.
+func TestStateAndZipFindTheirCodes(t *testing.T) {
+	p, err := V02()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range p.States {
+		if j, ok := p.State(p.States[i].Code); !ok || j != i {
+			t.Fatalf("State(%q) = %d, %v; want %d", p.States[i].Code, j, ok, i)
+		}
+	}
+	for i := range p.Zips {
+		if z, ok := p.Zip(p.Zips[i].Code); !ok || z != &p.Zips[i] {
+			t.Fatalf("Zip(%q) is not Zips[%d]", p.Zips[i].Code, i)
+		}
+	}
+	for _, c := range []string{"", "A", "ZZ", "ca", "C1", "CAL", "AA"} {
+		if _, ok := p.State(c); ok {
+			t.Errorf("State(%q) found", c)
+		}
+	}
+	for _, c := range []string{"", "0000", "00000", "1234a", "123456", "99999"} {
+		if _, ok := p.Zip(c); ok {
+			t.Errorf("Zip(%q) found", c)
+		}
+	}
+}
