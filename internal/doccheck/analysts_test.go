@@ -13,6 +13,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/synthpipe/synthpipe/internal/docscmd"
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
@@ -21,21 +22,22 @@ import (
 
 const snapshotDir = root + "/data/snapshots/v0.2"
 
-// fencedBlocks returns the bodies of a Markdown text's ```lang blocks.
-func fencedBlocks(text, lang string) []string {
+// fencedBlocks returns the bodies of a Markdown text's ```lang blocks, as
+// the documented-commands test reads blocks (docscmd.Parse).
+func fencedBlocks(t *testing.T, file, text, lang string) []string {
+	t.Helper()
+	parsed, err := docscmd.Parse(file, text)
+	require.NoError(t, err)
 	var blocks []string
-	var cur *strings.Builder
-	for line := range strings.SplitSeq(text, "\n") {
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case cur == nil && trimmed == "```"+lang:
-			cur = &strings.Builder{}
-		case cur != nil && trimmed == "```":
-			blocks = append(blocks, cur.String())
-			cur = nil
-		case cur != nil:
-			cur.WriteString(line + "\n")
+	for _, b := range parsed {
+		if !b.Fenced || b.Info != lang {
+			continue
 		}
+		var body strings.Builder
+		for _, l := range b.Lines {
+			body.WriteString(l.Text + "\n")
+		}
+		blocks = append(blocks, body.String())
 	}
 	return blocks
 }
@@ -166,7 +168,7 @@ var apiWords = []string{"left", "header", "multiLine"}
 func TestAnalystsGuidePythonNamesExist(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(root, "docs", "analysts.md"))
 	require.NoError(t, err)
-	blocks := fencedBlocks(string(raw), "python")
+	blocks := fencedBlocks(t, "docs/analysts.md", string(raw), "python")
 	require.GreaterOrEqual(t, len(blocks), 5)
 	var pandas, spark int
 	for _, b := range blocks {
