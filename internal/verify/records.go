@@ -51,7 +51,7 @@ type stream[T any] struct {
 	err    error // a read error that stopped the stream
 	done   bool
 	dig    digests
-	cols   []model.Column[T]
+	csv    *encode.CSVEncoder[T] // the canonical CSV of a record, for the digests
 	id     func(*T) string
 	rep    *Report
 	hold   T
@@ -82,7 +82,7 @@ func newStream[T any](src readback.Source[T], file, entity string, cols []model.
 		}
 		return id(r)
 	}
-	s := &stream[T]{src: src, file: file, entity: entity, cols: cols, id: safeID, rep: rep}
+	s := &stream[T]{src: src, file: file, entity: entity, csv: encode.NewCSVEncoder(cols), id: safeID, rep: rep}
 	s.advance()
 	return s
 }
@@ -116,7 +116,7 @@ func (s *stream[T]) advance() {
 		}
 		s.hold = *rec
 		s.next, s.row = &s.hold, s.src.Row()
-		s.dig.buf = encode.CSVRow(s.dig.buf[:0], s.cols, s.next)
+		s.dig.buf = s.csv.AppendRow(s.dig.buf[:0], s.next)
 		s.dig.add(s.id(s.next), s.dig.buf)
 		return
 	}

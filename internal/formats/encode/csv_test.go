@@ -32,7 +32,7 @@ var recCols = []model.Column[rec]{
 	{Name: "odd", Kind: model.Kind(99)},
 }
 
-// refCSVRow is CSVRow as it was before it was made fast: the bytes every
+// refCSVRow is the CSV row encoder as it was before it was made fast: the bytes every
 // CSV file has been written with.
 func refCSVRow[T any](dst []byte, cols []model.Column[T], r *T) []byte {
 	refNeedsQuote := func(s string) bool { return strings.ContainsAny(s, ",\"\n\r") }
@@ -104,7 +104,7 @@ func randDate(rng *rand.Rand) model.Date {
 	return model.Date(rng.IntN(200*366) - 100*366)
 }
 
-// The encoder and CSVRow write the bytes the encoder before them wrote.
+// The encoder writes the bytes the encoder before it wrote.
 func TestCSVRowUnchanged(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	enc := NewCSVEncoder(recCols)
@@ -119,7 +119,6 @@ func TestCSVRowUnchanged(t *testing.T) {
 		}
 		rows = append(rows, r)
 		want := refCSVRow(nil, recCols, &r)
-		require.Equal(t, string(want), string(CSVRow(nil, recCols, &r)), "%+v", r)
 		require.Equal(t, string(want), string(enc.AppendRow([]byte("x"), &r)[1:]), "%+v", r)
 	}
 

@@ -23,21 +23,8 @@ func CSVHeader[T any](dst []byte, cols []model.Column[T]) []byte {
 	return append(dst, '\n')
 }
 
-// CSVRow appends one record as an RFC 4180 row ending in \n. A writer of
-// many rows uses a CSVEncoder, which settles per column once what CSVRow
-// settles per value.
-func CSVRow[T any](dst []byte, cols []model.Column[T], r *T) []byte {
-	for i := range cols {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		c := csvColOf(&cols[i])
-		dst = c.append(dst, r)
-	}
-	return append(dst, '\n')
-}
-
-// CSVEncoder renders records of T as CSV rows, the bytes CSVRow writes.
+// CSVEncoder renders records of T as RFC 4180 rows ending in \n, settling
+// once per column how to write it (quoting, numbers, dates, lists).
 type CSVEncoder[T any] struct {
 	cols []csvCol[T]
 }
