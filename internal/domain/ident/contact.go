@@ -1,6 +1,7 @@
 package ident
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -62,9 +63,15 @@ func EmailIndex(email string) (int64, bool) {
 	if start == end || local[start] == '0' {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(local[start:], 10, 64)
-	if err != nil || n < 1 {
-		return 0, false
+	// The number in int64, as strconv.ParseInt would read it, digit by
+	// digit: it was scanned already.
+	n := int64(0)
+	for i := start; i < end; i++ {
+		d := int64(local[i] - '0')
+		if n > (math.MaxInt64-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
 	}
 	return n - 1, true
 }

@@ -2,6 +2,7 @@ package ident
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -55,6 +56,13 @@ func TestEmailAndPhone(t *testing.T) {
 	require.Equal(t, int64(41), i)
 	_, ok = EmailIndex("mary.obrien42@gmail.com")
 	require.False(t, ok)
+	i, ok = EmailIndex("a9223372036854775807@example.com") // the largest int64
+	require.True(t, ok)
+	require.Equal(t, int64(9223372036854775806), i)
+	for _, e := range []string{"a9223372036854775808@example.com", "a99999999999999999999@example.com", "Mary1@example.com", "mary01@example.com", "mary@example.com", "1@example.com@example.com"} {
+		_, ok = EmailIndex(e)
+		require.False(t, ok, e)
+	}
 	npa, ok := IsFictionalPhone(Phone("415", 7))
 	require.True(t, ok)
 	require.Equal(t, "415", npa)
@@ -103,4 +111,29 @@ func TestSeqID(t *testing.T) {
 			t.Errorf("SeqID(%d, %d) = %q, fmt gives %q", c.parent, c.seq, got, want)
 		}
 	}
+}
+
+// tenDigits reads what digits reads, over random strings of digits and
+// bytes near them.
+func TestTenDigits(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	chars := []byte("0123456789/:\x00\xff \x300")
+	for range 200_000 {
+		var b [10]byte
+		for i := range b {
+			b[i] = byte('0' + r.IntN(10))
+			if r.IntN(8) == 0 {
+				b[i] = chars[r.IntN(len(chars))]
+			}
+		}
+		wantN, wantOK := digits(string(b[:]))
+		n, ok := tenDigits(string(b[:]))
+		require.Equal(t, wantOK, ok, "%q", b)
+		if ok {
+			require.Equal(t, int64(wantN), n, "%q", b)
+		}
+	}
+	n, ok := tenDigits("9999999999")
+	require.True(t, ok)
+	require.Equal(t, int64(9_999_999_999), n)
 }

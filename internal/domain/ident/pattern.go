@@ -11,11 +11,13 @@ const (
 )
 
 // Matches reports whether s fits pattern with letters from letters.
-func Matches(pattern, letters, s string) bool {
+func Matches(pattern, letters, s string) bool { return matches(pattern, positions(letters), s) }
+
+// matches is Matches with the letters tabled.
+func matches(pattern string, pos *letterPositions, s string) bool {
 	if len(s) != len(pattern) {
 		return false
 	}
-	pos := positions(letters)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch pattern[i] {
@@ -41,10 +43,10 @@ func Matches(pattern, letters, s string) bool {
 }
 
 // MatchesLicense reports whether s is a licence number of pattern.
-func MatchesLicense(pattern, s string) bool { return Matches(pattern, allLetters, s) }
+func MatchesLicense(pattern, s string) bool { return matches(pattern, allTable, s) }
 
 // MatchesPlate reports whether s is a plate of pattern.
-func MatchesPlate(pattern, s string) bool { return Matches(pattern, PlateLetters, s) }
+func MatchesPlate(pattern, s string) bool { return matches(pattern, plateTable, s) }
 
 func indexByte(s string, c byte) int { return int(positions(s)[c]) }
 

@@ -45,20 +45,21 @@ func serialChar(c byte, letters string, v uint64) byte {
 	return letters[v]
 }
 
-// serialValue inverts serialChar; false if ch is not of class c.
-func serialValue(c byte, letters string, ch byte) (uint64, bool) {
+// serialValue inverts serialChar (tab tables letters); false if ch is not
+// of class c.
+func serialValue(c byte, tab *letterPositions, ch byte) (uint64, bool) {
 	isDigit := ch >= '0' && ch <= '9'
 	switch c {
 	case '#':
 		return uint64(ch - '0'), isDigit
 	case '@':
-		i := indexByte(letters, ch)
+		i := tab[ch]
 		return uint64(i), i >= 0
 	case '*':
 		if isDigit {
 			return uint64(ch - '0'), true
 		}
-		i := indexByte(letters, ch)
+		i := tab[ch]
 		return uint64(i) + 10, i >= 0
 	}
 	return 0, false
@@ -176,22 +177,25 @@ func reservedPrefixK(pattern string, k int) string {
 
 var errNoReserved = errors.New("ident: pattern has no variable position to reserve")
 
-// space is a pattern's reserved span with letters: its prefixes and how
-// many serials each holds. Spaces are made once per pattern and letters
-// and shared (generation and checks ask for them per record).
-type space struct {
-	prefixes []string
-	rest     uint64 // serials after each prefix
-	err      error
+// Space is a pattern's reserved span with a set of letters: its prefixes,
+// how many serials each holds, and the letters tabled. A space is made
+// once per pattern and letters and shared; a checker keeps its states'
+// (LicenseSpace, PlateSpace) instead of asking for them per record.
+type Space struct {
+	pattern, letters string
+	table            *letterPositions // of letters
+	prefixes         []string
+	rest             uint64 // serials after each prefix
+	err              error
 }
 
-var spaces memo.Map[spaceKey, *space]
+var spaces memo.Map[spaceKey, *Space]
 
 type spaceKey struct{ pattern, letters string }
 
-func spaceOf(pattern, letters string) *space {
-	return spaces.Get(spaceKey{pattern, letters}, func() *space {
-		sp := &space{prefixes: ReservedPrefixes(pattern)}
+func spaceOf(pattern, letters string) *Space {
+	return spaces.Get(spaceKey{pattern, letters}, func() *Space {
+		sp := &Space{pattern: pattern, letters: letters, table: positions(letters), prefixes: ReservedPrefixes(pattern)}
 		if sp.prefixes == nil {
 			sp.err = errNoReserved
 		} else {
@@ -201,20 +205,74 @@ func spaceOf(pattern, letters string) *space {
 	})
 }
 
-// reservedSerial writes serial into the reserved span of pattern: a keyed
-// permutation over the whole span picks the reserved character and the
-// rest, so serials spread over it evenly.
-func reservedSerial(pattern, letters string, serial, key uint64) (string, error) {
-	sp := spaceOf(pattern, letters)
+// LicenseSpace is the reserved space of licence numbers of pattern (all 26
+// letters).
+func LicenseSpace(pattern string) *Space { return spaceOf(pattern, allLetters) }
+
+// PlateSpace is the reserved space of plates of pattern (PlateLetters: no
+// I, O or Q).
+func PlateSpace(pattern string) *Space { return spaceOf(pattern, PlateLetters) }
+
+// Matches reports whether s is of the space's pattern and letters.
+func (sp *Space) Matches(s string) bool { return matches(sp.pattern, sp.table, s) }
+
+// Reserved reports whether s, of the pattern (Matches), starts with a
+// reserved prefix.
+func (sp *Space) Reserved(s string) bool { return sp.prefixOf(s) >= 0 }
+
+// prefixOf returns k when s starts with prefixes[k], else -1. The prefixes
+// differ in their last character only, which counts down from the first
+// (reservedPrefixK): one comparison and a subtraction find k.
+func (sp *Space) prefixOf(s string) int {
+	if len(sp.prefixes) == 0 {
+		return -1
+	}
+	p := sp.prefixes[0]
+	n := len(p)
+	if len(s) < n || s[:n-1] != p[:n-1] {
+		return -1
+	}
+	if k := int(p[n-1]) - int(s[n-1]); k >= 0 && k < len(sp.prefixes) {
+		return k
+	}
+	return -1
+}
+
+// Capacity is how many serials the space holds.
+func (sp *Space) Capacity() (uint64, error) {
+	return sp.rest * uint64(len(sp.prefixes)), sp.err
+}
+
+// Serial writes serial into the space under key: a keyed permutation over
+// the whole span picks the reserved character and the rest, so serials
+// spread over it evenly.
+func (sp *Space) Serial(serial, key uint64) (string, error) {
 	if sp.err != nil {
 		return "", sp.err
 	}
 	n := sp.rest * uint64(len(sp.prefixes))
 	if serial >= n {
-		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, n, pattern)
+		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, n, sp.pattern)
 	}
 	q := stream.PermuteIndex(serial, n, key)
-	return encodeRest(pattern, letters, sp.prefixes[q/sp.rest], q%sp.rest, sp.rest, key), nil
+	return encodeRest(sp.pattern, sp.letters, sp.prefixes[q/sp.rest], q%sp.rest, sp.rest, key), nil
+}
+
+// SerialOf inverts Serial: the serial s encodes under key, or false if s is
+// not of the space.
+func (sp *Space) SerialOf(s string, key uint64) (uint64, bool) {
+	if sp.err != nil || len(s) != len(sp.pattern) {
+		return 0, false
+	}
+	k := sp.prefixOf(s)
+	if k < 0 {
+		return 0, false
+	}
+	r, ok := decodeRest(sp.pattern, sp.letters, sp.prefixes[k], s, sp.rest, key)
+	if !ok {
+		return 0, false
+	}
+	return stream.UnpermuteIndex(uint64(k)*sp.rest+r, sp.rest*uint64(len(sp.prefixes)), key), true
 }
 
 // encodeRest writes serial, through a keyed permutation over the n
@@ -233,79 +291,48 @@ func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
 	return string(b)
 }
 
-// reservedSerialOf inverts reservedSerial.
-func reservedSerialOf(pattern, letters, s string, key uint64) (uint64, bool) {
-	sp := spaceOf(pattern, letters)
-	if sp.err != nil || len(s) != len(pattern) {
-		return 0, false
-	}
-	for k, p := range sp.prefixes {
-		if strings.HasPrefix(s, p) {
-			r, ok := decodeRest(pattern, letters, p, s, sp.rest, key)
-			if !ok {
-				return 0, false
-			}
-			return stream.UnpermuteIndex(uint64(k)*sp.rest+r, sp.rest*uint64(len(sp.prefixes)), key), true
-		}
-	}
-	return 0, false
-}
-
-func reservedCapacity(pattern, letters string) (uint64, error) {
-	sp := spaceOf(pattern, letters)
-	return sp.rest * uint64(len(sp.prefixes)), sp.err
-}
-
-// isReserved reports whether s, of pattern, starts with a reserved prefix.
-func isReserved(pattern, s string) bool {
-	for _, p := range spaceOf(pattern, allLetters).prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // LicenseSerial returns licence number serial of pattern in its reserved
 // space (all 26 letters).
 func LicenseSerial(pattern string, serial, key uint64) (string, error) {
-	return reservedSerial(pattern, allLetters, serial, key)
+	return LicenseSpace(pattern).Serial(serial, key)
 }
 
 // PlateSerial returns plate serial of pattern in its reserved space
 // (PlateLetters: no I, O or Q).
 func PlateSerial(pattern string, serial, key uint64) (string, error) {
-	return reservedSerial(pattern, PlateLetters, serial, key)
+	return PlateSpace(pattern).Serial(serial, key)
 }
 
 // LicenseCapacity is how many serials LicenseSerial has for pattern; it is
 // here because the licence letters are not exported.
-func LicenseCapacity(pattern string) (uint64, error) { return reservedCapacity(pattern, allLetters) }
+func LicenseCapacity(pattern string) (uint64, error) { return LicenseSpace(pattern).Capacity() }
 
 // PlateCapacity is how many serials PlateSerial has for pattern.
-func PlateCapacity(pattern string) (uint64, error) { return reservedCapacity(pattern, PlateLetters) }
+func PlateCapacity(pattern string) (uint64, error) { return PlateSpace(pattern).Capacity() }
 
 // IsReservedLicense reports whether s is a licence number of pattern in its
 // reserved space.
 func IsReservedLicense(pattern, s string) bool {
-	return MatchesLicense(pattern, s) && isReserved(pattern, s)
+	sp := LicenseSpace(pattern)
+	return sp.Matches(s) && sp.Reserved(s)
 }
 
 // IsReservedPlate reports whether s is a plate of pattern in its reserved
 // space.
 func IsReservedPlate(pattern, s string) bool {
-	return MatchesPlate(pattern, s) && isReserved(pattern, s)
+	sp := PlateSpace(pattern)
+	return sp.Matches(s) && sp.Reserved(s)
 }
 
 // LicenseSerialOf inverts LicenseSerial: the serial a reserved licence
 // number of pattern encodes under key.
 func LicenseSerialOf(pattern, s string, key uint64) (uint64, bool) {
-	return reservedSerialOf(pattern, allLetters, s, key)
+	return LicenseSpace(pattern).SerialOf(s, key)
 }
 
 // PlateSerialOf inverts PlateSerial.
 func PlateSerialOf(pattern, s string, key uint64) (uint64, bool) {
-	return reservedSerialOf(pattern, PlateLetters, s, key)
+	return PlateSpace(pattern).SerialOf(s, key)
 }
 
 // decodeRest inverts encodeRest: the serial s's positions after prefix
@@ -314,6 +341,7 @@ func decodeRest(pattern, letters, prefix, s string, n, key uint64) (uint64, bool
 	if len(s) != len(pattern) || !strings.HasPrefix(s, prefix) {
 		return 0, false
 	}
+	tab := positions(letters)
 	q := uint64(0)
 	for i := len(prefix); i < len(s); i++ {
 		c := pattern[i]
@@ -324,7 +352,7 @@ func decodeRest(pattern, letters, prefix, s string, n, key uint64) (uint64, bool
 			}
 			continue
 		}
-		v, ok := serialValue(c, letters, s[i])
+		v, ok := serialValue(c, tab, s[i])
 		if !ok {
 			return 0, false
 		}

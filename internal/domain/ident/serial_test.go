@@ -246,3 +246,36 @@ func TestReservedSerialsReadBack(t *testing.T) {
 		require.False(t, ok, "outside the span")
 	}
 }
+
+// A space finds a string's reserved prefix as a search of its prefixes
+// would.
+func TestSpaceReservedAsPrefixSearch(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, pattern := range []string{"@#######", "########", "WDL*********", "DL-#####", "#@@####", "ABC"} {
+		sp := LicenseSpace(pattern)
+		prefixes := ReservedPrefixes(pattern)
+		for range 20_000 {
+			b := []byte(pattern)
+			for i := range b {
+				switch r.IntN(4) {
+				case 0:
+					b[i] = "0123456789"[r.IntN(10)]
+				case 1:
+					b[i] = allLetters[r.IntN(26)]
+				case 2:
+					b[i] = "-WDL"[r.IntN(4)]
+				}
+			}
+			s := string(b[:r.IntN(len(b)+1)])
+			want := -1
+			for k, p := range prefixes {
+				if strings.HasPrefix(s, p) {
+					want = k
+					break
+				}
+			}
+			require.Equal(t, want, sp.prefixOf(s), "%q %q", pattern, s)
+			require.Equal(t, want >= 0, sp.Reserved(s), "%q %q", pattern, s)
+		}
+	}
+}

@@ -58,18 +58,33 @@ func fnv1a(parts ...string) uint64 {
 // otherwise; both come from the same hash, so a model keeps one letter and
 // one digit and only the cycle chooses between them.
 func DescriptorOf(make, model, vehicleType string, year int) VDS {
+	return DescriptorsOf(make, model, vehicleType).Of(year)
+}
+
+// Descriptors are a make, model and vehicle type's two descriptors, one for
+// each cycle of position 7: what a checker keeps per model.
+type Descriptors struct{ digit, letter VDS }
+
+// DescriptorsOf returns the descriptors DescriptorOf chooses between.
+func DescriptorsOf(make, model, vehicleType string) Descriptors {
 	h := stream.Mix(fnv1a(make, model, vehicleType))
 	var d VDS
 	for _, p := range [4]int{0, 1, 2, 4} {
 		d[p] = VINChars[h%uint64(len(VINChars))]
 		h /= uint64(len(VINChars))
 	}
+	ds := Descriptors{digit: d, letter: d}
+	ds.letter[3] = vinLetters[h%uint64(len(vinLetters))]
+	ds.digit[3] = byte('0' + (h/uint64(len(vinLetters)))%10)
+	return ds
+}
+
+// Of returns the descriptor of model year year.
+func (ds Descriptors) Of(year int) VDS {
 	if position7Letter(year) {
-		d[3] = vinLetters[h%uint64(len(vinLetters))]
-	} else {
-		d[3] = byte('0' + (h/uint64(len(vinLetters)))%10)
+		return ds.letter
 	}
-	return d
+	return ds.digit
 }
 
 // VINv2 builds the VIN of 0-based vehicle index i: wmi (three VIN
