@@ -7,7 +7,9 @@ package contract
 import (
 	"fmt"
 
+	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/household"
+	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 )
@@ -49,6 +51,40 @@ type Checker struct {
 	// and then its vehicles ask in turn. A value, not a pointer, so that
 	// copies of a Checker checking concurrently keep their own.
 	last householdSerials
+	// licences are each state's licence space and key, made on the first
+	// licence checked.
+	licences []reserved
+	// facts are what the checks of the batch's persons found of each, in
+	// batch order, for its households and vehicles (reused across batches).
+	facts []facts
+}
+
+// reserved is a state's licence or plate space and the key of its serials.
+type reserved struct {
+	space *ident.Space
+	key   uint64
+}
+
+// facts is what the checks of a person look up of them, for the checks of
+// their household and its vehicles.
+type facts struct {
+	age int          // at the reference date
+	zip *refdata.Zip // the person's ZIP; nil if it is none
+}
+
+func (c *Checker) factsOf(p *model.Person) facts {
+	z, _ := c.Pop.Zip(p.Zip)
+	return facts{age: model.YearsBetween(p.DateOfBirth, c.RefDate), zip: z}
+}
+
+// licence returns state si's licence space and key.
+func (c *Checker) licence(si int) reserved {
+	if c.licences == nil {
+		for i := range c.Pop.States {
+			c.licences = append(c.licences, reserved{ident.LicenseSpace(c.Pop.States[i].LicenseFormat), derive.LicenseKey(c.Seed, i)})
+		}
+	}
+	return c.licences[si]
 }
 
 // householdSerials is what Serials.Of and household.Plan say of one household.
@@ -105,29 +141,30 @@ func (c *Checker) bad(entity, id, col string, rule RuleName, val string) {
 // household order, as the pipeline and the files hold them, so households
 // are runs of equal household_id: no maps, no copies.
 func (c *Checker) Batch(mb *model.Batch) {
+	c.facts = c.facts[:0]
 	for i := range mb.Persons {
-		c.Person(&mb.Persons[i])
+		c.facts = append(c.facts, c.person(&mb.Persons[i]))
 	}
-	persons, vehicles, profiles := mb.Persons, mb.Vehicles, mb.Profiles
+	persons, fs, vehicles, profiles := mb.Persons, c.facts, mb.Vehicles, mb.Profiles
 	if len(profiles) != len(persons) && len(profiles) > 0 {
 		c.bad("profile", "", "profile_id", RuleOneProfilePerPerson, fmt.Sprintf("%d profiles for %d persons", len(profiles), len(persons)))
 	}
 	for len(persons) > 0 {
 		hh := persons[0].HouseholdID
 		n := run(persons, func(p *model.Person) string { return p.HouseholdID }, hh)
-		members := persons[:n]
-		persons = persons[n:]
-		c.household(members)
+		members, mfs := persons[:n], fs[:n]
+		persons, fs = persons[n:], fs[n:]
+		c.household(members, mfs)
 		// Vehicles and profiles of other households before this one have no
 		// persons in the batch.
 		for len(vehicles) > 0 && vehicles[0].HouseholdID != hh && !inRest(persons, vehicles[0].HouseholdID) {
-			c.Vehicle(&vehicles[0], nil)
+			c.vehicle(&vehicles[0], nil, nil)
 			vehicles = vehicles[1:]
 		}
 		nv := run(vehicles, func(v *model.Vehicle) string { return v.HouseholdID }, hh)
 		for i := range vehicles[:nv] {
 			c.place = i // the vehicle's place in its household: its plate serial
-			c.Vehicle(&vehicles[i], members)
+			c.vehicle(&vehicles[i], members, mfs)
 		}
 		c.place = -1
 		for len(profiles) > 0 && profiles[0].HouseholdID != hh && !inRest(persons, profiles[0].HouseholdID) {
@@ -137,8 +174,8 @@ func (c *Checker) Batch(mb *model.Batch) {
 		np := run(profiles, func(p *model.Profile) string { return p.HouseholdID }, hh)
 		for i := range profiles[:np] {
 			pr := &profiles[i]
-			if p := find(members, pr.PersonID); p != nil {
-				c.Profile(pr, p, vehicles[:nv])
+			if p := find(members, pr.PersonID); p >= 0 {
+				c.Profile(pr, &members[p], vehicles[:nv])
 			} else {
 				c.bad("profile", pr.ProfileID, "person_id", RuleFKPerson, pr.PersonID)
 			}
@@ -146,7 +183,7 @@ func (c *Checker) Batch(mb *model.Batch) {
 		vehicles, profiles = vehicles[nv:], profiles[np:]
 	}
 	for i := range vehicles {
-		c.Vehicle(&vehicles[i], nil)
+		c.vehicle(&vehicles[i], nil, nil)
 	}
 	for i := range profiles {
 		c.bad("profile", profiles[i].ProfileID, "person_id", RuleFKPerson, profiles[i].PersonID)
@@ -173,11 +210,12 @@ func inRest(persons []model.Person, hh string) bool {
 	return false
 }
 
-func find(members []model.Person, id string) *model.Person {
+// find returns the place among members of the person id, -1 if none.
+func find(members []model.Person, id string) int {
 	for i := range members {
 		if members[i].PersonID == id {
-			return &members[i]
+			return i
 		}
 	}
-	return nil
+	return -1
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
@@ -12,7 +13,11 @@ import (
 )
 
 // Person checks one person on its own.
-func (c *Checker) Person(p *model.Person) {
+func (c *Checker) Person(p *model.Person) { c.person(p) }
+
+// person is Person; it returns what it looked up of p.
+func (c *Checker) person(p *model.Person) facts {
+	f := c.factsOf(p)
 	id := p.PersonID
 	bad := func(col string, rule RuleName, val string) { c.bad("person", id, col, rule, val) }
 	idx, ok := ident.ParseID("PER-", id)
@@ -47,7 +52,7 @@ func (c *Checker) Person(p *model.Person) {
 	if p.LastName == "" {
 		bad("last_name", RuleNotEmpty, p.LastName)
 	}
-	age := model.YearsBetween(p.DateOfBirth, c.RefDate)
+	age := f.age
 	if age < 16 || age > 95 {
 		bad("date_of_birth", RuleAge16To95, p.DateOfBirth.String())
 	}
@@ -64,15 +69,14 @@ func (c *Checker) Person(p *model.Person) {
 	}
 	if got, ok := ident.EmailIndex(p.Email); !ok {
 		bad("email", RuleEmailReservedDomain, p.Email)
-	} else if got != idx || strings.ToLower(p.Email) != p.Email {
+	} else if got != idx { // EmailIndex takes lower case alone
 		bad("email", RuleEmailUnique, p.Email)
 	}
 	si, ok := c.Pop.State(p.State)
 	if !ok {
 		bad("state", RuleUSPSState, p.State)
-		return
+		return f
 	}
-	st := &c.Pop.States[si]
 	if !addressLine(p.AddressLine1) {
 		bad("address_line1", RuleAddressFormat, p.AddressLine1)
 	}
@@ -83,7 +87,7 @@ func (c *Checker) Person(p *model.Person) {
 	if !fictional {
 		bad("phone", RulePhone55501xx, p.Phone)
 	}
-	if z, ok := c.Pop.Zip(p.Zip); !ok || z.State != si {
+	if z := f.zip; z == nil || z.State != si {
 		bad("zip", RuleZIPOfState, p.Zip)
 	} else {
 		if z.City != p.City {
@@ -109,25 +113,27 @@ func (c *Checker) Person(p *model.Person) {
 		if age > 17 {
 			bad("license_type", RuleLearnerPermitAge, fmt.Sprintf("%s at %d", p.LicenseType, age))
 		}
-		c.licence(p, st, bad)
+		c.checkLicence(p, si, bad)
 	default:
-		c.licence(p, st, bad)
+		c.checkLicence(p, si, bad)
 	}
 	if age < 18 && p.MaritalStatus == "married" {
 		bad("marital_status", RuleNoMarriedMinors, p.MaritalStatus)
 	} else if age < 18 && p.MaritalStatus != "single" {
 		bad("marital_status", RuleMaritalStatusOfAge, p.MaritalStatus)
 	}
+	return f
 }
 
-// licence checks the licence or permit of a person who holds one.
-func (c *Checker) licence(p *model.Person, st *refdata.PopState, bad func(string, RuleName, string)) {
+// checkLicence checks the licence or permit of a person of state si who
+// holds one.
+func (c *Checker) checkLicence(p *model.Person, si int, bad func(string, RuleName, string)) {
 	if !slices.Contains(model.LicenseStatuses, p.LicenseStatus) {
 		bad("license_status", RuleEnum, p.LicenseStatus)
 	}
-	if !ident.MatchesLicense(st.LicenseFormat, p.DriverLicenseNumber) {
+	if lic := c.licence(si).space; !lic.Matches(p.DriverLicenseNumber) {
 		bad("driver_license_number", RuleLicenseFormatOfState, p.DriverLicenseNumber)
-	} else if !ident.IsReservedLicense(st.LicenseFormat, p.DriverLicenseNumber) {
+	} else if !lic.Reserved(p.DriverLicenseNumber) {
 		bad("driver_license_number", RuleLicenseReservedPrefix, p.DriverLicenseNumber)
 	}
 	if p.DriverLicenseState != p.State {
@@ -211,40 +217,47 @@ func addressLine(s string) bool {
 			return false
 		}
 	}
-	// len(strings.Fields(rest)) >= 2, without making the slice
-	n := 0
-	for range strings.FieldsSeq(rest) {
-		if n++; n == 2 {
-			return true
+	// len(strings.Fields(rest)) >= 2, counted rune by rune
+	n, in := 0, false
+	for _, r := range rest {
+		switch {
+		case unicode.IsSpace(r):
+			in = false
+		case !in:
+			if n++; n == 2 {
+				return true
+			}
+			in = true
 		}
 	}
 	return false
 }
 
 // household checks what members of one household must share, and what
-// the household decides of them: parents' ages, licence serials.
-func (c *Checker) household(members []model.Person) {
+// the household decides of them: parents' ages, licence serials. fs are
+// what the members' checks found of them.
+func (c *Checker) household(members []model.Person, fs []facts) {
 	primaries := 0
-	var primary, spouse *model.Person
+	primary, spouse := -1, -1
 	for i := range members {
-		p := &members[i]
-		switch p.Relationship {
+		switch members[i].Relationship {
 		case "primary":
 			primaries++
-			primary = p
+			primary = i
 		case "spouse":
-			spouse = p
+			spouse = i
 		}
 	}
 	if primaries != 1 {
 		c.bad("person", members[0].PersonID, "relationship", RuleOnePrimaryPerHousehold, fmt.Sprintf("%d primaries in %s", primaries, members[0].HouseholdID))
 		return
 	}
-	youngestParent := model.YearsBetween(primary.DateOfBirth, c.RefDate)
-	if spouse != nil {
-		youngestParent = min(youngestParent, model.YearsBetween(spouse.DateOfBirth, c.RefDate))
+	youngestParent := fs[primary].age
+	if spouse >= 0 {
+		youngestParent = min(youngestParent, fs[spouse].age)
 	}
-	hIndex, hok := ident.ParseID("HH-", primary.HouseholdID)
+	head := &members[primary]
+	hIndex, hok := ident.ParseID("HH-", head.HouseholdID)
 	var first uint64
 	if hok {
 		if hs, err := c.serialsOf(hIndex); err != nil {
@@ -256,22 +269,22 @@ func (c *Checker) household(members []model.Person) {
 	for i := range members {
 		p := &members[i]
 		bad := func(col string, rule RuleName, val string) { c.bad("person", p.PersonID, col, rule, val) }
-		if p.AddressLine1 != primary.AddressLine1 || p.AddressLine2 != primary.AddressLine2 || p.City != primary.City || p.State != primary.State || p.Zip != primary.Zip {
+		if p.AddressLine1 != head.AddressLine1 || p.AddressLine2 != head.AddressLine2 || p.City != head.City || p.State != head.State || p.Zip != head.Zip {
 			bad("address_line1", RuleHouseholdSharesAddress, p.AddressLine1+", "+p.City+", "+p.State+" "+p.Zip)
 		}
-		if p.Phone[:min(3, len(p.Phone))] != primary.Phone[:min(3, len(primary.Phone))] {
+		if p.Phone[:min(3, len(p.Phone))] != head.Phone[:min(3, len(head.Phone))] {
 			bad("phone", RuleHouseholdSharesAreaCode, p.Phone)
 		}
 		switch p.Relationship {
 		case "spouse":
-			if p.MaritalStatus != "married" || primary.MaritalStatus != "married" {
-				bad("marital_status", RuleSpousesMarried, p.MaritalStatus+"/"+primary.MaritalStatus)
+			if p.MaritalStatus != "married" || head.MaritalStatus != "married" {
+				bad("marital_status", RuleSpousesMarried, p.MaritalStatus+"/"+head.MaritalStatus)
 			}
 		case "child":
-			if youngestParent-model.YearsBetween(p.DateOfBirth, c.RefDate) < 16 {
+			if youngestParent-fs[i].age < 16 {
 				bad("date_of_birth", RuleChild16YearsYoungerThanParents, p.DateOfBirth.String())
 			}
-			if p.LastName != primary.LastName {
+			if p.LastName != head.LastName {
 				bad("last_name", RuleChildSharesLastName, p.LastName)
 			}
 		}
@@ -282,8 +295,8 @@ func (c *Checker) household(members []model.Person) {
 		// household's first and the member's place), permuted: unique
 		// within the state.
 		if si, ok := c.Pop.State(p.State); ok && hok && p.LicenseType != "unlicensed" {
-			st := &c.Pop.States[si]
-			got, ok := ident.LicenseSerialOf(st.LicenseFormat, p.DriverLicenseNumber, derive.LicenseKey(c.Seed, si))
+			lic := c.licence(si)
+			got, ok := lic.space.SerialOf(p.DriverLicenseNumber, lic.key)
 			if ok && got != first+uint64(i) {
 				bad("driver_license_number", RuleLicenseUniqueInState, p.DriverLicenseNumber)
 			}

@@ -11,7 +11,8 @@ import (
 
 // Profile checks a profile against the one its person and household derive.
 func (c *Checker) Profile(pr *model.Profile, p *model.Person, household []model.Vehicle) {
-	want := derive.Profile(p, household, derive.HistoryOf(pr), c.RefDate)
+	h := derive.HistoryOf(pr)
+	want := derive.Profile(p, household, h, c.RefDate)
 	bad := func(col string, rule RuleName, val string) { c.bad("profile", pr.ProfileID, col, rule, val) }
 	if pr.ProfileID != want.ProfileID {
 		bad("profile_id", RuleSameIndexAsPerson, pr.ProfileID)
@@ -34,7 +35,7 @@ func (c *Checker) Profile(pr *model.Profile, p *model.Person, household []model.
 	if pr.PrimaryVehicleID != want.PrimaryVehicleID {
 		bad("primary_vehicle_id", RuleFirstVehicleDriven, pr.PrimaryVehicleID)
 	}
-	if h := derive.HistoryOf(pr); h.MajorViolations > h.Violations || h.DUI > h.MajorViolations || min(h.Violations, h.DUI, h.ViolationPoints, h.AtFaultAccidents, h.NotAtFaultAccidents, h.ComprehensiveClaims) < 0 {
+	if h.MajorViolations > h.Violations || h.DUI > h.MajorViolations || min(h.Violations, h.DUI, h.ViolationPoints, h.AtFaultAccidents, h.NotAtFaultAccidents, h.ComprehensiveClaims) < 0 {
 		bad("violations", RuleHistoryCountsCoherent, fmt.Sprintf("%d violations, %d major, %d DUI", h.Violations, h.MajorViolations, h.DUI))
 	}
 	if !slices.Equal(pr.RatingFactors, want.RatingFactors) {

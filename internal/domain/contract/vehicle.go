@@ -12,16 +12,25 @@ import (
 )
 
 // vehicleTables is what the vehicle rules of contract v0.2 read, made once
-// per Checker: the tables, the state quota of the seed and each state's
-// plate key.
+// per Checker: the tables, each state's plate space and key, and what the
+// rules read of each real make and model, found with one lookup.
 type vehicleTables struct {
-	err       error
-	fleet     *refdata.Fleet
-	pop       *refdata.Population
-	plateKeys []uint64
+	err    error
+	fleet  *refdata.Fleet
+	plates []reserved // by state
 	// bodies[r] is derive.BodyType of fleet.Runs[r], "" for a run of no
 	// known type (asked of derive then).
 	bodies []string
+	models map[makeModel]*modelFacts
+}
+
+type makeModel struct{ make, model string }
+
+// modelFacts is what the vehicle rules read of a real make and model: its
+// runs and its VIN descriptors by vehicle type.
+type modelFacts struct {
+	runs        []int
+	descriptors []ident.Descriptors // by index into refdata.VehicleTypes
 }
 
 // plateKeyTag is the tag of the vehicle stage's per-state plate keys
@@ -39,17 +48,25 @@ func (c *Checker) vehicleTables() *vehicleTables {
 			return t
 		}
 	}
-	if t.pop, t.err = refdata.V02(); t.err != nil {
-		return t
-	}
-	for i := range t.pop.States {
-		t.plateKeys = append(t.plateKeys, plateKey(c.Seed, i))
+	for i := range c.Pop.States {
+		t.plates = append(t.plates, reserved{ident.PlateSpace(c.Pop.States[i].PlateFormat), plateKey(c.Seed, i)})
 	}
 	t.bodies = make([]string, len(t.fleet.Runs))
+	t.models = map[makeModel]*modelFacts{}
 	for i := range t.fleet.Runs {
-		if r := &t.fleet.Runs[i]; r.Type >= 0 && r.Type < len(refdata.VehicleTypes) {
+		r := &t.fleet.Runs[i]
+		if r.Type >= 0 && r.Type < len(refdata.VehicleTypes) {
 			t.bodies[i] = derive.BodyType(r.Make, r.Model, r.Type)
 		}
+		k := makeModel{r.Make, r.Model}
+		if t.models[k] != nil {
+			continue
+		}
+		m := &modelFacts{runs: t.fleet.RunsOf(r.Make, r.Model)}
+		for _, typ := range refdata.VehicleTypes {
+			m.descriptors = append(m.descriptors, ident.DescriptorsOf(r.Make, r.Model, typ))
+		}
+		t.models[k] = m
 	}
 	return t
 }
@@ -57,6 +74,15 @@ func (c *Checker) vehicleTables() *vehicleTables {
 // Vehicle checks one vehicle against the persons of its household (nil
 // when the batch holds none).
 func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
+	fs := make([]facts, len(persons))
+	for i := range persons {
+		fs[i] = c.factsOf(&persons[i])
+	}
+	c.vehicle(v, persons, fs)
+}
+
+// vehicle is Vehicle with what the person checks found of the persons.
+func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) {
 	id := v.VehicleID
 	bad := func(col string, rule RuleName, val string) { c.bad("vehicle", id, col, rule, val) }
 	t := c.vehicleTables()
@@ -82,29 +108,33 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 
 	owner := find(persons, v.OwnerPersonID)
 	driver := find(persons, v.PrimaryDriverPersonID)
-	if owner == nil {
+	if owner < 0 {
 		bad("owner_person_id", RuleFKPerson, v.OwnerPersonID)
 	}
-	if driver == nil {
+	if driver < 0 {
 		bad("primary_driver_person_id", RuleFKPerson, v.PrimaryDriverPersonID)
-	} else if driver.HouseholdID != v.HouseholdID {
+	} else if persons[driver].HouseholdID != v.HouseholdID {
 		bad("primary_driver_person_id", RuleDriverSameHousehold, v.PrimaryDriverPersonID)
 	} else {
-		c.vehicleDriver(v, driver, persons, bad)
+		c.vehicleDriver(v, &persons[driver], fs[driver].age, persons, bad)
 	}
-	if owner != nil {
-		c.vehicleGaraging(v, owner, driver, t, bad)
+	if owner >= 0 {
+		student := false
+		if driver >= 0 && persons[driver].Relationship == "child" {
+			student = fs[driver].age >= 18 && fs[driver].age <= 24
+		}
+		vehicleGaraging(v, &persons[owner], student, bad)
 	}
 
 	refYear := c.RefDate.Year()
 	typ := refdata.TypeIndex(v.VehicleType)
-	runs := t.fleet.RunsOf(v.Make, v.Model)
+	m := t.models[makeModel{v.Make, v.Model}]
 	var run *refdata.ModelRun
 	body := ""
-	if len(runs) == 0 {
+	if m == nil {
 		bad("model", RuleRealMakeModel, v.Make+" "+v.Model)
 	} else {
-		for _, i := range runs {
+		for _, i := range m.runs {
 			r := &t.fleet.Runs[i]
 			if derive.InProduction(t.fleet, r, int(v.ModelYear), refYear, derive.MaxVehicleAge) {
 				run, body = r, t.bodies[i]
@@ -133,7 +163,13 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 			bad("vin", RuleVINWMIOfMakeType, v.VIN)
 		}
 		if typ >= 0 {
-			if d := ident.DescriptorOf(v.Make, v.Model, v.VehicleType, int(v.ModelYear)); string(d[:]) != v.VIN[3:8] {
+			var ds ident.Descriptors
+			if m != nil {
+				ds = m.descriptors[typ]
+			} else {
+				ds = ident.DescriptorsOf(v.Make, v.Model, v.VehicleType)
+			}
+			if d := ds.Of(int(v.ModelYear)); string(d[:]) != v.VIN[3:8] {
 				bad("vin", RuleVINDescriptorOfModel, v.VIN)
 			}
 		}
@@ -152,26 +188,31 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	if v.PlateState != v.GaragingState {
 		bad("plate_state", RuleEqualsGaragingState, v.PlateState)
 	}
-	si, ok := t.pop.State(v.GaragingState)
+	si, ok := c.Pop.State(v.GaragingState)
 	if !ok {
 		bad("garaging_state", RuleUSPSState, v.GaragingState)
 		return
 	}
-	st := &t.pop.States[si]
-	zip, ok := t.pop.Zip(v.GaragingZip)
-	if !ok || zip.State != si {
+	var zip *refdata.Zip
+	if owner >= 0 && v.GaragingZip == persons[owner].Zip {
+		zip = fs[owner].zip // looked up by the owner's checks
+	} else {
+		zip, _ = c.Pop.Zip(v.GaragingZip)
+	}
+	if zip == nil || zip.State != si {
 		bad("garaging_zip", RuleZIPOfStateGaraging, v.GaragingZip)
 	} else if v.Usage == "farm" && !zip.Rural {
 		bad("usage", RuleFarmOnlyRural, v.Usage+" in "+v.GaragingZip)
 	}
+	plates := t.plates[si]
 	switch {
-	case !ident.MatchesPlate(st.PlateFormat, v.LicensePlate):
+	case !plates.space.Matches(v.LicensePlate):
 		bad("license_plate", RulePlateFormatOfState, v.LicensePlate)
-	case !ident.IsReservedPlate(st.PlateFormat, v.LicensePlate):
+	case !plates.space.Reserved(v.LicensePlate):
 		bad("license_plate", RulePlateReservedPrefix, v.LicensePlate)
 	default:
 		hh, ok := ident.ParseID("HH-", v.HouseholdID)
-		serial, dok := ident.PlateSerialOf(st.PlateFormat, v.LicensePlate, t.plateKeys[si])
+		serial, dok := plates.space.SerialOf(v.LicensePlate, plates.key)
 		if !ok || !dok {
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
 			break
@@ -188,9 +229,9 @@ func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	}
 }
 
-// vehicleDriver checks the primary driver: licensed whenever a member of
-// the household is, and of rideshare age for rideshare use.
-func (c *Checker) vehicleDriver(v *model.Vehicle, d *model.Person, persons []model.Person, bad func(string, RuleName, string)) {
+// vehicleDriver checks the primary driver, aged age: licensed whenever a
+// member of the household is, and of rideshare age for rideshare use.
+func (c *Checker) vehicleDriver(v *model.Vehicle, d *model.Person, age int, persons []model.Person, bad func(string, RuleName, string)) {
 	if !d.Licensed() {
 		for i := range persons {
 			if persons[i].Licensed() {
@@ -199,17 +240,15 @@ func (c *Checker) vehicleDriver(v *model.Vehicle, d *model.Person, persons []mod
 			}
 		}
 	}
-	if v.Usage == "rideshare" {
-		if age := model.YearsBetween(d.DateOfBirth, c.RefDate); age < 21 || age > 65 {
-			bad("usage", RuleRideshareDriver21To65, fmt.Sprintf("rideshare, driver aged %d", age))
-		}
+	if v.Usage == "rideshare" && (age < 21 || age > 65) {
+		bad("usage", RuleRideshareDriver21To65, fmt.Sprintf("rideshare, driver aged %d", age))
 	}
 }
 
 // vehicleGaraging checks where the vehicle is kept: the owner's ZIP and
 // state, unless it is garaged away, which only a student's car is (primary
 // driver a child aged 18-24) and then at another ZIP of the owner's state.
-func (c *Checker) vehicleGaraging(v *model.Vehicle, owner, driver *model.Person, t *vehicleTables, bad func(string, RuleName, string)) {
+func vehicleGaraging(v *model.Vehicle, owner *model.Person, student bool, bad func(string, RuleName, string)) {
 	if v.GaragingState != owner.State {
 		bad("garaging_state", RuleEqualsOwnerState, v.GaragingState)
 	}
@@ -218,11 +257,6 @@ func (c *Checker) vehicleGaraging(v *model.Vehicle, owner, driver *model.Person,
 			bad("garaging_zip", RuleEqualsOwnerZIP, v.GaragingZip)
 		}
 		return
-	}
-	student := false
-	if driver != nil && driver.Relationship == "child" {
-		age := model.YearsBetween(driver.DateOfBirth, c.RefDate)
-		student = age >= 18 && age <= 24
 	}
 	if !student || v.GaragingZip == owner.Zip {
 		bad("garaged_away", RuleGaragedAwayStudent, v.GaragedAway+" "+v.GaragingZip)
