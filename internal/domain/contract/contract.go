@@ -66,15 +66,22 @@ type reserved struct {
 }
 
 // facts is what the checks of a person look up of them, for the checks of
-// their household and its vehicles.
+// their household and its vehicles: kept by value, as the ZIP's record is
+// long out of the cache when the household's vehicles are checked.
 type facts struct {
-	age int          // at the reference date
-	zip *refdata.Zip // the person's ZIP; nil if it is none
+	age      int // at the reference date
+	zipState int // the state of the person's ZIP; -1 if it is none
+	zipRural bool
 }
 
-func (c *Checker) factsOf(p *model.Person) facts {
-	z, _ := c.Pop.Zip(p.Zip)
-	return facts{age: model.YearsBetween(p.DateOfBirth, c.RefDate), zip: z}
+// factsOf returns p's facts and the record of p's ZIP (nil if none).
+func (c *Checker) factsOf(p *model.Person) (facts, *refdata.Zip) {
+	f := facts{age: model.YearsBetween(p.DateOfBirth, c.RefDate), zipState: -1}
+	z, ok := c.Pop.Zip(p.Zip)
+	if ok {
+		f.zipState, f.zipRural = z.State, z.Rural
+	}
+	return f, z
 }
 
 // licence returns state si's licence space and key.

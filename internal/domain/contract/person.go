@@ -17,7 +17,7 @@ func (c *Checker) Person(p *model.Person) { c.person(p) }
 
 // person is Person; it returns what it looked up of p.
 func (c *Checker) person(p *model.Person) facts {
-	f := c.factsOf(p)
+	f, zip := c.factsOf(p)
 	id := p.PersonID
 	bad := func(col string, rule RuleName, val string) { c.bad("person", id, col, rule, val) }
 	idx, ok := ident.ParseID("PER-", id)
@@ -87,7 +87,7 @@ func (c *Checker) person(p *model.Person) facts {
 	if !fictional {
 		bad("phone", RulePhone55501xx, p.Phone)
 	}
-	if z := f.zip; z == nil || z.State != si {
+	if z := zip; z == nil || z.State != si {
 		bad("zip", RuleZIPOfState, p.Zip)
 	} else {
 		if z.City != p.City {

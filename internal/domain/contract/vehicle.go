@@ -27,10 +27,19 @@ type vehicleTables struct {
 type makeModel struct{ make, model string }
 
 // modelFacts is what the vehicle rules read of a real make and model: its
-// runs and its VIN descriptors by vehicle type.
+// runs, its make's WMIs and its VIN descriptors by vehicle type.
 type modelFacts struct {
 	runs        []int
+	wmis        [4][]string         // fleet.WMIs[make]
 	descriptors []ident.Descriptors // by index into refdata.VehicleTypes
+}
+
+// hasWMI is fleet.HasWMI, with a real model's WMIs from m.
+func (t *vehicleTables) hasWMI(m *modelFacts, make string, typ int, wmi string) bool {
+	if m == nil || typ < 0 || typ >= len(m.wmis) {
+		return t.fleet.HasWMI(make, typ, wmi)
+	}
+	return slices.Contains(m.wmis[typ], wmi)
 }
 
 // plateKeyTag is the tag of the vehicle stage's per-state plate keys
@@ -62,7 +71,7 @@ func (c *Checker) vehicleTables() *vehicleTables {
 		if t.models[k] != nil {
 			continue
 		}
-		m := &modelFacts{runs: t.fleet.RunsOf(r.Make, r.Model)}
+		m := &modelFacts{runs: t.fleet.RunsOf(r.Make, r.Model), wmis: t.fleet.WMIs[r.Make]}
 		for _, typ := range refdata.VehicleTypes {
 			m.descriptors = append(m.descriptors, ident.DescriptorsOf(r.Make, r.Model, typ))
 		}
@@ -76,7 +85,7 @@ func (c *Checker) vehicleTables() *vehicleTables {
 func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	fs := make([]facts, len(persons))
 	for i := range persons {
-		fs[i] = c.factsOf(&persons[i])
+		fs[i], _ = c.factsOf(&persons[i])
 	}
 	c.vehicle(v, persons, fs)
 }
@@ -159,7 +168,7 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 	if p := ident.VINv2Problem(v.VIN, int(v.ModelYear)); p != "" {
 		bad("vin", RuleName(p), v.VIN)
 	} else {
-		if !t.fleet.HasWMI(v.Make, typ, v.VIN[:3]) {
+		if !t.hasWMI(m, v.Make, typ, v.VIN[:3]) {
 			bad("vin", RuleVINWMIOfMakeType, v.VIN)
 		}
 		if typ >= 0 {
@@ -193,15 +202,15 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 		bad("garaging_state", RuleUSPSState, v.GaragingState)
 		return
 	}
-	var zip *refdata.Zip
+	zipState, rural := -1, false
 	if owner >= 0 && v.GaragingZip == persons[owner].Zip {
-		zip = fs[owner].zip // looked up by the owner's checks
-	} else {
-		zip, _ = c.Pop.Zip(v.GaragingZip)
+		zipState, rural = fs[owner].zipState, fs[owner].zipRural // looked up by the owner's checks
+	} else if zip, ok := c.Pop.Zip(v.GaragingZip); ok {
+		zipState, rural = zip.State, zip.Rural
 	}
-	if zip == nil || zip.State != si {
+	if zipState != si {
 		bad("garaging_zip", RuleZIPOfStateGaraging, v.GaragingZip)
-	} else if v.Usage == "farm" && !zip.Rural {
+	} else if v.Usage == "farm" && !rural {
 		bad("usage", RuleFarmOnlyRural, v.Usage+" in "+v.GaragingZip)
 	}
 	plates := t.plates[si]
