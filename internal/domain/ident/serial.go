@@ -45,24 +45,30 @@ func serialChar(c byte, letters string, v uint64) byte {
 	return letters[v]
 }
 
-// serialValue inverts serialChar (tab tables letters); false if ch is not
-// of class c.
-func serialValue(c byte, tab *letterPositions, ch byte) (uint64, bool) {
-	isDigit := ch >= '0' && ch <= '9'
-	switch c {
-	case '#':
-		return uint64(ch - '0'), isDigit
-	case '@':
-		i := tab[ch]
-		return uint64(i), i >= 0
-	case '*':
-		if isDigit {
-			return uint64(ch - '0'), true
+// places is a pattern's positions as decoding reads them: what each
+// character of a position is worth (its place in the position's class,
+// digits then letters; -1 if it is not of it), nil for a literal, and how
+// many characters the position takes. It inverts serialChar.
+type places struct {
+	values  []*letterPositions
+	radixes []uint64
+}
+
+func placesOf(pattern, letters string) places {
+	letterTab, anyTab := positions(letters), positions(digitChars+letters)
+	d := places{values: make([]*letterPositions, len(pattern)), radixes: make([]uint64, len(pattern))}
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '#':
+			d.values[i] = digitsTable
+		case '@':
+			d.values[i] = letterTab
+		case '*':
+			d.values[i] = anyTab
 		}
-		i := tab[ch]
-		return uint64(i) + 10, i >= 0
+		d.radixes[i] = serialRadix(pattern[i], letters)
 	}
-	return 0, false
+	return d
 }
 
 // SerialCapacity returns how many distinct strings of pattern begin with
@@ -118,7 +124,7 @@ func decodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, boo
 	if err != nil {
 		return 0, false
 	}
-	return decodeRest(pattern, letters, reserved, s, n, key)
+	return decodeRest(pattern, placesOf(pattern, letters), reserved, s, n, key)
 }
 
 // Reserved spans: how many characters, from the last of its class down, the
@@ -184,6 +190,7 @@ var errNoReserved = errors.New("ident: pattern has no variable position to reser
 type Space struct {
 	pattern, letters string
 	table            *letterPositions // of letters
+	places           places
 	prefixes         []string
 	rest             uint64 // serials after each prefix
 	err              error
@@ -195,7 +202,7 @@ type spaceKey struct{ pattern, letters string }
 
 func spaceOf(pattern, letters string) *Space {
 	return spaces.Get(spaceKey{pattern, letters}, func() *Space {
-		sp := &Space{pattern: pattern, letters: letters, table: positions(letters), prefixes: ReservedPrefixes(pattern)}
+		sp := &Space{pattern: pattern, letters: letters, table: positions(letters), places: placesOf(pattern, letters), prefixes: ReservedPrefixes(pattern)}
 		if sp.prefixes == nil {
 			sp.err = errNoReserved
 		} else {
@@ -268,7 +275,7 @@ func (sp *Space) SerialOf(s string, key uint64) (uint64, bool) {
 	if k < 0 {
 		return 0, false
 	}
-	r, ok := decodeRest(sp.pattern, sp.letters, sp.prefixes[k], s, sp.rest, key)
+	r, ok := decodeRest(sp.pattern, sp.places, sp.prefixes[k], s, sp.rest, key)
 	if !ok {
 		return 0, false
 	}
@@ -336,27 +343,25 @@ func PlateSerialOf(pattern, s string, key uint64) (uint64, bool) {
 }
 
 // decodeRest inverts encodeRest: the serial s's positions after prefix
-// hold; false if s is not of pattern after prefix.
-func decodeRest(pattern, letters, prefix, s string, n, key uint64) (uint64, bool) {
+// hold; false if s is not of pattern (read as d) after prefix.
+func decodeRest(pattern string, d places, prefix, s string, n, key uint64) (uint64, bool) {
 	if len(s) != len(pattern) || !strings.HasPrefix(s, prefix) {
 		return 0, false
 	}
-	tab := positions(letters)
 	q := uint64(0)
 	for i := len(prefix); i < len(s); i++ {
-		c := pattern[i]
-		r := serialRadix(c, letters)
-		if r == 0 {
-			if s[i] != c {
+		t := d.values[i]
+		if t == nil {
+			if s[i] != pattern[i] {
 				return 0, false
 			}
 			continue
 		}
-		v, ok := serialValue(c, tab, s[i])
-		if !ok {
+		v := t[s[i]]
+		if v < 0 {
 			return 0, false
 		}
-		q = q*r + v
+		q = q*d.radixes[i] + uint64(v)
 	}
 	return stream.UnpermuteIndex(q, n, key), true
 }
