@@ -18,7 +18,7 @@ func addressByFields(s string) bool {
 
 func TestAddressLineAsFields(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	pieces := []string{"1", "42", "Main", "St", " ", "  ", "\t", "\u00a0", "\u2003", "\u0085", "x", "\xff", "é", ""}
+	pieces := []string{"1", "42", "Main", "St", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\x1c", "\x08", "\u3000", "\u2028", "\u00a0", "\u2003", "\u0085", "x", "\xff", "é", ""}
 	for range 100_000 {
 		var b strings.Builder
 		for range r.IntN(7) {

@@ -69,14 +69,18 @@ type reserved struct {
 // their household and its vehicles: kept by value, as the ZIP's record is
 // long out of the cache when the household's vehicles are checked.
 type facts struct {
-	age      int // at the reference date
-	zipState int // the state of the person's ZIP; -1 if it is none
-	zipRural bool
+	household int64 // the index of household_id; -1 if it is no id
+	age       int   // at the reference date
+	zipState  int   // the state of the person's ZIP; -1 if it is none
+	zipRural  bool
 }
 
 // factsOf returns p's facts and the record of p's ZIP (nil if none).
 func (c *Checker) factsOf(p *model.Person) (facts, *refdata.Zip) {
-	f := facts{age: model.YearsBetween(p.DateOfBirth, c.RefDate), zipState: -1}
+	f := facts{household: -1, age: model.YearsBetween(p.DateOfBirth, c.RefDate), zipState: -1}
+	if hh, ok := ident.ParseID("HH-", p.HouseholdID); ok {
+		f.household = hh
+	}
 	z, ok := c.Pop.Zip(p.Zip)
 	if ok {
 		f.zipState, f.zipRural = z.State, z.Rural

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
@@ -24,7 +25,7 @@ func (c *Checker) person(p *model.Person) facts {
 	if !ok {
 		bad("person_id", RuleIDFormat, id)
 	}
-	if _, ok := ident.ParseID("HH-", p.HouseholdID); !ok {
+	if f.household < 0 {
 		bad("household_id", RuleIDFormat, p.HouseholdID)
 	}
 	enum := func(col, val string, allowed []string) {
@@ -217,11 +218,12 @@ func addressLine(s string) bool {
 			return false
 		}
 	}
-	// len(strings.Fields(rest)) >= 2, counted rune by rune
+	// len(strings.Fields(rest)) >= 2, counted rune by rune (unicode.IsSpace
+	// asked of non-ASCII runes alone: it is not inlined)
 	n, in := 0, false
 	for _, r := range rest {
 		switch {
-		case unicode.IsSpace(r):
+		case r == ' ' || r >= '\t' && r <= '\r' || r >= utf8.RuneSelf && unicode.IsSpace(r):
 			in = false
 		case !in:
 			if n++; n == 2 {
@@ -257,10 +259,10 @@ func (c *Checker) household(members []model.Person, fs []facts) {
 		youngestParent = min(youngestParent, fs[spouse].age)
 	}
 	head := &members[primary]
-	hIndex, hok := ident.ParseID("HH-", head.HouseholdID)
+	hok := fs[primary].household >= 0
 	var first uint64
 	if hok {
-		if hs, err := c.serialsOf(hIndex); err != nil {
+		if hs, err := c.serialsOf(fs[primary].household); err != nil {
 			hok = false
 		} else {
 			first = hs.person

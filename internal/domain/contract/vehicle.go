@@ -220,7 +220,7 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 	case !plates.space.Reserved(v.LicensePlate):
 		bad("license_plate", RulePlateReservedPrefix, v.LicensePlate)
 	default:
-		hh, ok := ident.ParseID("HH-", v.HouseholdID)
+		hh, ok := householdIndex(v, persons, fs)
 		serial, dok := plates.space.SerialOf(v.LicensePlate, plates.key)
 		if !ok || !dok {
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
@@ -236,6 +236,15 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
 		}
 	}
+}
+
+// householdIndex returns the index of v's household_id: as its persons'
+// facts hold it when they are given.
+func householdIndex(v *model.Vehicle, persons []model.Person, fs []facts) (int64, bool) {
+	if len(persons) > 0 && persons[0].HouseholdID == v.HouseholdID {
+		return fs[0].household, fs[0].household >= 0
+	}
+	return ident.ParseID("HH-", v.HouseholdID)
 }
 
 // vehicleDriver checks the primary driver, aged age: licensed whenever a
