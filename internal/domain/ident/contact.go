@@ -49,26 +49,19 @@ func EmailIndex(email string) (int64, bool) {
 	if !reserved {
 		return 0, false
 	}
-	end := len(local)
-	start := end
-	for start > 0 && local[start-1] >= '0' && local[start-1] <= '9' {
-		start--
+	// Letters and dots, then a number without a leading zero that fits an
+	// int64 (as strconv.ParseInt reads it), in one pass.
+	start := 0
+	for start < len(local) && (local[start] >= 'a' && local[start] <= 'z' || local[start] == '.') {
+		start++
 	}
-	for i := 0; i < start; i++ {
-		c := local[i]
-		if !(c >= 'a' && c <= 'z') && c != '.' {
-			return 0, false
-		}
-	}
-	if start == end || local[start] == '0' {
+	if start == len(local) || local[start] == '0' {
 		return 0, false
 	}
-	// The number in int64, as strconv.ParseInt would read it, digit by
-	// digit: it was scanned already.
 	n := int64(0)
-	for i := start; i < end; i++ {
-		d := int64(local[i] - '0')
-		if n > (math.MaxInt64-d)/10 {
+	for i := start; i < len(local); i++ {
+		d := int64(local[i]) - '0'
+		if d < 0 || d > 9 || n > (math.MaxInt64-d)/10 {
 			return 0, false
 		}
 		n = n*10 + d

@@ -190,6 +190,6 @@ func tenDigits(s string) (int64, bool) {
 	x = (x * (10<<8 + 1)) >> 8 & 0x00ff00ff00ff00ff
 	x = (x * (100<<16 + 1)) >> 16 & 0x0000ffff0000ffff
 	x = (x * (10000<<32 + 1)) >> 32
-	last, ok := digits(s[8:])
-	return int64(x)*100 + int64(last), ok
+	d8, d9 := s[8]-'0', s[9]-'0' // a byte below '0' wraps past 9
+	return int64(x)*100 + int64(d8)*10 + int64(d9), d8 <= 9 && d9 <= 9
 }

@@ -3,6 +3,9 @@ package ident
 import (
 	"fmt"
 	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -136,4 +139,33 @@ func TestTenDigits(t *testing.T) {
 	n, ok := tenDigits("9999999999")
 	require.True(t, ok)
 	require.Equal(t, int64(9_999_999_999), n)
+}
+
+// EmailIndex agrees with the form written as a pattern, over random
+// addresses near it.
+func TestEmailIndexAsPattern(t *testing.T) {
+	form := regexp.MustCompile(`^[a-z.]*([1-9][0-9]*)@(example\.com|example\.net|example\.org)$`)
+	r := rand.New(rand.NewPCG(9, 10))
+	pieces := []string{"mary", ".", "obrien", "A", "-", "0", "1", "42", "9223372036854775807", "9", "@", "example.com", "example.net", "example.org", "gmail.com", "@example.com", "é"}
+	oks := 0
+	for range 200_000 {
+		var b strings.Builder
+		for range 1 + r.IntN(6) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		e := b.String()
+		want, wantOK := int64(0), false
+		if m := form.FindStringSubmatch(e); m != nil {
+			if n, err := strconv.ParseInt(m[1], 10, 64); err == nil {
+				want, wantOK = n-1, true
+			}
+		}
+		got, ok := EmailIndex(e)
+		require.Equal(t, wantOK, ok, e)
+		require.Equal(t, want, got, e)
+		if ok {
+			oks++
+		}
+	}
+	require.Greater(t, oks, 1000, "addresses of the form")
 }
