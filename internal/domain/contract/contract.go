@@ -55,7 +55,8 @@ type Checker struct {
 	// licence checked.
 	licences []reserved
 	// facts are what the checks of the batch's persons found of each, in
-	// batch order, for its households and vehicles (reused across batches).
+	// batch order, for its households and vehicles (reused across batches:
+	// copies of a Checker that has checked share it, so copy fresh ones).
 	facts []facts
 }
 

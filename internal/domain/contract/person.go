@@ -271,7 +271,7 @@ func (c *Checker) household(members []model.Person, fs []facts) {
 	for i := range members {
 		p := &members[i]
 		bad := func(col string, rule RuleName, val string) { c.bad("person", p.PersonID, col, rule, val) }
-		if i != primary { // what the primary shares with itself
+		if i != primary { // the primary shares them with itself
 			if p.AddressLine1 != head.AddressLine1 || p.AddressLine2 != head.AddressLine2 || p.City != head.City || p.State != head.State || p.Zip != head.Zip {
 				bad("address_line1", RuleHouseholdSharesAddress, p.AddressLine1+", "+p.City+", "+p.State+" "+p.Zip)
 			}
