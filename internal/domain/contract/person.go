@@ -61,10 +61,10 @@ func (c *Checker) person(p *model.Person) facts {
 	case p.SSN == "" && idx < ident.SSNCapacity:
 		bad("ssn", RuleSSNNullPastSpace, p.SSN)
 	case p.SSN == "":
-	case !ident.IsSafeSSN(p.SSN, idx):
-		bad("ssn", RuleSSNNeverIssued, p.SSN)
 	default:
-		if got, ok := ident.SSNIndex(c.Seed, p.SSN); !ok || got != idx {
+		if safe, got, ok := ident.SafeSSNIndex(c.Seed, p.SSN, idx); !safe {
+			bad("ssn", RuleSSNNeverIssued, p.SSN)
+		} else if !ok || got != idx {
 			bad("ssn", RuleSSNUnique, p.SSN)
 		}
 	}

@@ -62,25 +62,75 @@ func SSN(seed uint64, i int64) string {
 // SSNIndex inverts SSN: the person index an SSN encodes, or false when it is
 // not a safe SSN.
 func SSNIndex(seed uint64, s string) (int64, bool) {
-	if len(s) != 11 || s[3] != '-' || s[6] != '-' {
+	n, ok := parseSSN(s)
+	if !ok {
 		return 0, false
+	}
+	return n.index(seed)
+}
+
+// IsSafeSSN reports whether s is in the never-issued space, with area 666
+// required for persons below the 666 capacity.
+func IsSafeSSN(s string, personIndex int64) bool {
+	n, ok := parseSSN(s)
+	return ok && n.safeFor(personIndex)
+}
+
+// SafeSSNIndex is IsSafeSSN and then, for a safe SSN, SSNIndex, reading s
+// once: a checker asks both of every person.
+func SafeSSNIndex(seed uint64, s string, personIndex int64) (safe bool, index int64, ok bool) {
+	n, ok := parseSSN(s)
+	if !ok || !n.safeFor(personIndex) {
+		return false, 0, false
+	}
+	index, ok = n.index(seed)
+	return true, index, ok
+}
+
+// ssn is an SSN's area, group and serial.
+type ssn struct{ area, group, serial int }
+
+// parseSSN reads AAA-GG-SSSS, group and serial from 1.
+func parseSSN(s string) (ssn, bool) {
+	if len(s) != 11 || s[3] != '-' || s[6] != '-' {
+		return ssn{}, false
 	}
 	area, ok1 := digits(s[0:3])
 	group, ok2 := digits(s[4:6])
 	serial, ok3 := digits(s[7:11])
-	if !ok1 || !ok2 || !ok3 || group < 1 || serial < 1 {
-		return 0, false
+	return ssn{area, group, serial}, ok1 && ok2 && ok3 && group >= 1 && serial >= 1
+}
+
+func (n ssn) safeFor(personIndex int64) bool {
+	if personIndex < SSN666Cap {
+		return n.area == 666
 	}
-	if area == 666 {
-		q := uint64((group-1)*9999 + serial - 1)
+	if n.area == 666 {
+		return true
+	}
+	if n.area < 900 {
+		return false
+	}
+	for _, g := range safe9xxGroups {
+		if g == n.group {
+			return true
+		}
+	}
+	return false
+}
+
+// index inverts SSN under seed.
+func (n ssn) index(seed uint64) (int64, bool) {
+	if n.area == 666 {
+		q := uint64((n.group-1)*9999 + n.serial - 1)
 		return int64(stream.UnpermuteIndex(q, SSN666Cap, ssnKey(seed, 1))), true
 	}
-	if area < 900 || area > 999 {
+	if n.area < 900 || n.area > 999 {
 		return 0, false
 	}
 	gi := -1
 	for i, g := range safe9xxGroups {
-		if g == group {
+		if g == n.group {
 			gi = i
 		}
 	}
@@ -88,38 +138,8 @@ func SSNIndex(seed uint64, s string) (int64, bool) {
 		return 0, false
 	}
 	per := len(safe9xxGroups) * 9999
-	q := uint64((area-900)*per + gi*9999 + serial - 1)
-	n := uint64(SSNCapacity - SSN666Cap)
-	return SSN666Cap + int64(stream.UnpermuteIndex(q, n, ssnKey(seed, 2))), true
-}
-
-// IsSafeSSN reports whether s is in the never-issued space, with area 666
-// required for persons below the 666 capacity.
-func IsSafeSSN(s string, personIndex int64) bool {
-	if len(s) != 11 || s[3] != '-' || s[6] != '-' {
-		return false
-	}
-	area, ok1 := digits(s[0:3])
-	group, ok2 := digits(s[4:6])
-	serial, ok3 := digits(s[7:11])
-	if !ok1 || !ok2 || !ok3 || group < 1 || serial < 1 {
-		return false
-	}
-	if personIndex < SSN666Cap {
-		return area == 666
-	}
-	if area == 666 {
-		return true
-	}
-	if area < 900 {
-		return false
-	}
-	for _, g := range safe9xxGroups {
-		if g == group {
-			return true
-		}
-	}
-	return false
+	q := uint64((n.area-900)*per + gi*9999 + n.serial - 1)
+	return SSN666Cap + int64(stream.UnpermuteIndex(q, uint64(SSNCapacity-SSN666Cap), ssnKey(seed, 2))), true
 }
 
 func appendPad(b []byte, n, width int) []byte {

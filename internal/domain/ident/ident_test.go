@@ -169,3 +169,30 @@ func TestEmailIndexAsPattern(t *testing.T) {
 	}
 	require.Greater(t, oks, 1000, "addresses of the form")
 }
+
+// SafeSSNIndex answers what IsSafeSSN and SSNIndex answer, over SSNs of
+// both spaces and strings near them.
+func TestSafeSSNIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for range 50_000 {
+		person := r.Int64N(SSNCapacity)
+		if r.IntN(2) == 0 {
+			person = r.Int64N(SSN666Cap)
+		}
+		s := SSN(7, r.Int64N(SSNCapacity))
+		if r.IntN(3) == 0 {
+			b := []byte(s)
+			b[r.IntN(len(b))] = "0123456789-x"[r.IntN(12)]
+			s = string(b)
+		}
+		safe, index, ok := SafeSSNIndex(7, s, person)
+		require.Equal(t, IsSafeSSN(s, person), safe, s)
+		if safe {
+			wantIndex, wantOK := SSNIndex(7, s)
+			require.Equal(t, wantOK, ok, s)
+			require.Equal(t, wantIndex, index, s)
+		} else {
+			require.False(t, ok, s)
+		}
+	}
+}
