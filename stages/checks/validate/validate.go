@@ -142,6 +142,16 @@ func (s *Stage) checkPlan(mb *model.Batch) {
 	p0, v0 := mb.Households[0].FirstPerson, mb.Households[0].FirstVehicle
 	for i := range mb.Households {
 		h := &mb.Households[i]
+		// hh is the household's id once a record's is proven: its other
+		// records' are compared with it, not parsed.
+		hh := ""
+		isHH := func(id string) bool {
+			if hh != "" && id == hh || isID("HH-", id, h.Index) {
+				hh = id
+				return true
+			}
+			return false
+		}
 		for k := 0; k < h.Size; k++ {
 			j := h.FirstPerson - p0 + int64(k)
 			if j >= int64(len(mb.Persons)) {
@@ -149,13 +159,13 @@ func (s *Stage) checkPlan(mb *model.Batch) {
 				continue
 			}
 			p := &mb.Persons[j]
-			if !isID("PER-", p.PersonID, h.FirstPerson+int64(k)) || !isID("HH-", p.HouseholdID, h.Index) {
+			if !isID("PER-", p.PersonID, h.FirstPerson+int64(k)) || !isHH(p.HouseholdID) {
 				s.report(contract.Violation{Entity: "person", RecordID: p.PersonID, Column: "person_id", Rule: contract.RuleIDUniqueContiguous, Value: p.PersonID})
 			}
 		}
 		for k := 0; k < h.Vehicles && int(h.FirstVehicle-v0)+k < len(mb.Vehicles); k++ {
 			v := &mb.Vehicles[h.FirstVehicle-v0+int64(k)]
-			if !isID("VEH-", v.VehicleID, h.FirstVehicle+int64(k)) || !isID("HH-", v.HouseholdID, h.Index) {
+			if !isID("VEH-", v.VehicleID, h.FirstVehicle+int64(k)) || !isHH(v.HouseholdID) {
 				s.report(contract.Violation{Entity: "vehicle", RecordID: v.VehicleID, Column: "vehicle_id", Rule: contract.RuleIDUniqueContiguous, Value: v.VehicleID})
 			}
 		}

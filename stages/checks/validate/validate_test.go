@@ -48,6 +48,19 @@ func TestEachBrokenRuleIsNamed(t *testing.T) {
 			mb.Vehicles[0].Ownership, mb.Vehicles[0].Lienholder = "owned", "Example Auto Finance"
 		}},
 		{"tampered risk score", "risk_score", "risk_score_rules", func(mb *model.Batch) { mb.Profiles[0].RiskScore++ }},
+		// The plan: a household's records carry its id, the first as well as
+		// the ones compared with it.
+		{"first member without household", "person_id", "id_unique_contiguous", func(mb *model.Batch) { mb.Persons[0].HouseholdID = "" }},
+		{"member of another household", "person_id", "id_unique_contiguous", func(mb *model.Batch) {
+			for i := 1; i < len(mb.Persons); i++ {
+				if mb.Persons[i].HouseholdID == mb.Persons[i-1].HouseholdID {
+					mb.Persons[i].HouseholdID = "HH-9999999999"
+					return
+				}
+			}
+			panic("no household of two")
+		}},
+		{"vehicle of another household", "vehicle_id", "id_unique_contiguous", func(mb *model.Batch) { mb.Vehicles[0].HouseholdID = "HH-9999999999" }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
