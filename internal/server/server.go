@@ -15,8 +15,8 @@ import (
 	"net"
 	"net/http"
 	"regexp"
-	"strings"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
