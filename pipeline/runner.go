@@ -48,13 +48,15 @@ func Run[P any](ctx context.Context, p Plan[P]) ([]FileInfo, error) {
 		in = stage(gctx, g, p.stageName(i), workers, in)
 	}
 	outs := reorder(gctx, g, in, free, len(p.Sinks), window)
+	closers := make([]closer[P], len(p.Sinks))
 	for i, s := range p.Sinks {
-		sink(gctx, g, p.sinkName(i), s, outs[i], free, p.Written)
+		closers[i] = closer[P]{sink: s, name: p.sinkName(i)}
+		sink(gctx, g, &closers[i], outs[i], free, p.Written)
 	}
 	runErr := g.Wait()
 
 	// Sinks are always closed, so a failed run leaks no file handle.
-	files, closeErr := closeSinks(ctx, &p)
+	files, closeErr := closeSinks(ctx, closers)
 	if runErr != nil {
 		return nil, runErr
 	}
@@ -62,6 +64,26 @@ func Run[P any](ctx context.Context, p Plan[P]) ([]FileInfo, error) {
 		return nil, closeErr
 	}
 	return finalize(ctx, p.Finalizers, files)
+}
+
+// closer closes one sink once and keeps what its Close returned.
+type closer[P any] struct {
+	sink   Sink[P]
+	name   string
+	closed bool
+	files  []FileInfo
+	err    error
+}
+
+func (c *closer[P]) close(ctx context.Context) error {
+	if !c.closed {
+		c.closed = true
+		c.files, c.err = c.sink.Close(ctx)
+		if c.err != nil {
+			c.err = fmt.Errorf("%s close: %w", c.name, c.err)
+		}
+	}
+	return c.err
 }
 
 // window is how many batches may be in flight.
@@ -185,12 +207,14 @@ func reorder[P any](ctx context.Context, g *errgroup.Group, in <-chan *Batch[P],
 }
 
 // sink writes every batch of in, in order. The last sink to finish with a
-// batch reports it (written) and returns it to the free list.
-func sink[P any](ctx context.Context, g *errgroup.Group, name string, s Sink[P], in <-chan *Batch[P], free chan<- *Batch[P], written func(*Batch[P])) {
+// batch reports it (written) and returns it to the free list. A sink that
+// has written the last batch is closed at once, so its flush and fsync
+// overlap the sinks still writing (the JSON sink joins 2 GB at close).
+func sink[P any](ctx context.Context, g *errgroup.Group, c *closer[P], in <-chan *Batch[P], free chan<- *Batch[P], written func(*Batch[P])) {
 	g.Go(func() error {
 		for b := range in {
-			if err := s.Write(ctx, b); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+			if err := c.sink.Write(ctx, b); err != nil {
+				return fmt.Errorf("%s: %w", c.name, err)
 			}
 			if atomic.AddInt32(&b.pending, -1) == 0 {
 				if written != nil {
@@ -199,21 +223,28 @@ func sink[P any](ctx context.Context, g *errgroup.Group, name string, s Sink[P],
 				free <- b // never blocks: free holds every batch
 			}
 		}
-		return ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return c.close(ctx)
 	})
 }
 
-// closeSinks closes every sink in config order, also after a failed run,
-// and returns the files they wrote.
-func closeSinks[P any](ctx context.Context, p *Plan[P]) ([]FileInfo, error) {
+// closeSinks closes, side by side, every sink not closed yet (all of them
+// after a failed run) and returns the files they wrote, in config order.
+func closeSinks[P any](ctx context.Context, closers []closer[P]) ([]FileInfo, error) {
+	var wg sync.WaitGroup
+	for i := range closers {
+		wg.Go(func() { closers[i].close(ctx) })
+	}
+	wg.Wait()
 	var files []FileInfo
 	var errs []error
-	for i, s := range p.Sinks {
-		fi, err := s.Close(ctx)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s close: %w", p.sinkName(i), err))
+	for _, c := range closers {
+		files = append(files, c.files...)
+		if c.err != nil {
+			errs = append(errs, c.err)
 		}
-		files = append(files, fi...)
 	}
 	return files, errors.Join(errs...)
 }

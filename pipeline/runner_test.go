@@ -122,3 +122,48 @@ func TestFailingStageAndCancel(t *testing.T) {
 	_, err = Run(ctx, Plan[*int]{Source: &counter{limit: 1 << 30}, Sinks: []Sink[*int]{&collect{}}})
 	require.ErrorIs(t, err, context.Canceled)
 }
+
+// rendezvous is a sink whose Close waits for the other sink's Close to begin:
+// closing sinks one after the other never gets there.
+type rendezvous struct {
+	collect
+	name        string
+	mine, other chan struct{}
+}
+
+func (r *rendezvous) Close(ctx context.Context) ([]FileInfo, error) {
+	close(r.mine)
+	select {
+	case <-r.other:
+	case <-time.After(time.Minute):
+		return nil, errors.New("the other sink's Close never started")
+	}
+	r.closed = true
+	return []FileInfo{{Name: r.name}}, nil
+}
+
+func TestSinksCloseSideBySideInConfigOrder(t *testing.T) {
+	x, y := make(chan struct{}), make(chan struct{})
+	a := &rendezvous{name: "a", mine: x, other: y}
+	b := &rendezvous{name: "b", mine: y, other: x}
+	files, err := Run(context.Background(), Plan[*int]{Source: &counter{limit: 7}, Sinks: []Sink[*int]{a, b}})
+	require.NoError(t, err)
+	require.True(t, a.closed && b.closed)
+	require.Equal(t, []FileInfo{{Name: "a"}, {Name: "b"}}, files, "files in config order")
+
+	// A failing sink's close error is named and the other's files are dropped.
+	c := &closeFails{}
+	_, err = Run(context.Background(), Plan[*int]{Source: &counter{limit: 3}, Sinks: []Sink[*int]{&collect{}, c}, SinkNames: []string{"csv", "json"}})
+	require.ErrorContains(t, err, "sink json close: disk full")
+	require.Equal(t, 1, c.closes, "a sink is closed once")
+}
+
+type closeFails struct {
+	collect
+	closes int
+}
+
+func (c *closeFails) Close(context.Context) ([]FileInfo, error) {
+	c.closes++
+	return nil, errors.New("disk full")
+}

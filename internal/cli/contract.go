@@ -103,6 +103,7 @@ func (g *contractGen) prose(name string, arg any) (string, error) {
 type contractData struct {
 	Contract, Snapshot, Suffix, Generator string
 	LookbackYears, MaxLookbackYears       int
+	MaxPersons, MaxVehicles               int // of a household
 	RiskBase                              string
 	Files, Kinds, ListColumns             string
 	Entities                              string
@@ -133,6 +134,8 @@ func (g *contractGen) data() (*contractData, error) {
 		Generator:          version.Version,
 		LookbackYears:      incident.DefaultLookbackYears,
 		MaxLookbackYears:   incident.MaxLookbackYears,
+		MaxPersons:         model.MaxHouseholdSize,
+		MaxVehicles:        model.MaxHouseholdVehicles,
 		RiskBase:           strconv.FormatFloat(derive.Base, 'f', -1, 64),
 		RecordRulesChecked: verify.RecordRulesChecked(),
 		FileRules:          len(verify.FileRules),

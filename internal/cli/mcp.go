@@ -6,7 +6,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
 	"github.com/synthpipe/synthpipe/internal/mcptools"
@@ -42,7 +41,7 @@ func newMCPCmd(root *rootOptions) *cobra.Command {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			log.Info().Str("config", cfg.File).Int64("records", cfg.Records).Uint64("seed", cfg.Seed).Str("snapshots", snapshots).Msg("serving MCP tools on stdio")
-			err = mcptools.NewServer(svc, version.Version).Run(ctx, &mcp.StdioTransport{})
+			err = mcptools.NewServer(svc, version.Version).Run(ctx, mcptools.Stdio())
 			if ctx.Err() != nil {
 				return nil
 			}

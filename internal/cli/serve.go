@@ -40,6 +40,13 @@ func newServeCmd(root *rootOptions) *cobra.Command {
 			if maxGenerates < 0 {
 				return &usageError{fmt.Errorf("serve: --max-concurrent-generate %d: allowed: 1 or more, 0 for 2×GOMAXPROCS", maxGenerates)}
 			}
+			from := "--token"
+			if !cmd.Flags().Changed("token") {
+				token, from = os.Getenv(tokenEnv), tokenEnv
+			}
+			if err := server.CheckToken(token); err != nil {
+				return &usageError{fmt.Errorf("serve: %s: %w", from, err)}
+			}
 			log, err := root.logger(cmd.ErrOrStderr())
 			if err != nil {
 				return err
@@ -50,9 +57,6 @@ func newServeCmd(root *rootOptions) *cobra.Command {
 			}
 			for _, w := range cfg.Warnings {
 				log.Warn().Msg(w)
-			}
-			if !cmd.Flags().Changed("token") {
-				token = os.Getenv(tokenEnv)
 			}
 			svc, err := service.New(cfg, service.Options{SnapshotsDir: snapshots, MaxRecords: maxRecords, Logger: log.With().Str("component", "service").Logger()})
 			if err != nil {

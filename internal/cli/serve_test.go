@@ -99,7 +99,16 @@ func TestServeTokenFlagAndUsageErrors(t *testing.T) {
 	res.Body.Close()
 	require.NotEqual(t, 401, res.StatusCode)
 
-	code, _, errOut := run("serve", "--max-records", "0")
+	code, _, errOut := run("serve", "--token", "two words")
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, errOut, "--token: token: ' ' at byte 3 cannot be sent")
+	t.Setenv(tokenEnv, "from-a-file\n")
+	code, _, errOut = run("serve", "-c", "../../configs/v0.2.yaml")
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, errOut, tokenEnv+": token: '\\n' at byte 11")
+	t.Setenv(tokenEnv, "")
+
+	code, _, errOut = run("serve", "--max-records", "0")
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "--max-records 0: allowed: 1 or more")
 	code, _, errOut = run("serve", "--records", "abc")

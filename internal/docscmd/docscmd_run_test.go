@@ -270,6 +270,21 @@ func (r *runner) startServer(c Command) error {
 	if !hostPort.MatchString(c.Text) {
 		return fmt.Errorf("%s: %s\na server block's command needs --addr localhost:PORT or 127.0.0.1:PORT, so the test can move it to a free port", c.Where(), c.Text)
 	}
+	// The free port is closed before the server binds it, so another
+	// process may take it meanwhile: then the server exits saying so, and
+	// it is started again on another.
+	for attempt := 1; ; attempt++ {
+		err := r.startServerOn(c, documented)
+		if !errors.Is(err, errPortTaken) || attempt == 3 {
+			return err
+		}
+		r.t.Logf("%s: %v; again on another port", c.Where(), err)
+	}
+}
+
+var errPortTaken = errors.New("the free port was taken before the server bound it")
+
+func (r *runner) startServerOn(c Command, documented string) error {
 	free, err := freePort()
 	if err != nil {
 		return err
@@ -298,6 +313,9 @@ func (r *runner) startServer(c Command) error {
 		select {
 		case err := <-s.done:
 			s.done <- err // for stopServers
+			if out := readLog(log); bytes.Contains(out, []byte("address already in use")) {
+				return fmt.Errorf("%w: port %s: %s", errPortTaken, free, tail(out, 3))
+			}
 			return fmt.Errorf("%s: %s\nexited before answering %s: %v; output ends:\n%s", c.Where(), text, url, err, tail(readLog(log), 20))
 		default:
 		}
@@ -391,6 +409,12 @@ func TestRunnerReportsFailuresWithFileAndLine(t *testing.T) {
 	require.ErrorContains(t, err, "doc.md:3: echo cannot listen; exit 1 # --addr 127.0.0.1:")
 	require.ErrorContains(t, err, "exited before answering")
 	require.ErrorContains(t, err, "output ends:\ncannot listen")
+
+	// A port taken between freePort and the bind: started again, three times.
+	err = run("<!-- docs-test: server -->\n```sh\necho \"listen tcp: address already in use\" | tee -a tries; exit 1 # --addr 127.0.0.1:8080\n```\n", time.Minute)
+	require.ErrorIs(t, err, errPortTaken)
+	tries, _ := os.ReadFile(filepath.Join(dir, "tries"))
+	require.Equal(t, 3, bytes.Count(tries, []byte("in use")), "three attempts")
 
 	err = run("<!-- docs-test: server -->\n```sh\nbin/synthpipe serve\n```\n", time.Minute)
 	require.ErrorContains(t, err, "doc.md:3: bin/synthpipe serve\na server block's command needs --addr")

@@ -21,6 +21,26 @@ type Household struct {
 	Vehicles  []Record `json:"vehicles"`
 	Profiles  []Record `json:"profiles"`
 	Incidents []Record `json:"incidents"`
+	// raw holds the records of Read as they came, persons to incidents:
+	// their keys in column order, where a map would sort them.
+	raw  [4][]json.RawMessage
+	read bool
+}
+
+// MarshalJSON writes the records as Read had them, keys in column order
+// (a household made otherwise is written from its maps).
+func (h *Household) MarshalJSON() ([]byte, error) {
+	type plain Household
+	if !h.read {
+		return json.Marshal((*plain)(h))
+	}
+	return json.Marshal(struct {
+		ID        string            `json:"household_id"`
+		Persons   []json.RawMessage `json:"persons"`
+		Vehicles  []json.RawMessage `json:"vehicles"`
+		Profiles  []json.RawMessage `json:"profiles"`
+		Incidents []json.RawMessage `json:"incidents"`
+	}{h.ID, h.raw[0], h.raw[1], h.raw[2], h.raw[3]})
 }
 
 // Read groups the lines of a dataset NDJSON stream ({"entity": …,
@@ -36,26 +56,32 @@ func Read(r io.Reader) ([]*Household, error) {
 			continue
 		}
 		var line struct {
-			Entity string `json:"entity"`
-			Record Record `json:"record"`
+			Entity string          `json:"entity"`
+			Record json.RawMessage `json:"record"`
 		}
-		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+		var rec Record
+		err := json.Unmarshal(sc.Bytes(), &line)
+		if err == nil {
+			err = json.Unmarshal(line.Record, &rec)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("preview: line %d is not a dataset record: %w", n, err)
 		}
 		var list func(*Household) *[]Record
+		var k int
 		switch line.Entity {
 		case "persons":
-			list = func(h *Household) *[]Record { return &h.Persons }
+			list, k = func(h *Household) *[]Record { return &h.Persons }, 0
 		case "vehicles":
-			list = func(h *Household) *[]Record { return &h.Vehicles }
+			list, k = func(h *Household) *[]Record { return &h.Vehicles }, 1
 		case "profiles":
-			list = func(h *Household) *[]Record { return &h.Profiles }
+			list, k = func(h *Household) *[]Record { return &h.Profiles }, 2
 		case "incidents":
-			list = func(h *Household) *[]Record { return &h.Incidents }
+			list, k = func(h *Household) *[]Record { return &h.Incidents }, 3
 		default:
 			continue
 		}
-		id, _ := line.Record["household_id"].(string)
+		id, _ := rec["household_id"].(string)
 		if id == "" {
 			return nil, fmt.Errorf("preview: line %d: a %s record without household_id", n, line.Entity)
 		}
@@ -63,11 +89,13 @@ func Read(r io.Reader) ([]*Household, error) {
 		if h == nil {
 			// Empty lists, not null, so the JSON reads the same for a
 			// household with nothing of a kind.
-			h = &Household{ID: id, Persons: []Record{}, Vehicles: []Record{}, Profiles: []Record{}, Incidents: []Record{}}
+			h = &Household{ID: id, Persons: []Record{}, Vehicles: []Record{}, Profiles: []Record{}, Incidents: []Record{},
+				raw: [4][]json.RawMessage{{}, {}, {}, {}}, read: true}
 			byID[id] = h
 			out = append(out, h)
 		}
-		*list(h) = append(*list(h), line.Record)
+		*list(h) = append(*list(h), rec)
+		h.raw[k] = append(h.raw[k], line.Record)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("preview: reading the records: %w", err)

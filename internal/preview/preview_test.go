@@ -2,6 +2,7 @@ package preview
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,6 +34,14 @@ func TestReadGroupsByHousehold(t *testing.T) {
 	require.Equal(t, "HH-2", hh[1].ID)
 	require.NotNil(t, hh[1].Vehicles, "an empty list, so the JSON says [] rather than null")
 	require.Empty(t, hh[1].Vehicles)
+
+	// Written back, records keep the stream's key order (column order, not
+	// a map's sorted keys) and empty lists stay [].
+	out, err := json.Marshal(hh)
+	require.NoError(t, err)
+	require.Contains(t, string(out), `{"incident_id":"INC-1-01","person_id":"PER-1","household_id":"HH-1","incident_date"`)
+	require.Contains(t, string(out), `"household_id":"HH-2","persons":[`)
+	require.Contains(t, string(out), `"vehicles":[],`)
 
 	_, err = Read(strings.NewReader("{\"entity\":\"persons\",\"record\":{\"household_id\":\"HH-1\"}}\nnot json\n"))
 	require.ErrorContains(t, err, "line 2 is not a dataset record")

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -82,6 +83,24 @@ var reserved = map[string]bool{
 
 var entityName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
+// CheckToken reports a token no client could send: an Authorization header
+// carries a bearer token of RFC 6750's b64token characters only, so a
+// server holding any other (a space, a newline from a file, a non-ASCII
+// letter) would answer 401 to everyone.
+func CheckToken(token string) error {
+	i := strings.TrimRight(token, "=")
+	for k, r := range i {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._~+/", r) {
+			continue
+		}
+		return fmt.Errorf("token: %q at byte %d cannot be sent in an Authorization header: allowed: letters, digits and - . _ ~ + / (RFC 6750), then = padding", r, k)
+	}
+	if token != "" && i == "" {
+		return errors.New("token: padding alone: allowed: letters, digits and - . _ ~ + / (RFC 6750), then = padding")
+	}
+	return nil
+}
+
 // New builds the server's routes for the entities api names.
 func New(api service.API, opt Options) (*Server, error) {
 	if api == nil {
@@ -92,6 +111,9 @@ func New(api service.API, opt Options) (*Server, error) {
 	}
 	if opt.MaxConcurrentGenerate == 0 {
 		opt.MaxConcurrentGenerate = 2 * runtime.GOMAXPROCS(0)
+	}
+	if err := CheckToken(opt.Token); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	if opt.MaxConcurrentGenerate < 0 {
 		return nil, fmt.Errorf("server: max concurrent generate %d: allowed: 1 or more, 0 for 2×GOMAXPROCS", opt.MaxConcurrentGenerate)

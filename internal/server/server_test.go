@@ -674,3 +674,16 @@ func TestSlowDownloadOutlivesWriteTimeout(t *testing.T) {
 	require.Greater(t, time.Since(began), 4*time.Second, "well past the write timeout")
 	require.True(t, bytes.Equal(big, got.Bytes()), "the whole file: %d of %d bytes", got.Len(), len(big))
 }
+
+func TestCheckTokenRefusesWhatNoClientCanSend(t *testing.T) {
+	for _, ok := range []string{"", "s3cret", "a-b.c_d~e+f/g", "YWJj==", "A"} {
+		require.NoError(t, CheckToken(ok), ok)
+	}
+	for tok, at := range map[string]string{"s3cret\n": `'\n' at byte 6`, "two words": `' ' at byte 3`, "pässword": `'ä' at byte 1`, "a=b": `'=' at byte 1`, "==": "padding alone"} {
+		err := CheckToken(tok)
+		require.ErrorContains(t, err, at, "%q", tok)
+		require.ErrorContains(t, err, "allowed: letters, digits", "the error says what is allowed")
+	}
+	_, err := New(newFake(), Options{Token: "with space"})
+	require.ErrorContains(t, err, "cannot be sent in an Authorization header")
+}
