@@ -3,10 +3,12 @@
 package hashfile
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -17,15 +19,22 @@ import (
 // writer that hands over whole buffers saves a copy of every byte.
 const BufferSize = 256 << 10
 
+// writebackChunk is how many written bytes a File lets gather before it
+// has the kernel start writing them to disk: Close's fsync then finds
+// little left to write, and the dirty pages of a large run never pile up to
+// where the kernel throttles its writers.
+const writebackChunk = 8 << 20
+
 // File is a file being written.
 type File struct {
-	f     *os.File
-	buf   []byte // gathered, not yet hashed and written; cap BufferSize once made
-	sum   hash.Hash
-	n     int64
-	err   error // the first write error, returned by every later write
-	name  string
-	close bool
+	f       *os.File
+	buf     []byte // gathered, not yet hashed and written; cap BufferSize once made
+	sum     hash.Hash
+	n       int64
+	started int64 // bytes whose writeback was started
+	err     error // the first write error, returned by every later write
+	name    string
+	close   bool
 }
 
 // Create creates name in dir.
@@ -44,8 +53,18 @@ func (h *File) out(p []byte) {
 	}
 	h.sum.Write(p)
 	n, err := h.f.Write(p)
-	h.n += int64(n)
+	h.wrote(int64(n))
 	h.err = err
+}
+
+// wrote counts n bytes written and starts the writeback of the bytes
+// written since the last start once they make a writebackChunk.
+func (h *File) wrote(n int64) {
+	h.n += n
+	if h.n-h.started >= writebackChunk {
+		startWriteback(h.f, h.started, h.n-h.started)
+		h.started = h.n
+	}
 }
 
 // Write buffers p.
@@ -81,6 +100,67 @@ func write[S string | []byte](h *File, p S) (int, error) {
 	}
 	h.buf = append(h.buf, p...)
 	return done + len(p), nil
+}
+
+// AppendFile appends the whole of src, from its start, after the bytes
+// written so far. The kernel copies it (copy_file_range, where the file
+// systems allow) while another goroutine reads it again to hash it, so the
+// copy and the hash of a large file overlap.
+func (h *File) AppendFile(src *os.File) error {
+	h.out(h.buf)
+	h.buf = h.buf[:0]
+	if h.err != nil {
+		return h.err
+	}
+	st, err := src.Stat()
+	if err != nil {
+		h.err = err
+		return err
+	}
+	size := st.Size()
+	hashed := make(chan error, 1)
+	go func() { hashed <- hashFile(h.sum, src, size) }()
+	err = h.copyFile(src, size)
+	h.err = cmp.Or(err, <-hashed)
+	return h.err
+}
+
+// hashFile hashes the first size bytes of src, read at offsets: src's file
+// offset is the copy's.
+func hashFile(sum hash.Hash, src *os.File, size int64) error {
+	buf := make([]byte, BufferSize)
+	for off := int64(0); off < size; {
+		n, err := src.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		sum.Write(buf[:n])
+		off += int64(n)
+		if err == io.EOF {
+			return io.ErrUnexpectedEOF // src shrank
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyFile copies the first size bytes of src to the file, a
+// writebackChunk at a time so each one's writeback starts as it is copied.
+func (h *File) copyFile(src *os.File, size int64) error {
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	for left := size; left > 0; {
+		n, err := h.f.ReadFrom(io.LimitReader(src, min(left, writebackChunk)))
+		h.wrote(n)
+		left -= n
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return io.ErrUnexpectedEOF // src shrank
+		}
+	}
+	return nil
 }
 
 // Name returns the file's base name.

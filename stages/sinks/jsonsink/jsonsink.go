@@ -11,7 +11,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -127,11 +126,8 @@ func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 		if err := sp.w.Flush(); err != nil {
 			return fail(err)
 		}
-		if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
-			return fail(err)
-		}
 		out.WriteString(",\n  \"" + sp.e.Name() + "\": [")
-		if _, err := io.Copy(out, sp.f); err != nil {
+		if err := out.AppendFile(sp.f); err != nil {
 			return fail(err)
 		}
 		if sp.rows > 0 {
