@@ -103,65 +103,69 @@ func write[S string | []byte](h *File, p S) (int, error) {
 }
 
 // AppendFile appends the whole of src, from its start, after the bytes
-// written so far. The kernel copies it (copy_file_range, where the file
-// systems allow) while another goroutine reads it again to hash it, so the
-// copy and the hash of a large file overlap.
+// written so far. src is read once, a block at a time; each block is hashed
+// here while another goroutine writes the blocks before it (it alone
+// touches the file and its counts meanwhile), so hashing and writing a
+// large file overlap.
 func (h *File) AppendFile(src *os.File) error {
 	h.out(h.buf)
 	h.buf = h.buf[:0]
 	if h.err != nil {
 		return h.err
 	}
-	st, err := src.Stat()
-	if err != nil {
-		h.err = err
-		return err
+	free := make(chan []byte, appendBlocks)
+	for range appendBlocks {
+		free <- make([]byte, appendBlock)
 	}
-	size := st.Size()
-	hashed := make(chan error, 1)
-	go func() { hashed <- hashFile(h.sum, src, size) }()
-	err = h.copyFile(src, size)
-	h.err = cmp.Or(err, <-hashed)
+	full := make(chan []byte, appendBlocks)
+	failed := make(chan struct{}) // closed on the first write error
+	written := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range full {
+			if err == nil {
+				var n int
+				n, err = h.f.Write(b)
+				h.wrote(int64(n))
+				if err != nil {
+					close(failed)
+				}
+			}
+			free <- b[:cap(b)]
+		}
+		written <- err
+	}()
+	var err error
+read:
+	for off := int64(0); ; {
+		var b []byte
+		select {
+		case b = <-free:
+		case <-failed:
+			break read
+		}
+		n, rerr := src.ReadAt(b, off)
+		off += int64(n)
+		h.sum.Write(b[:n])
+		full <- b[:n]
+		if rerr != nil {
+			if rerr != io.EOF {
+				err = rerr
+			}
+			break
+		}
+	}
+	close(full)
+	h.err = cmp.Or(<-written, err)
 	return h.err
 }
 
-// hashFile hashes the first size bytes of src, read at offsets: src's file
-// offset is the copy's.
-func hashFile(sum hash.Hash, src *os.File, size int64) error {
-	buf := make([]byte, BufferSize)
-	for off := int64(0); off < size; {
-		n, err := src.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
-		sum.Write(buf[:n])
-		off += int64(n)
-		if err == io.EOF {
-			return io.ErrUnexpectedEOF // src shrank
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// copyFile copies the first size bytes of src to the file, a
-// writebackChunk at a time so each one's writeback starts as it is copied.
-func (h *File) copyFile(src *os.File, size int64) error {
-	if _, err := src.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	for left := size; left > 0; {
-		n, err := h.f.ReadFrom(io.LimitReader(src, min(left, writebackChunk)))
-		h.wrote(n)
-		left -= n
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return io.ErrUnexpectedEOF // src shrank
-		}
-	}
-	return nil
-}
+// AppendFile reads appendBlock bytes at a time and has at most
+// appendBlocks of them read and not yet written.
+const (
+	appendBlock  = 1 << 20
+	appendBlocks = 4
+)
 
 // Name returns the file's base name.
 func (h *File) Name() string { return h.name }

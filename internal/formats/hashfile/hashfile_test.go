@@ -85,9 +85,9 @@ func TestAppendFile(t *testing.T) {
 		_, err := f.WriteString(s)
 		require.NoError(t, err)
 	}
-	// Sizes below a buffer, above it, none, and over writebackChunk, so the
-	// copy takes more than one step.
-	for i, n := range []int{100, 3*BufferSize + 5, 0, writebackChunk + BufferSize + 3} {
+	// Sizes below a block, of two blocks exactly, none, and of more blocks
+	// than are ever in flight, past writebackChunk.
+	for i, n := range []int{100, 2 * appendBlock, 0, writebackChunk + BufferSize + 3} {
 		write("part " + string(rune('a'+i)) + ":")
 		p := make([]byte, n)
 		for j := range p {
@@ -115,18 +115,28 @@ func TestAppendFile(t *testing.T) {
 	require.Equal(t, hex.EncodeToString(h[:]), sum)
 }
 
-// A file AppendFile cannot read is reported, then by every later write and
-// Close.
+// A file AppendFile cannot read, or a write it makes that fails, is
+// reported, then by every later write and Close.
 func TestAppendFileError(t *testing.T) {
 	dir := t.TempDir()
-	f, err := Create(dir, "x.json")
+	unread, err := os.CreateTemp(dir, "spool")
 	require.NoError(t, err)
-	src, err := os.CreateTemp(dir, "spool")
+	require.NoError(t, unread.Close())
+	big, err := os.CreateTemp(dir, "spool")
 	require.NoError(t, err)
-	require.NoError(t, src.Close())
-	require.Error(t, f.AppendFile(src))
-	_, err = f.WriteString("x")
-	require.Error(t, err)
-	_, _, err = f.Close()
-	require.ErrorContains(t, err, "write x.json")
+	_, err = big.Write(make([]byte, 3*appendBlocks*appendBlock))
+	require.NoError(t, err)
+
+	for name, fail := range map[string]func(*File) error{
+		"read":  func(f *File) error { return f.AppendFile(unread) },
+		"write": func(f *File) error { require.NoError(t, f.f.Close()); return f.AppendFile(big) },
+	} {
+		f, err := Create(dir, name+".json")
+		require.NoError(t, err)
+		require.Error(t, fail(f), name)
+		_, err = f.WriteString("x")
+		require.Error(t, err, name)
+		_, _, err = f.Close()
+		require.ErrorContains(t, err, "write "+name+".json")
+	}
 }
