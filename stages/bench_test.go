@@ -167,3 +167,37 @@ func BenchmarkJSONSinkClose(b *testing.B) {
 	}
 	b.ReportMetric(float64(bytes)*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
 }
+
+// BenchmarkCSVRows encodes a batch's rows of every entity as CSV, without
+// the file: the encoder alone.
+func BenchmarkCSVRows(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	mb := testkit.Batch(run, "profile")
+	entities := entity.Of(run.Entities)
+	buf := make([]byte, 0, 1<<20)
+	for b.Loop() {
+		for _, e := range entities {
+			for i, n := 0, e.Len(mb); i < n; {
+				buf, i = e.AppendCSVRows(buf[:0], mb, i, 1<<19)
+			}
+		}
+	}
+	reportRows(b)
+}
+
+// BenchmarkJSONRows encodes a batch's rows of every entity as JSON objects,
+// without the file: the encoder alone.
+func BenchmarkJSONRows(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	mb := testkit.Batch(run, "profile")
+	entities := entity.Of(run.Entities)
+	var buf []byte
+	for b.Loop() {
+		for _, e := range entities {
+			for i := range e.Len(mb) {
+				buf = e.AppendJSONRow(buf[:0], mb, i)
+			}
+		}
+	}
+	reportRows(b)
+}
