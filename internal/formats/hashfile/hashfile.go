@@ -21,8 +21,8 @@ const BufferSize = 256 << 10
 
 // writebackChunk is how many written bytes a File lets gather before it
 // has the kernel start writing them to disk: Close's fsync then finds
-// little left to write, and the dirty pages of a large run never pile up to
-// where the kernel throttles its writers.
+// little left to write, and a large file's dirty pages do not pile up
+// towards where the kernel throttles the writers.
 const writebackChunk = 8 << 20
 
 // File is a file being written.
