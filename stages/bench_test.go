@@ -2,6 +2,7 @@ package stages_test
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/synthpipe/synthpipe/stages/generators/incident"
@@ -132,4 +133,71 @@ func BenchmarkParquetSink(b *testing.B) {
 func BenchmarkJSONSink(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
 	sinkBench(b, func(dir string) (component.Sink, error) { return jsonsink.New(dir, run) })
+}
+
+// BenchmarkJSONSinkClose times the JSON sink's close alone: joining
+// closeBatches batches' spooled arrays (about 8 MB of JSON each) into the
+// dataset file, hashing and syncing it.
+func BenchmarkJSONSinkClose(b *testing.B) {
+	const closeBatches = 32
+	run := testkit.Run(benchPersons, 1)
+	batch := &component.Batch{Payload: testkit.Batch(run, "profile")}
+	var bytes int64
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		sink, err := jsonsink.New(dir, run)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range closeBatches {
+			if err := sink.Write(context.Background(), batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		files, err := sink.Close(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		bytes = files[0].Bytes
+		b.StopTimer()
+		os.RemoveAll(dir) // the disk holds one dataset at a time
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(bytes)*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
+}
+
+// BenchmarkCSVRows encodes a batch's rows of every entity as CSV, without
+// the file: the encoder alone.
+func BenchmarkCSVRows(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	mb := testkit.Batch(run, "profile")
+	entities := entity.Of(run.Entities)
+	buf := make([]byte, 0, 1<<20)
+	for b.Loop() {
+		for _, e := range entities {
+			for i, n := 0, e.Len(mb); i < n; {
+				buf, i = e.AppendCSVRows(buf[:0], mb, i, 1<<19)
+			}
+		}
+	}
+	reportRows(b)
+}
+
+// BenchmarkJSONRows encodes a batch's rows of every entity as JSON objects,
+// without the file: the encoder alone.
+func BenchmarkJSONRows(b *testing.B) {
+	run := testkit.Run(benchPersons, 1)
+	mb := testkit.Batch(run, "profile")
+	entities := entity.Of(run.Entities)
+	var buf []byte
+	for b.Loop() {
+		for _, e := range entities {
+			for i := range e.Len(mb) {
+				buf = e.AppendJSONRow(buf[:0], mb, i)
+			}
+		}
+	}
+	reportRows(b)
 }

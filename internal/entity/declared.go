@@ -14,12 +14,13 @@ import (
 // Declared is an entity declared with row type T. It implements Entity;
 // generators and tests use Rows for typed access.
 type Declared[T any] struct {
-	def Def[T]
-	csv *encode.CSVEncoder[T] // def.Columns, prepared once for every row
+	def  Def[T]
+	csv  *encode.CSVEncoder[T]  // def.Columns, prepared once for every row
+	json *encode.JSONEncoder[T] // likewise
 }
 
 func newDeclared[T any](d Def[T]) *Declared[T] {
-	return &Declared[T]{def: d, csv: encode.NewCSVEncoder(d.Columns)}
+	return &Declared[T]{def: d, csv: encode.NewCSVEncoder(d.Columns), json: encode.NewJSONEncoder(d.Columns)}
 }
 
 // Rows returns b's row slice of this entity, for a generator to append to.
@@ -84,7 +85,7 @@ func (e *Declared[T]) AppendCSVRows(dst []byte, b *model.Batch, from, limit int)
 }
 
 func (e *Declared[T]) AppendJSONRow(dst []byte, b *model.Batch, i int) []byte {
-	return encode.JSONObject(dst, e.def.Columns, &(*e.def.Rows(b))[i])
+	return e.json.AppendObject(dst, &(*e.def.Rows(b))[i])
 }
 
 // ---- Parquet ----

@@ -7,7 +7,6 @@ package encode
 
 import (
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 )
@@ -285,88 +284,6 @@ func appendCSVField(dst []byte, s string) []byte {
 			dst = append(dst, '"')
 		}
 		dst = append(dst, s[i])
-	}
-	return append(dst, '"')
-}
-
-// JSONObject appends one record as a compact JSON object, keys in column order.
-func JSONObject[T any](dst []byte, cols []model.Column[T], r *T) []byte {
-	dst = append(dst, '{')
-	for i := range cols {
-		c := &cols[i]
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = JSONString(dst, c.Name)
-		dst = append(dst, ':')
-		switch c.Kind {
-		case model.KindString, model.KindEnum:
-			s := c.Str(r)
-			if s == "" && c.Nullable {
-				dst = append(dst, "null"...)
-			} else {
-				dst = JSONString(dst, s)
-			}
-		case model.KindInt:
-			dst = appendInt(dst, c.Int(r))
-		case model.KindDate:
-			if d := c.Date(r); d == model.NoDate && c.Nullable {
-				dst = append(dst, "null"...)
-			} else {
-				dst = append(dst, '"')
-				dst = appendDate(dst, d)
-				dst = append(dst, '"')
-			}
-		case model.KindStringList:
-			dst = append(dst, '[')
-			for j, s := range c.List(r) {
-				if j > 0 {
-					dst = append(dst, ',')
-				}
-				dst = JSONString(dst, s)
-			}
-			dst = append(dst, ']')
-		}
-	}
-	return append(dst, '}')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// JSONString appends s as a JSON string literal.
-func JSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	// Most values are plain ASCII: copied whole, not byte by byte.
-	plain := 0
-	for plain < len(s) {
-		c := s[plain]
-		if c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
-			break
-		}
-		plain++
-	}
-	dst = append(dst, s[:plain]...)
-	for i := plain; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c < 0x20:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, `\ufffd`...)
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
 	}
 	return append(dst, '"')
 }

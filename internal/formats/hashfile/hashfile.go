@@ -3,10 +3,12 @@
 package hashfile
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -17,15 +19,22 @@ import (
 // writer that hands over whole buffers saves a copy of every byte.
 const BufferSize = 256 << 10
 
+// writebackChunk is how many written bytes a File lets gather before it
+// has the kernel start writing them to disk: Close's fsync then finds
+// little left to write, and a large file's dirty pages do not pile up
+// towards where the kernel throttles the writers.
+const writebackChunk = 8 << 20
+
 // File is a file being written.
 type File struct {
-	f     *os.File
-	buf   []byte // gathered, not yet hashed and written; cap BufferSize once made
-	sum   hash.Hash
-	n     int64
-	err   error // the first write error, returned by every later write
-	name  string
-	close bool
+	f       *os.File
+	buf     []byte // gathered, not yet hashed and written; cap BufferSize once made
+	sum     hash.Hash
+	n       int64
+	started int64 // bytes whose writeback was started
+	err     error // the first write error, returned by every later write
+	name    string
+	close   bool
 }
 
 // Create creates name in dir.
@@ -44,8 +53,18 @@ func (h *File) out(p []byte) {
 	}
 	h.sum.Write(p)
 	n, err := h.f.Write(p)
-	h.n += int64(n)
+	h.wrote(int64(n))
 	h.err = err
+}
+
+// wrote counts n bytes written and starts the writeback of the bytes
+// written since the last start once they make a writebackChunk.
+func (h *File) wrote(n int64) {
+	h.n += n
+	if h.n-h.started >= writebackChunk {
+		startWriteback(h.f, h.started, h.n-h.started)
+		h.started = h.n
+	}
 }
 
 // Write buffers p.
@@ -82,6 +101,71 @@ func write[S string | []byte](h *File, p S) (int, error) {
 	h.buf = append(h.buf, p...)
 	return done + len(p), nil
 }
+
+// AppendFile appends the whole of src, from its start, after the bytes
+// written so far. src is read once, a block at a time; each block is hashed
+// here while another goroutine writes the blocks before it (it alone
+// touches the file and its counts meanwhile), so hashing and writing a
+// large file overlap.
+func (h *File) AppendFile(src *os.File) error {
+	h.out(h.buf)
+	h.buf = h.buf[:0]
+	if h.err != nil {
+		return h.err
+	}
+	free := make(chan []byte, appendBlocks)
+	for range appendBlocks {
+		free <- make([]byte, appendBlock)
+	}
+	full := make(chan []byte, appendBlocks)
+	failed := make(chan struct{}) // closed on the first write error
+	written := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range full {
+			if err == nil {
+				var n int
+				n, err = h.f.Write(b)
+				h.wrote(int64(n))
+				if err != nil {
+					close(failed)
+				}
+			}
+			free <- b[:cap(b)]
+		}
+		written <- err
+	}()
+	var err error
+read:
+	for off := int64(0); ; {
+		var b []byte
+		select {
+		case b = <-free:
+		case <-failed:
+			break read
+		}
+		n, rerr := src.ReadAt(b, off)
+		off += int64(n)
+		h.sum.Write(b[:n])
+		full <- b[:n]
+		if rerr != nil {
+			if rerr != io.EOF {
+				err = rerr
+			}
+			break
+		}
+	}
+	close(full)
+	h.err = cmp.Or(<-written, err)
+	return h.err
+}
+
+// AppendFile reads appendBlock bytes at a time and has at most
+// appendBlocks of them read and not yet written.
+const (
+	appendBlock  = 1 << 20
+	appendBlocks = 4
+)
 
 // Name returns the file's base name.
 func (h *File) Name() string { return h.name }

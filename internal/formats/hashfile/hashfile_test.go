@@ -70,3 +70,73 @@ func TestWriteError(t *testing.T) {
 	_, _, err = f.Close()
 	require.ErrorContains(t, err, "write x.csv")
 }
+
+// AppendFile appends the whole of a file, whatever its file offset, between
+// buffered writes: the file holds every byte in order, its size and hash
+// are theirs, and the appended files are left as they were.
+func TestAppendFile(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	dir := t.TempDir()
+	f, err := Create(dir, "x.json")
+	require.NoError(t, err)
+	var want bytes.Buffer
+	write := func(s string) {
+		want.WriteString(s)
+		_, err := f.WriteString(s)
+		require.NoError(t, err)
+	}
+	// Sizes below a block, of two blocks exactly, none, and of more blocks
+	// than are ever in flight, past writebackChunk.
+	for i, n := range []int{100, 2 * appendBlock, 0, writebackChunk + BufferSize + 3} {
+		write("part " + string(rune('a'+i)) + ":")
+		p := make([]byte, n)
+		for j := range p {
+			p[j] = byte(rng.IntN(256))
+		}
+		src, err := os.CreateTemp(dir, "spool")
+		require.NoError(t, err)
+		_, err = src.Write(p) // leaves the offset at the end
+		require.NoError(t, err)
+		require.NoError(t, f.AppendFile(src))
+		want.Write(p)
+		back, err := os.ReadFile(src.Name())
+		require.NoError(t, err)
+		require.True(t, bytes.Equal(p, back))
+		require.NoError(t, src.Close())
+	}
+	write("end\n")
+	n, sum, err := f.Close()
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(dir, "x.json"))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(want.Bytes(), got))
+	h := sha256.Sum256(want.Bytes())
+	require.Equal(t, int64(want.Len()), n)
+	require.Equal(t, hex.EncodeToString(h[:]), sum)
+}
+
+// A file AppendFile cannot read, or a write it makes that fails, is
+// reported, then by every later write and Close.
+func TestAppendFileError(t *testing.T) {
+	dir := t.TempDir()
+	unread, err := os.CreateTemp(dir, "spool")
+	require.NoError(t, err)
+	require.NoError(t, unread.Close())
+	big, err := os.CreateTemp(dir, "spool")
+	require.NoError(t, err)
+	_, err = big.Write(make([]byte, 3*appendBlocks*appendBlock))
+	require.NoError(t, err)
+
+	for name, fail := range map[string]func(*File) error{
+		"read":  func(f *File) error { return f.AppendFile(unread) },
+		"write": func(f *File) error { require.NoError(t, f.f.Close()); return f.AppendFile(big) },
+	} {
+		f, err := Create(dir, name+".json")
+		require.NoError(t, err)
+		require.Error(t, fail(f), name)
+		_, err = f.WriteString("x")
+		require.Error(t, err, name)
+		_, _, err = f.Close()
+		require.ErrorContains(t, err, "write "+name+".json")
+	}
+}

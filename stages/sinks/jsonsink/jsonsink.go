@@ -7,11 +7,9 @@
 package jsonsink
 
 import (
-	"bufio"
 	"context"
 	_ "embed"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -43,22 +41,36 @@ func init() {
 	})
 }
 
+// spoolChunk is how many bytes of rows a spool gathers before it writes
+// them to its file.
+const spoolChunk = 256 << 10
+
 type spool struct {
 	e    entity.Entity
 	f    *os.File
-	w    *bufio.Writer
+	buf  []byte // rows not yet written to f
 	rows int64
 }
 
-func (s *spool) add(obj []byte) error {
+// add appends row i of b to the array, each row on a line of its own, and
+// writes the rows gathered once they make a spoolChunk.
+func (s *spool) add(b *model.Batch, i int) error {
 	if s.rows > 0 {
-		if err := s.w.WriteByte(','); err != nil {
-			return err
-		}
+		s.buf = append(s.buf, ',')
 	}
-	s.w.WriteString("\n    ")
-	_, err := s.w.Write(obj)
+	s.buf = append(s.buf, "\n    "...)
+	s.buf = s.e.AppendJSONRow(s.buf, b, i)
 	s.rows++
+	if len(s.buf) >= spoolChunk {
+		return s.flush()
+	}
+	return nil
+}
+
+// flush writes the rows gathered to the file.
+func (s *spool) flush() error {
+	_, err := s.f.Write(s.buf)
+	s.buf = s.buf[:0]
 	return err
 }
 
@@ -67,7 +79,6 @@ type Sink struct {
 	dir     string
 	run     *model.Run
 	spools  []*spool
-	buf     []byte
 	counter entity.Counter
 }
 
@@ -81,7 +92,8 @@ func New(dir string, run *model.Run) (*Sink, error) {
 			s.removeSpools()
 			return nil, fmt.Errorf("json: spool: %w", err)
 		}
-		s.spools = append(s.spools, &spool{e: e, f: f, w: bufio.NewWriterSize(f, 256<<10)})
+		// A row may end a little past spoolChunk: room for it saves a copy.
+		s.spools = append(s.spools, &spool{e: e, f: f, buf: make([]byte, 0, spoolChunk+spoolChunk/8)})
 	}
 	return s, nil
 }
@@ -92,8 +104,7 @@ func (s *Sink) Write(_ context.Context, b *component.Batch) error {
 	s.counter.Add(mb)
 	for _, sp := range s.spools {
 		for i := range sp.e.Len(mb) {
-			s.buf = sp.e.AppendJSONRow(s.buf[:0], mb, i)
-			if err := sp.add(s.buf); err != nil {
+			if err := sp.add(mb, i); err != nil {
 				return err
 			}
 		}
@@ -124,14 +135,11 @@ func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 	out.WriteString("{\n  \"metadata\": ")
 	out.Write(entity.EncodeMetadata(s.counter.Metadata(s.run), "  "))
 	for _, sp := range s.spools {
-		if err := sp.w.Flush(); err != nil {
-			return fail(err)
-		}
-		if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
+		if err := sp.flush(); err != nil {
 			return fail(err)
 		}
 		out.WriteString(",\n  \"" + sp.e.Name() + "\": [")
-		if _, err := io.Copy(out, sp.f); err != nil {
+		if err := out.AppendFile(sp.f); err != nil {
 			return fail(err)
 		}
 		if sp.rows > 0 {
