@@ -20,10 +20,13 @@ func TestSerialsAreUniqueAndDense(t *testing.T) {
 	for c := range persons {
 		persons[c], cars[c] = map[uint64]bool{}, map[uint64]bool{}
 	}
+	var wantP, wantV [3]uint64 // one past each state's highest serials
 	for i := int64(0); i < n; i++ {
 		st, p, v, err := x.Of(i)
 		require.NoError(t, err)
 		h := Plan(4, i, uncut)
+		wantP[st] = max(wantP[st], p+uint64(h.Size))
+		wantV[st] = max(wantV[st], v+uint64(h.Vehicles))
 		for m := range h.Size {
 			require.False(t, persons[st][p+uint64(m)], "person serial %d of state %d twice", p+uint64(m), st)
 			persons[st][p+uint64(m)] = true
@@ -34,7 +37,9 @@ func TestSerialsAreUniqueAndDense(t *testing.T) {
 		}
 	}
 	for c := range persons {
-		maxP, maxV := x.Max(c, n)
+		maxP, maxV, err := x.Max(c, n)
+		require.NoError(t, err)
+		require.Equal(t, [2]uint64{wantP[c], wantV[c]}, [2]uint64{maxP, maxV}, "state %d: Max is one past the highest serials", c)
 		for s := range persons[c] {
 			require.Less(t, s, maxP)
 		}

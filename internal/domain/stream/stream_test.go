@@ -34,3 +34,23 @@ func TestStreamDependsOnlyOnKey(t *testing.T) {
 		t.Fatal("different seed or entity gave the same first draw")
 	}
 }
+
+// halfWidth's closed form is the smallest width whose square covers n.
+func TestHalfWidthIsTheSmallestCovering(t *testing.T) {
+	for n := uint64(1); n < 1<<21; n = n*9/8 + 1 {
+		for _, m := range []uint64{n, n + 1, n - 1} {
+			want := uint(1)
+			for (uint64(1) << (2 * want)) < m {
+				want++
+			}
+			if got, mask := halfWidth(m); got != want || mask != 1<<want-1 {
+				t.Fatalf("halfWidth(%d) = %d, %d; want %d", m, got, mask, want)
+			}
+		}
+	}
+	for _, m := range []uint64{1<<61 + 1, 1 << 62} {
+		if got, _ := halfWidth(m); uint64(1)<<(2*got) < m || uint64(1)<<(2*got-2) >= m {
+			t.Fatalf("halfWidth(%d) = %d", m, got)
+		}
+	}
+}

@@ -112,7 +112,11 @@ func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Popul
 		if err != nil {
 			return fmt.Errorf("person: state %s licence format %q: %w", st.Code, st.LicenseFormat, err)
 		}
-		if need, _ := serials.Max(i, households); need > capacity {
+		need, _, err := serials.Max(i, households)
+		if err != nil {
+			return fmt.Errorf("person: %w", err)
+		}
+		if need > capacity {
 			return fmt.Errorf("person: %d records need up to %d licence numbers in %s, whose reserved range (format %s) holds %d", records, need, st.Code, st.LicenseFormat, capacity)
 		}
 	}

@@ -117,7 +117,11 @@ func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Popul
 		if err != nil {
 			return fmt.Errorf("vehicle: state %s plate format %q: %w", st.Code, st.PlateFormat, err)
 		}
-		if _, need := serials.Max(i, size.Households); need > capacity {
+		_, need, err := serials.Max(i, size.Households)
+		if err != nil {
+			return fmt.Errorf("vehicle: %w", err)
+		}
+		if need > capacity {
 			return fmt.Errorf("vehicle: %d records need up to %d plates in %s, whose reserved range (format %s) holds %d", records, need, st.Code, st.PlateFormat, capacity)
 		}
 	}
