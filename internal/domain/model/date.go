@@ -152,13 +152,28 @@ func DaysIn(year, month int) int {
 // the anniversary counts on its day; a 29 February anniversary falls on
 // 28 February in common years.
 func YearsBetween(a, b Date) int {
-	ay, am, ad := a.Civil()
 	by, bm, bd := civilOfRef(b)
-	n := by - ay
-	if am == 2 && ad == 29 && DaysIn(by, 2) == 28 {
+	return a.CivilDate().YearsTo(CivilDate{by, bm, bd})
+}
+
+// CivilDate is a date's calendar fields, for callers that count from one
+// date to many and would find them again for each.
+type CivilDate struct{ Year, Month, Day int }
+
+// CivilDate returns d's calendar fields.
+func (d Date) CivilDate() CivilDate {
+	y, m, dd := d.Civil()
+	return CivilDate{y, m, dd}
+}
+
+// YearsTo is YearsBetween(a, b) of a's and b's calendar fields.
+func (a CivilDate) YearsTo(b CivilDate) int {
+	n := b.Year - a.Year
+	ad := a.Day
+	if a.Month == 2 && ad == 29 && DaysIn(b.Year, 2) == 28 {
 		ad = 28
 	}
-	if bm < am || (bm == am && bd < ad) {
+	if b.Month < a.Month || (b.Month == a.Month && b.Day < ad) {
 		n--
 	}
 	return n
