@@ -61,8 +61,59 @@ func New(seed uint64, e Entity, index uint64) *Stream {
 
 // Reset re-keys s to (seed, e, index).
 func (s *Stream) Reset(seed uint64, e Entity, index uint64) {
-	s.pcg.Seed(Mix(seed^uint64(e)), Mix(index^uint64(e)^seed))
+	streamKeyOf(seed, e).reset(s, index)
 }
+
+// streamKey is the part of a stream's key that (seed, entity) decide, so
+// that streams of one entity are re-keyed with one hash each.
+type streamKey struct{ hi, lo uint64 }
+
+func streamKeyOf(seed uint64, e Entity) streamKey {
+	return streamKey{hi: Mix(seed ^ uint64(e)), lo: uint64(e) ^ seed}
+}
+
+// reset re-keys s to index.
+func (k streamKey) reset(s *Stream, index uint64) { s.pcg.Seed(k.hi, Mix(index^k.lo)) }
+
+// Uint64, Uint64N, IntN and Float64 call the stream's PCG directly rather
+// than through rand.Rand's Source interface, a call per draw the compiler
+// cannot inline; they draw what rand.Rand's methods of the same names draw
+// on 64-bit platforms (a test holds them to it). Other draws (NormFloat64)
+// are rand.Rand's, on the same PCG.
+
+// Uint64 returns a uniform 64-bit value.
+func (s *Stream) Uint64() uint64 { return s.pcg.Uint64() }
+
+// Uint64N returns a uniform value in [0, n); n must not be 0.
+func (s *Stream) Uint64N(n uint64) uint64 {
+	if n == 0 {
+		panic("stream: Uint64N(0)")
+	}
+	if n&(n-1) == 0 { // a power of two: mask
+		return s.Uint64() & (n - 1)
+	}
+	// Lemire's multiply and reject, as rand.Rand's uint64n.
+	hi, lo := bits.Mul64(s.Uint64(), n)
+	if lo < n {
+		thresh := -n % n
+		for lo < thresh {
+			hi, lo = bits.Mul64(s.Uint64(), n)
+		}
+	}
+	return hi
+}
+
+// IntN returns a uniform int in [0, n); n must be positive.
+func (s *Stream) IntN(n int) int {
+	if n <= 0 {
+		panic("stream: IntN of a non-positive bound")
+	}
+	return int(s.Uint64N(uint64(n)))
+}
+
+// Float64 returns a uniform float64 in [0, 1): one of the 2^53 multiples
+// of 2^-53.
+func (s *Stream) Float64() float64 { return float64(s.Uint64()<<11>>11) / (1 << 53) }
 
 // Chance returns true with probability p.
 func (s *Stream) Chance(p float64) bool { return s.Float64() < p }

@@ -1,6 +1,9 @@
 package stream
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 func TestPermuteIsBijection(t *testing.T) {
 	for _, n := range []uint64{1, 2, 7, 100, 989901 % 5000, 4096, 10007} {
@@ -51,6 +54,34 @@ func TestHalfWidthIsTheSmallestCovering(t *testing.T) {
 	for _, m := range []uint64{1<<61 + 1, 1 << 62} {
 		if got, _ := halfWidth(m); uint64(1)<<(2*got) < m || uint64(1)<<(2*got-2) >= m {
 			t.Fatalf("halfWidth(%d) = %d", m, got)
+		}
+	}
+}
+
+// Stream's own draws are rand.Rand's over the same PCG, bound by bound
+// (powers of two, small and large bounds, ones that reject often).
+func TestDrawsAreRandRands(t *testing.T) {
+	bounds := []uint64{1, 2, 3, 7, 64, 100, 1000, 9899, 1 << 40, 1<<63 + 1, 3 << 62, ^uint64(0)}
+	for k := range uint64(200) {
+		s := New(k, Person, k*7)
+		var pcg rand.PCG
+		pcg.Seed(Mix(k^uint64(Person)), Mix(k*7^uint64(Person)^k))
+		r := rand.New(&pcg)
+		for _, n := range bounds {
+			if a, b := s.Uint64N(n), r.Uint64N(n); a != b {
+				t.Fatalf("Uint64N(%d) = %d, rand.Rand draws %d", n, a, b)
+			}
+			if n < 1<<62 {
+				if a, b := s.IntN(int(n)), r.IntN(int(n)); a != b {
+					t.Fatalf("IntN(%d) = %d, rand.Rand draws %d", n, a, b)
+				}
+			}
+			if a, b := s.Float64(), r.Float64(); a != b {
+				t.Fatalf("Float64() = %v, rand.Rand draws %v", a, b)
+			}
+			if a, b := s.Uint64(), r.Uint64(); a != b {
+				t.Fatalf("Uint64() = %d, rand.Rand draws %d", a, b)
+			}
 		}
 	}
 }
