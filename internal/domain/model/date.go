@@ -181,13 +181,15 @@ func (a CivilDate) YearsTo(b CivilDate) int {
 
 // AddYears returns the same month and day n years later, 29 February
 // becoming 28 February in a common year.
-func (d Date) AddYears(n int) Date {
-	y, m, dd := d.Civil()
-	y += n
-	if m == 2 && dd == 29 && DaysIn(y, 2) == 28 {
+func (d Date) AddYears(n int) Date { return d.CivilDate().AddYears(n) }
+
+// AddYears is Date.AddYears of the date c is the fields of.
+func (c CivilDate) AddYears(n int) Date {
+	y, dd := c.Year+n, c.Day
+	if c.Month == 2 && dd == 29 && DaysIn(y, 2) == 28 {
 		dd = 28
 	}
-	return DateOf(y, m, dd)
+	return DateOf(y, c.Month, dd)
 }
 
 // MarshalJSON writes d as "YYYY-MM-DD".

@@ -100,6 +100,18 @@ type Stage struct {
 	// licenseKeys key each state's permutation of licence serials.
 	licenseKeys []uint64
 	ages        [2]refdata.Weighted // FHWA licensed drivers by band, per sex
+	yearsAgo    []model.Date        // the reference date n years back, by n
+	suffixes    []string            // the street suffixes as addresses print them
+	buf         []byte              // for strings made of parts
+}
+
+// yearsBefore returns the reference date n years back: every birth date
+// is drawn between two of them, so the ages' are kept.
+func (s *Stage) yearsBefore(n int) model.Date {
+	if n < len(s.yearsAgo) {
+		return s.yearsAgo[n]
+	}
+	return s.run.ReferenceDate.AddYears(-n)
 }
 
 // CheckCapacity refuses a run whose licence serials would overflow a
@@ -142,9 +154,17 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	if err := CheckCapacity(run.Records, serials, pop); err != nil {
 		return nil, err
 	}
+	for _, v := range pop.StreetSuffixes.Values {
+		s.suffixes = append(s.suffixes, titleCase(v))
+	}
+	oldest := 95 // a spouse's bound; drivers' is their last band's
 	for _, b := range pop.DriverAges {
 		s.ages[refdata.Female].Add(b.Count[refdata.Female])
 		s.ages[refdata.Male].Add(b.Count[refdata.Male])
+		oldest = max(oldest, b.To)
+	}
+	for n := range oldest + 2 {
+		s.yearsAgo = append(s.yearsAgo, run.ReferenceDate.AddYears(-n))
 	}
 	return s, nil
 }
@@ -189,8 +209,11 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	zr := c.Of(hZip)
 	zip := &s.pop.Zips[state.Zips[state.ZipPick.Index(zr.Uint64N(state.ZipPick.Total()))]]
 	sr := c.Of(hStreet)
+	b := strconv.AppendInt(s.buf[:0], int64(sr.Between(1, 9899)), 10)
+	b = append(append(b, ' '), pick(&s.pop.StreetNames, sr)...)
+	b = append(append(b, ' '), s.suffixes[pickIndex(&s.pop.StreetSuffixes, sr)]...)
 	hm := home{state: state, stateIndex: st, firstSerial: serial, zip: zip,
-		street:   strconv.Itoa(sr.Between(1, 9899)) + " " + pick(&s.pop.StreetNames, sr) + " " + titleCase(pick(&s.pop.StreetSuffixes, sr)),
+		street:   string(b),
 		areaCode: zip.AreaCodes[c.Of(hAreaCode).IntN(len(zip.AreaCodes))],
 		surname:  pick(&s.pop.Surnames, c.Of(hSurname)),
 	}
@@ -202,7 +225,12 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 		share = state.MultiUnitShare * 0.3
 	}
 	if ur := c.Of(hUnit); ur.Chance(share) {
-		hm.unit = pick(&s.pop.UnitDesignators, ur) + " " + unitNumber(ur)
+		b := append(append(s.buf[:0], pick(&s.pop.UnitDesignators, ur)...), ' ')
+		b = strconv.AppendInt(b, int64(ur.Between(1, 40)), 10)
+		if ur.Chance(0.4) {
+			b = append(b, byte('A'+ur.IntN(6)))
+		}
+		hm.unit = string(b)
 	}
 
 	// Sexes and ages are drawn for the whole household, so they cohere:
@@ -294,16 +322,10 @@ func childAge(r *stream.Stream, oldest int) int {
 	return oldest
 }
 
-func unitNumber(r *stream.Stream) string {
-	n := strconv.Itoa(r.Between(1, 40))
-	if r.Chance(0.4) {
-		return n + string(rune('A'+r.IntN(6)))
-	}
-	return n
-}
+func pick(n *refdata.Names, r *stream.Stream) string { return n.Values[pickIndex(n, r)] }
 
-func pick(n *refdata.Names, r *stream.Stream) string {
-	return n.Values[n.Pick.Index(r.Uint64N(n.Pick.Total()))]
+func pickIndex(n *refdata.Names, r *stream.Stream) int {
+	return n.Pick.Index(r.Uint64N(n.Pick.Total()))
 }
 
 func sexOf(gender string, r *stream.Stream) int {
@@ -343,15 +365,14 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 		r := c.Of(s.extra)
 		_, _ = r.Uint64(), r.IntN(1000)
 	}
-	refDate := s.run.ReferenceDate
-
 	// Date of birth: a day that makes the person exactly age at the
 	// reference date, the birthday not on it (so a 16-year-old has had a
 	// day to be licensed, and no licence is dated the reference date).
-	latest := refDate.AddYears(-mm.age) - 1
-	earliest := refDate.AddYears(-mm.age-1) + 1
+	latest := s.yearsBefore(mm.age) - 1
+	earliest := s.yearsBefore(mm.age+1) + 1
 	dob := earliest + model.Date(c.Of(pBirth).IntN(int(latest-earliest)+1))
-	birthYear, _, _ := dob.Civil()
+	born := dob.CivilDate()
+	birthYear := born.Year
 	sex := sexOf(mm.gender, c.Of(pFirst))
 	names := s.pop.FirstNamesOf(birthYear, sex)
 	first := pick(names, c.Of(pFirst))
@@ -397,7 +418,7 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 		}
 	}
 
-	lic, err := s.license(c.Of(pLicense), c.Of(pStatus), s.licenseType(c.Of(pLicenseType), mm), dob, mm.age, hm, m)
+	lic, err := s.license(c.Of(pLicense), c.Of(pStatus), s.licenseType(c.Of(pLicenseType), mm), born, mm.age, hm, m)
 	if err != nil {
 		return err
 	}
@@ -486,8 +507,8 @@ func (s *Stage) spouseGender(r *stream.Stream, primary string) string {
 // issued before refDate: the most k with first+k·cycle years < refDate.
 // AddYears only grows with k, so the count starts from the whole years
 // between and is corrected by a step at most.
-func renewalsBefore(first, refDate model.Date, cycle int) int {
-	k := max(0, model.YearsBetween(first, refDate)/cycle)
+func renewalsBefore(first model.CivilDate, refDate model.Date, cycle int) int {
+	k := max(0, first.YearsTo(refDate.CivilDate())/cycle)
 	for k > 0 && first.AddYears(k*cycle) >= refDate {
 		k--
 	}
@@ -563,7 +584,7 @@ func unlicensedShare(age int) float64 {
 // serial in its state (household.Serials), through a keyed permutation into
 // the state's reserved sub-range. A learner permit is issued after the
 // 16th birthday and runs two years; the unlicensed have none of it.
-func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age int, hm *home, m int) (licence, error) {
+func (s *Stage) license(r, sr *stream.Stream, kind string, born model.CivilDate, age int, hm *home, m int) (licence, error) {
 	if kind == "unlicensed" {
 		return licence{kind: kind}, nil
 	}
@@ -586,10 +607,11 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age i
 	if kind == "learner_permit" {
 		cycle = derive.PermitYears
 	}
-	from := dob.AddYears(at)
+	from := born.AddYears(at)
 	days := min(365, int(refDate-from)) // > 0: the birthday is never the reference date
 	l := licence{kind: kind, state: hm.state.Code, first: from + model.Date(r.IntN(days))}
-	renewals := renewalsBefore(l.first, refDate, cycle)
+	first := l.first.CivilDate()
+	renewals := renewalsBefore(first, refDate, cycle)
 	l.status = "valid"
 	if !s.allValid {
 		switch d := sr.IntN(1000); {
@@ -604,10 +626,11 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age i
 	}
 	// A nullable date column's null is 1970-01-01 (model.NoDate): a licence
 	// dated so moves to the next day.
-	if fy, fm, fd := l.first.Civil(); fm == 1 && fd == 1 && fy <= 1970 && (1970-fy)%cycle == 0 && (1970-fy)/cycle <= renewals+1 {
+	if fy := first.Year; first.Month == 1 && first.Day == 1 && fy <= 1970 && (1970-fy)%cycle == 0 && (1970-fy)/cycle <= renewals+1 {
 		l.first++ // the card of renewal (1970-fy)/cycle would be dated 1970-01-01
+		first.Day++
 	}
-	l.issued = l.first.AddYears(renewals * cycle)
+	l.issued = first.AddYears(renewals * cycle)
 	l.expires = l.issued.AddYears(cycle)
 	var err error
 	l.number, err = ident.LicenseSerial(hm.state.LicenseFormat, hm.firstSerial+uint64(m), s.licenseKeys[hm.stateIndex])
