@@ -16,6 +16,32 @@ const NoDate Date = 0
 
 // DateOf returns the Date of a proleptic Gregorian calendar day.
 func DateOf(year, month, day int) Date {
+	if year <= dateOfFastFrom || year > dateOfFastTo || month < 1 || month > 12 {
+		return dateOfSigned(year, month, day)
+	}
+	// Neri and Schneider's inverse of Civil (as in libstdc++'s chrono), on
+	// the same unsigned count of days from 1 March of the year -1,468,000.
+	// Days are counted modulo 2^32, as a Date keeps them.
+	y, m := uint32(year-dateOfFastFrom), uint32(month)
+	if m < 3 { // January and February: months 13 and 14 of the year before
+		y--
+		m += 12
+	}
+	century := y / 100
+	days := 1461*y/4 - century + century/4 + (979*m-2919)/32 + uint32(day) - 1
+	return Date(int32(days - 536895458))
+}
+
+// DateOf's unsigned count holds the years after dateOfFastFrom (whose
+// January would count from before the start) up to dateOfFastTo (where
+// 1461·years still fits 32 bits); others take the signed path.
+const (
+	dateOfFastFrom = -1468000
+	dateOfFastTo   = 1471744
+)
+
+// dateOfSigned is DateOf for any year and month.
+func dateOfSigned(year, month, day int) Date {
 	// Howard Hinnant's days_from_civil.
 	y := year
 	if month <= 2 {
