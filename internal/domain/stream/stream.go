@@ -160,10 +160,12 @@ func (p *Permutation) Of(x uint64) uint64 {
 		return 0
 	}
 	for {
+		// Four rounds, each half in turn xored with a hash of the other.
 		l, r := x>>p.bits, x&p.mask
-		for _, k := range p.rounds {
-			l, r = r, l^(Mix(r^k)&p.mask)
-		}
+		l ^= Mix(r^p.rounds[0]) & p.mask
+		r ^= Mix(l^p.rounds[1]) & p.mask
+		l ^= Mix(r^p.rounds[2]) & p.mask
+		r ^= Mix(l^p.rounds[3]) & p.mask
 		x = l<<p.bits | r
 		if x < p.n {
 			return x
@@ -171,16 +173,17 @@ func (p *Permutation) Of(x uint64) uint64 {
 	}
 }
 
-// Inverse is UnpermuteIndex(y, n, key).
+// Inverse is UnpermuteIndex(y, n, key): Of's rounds undone, last first.
 func (p *Permutation) Inverse(y uint64) uint64 {
 	if p.n <= 1 {
 		return 0
 	}
 	for {
 		l, r := y>>p.bits, y&p.mask
-		for round := 3; round >= 0; round-- {
-			l, r = r^(Mix(l^p.rounds[round])&p.mask), l
-		}
+		r ^= Mix(l^p.rounds[3]) & p.mask
+		l ^= Mix(r^p.rounds[2]) & p.mask
+		r ^= Mix(l^p.rounds[1]) & p.mask
+		l ^= Mix(r^p.rounds[0]) & p.mask
 		y = l<<p.bits | r
 		if y < p.n {
 			return y

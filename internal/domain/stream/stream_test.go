@@ -85,3 +85,28 @@ func TestDrawsAreRandRands(t *testing.T) {
 		}
 	}
 }
+
+// The permutation is the textbook Feistel network: (l, r) becomes
+// (r, l ^ F(r)) four times, cycle-walking back into range.
+func TestPermuteIsTheFeistelNetwork(t *testing.T) {
+	feistel := func(x, n, key uint64) uint64 {
+		bits, mask := halfWidth(n)
+		for {
+			l, r := x>>bits, x&mask
+			for round := uint64(0); round < 4; round++ {
+				l, r = r, l^(Mix(r^key^(round<<56))&mask)
+			}
+			if x = l<<bits | r; x < n {
+				return x
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		n := 2 + rng.Uint64N(1<<rng.UintN(40))
+		x, key := rng.Uint64N(n), rng.Uint64()
+		if got, want := PermuteIndex(x, n, key), feistel(x, n, key); got != want {
+			t.Fatalf("PermuteIndex(%d, %d, %d) = %d, want %d", x, n, key, got, want)
+		}
+	}
+}
