@@ -102,6 +102,17 @@ type Stage struct {
 	plateKeys []uint64
 	maxAge    int
 	cols      *stream.Columns
+	runs      []runOf // by index into the fleet's runs
+}
+
+// runOf is what a vehicle takes from its model run, found once per run
+// (the body type and the WMIs are looked up by name) or, for the VIN's
+// descriptor, once per model year a stage makes.
+type runOf struct {
+	body  string
+	wmis  []string
+	vds   []ident.VDS // by model years before the newest; zero until made
+	ready []bool
 }
 
 // CheckCapacity refuses a run whose vehicles would overflow the VIN v2
@@ -172,7 +183,23 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	for i := range pop.States {
 		s.plateKeys = append(s.plateKeys, PlateKey(run.Seed, i))
 	}
+	s.runs = make([]runOf, len(fleet.Runs))
+	for i := range fleet.Runs {
+		m := &fleet.Runs[i]
+		s.runs[i] = runOf{body: derive.BodyType(m.Make, m.Model, m.Type), wmis: fleet.WMIs[m.Make][m.Type],
+			vds: make([]ident.VDS, maxAge+2), ready: make([]bool, maxAge+2)}
+	}
 	return s, nil
+}
+
+// descriptor returns the VIN descriptor of run ri in model year y.
+func (s *Stage) descriptor(ri, y int) ident.VDS {
+	r, k := &s.runs[ri], s.pick.Hi-y
+	if !r.ready[k] {
+		m := &s.fleet.Runs[ri]
+		r.vds[k], r.ready[k] = ident.DescriptorOf(m.Make, m.Model, refdata.VehicleTypes[m.Type], y), true
+	}
+	return r.vds[k]
 }
 
 // Process appends the vehicles of every household; persons must be made.
@@ -185,6 +212,7 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		return nil
 	}
 	first := mb.Households[0].FirstPerson
+	refDate := s.run.ReferenceDate
 	for i := range mb.Households {
 		h := &mb.Households[i]
 		members := mb.Persons[h.FirstPerson-first : h.FirstPerson-first+int64(h.Size)]
@@ -195,9 +223,13 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		if err != nil {
 			return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
 		}
+		var ages [model.MaxHouseholdSize]int
+		for k := range members {
+			ages[k] = model.YearsBetween(members[k].DateOfBirth, refDate)
+		}
 		for j := 0; j < h.Vehicles; j++ {
 			mb.Vehicles = append(mb.Vehicles, model.Vehicle{}) // filled in place, not copied
-			if err := s.vehicle(&mb.Vehicles[len(mb.Vehicles)-1], h, members, j, st, serial); err != nil {
+			if err := s.vehicle(&mb.Vehicles[len(mb.Vehicles)-1], h, members, ages[:len(members)], j, st, serial); err != nil {
 				return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
 			}
 		}
@@ -205,20 +237,22 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	return nil
 }
 
-// PrimaryDriver returns the primary driver of a household's vehicle j:
-// members take turns, and a member without a full, valid licence gives way
-// to the next who has one, so the driver is licensed whenever a member is.
-func PrimaryDriver(members []model.Person, j int) *model.Person {
+// PrimaryDriver returns the index among members of the primary driver of a
+// household's vehicle j: members take turns, and a member without a full,
+// valid licence gives way to the next who has one, so the driver is
+// licensed whenever a member is.
+func PrimaryDriver(members []model.Person, j int) int {
 	n := len(members)
 	for k := range n {
-		if d := &members[(j+k)%n]; d.Licensed() {
-			return d
+		if members[(j+k)%n].Licensed() {
+			return (j + k) % n
 		}
 	}
-	return &members[j%n]
+	return j % n
 }
 
-func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Person, j, st int, firstSerial uint64) error {
+// vehicle fills the household's vehicle j; ages are the members'.
+func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Person, ages []int, j, st int, firstSerial uint64) error {
 	idx := h.FirstVehicle + int64(j)
 	c := s.cols
 	c.At(uint64(idx))
@@ -232,7 +266,7 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 		var adults [model.MaxHouseholdSize]int
 		n := 0
 		for k := range members {
-			if model.YearsBetween(members[k].DateOfBirth, refDate) >= 18 {
+			if ages[k] >= 18 {
 				adults[n] = k
 				n++
 			}
@@ -241,8 +275,8 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 			owner = &members[adults[c.Of(cOwner).IntN(n)]]
 		}
 	}
-	driver := PrimaryDriver(members, j)
-	driverAge := model.YearsBetween(driver.DateOfBirth, refDate)
+	d := PrimaryDriver(members, j)
+	driver, driverAge := &members[d], ages[d]
 
 	// Fuel class first (the state's AFDC shares), then a model year of that
 	// class after the fleet-age mix, then a model built that year with it.
@@ -252,8 +286,8 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 	m := &s.fleet.Runs[ri]
 	fuel := s.pick.Fuel(class, ri, year, c.Of(cFuel))
 	vtype := refdata.VehicleTypes[m.Type]
-	wmis := s.fleet.WMIs[m.Make][m.Type]
-	vin := ident.VINv2(s.run.Seed, idx, wmis[c.Of(cWMI).IntN(len(wmis))], ident.DescriptorOf(m.Make, m.Model, vtype, year), year)
+	wmis := s.runs[ri].wmis
+	vin := ident.VINv2(s.run.Seed, idx, wmis[c.Of(cWMI).IntN(len(wmis))], s.descriptor(ri, year), year)
 
 	// Garaging: the owner's ZIP, or for a few students' cars another ZIP
 	// of the state, weighted by population.
@@ -327,7 +361,7 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 		Make:                  m.Make,
 		Model:                 m.Model,
 		ModelYear:             int32(year),
-		BodyType:              derive.BodyType(m.Make, m.Model, m.Type),
+		BodyType:              s.runs[ri].body,
 		FuelType:              refdata.Fuels[fuel],
 		Usage:                 usage,
 		AnnualMileage:         miles,
