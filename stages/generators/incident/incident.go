@@ -200,20 +200,15 @@ const (
 
 // Stage makes incidents. One per worker: it keeps reusable streams.
 type Stage struct {
-	run      *model.Run
-	lookback int
-	hist     *refdata.History
-	fr44     []string // states that require an FR-44 (two: a list beats a map)
-	per, inc *stream.Columns
-	// per-year-of-age rates per driver-year
-	dui       [3][refdata.MaxHistoryAge + 1]float64
-	speeding  [3][refdata.MaxHistoryAge + 1]float64
-	other     [refdata.MaxHistoryAge + 1]float64
-	atFault   [refdata.MaxHistoryAge + 1]float64
-	notAt     [refdata.MaxHistoryAge + 1]float64
-	compRate  float64 // per vehicle-year
-	theft     float64 // share of comprehensive claims
-	compMean  float64 // mean paid of non-theft comprehensive claims
+	run       *model.Run
+	lookback  int
+	hist      *refdata.History
+	fr44      []string // states that require an FR-44 (two: a list beats a map)
+	per, inc  *stream.Columns
+	rates     [3][refdata.MaxHistoryAge + 1]groupRates // by sex and year of age
+	compRate  float64                                  // per vehicle-year
+	theft     float64                                  // share of comprehensive claims
+	compMean  float64                                  // mean paid of non-theft comprehensive claims
 	theftMean float64
 	pdMean    float64
 	points    map[string]int32
@@ -221,6 +216,10 @@ type Stage struct {
 	exps      expNeg
 	years     []lookbackYear // the look-back window's years, the last first
 }
+
+// groupRates are the rates of the event groups before gComp per
+// driver-year, and their exp(-rate): a whole year's Poisson draw needs it.
+type groupRates struct{ rate, exp [gComp]float64 }
 
 // lookbackYear is one year of the look-back window: its first and last
 // days and its middle's calendar fields (a person's age that year is their
@@ -302,18 +301,22 @@ func New(run *model.Run, lookbackYears int) (*Stage, error) {
 		case a >= 65:
 			share = 0.50
 		}
-		s.atFault[a], s.notAt[a] = crash*share, crash*(1-share)
-		s.other[a] = otherAt25to34 * shape
 		sa := min(max(a, 16), 44)
 		f, m := h.Speeding[refdata.Female][sa], h.Speeding[refdata.Male][sa]
 		if f <= 0 || m <= 0 {
 			return nil, fmt.Errorf("incident: no speeding share at age %d", sa)
 		}
-		s.speeding[refdata.Female][a] = speedingAt25to34 * shape * f / ((f + m) / 2)
-		s.speeding[refdata.Male][a] = speedingAt25to34 * shape * m / ((f + m) / 2)
-		s.speeding[refdata.AllSexes][a] = speedingAt25to34 * shape
+		var speeding [3]float64
+		speeding[refdata.Female] = speedingAt25to34 * shape * f / ((f + m) / 2)
+		speeding[refdata.Male] = speedingAt25to34 * shape * m / ((f + m) / 2)
+		speeding[refdata.AllSexes] = speedingAt25to34 * shape
 		for sex := range 3 {
-			s.dui[sex][a] = h.DUI[sex][a]
+			r := &s.rates[sex][a]
+			r.rate = [gComp]float64{gDUI: h.DUI[sex][a], gSpeeding: speeding[sex], gOther: otherAt25to34 * shape,
+				gAtFault: crash * share, gNotAtFault: crash * (1 - share)}
+			for g, rate := range r.rate {
+				r.exp[g] = math.Exp(-rate)
+			}
 		}
 	}
 	return s, nil
@@ -388,14 +391,14 @@ func sexOf(gender string) int {
 }
 
 // poisson draws a count with mean lambda by inversion, at most maxPerYear:
-// one uniform, a bounded loop.
-func (s *Stage) poisson(r *stream.Stream, lambda float64) int {
+// one uniform, a bounded loop. expMinus is exp(-lambda), which callers keep.
+func poisson(r *stream.Stream, lambda, expMinus float64) int {
 	if lambda <= 0 {
 		r.Float64() // keep one draw per call, whatever the rate
 		return 0
 	}
 	u := r.Float64()
-	p := s.exps.of(lambda)
+	p := expMinus
 	cdf, k := p, 0
 	for k < maxPerYear && u > cdf {
 		k++
@@ -457,9 +460,14 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 		}
 		exposure := float64(end-from+1) / float64(end-start+1)
 		age := min(max(dob.YearsTo(yr.mid), 0), refdata.MaxHistoryAge)
-		rates := [gComp]float64{s.dui[sex][age], s.speeding[sex][age], s.other[age], s.atFault[age], s.notAt[age]}
-		for g, rate := range rates {
-			for range s.poisson(er, rate*exposure) {
+		rates := &s.rates[sex][age]
+		for g, rate := range rates.rate {
+			lambda, expMinus := rate, rates.exp[g] // a whole year: exposure is 1
+			if from != start {
+				lambda = rate * exposure
+				expMinus = s.exps.of(lambda)
+			}
+			for range poisson(er, lambda, expMinus) {
 				s.events = append(s.events, event{date: from + model.Date(dr.IntN(int(end-from)+1)), group: g})
 			}
 		}
@@ -470,7 +478,8 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 			if fromV > end {
 				continue
 			}
-			for range s.poisson(er, s.compRate*float64(end-fromV+1)/float64(end-start+1)) {
+			lambda := s.compRate * float64(end-fromV+1) / float64(end-start+1)
+			for range poisson(er, lambda, s.exps.of(lambda)) {
 				s.events = append(s.events, event{date: fromV + model.Date(dr.IntN(int(end-fromV)+1)), group: gComp, vehicle: v})
 			}
 		}
