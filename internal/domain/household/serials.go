@@ -40,11 +40,12 @@ type Serials struct {
 }
 
 // blockTable holds each slot's serials from the start of its state's run
-// of slots in one block.
+// of slots in one block. A household's slot is anywhere in the block, so
+// a lookup misses the cache: its two serials sit side by side.
 type blockTable struct {
-	block           uint64
-	order           quota.Order
-	personAt, carAt []uint32
+	block uint64
+	order quota.Order
+	at    [][2]uint32 // by slot: member serial, vehicle serial
 }
 
 // cachedBlocks is how many block tables a Serials keeps (8 MiB each):
@@ -78,7 +79,8 @@ func (x *Serials) Of(index int64) (state int, person, vehicle uint64, err error)
 	}
 	slot := t.order.Slot(uint64(index))
 	state = x.q.CategoryOf(slot)
-	return state, block*x.persons[state] + uint64(t.personAt[slot]), block*x.cars[state] + uint64(t.carAt[slot]), nil
+	at := t.at[slot]
+	return state, block*x.persons[state] + uint64(at[0]), block*x.cars[state] + uint64(at[1]), nil
 }
 
 // table returns a block's table, from the cache or made.
@@ -119,12 +121,12 @@ func (x *Serials) cached(block uint64) *blockTable {
 // of its state's run of slots.
 func (x *Serials) load(block uint64) (*blockTable, error) {
 	n := x.q.BlockSize()
-	t := &blockTable{block: block, order: x.q.Order(block), personAt: make([]uint32, n), carAt: make([]uint32, n)}
+	t := &blockTable{block: block, order: x.q.Order(block), at: make([][2]uint32, n)}
 	for c := range x.q.Categories() {
 		lo, hi := x.q.Start(c), x.q.Start(c)+x.q.Count(c)
 		var p, v uint64
 		for slot := lo; slot < hi; slot++ {
-			t.personAt[slot], t.carAt[slot] = uint32(p), uint32(v)
+			t.at[slot] = [2]uint32{uint32(p), uint32(v)}
 			size, cars := x.uncut(t.order.IndexAt(slot))
 			p += size
 			v += cars
@@ -191,8 +193,8 @@ func (x *Serials) max(households int64) ([2][]uint64, error) {
 		slot := t.order.Slot(i)
 		cat := x.q.CategoryOf(slot)
 		size, cars := x.uncut(i)
-		m[0][cat] = max(m[0][cat], last*x.persons[cat]+uint64(t.personAt[slot])+size)
-		m[1][cat] = max(m[1][cat], last*x.cars[cat]+uint64(t.carAt[slot])+cars)
+		m[0][cat] = max(m[0][cat], last*x.persons[cat]+uint64(t.at[slot][0])+size)
+		m[1][cat] = max(m[1][cat], last*x.cars[cat]+uint64(t.at[slot][1])+cars)
 	}
 	return m, nil
 }

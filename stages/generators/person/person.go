@@ -172,6 +172,16 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 // Process appends the persons of every household of the batch.
 func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	mb := b.Payload
+	// Every household's state and serials first, in a pass of their own:
+	// each is a lookup in a table larger than the caches, and misses made
+	// back to back overlap.
+	for i := range mb.Households {
+		h := &mb.Households[i]
+		var err error
+		if h.State, h.PersonSerial, h.VehicleSerial, err = s.serials.Of(h.Index); err != nil {
+			return fmt.Errorf("person: batch %d: %w", b.Seq, err)
+		}
+	}
 	for i := range mb.Households {
 		if err := s.household(mb, &mb.Households[i]); err != nil {
 			return fmt.Errorf("person: batch %d: %w", b.Seq, err)
@@ -201,10 +211,7 @@ type member struct {
 func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	c := s.hh
 	c.At(uint64(h.Index))
-	st, serial, _, err := s.serials.Of(h.Index)
-	if err != nil {
-		return err
-	}
+	st, serial := h.State, h.PersonSerial
 	state := &s.pop.States[st]
 	zr := c.Of(hZip)
 	zip := &s.pop.Zips[state.Zips[state.ZipPick.Index(zr.Uint64N(state.ZipPick.Total()))]]

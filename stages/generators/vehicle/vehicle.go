@@ -98,7 +98,6 @@ type Stage struct {
 	pop       *refdata.Population
 	fleet     *refdata.Fleet
 	pick      *derive.FleetPick
-	serials   *household.Serials
 	plateKeys []uint64
 	maxAge    int
 	cols      *stream.Columns
@@ -178,7 +177,7 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w (reference date %s, %s %d)", err, run.ReferenceDate, fieldMaxAge, maxAge)
 	}
-	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, serials: serials, maxAge: maxAge,
+	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, maxAge: maxAge,
 		cols: stream.NewColumns(run.Seed, stream.Vehicle, vehicleColumns...)}
 	for i := range pop.States {
 		s.plateKeys = append(s.plateKeys, PlateKey(run.Seed, i))
@@ -219,17 +218,13 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		if h.Vehicles == 0 {
 			continue
 		}
-		st, _, serial, err := s.serials.Of(h.Index)
-		if err != nil {
-			return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
-		}
 		var ages [model.MaxHouseholdSize]int
 		for k := range members {
 			ages[k] = model.YearsBetween(members[k].DateOfBirth, refDate)
 		}
 		for j := 0; j < h.Vehicles; j++ {
 			mb.Vehicles = append(mb.Vehicles, model.Vehicle{}) // filled in place, not copied
-			if err := s.vehicle(&mb.Vehicles[len(mb.Vehicles)-1], h, members, ages[:len(members)], j, st, serial); err != nil {
+			if err := s.vehicle(&mb.Vehicles[len(mb.Vehicles)-1], h, members, ages[:len(members)], j, h.State, h.VehicleSerial); err != nil {
 				return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
 			}
 		}
