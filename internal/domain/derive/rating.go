@@ -206,19 +206,33 @@ func Rate(in Inputs, factors []string) Rating {
 	return r
 }
 
-// historyRels memoises the history factor by its value's bits (a NaN,
-// which a damaged profile's counts can make, is then a key like any other).
+// historyRels memoises the history factor by the counts it is of, packed
+// a byte each: persons' counts are few and small.
 var historyRels memo.Map[uint64, relativity]
 
 // historyRel is the history factor of the counts of h, its text formatted
-// once per value.
+// once per counts (counts past a byte, which only a damaged profile has,
+// are computed each time).
 func historyRel(h History) relativity {
 	minor := h.Violations - h.MajorViolations
 	majorOther := h.MajorViolations - h.DUI
-	hist := math.Pow(1.80, float64(h.DUI)) * math.Pow(1.25, float64(majorOther)) * math.Pow(1.10, float64(minor)) *
-		math.Pow(1.35, float64(h.AtFaultAccidents)) * math.Pow(1.03, float64(h.ComprehensiveClaims))
-	f := round3(math.Min(hist, 4))
-	return historyRels.Get(math.Float64bits(f), func() relativity { return rel(factorHistory, f) })
+	counts := [...]int32{h.DUI, majorOther, minor, h.AtFaultAccidents, h.ComprehensiveClaims}
+	var key uint64
+	for _, n := range counts {
+		if n < 0 || n > 0xff {
+			return historyOf(counts)
+		}
+		key = key<<8 | uint64(n)
+	}
+	return historyRels.Get(key, func() relativity { return historyOf(counts) })
+}
+
+// historyOf computes the history factor of the counts of DUIs, other major
+// and minor violations, at-fault accidents and comprehensive claims.
+func historyOf(n [5]int32) relativity {
+	hist := math.Pow(1.80, float64(n[0])) * math.Pow(1.25, float64(n[1])) * math.Pow(1.10, float64(n[2])) *
+		math.Pow(1.35, float64(n[3])) * math.Pow(1.03, float64(n[4]))
+	return rel(factorHistory, round3(math.Min(hist, 4)))
 }
 
 // round3 keeps three decimals, so a factor reads the same written and read.
