@@ -177,9 +177,12 @@ func DaysIn(year, month int) int {
 // YearsBetween returns the whole years from a to b (an age, or years licensed):
 // the anniversary counts on its day; a 29 February anniversary falls on
 // 28 February in common years.
-func YearsBetween(a, b Date) int {
+func YearsBetween(a, b Date) int { return a.CivilDate().YearsUntil(b) }
+
+// YearsUntil is YearsBetween(a, b) of a's calendar fields and b.
+func (a CivilDate) YearsUntil(b Date) int {
 	by, bm, bd := civilOfRef(b)
-	return a.CivilDate().YearsTo(CivilDate{by, bm, bd})
+	return a.YearsTo(CivilDate{by, bm, bd})
 }
 
 // CivilDate is a date's calendar fields, for callers that count from one

@@ -551,7 +551,7 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 
 	// Underwriting.
 	p.FinancialFiling = filing(recentDUI, p.LicenseStatus, slices.Contains(s.fr44, p.State))
-	p.CreditTier = s.creditTier(c.Of(cCredit), model.YearsBetween(p.DateOfBirth, ref))
+	p.CreditTier = s.creditTier(c.Of(cCredit), dob.YearsUntil(ref))
 	if p.LicenseType == "unlicensed" { // never insured as a driver
 		p.CoverageLapseDays, p.PriorInsuranceMonths = 0, 0
 		return nil

@@ -515,7 +515,7 @@ func (s *Stage) spouseGender(r *stream.Stream, primary string) string {
 // AddYears only grows with k, so the count starts from the whole years
 // between and is corrected by a step at most.
 func renewalsBefore(first model.CivilDate, refDate model.Date, cycle int) int {
-	k := max(0, first.YearsTo(refDate.CivilDate())/cycle)
+	k := max(0, first.YearsUntil(refDate)/cycle)
 	for k > 0 && first.AddYears(k*cycle) >= refDate {
 		k--
 	}
