@@ -210,7 +210,6 @@ type Stage struct {
 	compMean  float64                                  // mean paid of non-theft comprehensive claims
 	theftMean float64
 	pdMean    float64
-	points    map[string]int32
 	events    []event
 	exps      expNeg
 	years     []lookbackYear // the look-back window's years, the last first
@@ -267,7 +266,7 @@ func New(run *model.Run, lookbackYears int) (*Stage, error) {
 		start := run.ReferenceDate.AddYears(-y - 1)
 		s.years = append(s.years, lookbackYear{start: start, end: end, mid: (start + (end-start)/2).CivilDate()})
 	}
-	if s.points, err = schedule(h); err != nil {
+	if _, err = schedule(h); err != nil { // so kinds' points are the schedule's
 		return nil, err
 	}
 	year := h.LatestClaimYear()
@@ -522,7 +521,7 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 			row.VehicleID = hhVehicles[driven[e.vehicle]].VehicleID
 		}
 		k := kinds[row.IncidentType]
-		row.Category, row.Points, row.AtFault = k.category, s.points[row.IncidentType], atFaultText(k.atFault)
+		row.Category, row.Points, row.AtFault = k.category, k.points, atFaultText(k.atFault)
 		if k.category == "accident" {
 			// One of the person's vehicles on the road that day, if any.
 			var usable [model.MaxHouseholdVehicles]int
