@@ -388,14 +388,13 @@ func sexOf(gender string) int {
 	return refdata.AllSexes
 }
 
-// poisson draws a count with mean lambda by inversion, at most maxPerYear:
-// one uniform, a bounded loop. expMinus is exp(-lambda), which callers keep.
-func poisson(r *stream.Stream, lambda, expMinus float64) int {
+// poisson is the count with mean lambda that uniform u draws by
+// inversion, at most maxPerYear: every count, 0 included, takes one
+// uniform. expMinus is exp(-lambda), which callers keep.
+func poisson(u, lambda, expMinus float64) int {
 	if lambda <= 0 {
-		r.Float64() // keep one draw per call, whatever the rate
 		return 0
 	}
-	u := r.Float64()
 	p := expMinus
 	cdf, k := p, 0
 	for k < maxPerYear && u > cdf {
@@ -465,7 +464,7 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 				lambda = rate * exposure
 				expMinus = s.exps.of(lambda)
 			}
-			for range poisson(er, lambda, expMinus) {
+			for range poisson(er.Float64(), lambda, expMinus) {
 				s.events = append(s.events, event{date: from + model.Date(dr.IntN(int(end-from)+1)), group: g})
 			}
 		}
@@ -477,7 +476,7 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 				continue
 			}
 			lambda := s.compRate * float64(end-fromV+1) / float64(end-start+1)
-			for range poisson(er, lambda, s.exps.of(lambda)) {
+			for range poisson(er.Float64(), lambda, s.exps.of(lambda)) {
 				s.events = append(s.events, event{date: fromV + model.Date(dr.IntN(int(end-fromV)+1)), group: gComp, vehicle: v})
 			}
 		}
