@@ -227,9 +227,10 @@ type lookbackYear struct {
 	mid        model.CivilDate
 }
 
-// expNeg memoises math.Exp(-lambda) by lambda, direct-mapped: the rates of
-// a person's years repeat across persons (by age and sex, whole years), and
-// Exp was a third of the stage.
+// expNeg memoises math.Exp(-lambda) by lambda, direct-mapped, for the
+// draws whose rate is not a whole year's of an age (groupRates): a vehicle's
+// claims and part years, whose rates repeat across persons too (Exp was a
+// third of the stage).
 type expNeg [1 << expNegBits]struct{ lambda, exp float64 }
 
 const expNegBits = 12
