@@ -364,7 +364,8 @@ func (s *Stage) driverAge(r *stream.Stream, gender string, minAge int) int {
 	return r.Between(max(b.From, minAge), b.To)
 }
 
-// person fills one member from its own columns' streams.
+// person fills p, the zero Person the caller appended, with one member
+// from its own columns' streams.
 func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *member, hm *home) error {
 	c := s.per
 	c.At(uint64(idx))
@@ -437,36 +438,35 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 	if hm.zip.Rural {
 		urban = "rural"
 	}
-	*p = model.Person{
-		PersonID:              ident.ID("PER-", idx),
-		HouseholdID:           hhID,
-		FirstName:             first,
-		LastName:              last,
-		Gender:                mm.gender,
-		DateOfBirth:           dob,
-		MaritalStatus:         marital,
-		Relationship:          mm.rel,
-		SSN:                   ssn,
-		Email:                 ident.Email(first, last, idx, ident.EmailDomains[c.Of(pEmail).IntN(len(ident.EmailDomains))]),
-		Phone:                 ident.Phone(hm.areaCode, c.Of(pPhone).IntN(100)),
-		AddressLine1:          hm.street,
-		City:                  hm.zip.City,
-		State:                 hm.state.Code,
-		Zip:                   hm.zip.Code,
-		DriverLicenseNumber:   lic.number,
-		DriverLicenseState:    lic.state,
-		LicenseIssueDate:      lic.issued,
-		LicenseStatus:         lic.status,
-		LicenseType:           lic.kind,
-		MiddleName:            middle,
-		NameSuffix:            suffix,
-		AddressLine2:          hm.unit,
-		County:                hm.zip.County,
-		CountyFIPS:            hm.zip.CountyFIPS,
-		UrbanRural:            urban,
-		FirstLicensedDate:     lic.first,
-		LicenseExpirationDate: lic.expires,
-	}
+	// Field by field: a composite literal is built on the stack and copied.
+	p.PersonID = ident.ID("PER-", idx)
+	p.HouseholdID = hhID
+	p.FirstName = first
+	p.LastName = last
+	p.Gender = mm.gender
+	p.DateOfBirth = dob
+	p.MaritalStatus = marital
+	p.Relationship = mm.rel
+	p.SSN = ssn
+	p.Email = ident.Email(first, last, idx, ident.EmailDomains[c.Of(pEmail).IntN(len(ident.EmailDomains))])
+	p.Phone = ident.Phone(hm.areaCode, c.Of(pPhone).IntN(100))
+	p.AddressLine1 = hm.street
+	p.City = hm.zip.City
+	p.State = hm.state.Code
+	p.Zip = hm.zip.Code
+	p.DriverLicenseNumber = lic.number
+	p.DriverLicenseState = lic.state
+	p.LicenseIssueDate = lic.issued
+	p.LicenseStatus = lic.status
+	p.LicenseType = lic.kind
+	p.MiddleName = middle
+	p.NameSuffix = suffix
+	p.AddressLine2 = hm.unit
+	p.County = hm.zip.County
+	p.CountyFIPS = hm.zip.CountyFIPS
+	p.UrbanRural = urban
+	p.FirstLicensedDate = lic.first
+	p.LicenseExpirationDate = lic.expires
 	return nil
 }
 
