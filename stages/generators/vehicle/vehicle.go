@@ -246,7 +246,8 @@ func PrimaryDriver(members []model.Person, j int) int {
 	return j % n
 }
 
-// vehicle fills the household's vehicle j; ages are the members'.
+// vehicle fills v, the zero Vehicle the caller appended, with the
+// household's vehicle j; ages are the members'.
 func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Person, ages []int, j, st int, firstSerial uint64) error {
 	idx := h.FirstVehicle + int64(j)
 	c := s.cols
@@ -347,27 +348,26 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 	if err != nil {
 		return fmt.Errorf("vehicle %s: %w", ident.ID("VEH-", idx), err)
 	}
-	*v = model.Vehicle{
-		VehicleID:             ident.ID("VEH-", idx),
-		HouseholdID:           owner.HouseholdID,
-		OwnerPersonID:         owner.PersonID,
-		PrimaryDriverPersonID: driver.PersonID,
-		VIN:                   vin,
-		Make:                  m.Make,
-		Model:                 m.Model,
-		ModelYear:             int32(year),
-		BodyType:              s.runs[ri].body,
-		FuelType:              refdata.Fuels[fuel],
-		Usage:                 usage,
-		AnnualMileage:         miles,
-		Ownership:             ownership,
-		Lienholder:            lien,
-		GaragingZip:           zipCode,
-		GaragingState:         state.Code,
-		LicensePlate:          plate,
-		PlateState:            state.Code,
-		VehicleType:           vtype,
-		GaragedAway:           away,
-	}
+	// Field by field: a composite literal is built on the stack and copied.
+	v.VehicleID = ident.ID("VEH-", idx)
+	v.HouseholdID = owner.HouseholdID
+	v.OwnerPersonID = owner.PersonID
+	v.PrimaryDriverPersonID = driver.PersonID
+	v.VIN = vin
+	v.Make = m.Make
+	v.Model = m.Model
+	v.ModelYear = int32(year)
+	v.BodyType = s.runs[ri].body
+	v.FuelType = refdata.Fuels[fuel]
+	v.Usage = usage
+	v.AnnualMileage = miles
+	v.Ownership = ownership
+	v.Lienholder = lien
+	v.GaragingZip = zipCode
+	v.GaragingState = state.Code
+	v.LicensePlate = plate
+	v.PlateState = state.Code
+	v.VehicleType = vtype
+	v.GaragedAway = away
 	return nil
 }
