@@ -52,31 +52,37 @@ func HistoryOf(pr *model.Profile) History {
 
 // Profile computes the profile of person p from the vehicles of p's
 // household and p's driving history. It is the one definition of the
-// profile rules: the profile stage writes what it returns and the validate
-// stage compares against it.
+// profile rules: the profile stage writes what it returns (ProfileInto)
+// and the validate stage compares against it.
 func Profile(p *model.Person, household []model.Vehicle, h History, ref model.Date) model.Profile {
+	var pr model.Profile
+	ProfileInto(&pr, p, household, h, ref)
+	return pr
+}
+
+// ProfileInto is Profile written into pr, a zero Profile: the profile
+// stage fills its batch's rows in place rather than copy each.
+func ProfileInto(pr *model.Profile, p *model.Person, household []model.Vehicle, h History, ref model.Date) {
 	idx, _ := ident.ParseID("PER-", p.PersonID)
 	age := model.YearsBetween(p.DateOfBirth, ref)
 	years := 0
 	if p.LicenseType != "unlicensed" {
 		years = model.YearsBetween(p.FirstLicensedDate, ref)
 	}
-	pr := model.Profile{
-		ProfileID:             ident.ID("PRO-", idx),
-		PersonID:              p.PersonID,
-		HouseholdID:           p.HouseholdID,
-		Age:                   int32(age),
-		YearsLicensed:         int32(years),
-		HouseholdVehicleCount: int32(len(household)),
-		RulesVersion:          RulesVersion,
-		Violations:            h.Violations,
-		MajorViolations:       h.MajorViolations,
-		DUIs:                  h.DUI,
-		ViolationPoints:       h.ViolationPoints,
-		AtFaultAccidents:      h.AtFaultAccidents,
-		NotAtFaultAccidents:   h.NotAtFaultAccidents,
-		ComprehensiveClaims:   h.ComprehensiveClaims,
-	}
+	pr.ProfileID = ident.ID("PRO-", idx)
+	pr.PersonID = p.PersonID
+	pr.HouseholdID = p.HouseholdID
+	pr.Age = int32(age)
+	pr.YearsLicensed = int32(years)
+	pr.HouseholdVehicleCount = int32(len(household))
+	pr.RulesVersion = RulesVersion
+	pr.Violations = h.Violations
+	pr.MajorViolations = h.MajorViolations
+	pr.DUIs = h.DUI
+	pr.ViolationPoints = h.ViolationPoints
+	pr.AtFaultAccidents = h.AtFaultAccidents
+	pr.NotAtFaultAccidents = h.NotAtFaultAccidents
+	pr.ComprehensiveClaims = h.ComprehensiveClaims
 	// The three lists are gathered here and share one allocation.
 	var factorBuf [len(factorNames)]string
 	var vehicleBuf [model.MaxHouseholdVehicles]string
@@ -123,7 +129,6 @@ func Profile(p *model.Person, household []model.Vehicle, h History, ref model.Da
 	if len(d.ids) > 0 {
 		pr.PrimaryVehicleID = d.ids[0]
 	}
-	return pr
 }
 
 // driven is what the rating reads of the vehicles a person is the primary
