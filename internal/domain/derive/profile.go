@@ -33,7 +33,9 @@ const (
 
 // Tags lists every scenario tag in the order Profile writes them, for the
 // contract's allowed values (a test checks Profile's output against it).
-var Tags = []string{
+var Tags = tagOrder[:]
+
+var tagOrder = [...]string{
 	TagYoungDriver, TagSeniorDriver, TagNewDriver, TagMultiVehicle, TagNoVehicle, TagEVOwner, TagHighMileage,
 	TagLeasedVehicle, TagSuspendedLicense, TagDUI, TagSR22, TagCoverageLapse, TagAtFaultAccident,
 	TagLearnerPermit, TagGaragedAway, TagRideshare, TagExcludedDriver,
@@ -50,40 +52,48 @@ func HistoryOf(pr *model.Profile) History {
 
 // Profile computes the profile of person p from the vehicles of p's
 // household and p's driving history. It is the one definition of the
-// profile rules: the profile stage writes what it returns and the validate
-// stage compares against it.
+// profile rules: the profile stage writes what it returns (ProfileInto)
+// and the validate stage compares against it.
 func Profile(p *model.Person, household []model.Vehicle, h History, ref model.Date) model.Profile {
+	var pr model.Profile
+	ProfileInto(&pr, p, household, h, ref)
+	return pr
+}
+
+// ProfileInto is Profile written into pr, a zero Profile: the profile
+// stage fills its batch's rows in place rather than copy each.
+func ProfileInto(pr *model.Profile, p *model.Person, household []model.Vehicle, h History, ref model.Date) {
 	idx, _ := ident.ParseID("PER-", p.PersonID)
 	age := model.YearsBetween(p.DateOfBirth, ref)
 	years := 0
 	if p.LicenseType != "unlicensed" {
 		years = model.YearsBetween(p.FirstLicensedDate, ref)
 	}
-	pr := model.Profile{
-		ProfileID:             ident.ID("PRO-", idx),
-		PersonID:              p.PersonID,
-		HouseholdID:           p.HouseholdID,
-		Age:                   int32(age),
-		YearsLicensed:         int32(years),
-		HouseholdVehicleCount: int32(len(household)),
-		VehicleIDs:            []string{},
-		RulesVersion:          RulesVersion,
-		Violations:            h.Violations,
-		MajorViolations:       h.MajorViolations,
-		DUIs:                  h.DUI,
-		ViolationPoints:       h.ViolationPoints,
-		AtFaultAccidents:      h.AtFaultAccidents,
-		NotAtFaultAccidents:   h.NotAtFaultAccidents,
-		ComprehensiveClaims:   h.ComprehensiveClaims,
-	}
-	d := drivenOf(p, household, &pr)
+	pr.ProfileID = ident.ID("PRO-", idx)
+	pr.PersonID = p.PersonID
+	pr.HouseholdID = p.HouseholdID
+	pr.Age = int32(age)
+	pr.YearsLicensed = int32(years)
+	pr.HouseholdVehicleCount = int32(len(household))
+	pr.RulesVersion = RulesVersion
+	pr.Violations = h.Violations
+	pr.MajorViolations = h.MajorViolations
+	pr.DUIs = h.DUI
+	pr.ViolationPoints = h.ViolationPoints
+	pr.AtFaultAccidents = h.AtFaultAccidents
+	pr.NotAtFaultAccidents = h.NotAtFaultAccidents
+	pr.ComprehensiveClaims = h.ComprehensiveClaims
+	// The three lists are gathered here and share one allocation.
+	var factorBuf [len(factorNames)]string
+	var vehicleBuf [model.MaxHouseholdVehicles]string
+	var tagBuf [len(tagOrder)]string
+	d := drivenOf(p, household, vehicleBuf[:0])
 	refYear, _, _ := ref.Civil()
-	r := Rate(Inputs{Age: age, YearsLicensed: years, RefYear: refYear, Person: p, Driven: d, Household: len(household), History: h})
+	r := Rate(Inputs{Age: age, YearsLicensed: years, RefYear: refYear, Person: p, Driven: d, Household: len(household), History: h}, factorBuf[:0])
 	pr.RiskScore = int32(r.Score)
 	pr.RiskTier = Tier(r.Score)
-	pr.RatingFactors = r.Factors
 
-	tags := []string{}
+	tags := tagBuf[:0]
 	add := func(ok bool, tag string) {
 		if ok {
 			tags = append(tags, tag)
@@ -94,7 +104,7 @@ func Profile(p *model.Person, household []model.Vehicle, h History, ref model.Da
 	add(age >= 70, TagSeniorDriver)
 	add(p.LicenseType != "unlicensed" && years < 2, TagNewDriver)
 	add(len(household) >= 2, TagMultiVehicle)
-	add(len(pr.VehicleIDs) == 0, TagNoVehicle)
+	add(len(d.ids) == 0, TagNoVehicle)
 	add(d.ev, TagEVOwner)
 	add(d.miles >= HighMileage, TagHighMileage)
 	add(d.leased, TagLeasedVehicle)
@@ -107,27 +117,40 @@ func Profile(p *model.Person, household []model.Vehicle, h History, ref model.Da
 	add(d.away, TagGaragedAway)
 	add(d.rideshare, TagRideshare)
 	add(p.Relationship != "primary" && (p.LicenseType == "unlicensed" || suspended), TagExcludedDriver)
-	pr.ScenarioTags = tags
-	return pr
+
+	// Capped sub-slices: an append to one list never writes into the next.
+	all := make([]string, 0, len(r.Factors)+len(d.ids)+len(tags))
+	all = append(all, r.Factors...)
+	pr.RatingFactors = all[:len(all):len(all)]
+	all = append(all, d.ids...)
+	pr.VehicleIDs = all[len(r.Factors):len(all):len(all)]
+	all = append(all, tags...)
+	pr.ScenarioTags = all[len(r.Factors)+len(d.ids):]
+	if len(d.ids) > 0 {
+		pr.PrimaryVehicleID = d.ids[0]
+	}
 }
 
 // driven is what the rating reads of the vehicles a person is the primary
 // driver of.
 type driven struct {
+	ids                         []string // the vehicles' ids, in household order
 	count                       int
 	miles                       int32
 	ev, leased, away, rideshare bool
 	first                       *model.Vehicle // the primary vehicle
 }
 
-func drivenOf(p *model.Person, household []model.Vehicle, pr *model.Profile) driven {
-	var d driven
+// drivenOf gathers the vehicles p is the primary driver of, appending
+// their ids to ids.
+func drivenOf(p *model.Person, household []model.Vehicle, ids []string) driven {
+	d := driven{ids: ids}
 	for i := range household {
 		v := &household[i]
 		if v.PrimaryDriverPersonID != p.PersonID {
 			continue
 		}
-		pr.VehicleIDs = append(pr.VehicleIDs, v.VehicleID)
+		d.ids = append(d.ids, v.VehicleID)
 		if d.first == nil {
 			d.first = v
 		}
@@ -137,9 +160,6 @@ func drivenOf(p *model.Person, household []model.Vehicle, pr *model.Profile) dri
 		d.leased = d.leased || v.Ownership == "leased"
 		d.away = d.away || v.GaragedAway == "true"
 		d.rideshare = d.rideshare || v.Usage == "rideshare"
-	}
-	if len(pr.VehicleIDs) > 0 {
-		pr.PrimaryVehicleID = pr.VehicleIDs[0]
 	}
 	return d
 }

@@ -50,97 +50,189 @@ type Rating struct {
 	Factors []string
 }
 
-// band returns the relativity of the first band whose upper bound x is
-// below, else last.
-func band(x int, uppers []int, rel []float64) float64 {
-	for i, u := range uppers {
-		if x < u {
-			return rel[i]
-		}
-	}
-	return rel[len(rel)-1]
+// relativity is a factor's value and its rating_factors text, formatted
+// once: every profile lists its factors, twice a run (made and checked).
+type relativity struct {
+	f    float64
+	text string
 }
 
-// Rate computes the risk v2 score of in.
-func Rate(in Inputs) Rating {
-	// One allocation for the factors: 14 can fire, about 7 do.
-	r := Rating{Factors: make([]string, 0, 14)}
-	score := Base
-	apply := func(name factor, f float64) {
-		if f == 1 {
-			return
-		}
-		score *= f
-		r.Factors = append(r.Factors, factorText(name, f))
+func rel(name factor, f float64) relativity {
+	return relativity{f, factorNames[name] + "=" + strconv.FormatFloat(f, 'f', -1, 64)}
+}
+
+// bands are a factor's relativities by bands of a value: the first band
+// whose upper bound the value is below, else the last.
+type bands struct {
+	uppers []int
+	rels   []relativity
+}
+
+func newBands(name factor, uppers []int, fs []float64) bands {
+	b := bands{uppers: uppers}
+	for _, f := range fs {
+		b.rels = append(b.rels, rel(name, f))
 	}
-	p, h := in.Person, in.History
+	return b
+}
+
+func (b *bands) of(x int) relativity {
+	for i, u := range b.uppers {
+		if x < u {
+			return b.rels[i]
+		}
+	}
+	return b.rels[len(b.rels)-1]
+}
+
+// The relativities of each factor.
+var (
 	// Age: crash involvement per licensed driver falls threefold from the
 	// teens to mid-life and rises again past 70 (auto/driver_incident_rates_by_age.csv).
-	apply(factorAge, band(in.Age, []int{18, 21, 25, 30, 65, 70, 75, 80}, []float64{2.60, 2.10, 1.55, 1.20, 1.00, 1.05, 1.15, 1.30, 1.50}))
+	ageRel        = newBands(factorAge, []int{18, 21, 25, 30, 65, 70, 75, 80}, []float64{2.60, 2.10, 1.55, 1.20, 1.00, 1.05, 1.15, 1.30, 1.50})
+	experienceRel = newBands(factorExperience, []int{1, 3, 6}, []float64{1.30, 1.15, 1.05, 1.00})
+	expiredRel    = rel(factorLicense, 1.20)
+	suspendedRel  = rel(factorLicense, 1.60)
+	revokedRel    = rel(factorLicense, 2.00)
+	noVehicleRel  = rel(factorMileage, 0.85)
+	mileageRel    = newBands(factorMileage, []int{7500, 15000, HighMileage}, []float64{0.90, 1.00, 1.08, 1.18})
+	sportyRel     = rel(factorBody, 1.15)
+	pickupRel     = rel(factorBody, 0.95)
+	suvRel        = rel(factorBody, 0.97)
+	vanRel        = rel(factorBody, 0.92)
+	electricRel   = rel(factorFuel, 1.05)
+	oldVehicleRel = rel(factorVehicleAge, 0.90)
+	rideshareRel  = rel(factorUse, 1.20)
+	ruralRel      = rel(factorTerritory, 0.90)
+	urbanRel      = rel(factorTerritory, 1.10)
+	excellentRel  = rel(factorCredit, 0.80)
+	goodRel       = rel(factorCredit, 0.92)
+	fairRel       = rel(factorCredit, 1.05)
+	poorRel       = rel(factorCredit, 1.35)
+	noHitRel      = rel(factorCredit, 1.10)
+	lapseRel      = rel(factorInsurance, 1.15)
+	insuredRel    = rel(factorInsurance, 0.95)
+	filingRel     = rel(factorFiling, 1.10)
+	multiRel      = rel(factorMultiVehicle, 0.95)
+)
+
+// Rate computes the risk v2 score of in, appending the factors that fire
+// to factors (14 can fire, about 7 do).
+func Rate(in Inputs, factors []string) Rating {
+	r := Rating{Factors: factors}
+	score := Base
+	apply := func(x relativity) {
+		if x.f == 1 {
+			return
+		}
+		score *= x.f
+		r.Factors = append(r.Factors, x.text)
+	}
+	p, h := in.Person, in.History
+	apply(ageRel.of(in.Age))
 	if p.LicenseType != "unlicensed" {
-		apply(factorExperience, band(in.YearsLicensed, []int{1, 3, 6}, []float64{1.30, 1.15, 1.05, 1.00}))
+		apply(experienceRel.of(in.YearsLicensed))
 	}
 	switch p.LicenseStatus {
 	case "expired":
-		apply(factorLicense, 1.20)
+		apply(expiredRel)
 	case "suspended":
-		apply(factorLicense, 1.60)
+		apply(suspendedRel)
 	case "revoked":
-		apply(factorLicense, 2.00)
+		apply(revokedRel)
 	}
-	// History: each incident of the look-back window, capped at 4.
-	minor := h.Violations - h.MajorViolations
-	majorOther := h.MajorViolations - h.DUI
-	hist := math.Pow(1.80, float64(h.DUI)) * math.Pow(1.25, float64(majorOther)) * math.Pow(1.10, float64(minor)) *
-		math.Pow(1.35, float64(h.AtFaultAccidents)) * math.Pow(1.03, float64(h.ComprehensiveClaims))
-	apply(factorHistory, round3(math.Min(hist, 4)))
+	// History: each incident of the look-back window, capped at 4; none
+	// makes a factor of 1.
+	if h.Violations != 0 || h.MajorViolations != 0 || h.DUI != 0 || h.AtFaultAccidents != 0 || h.ComprehensiveClaims != 0 {
+		apply(historyRel(h))
+	}
 	switch d := in.Driven; {
 	case d.count == 0:
-		apply(factorMileage, 0.85)
+		apply(noVehicleRel)
 	default:
-		apply(factorMileage, band(int(d.miles), []int{7500, 15000, HighMileage}, []float64{0.90, 1.00, 1.08, 1.18}))
+		apply(mileageRel.of(int(d.miles)))
 	}
 	if v := in.Driven.first; v != nil {
 		switch v.BodyType {
 		case "coupe", "convertible":
-			apply(factorBody, 1.15)
+			apply(sportyRel)
 		case "pickup":
-			apply(factorBody, 0.95)
+			apply(pickupRel)
 		case "suv":
-			apply(factorBody, 0.97)
+			apply(suvRel)
 		case "minivan", "van":
-			apply(factorBody, 0.92)
+			apply(vanRel)
 		}
 		if v.FuelType == "electric" {
-			apply(factorFuel, 1.05)
+			apply(electricRel)
 		}
 		if in.RefYear-int(v.ModelYear) >= 15 {
-			apply(factorVehicleAge, 0.90)
+			apply(oldVehicleRel)
 		}
 	}
 	if in.Driven.rideshare {
-		apply(factorUse, 1.20)
+		apply(rideshareRel)
 	}
 	if p.UrbanRural == "rural" {
-		apply(factorTerritory, 0.90)
+		apply(ruralRel)
 	} else {
-		apply(factorTerritory, 1.10)
+		apply(urbanRel)
 	}
-	apply(factorCredit, creditRelativity(p.CreditTier))
+	switch p.CreditTier { // an unknown tier has none
+	case "excellent":
+		apply(excellentRel)
+	case "good":
+		apply(goodRel)
+	case "fair":
+		apply(fairRel)
+	case "poor":
+		apply(poorRel)
+	case "no_hit":
+		apply(noHitRel)
+	}
 	switch {
 	case p.CoverageLapseDays > 0:
-		apply(factorInsurance, 1.15)
+		apply(lapseRel)
 	case p.PriorInsuranceMonths >= 36:
-		apply(factorInsurance, 0.95)
+		apply(insuredRel)
 	}
 	if p.FinancialFiling == "SR-22" || p.FinancialFiling == "FR-44" {
-		apply(factorFiling, 1.10)
+		apply(filingRel)
 	}
 	if in.Household >= 2 {
-		apply(factorMultiVehicle, 0.95)
+		apply(multiRel)
 	}
 	r.Score = int(min(1000, max(1, math.Round(score))))
 	return r
+}
+
+// historyRels memoises the history factor by the counts it is of, packed
+// a byte each: persons' counts are few and small.
+var historyRels memo.Map[uint64, relativity]
+
+// historyRel is the history factor of the counts of h, its text formatted
+// once per counts (counts past a byte, which only a damaged profile has,
+// are computed each time).
+func historyRel(h History) relativity {
+	minor := h.Violations - h.MajorViolations
+	majorOther := h.MajorViolations - h.DUI
+	counts := [...]int32{h.DUI, majorOther, minor, h.AtFaultAccidents, h.ComprehensiveClaims}
+	var key uint64
+	for _, n := range counts {
+		if n < 0 || n > 0xff {
+			return historyOf(counts)
+		}
+		key = key<<8 | uint64(n)
+	}
+	return historyRels.Get(key, func() relativity { return historyOf(counts) })
+}
+
+// historyOf computes the history factor of the counts of DUIs, other major
+// and minor violations, at-fault accidents and comprehensive claims.
+func historyOf(n [5]int32) relativity {
+	hist := math.Pow(1.80, float64(n[0])) * math.Pow(1.25, float64(n[1])) * math.Pow(1.10, float64(n[2])) *
+		math.Pow(1.35, float64(n[3])) * math.Pow(1.03, float64(n[4]))
+	return rel(factorHistory, round3(math.Min(hist, 4)))
 }
 
 // round3 keeps three decimals, so a factor reads the same written and read.
@@ -155,23 +247,6 @@ func Tier(score int) string {
 		return "medium"
 	}
 	return "low"
-}
-
-// creditRelativity is the credit tier's factor (1 for an unknown tier).
-func creditRelativity(tier string) float64 {
-	switch tier {
-	case "excellent":
-		return 0.80
-	case "good":
-		return 0.92
-	case "fair":
-		return 1.05
-	case "poor":
-		return 1.35
-	case "no_hit":
-		return 1.10
-	}
-	return 1
 }
 
 // factor names a rating factor; factorNames spells it in rating_factors.
@@ -195,17 +270,3 @@ const (
 )
 
 var factorNames = [...]string{"age", "experience", "license", "history", "mileage", "body", "fuel", "vehicle_age", "use", "territory", "credit", "insurance", "filing", "multi_vehicle"}
-
-type factorKey struct {
-	name factor
-	f    float64
-}
-
-var factorTexts memo.Map[factorKey, string]
-
-// factorText returns "name=value", formatted once per factor and value:
-// every profile lists its factors (keyed by a small integer, not the name,
-// since the lookup runs for every factor of every profile, twice a run).
-func factorText(name factor, f float64) string {
-	return factorTexts.Get(factorKey{name, f}, func() string { return factorNames[name] + "=" + strconv.FormatFloat(f, 'f', -1, 64) })
-}

@@ -108,6 +108,7 @@ type FleetPick struct {
 	ages       [fuelClasses]refdata.Weighted // by class over index k: model year Hi-k
 	models     [fuelClasses][]yearPick       // by class, index k
 	states     []refdata.Weighted            // by state: classes ICE, HEV, PHEV, EV
+	fuels      []uint8                       // Fleet.FuelsIn of run i in model year Hi-k at k·len(runs)+i
 }
 
 // FleetAgeMix returns the weight of each age -1..maxAge (index age+1): the
@@ -155,6 +156,7 @@ func NewFleetPick(f *refdata.Fleet, states []string, refYear, maxAge int) (*Flee
 	for c := range p.models {
 		p.models[c] = make([]yearPick, n)
 	}
+	p.fuels = make([]uint8, n*len(f.Runs))
 	for k := range n {
 		y := p.Hi - k
 		var all float64
@@ -165,6 +167,7 @@ func NewFleetPick(f *refdata.Fleet, states []string, refYear, maxAge int) (*Flee
 				continue
 			}
 			fu := f.FuelsIn(r, y)
+			p.fuels[k*len(f.Runs)+i] = fu
 			if fu == 0 {
 				continue // fuel-cell only
 			}
@@ -238,9 +241,9 @@ func (p *FleetPick) Model(c, y int, r *stream.Stream) int {
 	return int(yp.runs[yp.pick.Index(r.Uint64N(yp.pick.Total()))])
 }
 
-// Fuel returns the fuel of class c for run ri in model year y: the class's
-// fuel, or for ICE gasoline or diesel as the model year offers them
-// (diesel with DieselShare when both).
+// Fuel returns the fuel of class c for run ri in model year y, as Year and
+// Model drew them: the class's fuel, or for ICE gasoline or diesel as the
+// model year offers them (diesel with DieselShare when both).
 func (p *FleetPick) Fuel(c, ri, y int, r *stream.Stream) int {
 	switch c {
 	case ClassHybrid:
@@ -250,7 +253,7 @@ func (p *FleetPick) Fuel(c, ri, y int, r *stream.Stream) int {
 	case ClassEV:
 		return refdata.Electric
 	}
-	fu := p.Fleet.FuelsIn(&p.Fleet.Runs[ri], y)
+	fu := p.fuels[(p.Hi-y)*len(p.Fleet.Runs)+ri]
 	switch {
 	case fu&(1<<refdata.Gasoline) == 0:
 		return refdata.Diesel

@@ -12,27 +12,17 @@ import (
 // of a run is cut to fit the record count). FirstPerson and FirstVehicle are
 // left for the caller, which knows the running totals.
 func Plan(seed uint64, index int64, left int64) model.Household {
-	u := stream.Key(seed, stream.Household, uint64(index))
-	h := model.Household{Index: index}
-	// Household sizes after the Census CPS 2023 mix (households/
-	// household_size.csv), 5 and over folded into 5: 1 29.0 %, 2 35.0 %,
-	// 3 15.0 %, 4 12.2 %, 5 8.8 %.
-	switch d := u % 1000; {
-	case d < 290:
-		h.Size = 1
-	case d < 640:
-		h.Size = 2
-	case d < 790:
-		h.Size = 3
-	case d < 912:
-		h.Size = 4
-	default:
-		h.Size = model.MaxHouseholdSize
-	}
+	return plan(stream.KeysOf(seed, stream.Household), index, left)
+}
+
+// plan is Plan with the seed's household keys.
+func plan(keys stream.Keys, index int64, left int64) model.Household {
+	hash := keys.Of(uint64(index))
+	h := model.Household{Index: index, Size: uncutSize(hash)}
 	if int64(h.Size) > left {
 		h.Size = int(left)
 	}
-	u >>= 10
+	u := hash >> 10
 	// A spouse in 67.4 % of households of two or more: ACS 2018 married-
 	// couple households (47.9 % of all) over those of two or more.
 	rest := h.Size - 1
@@ -50,21 +40,43 @@ func Plan(seed uint64, index int64, left int64) model.Household {
 			h.Children++
 		}
 	}
-	u >>= 7 * (model.MaxHouseholdSize - 1)
+	h.Vehicles = vehiclesOf(hash, h.Size)
+	return h
+}
+
+// uncutSize is the size of the household of hash u, before a cut.
+func uncutSize(u uint64) int {
+	// Household sizes after the Census CPS 2023 mix (households/
+	// household_size.csv), 5 and over folded into 5: 1 29.0 %, 2 35.0 %,
+	// 3 15.0 %, 4 12.2 %, 5 8.8 %.
+	switch d := u % 1000; {
+	case d < 290:
+		return 1
+	case d < 640:
+		return 2
+	case d < 790:
+		return 3
+	case d < 912:
+		return 4
+	}
+	return model.MaxHouseholdSize
+}
+
+// vehiclesOf is the vehicle count of the household of hash u and a size.
+func vehiclesOf(u uint64, size int) int {
 	// Vehicles by household size (per cent of 0, 1, 2, 3, 4), so that all
 	// households have the ACS 2018 mix (households/vehicles_available.csv:
 	// none 8.6 %, 1 32.5 %, 2 37.1 %, 3+ 21.9 %); the split by size is
-	// assumed (no national table of vehicles by size was found).
-	mix := vehicleMix[h.Size-1]
-	d := int(u % 100)
-	for v, pct := range mix {
+	// assumed (no national table of vehicles by size was found). They read
+	// the bits after the size's, the spouse's and the members'.
+	d := int(u >> (10 + 10 + 7*(model.MaxHouseholdSize-1)) % 100)
+	for v, pct := range vehicleMix[size-1] {
 		if d < pct {
-			h.Vehicles = v
-			break
+			return v
 		}
 		d -= pct
 	}
-	return h
+	return 0
 }
 
 // vehicleMix[size-1] is the per-cent chance of 0, 1, 2, 3 and 4 vehicles.

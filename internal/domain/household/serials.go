@@ -3,6 +3,7 @@ package household
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/synthpipe/synthpipe/internal/domain/quota"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
@@ -27,18 +28,24 @@ import (
 // depends on the record count.
 type Serials struct {
 	seed          uint64
+	keys          stream.Keys // the seed's household keys
 	q             *quota.Quota
 	persons, cars []uint64 // per state, serials a block may use
-	mu            sync.Mutex
-	tables        []*blockTable // the blocks last used, newest first
-	maxes         map[int64][2][]uint64
+	// tables are the blocks last made, newest first. Of reads them without
+	// a lock: a table is never changed once made, and the list is replaced,
+	// never changed.
+	tables atomic.Pointer[[]*blockTable]
+	mu     sync.Mutex // serialises making tables, and guards maxes
+	maxes  map[int64][2][]uint64
 }
 
 // blockTable holds each slot's serials from the start of its state's run
-// of slots in one block.
+// of slots in one block. A household's slot is anywhere in the block, so
+// a lookup misses the cache: its two serials sit side by side.
 type blockTable struct {
-	block           uint64
-	personAt, carAt []uint32
+	block uint64
+	order quota.Order
+	at    [][2]uint32 // by slot: member serial, vehicle serial
 }
 
 // cachedBlocks is how many block tables a Serials keeps (8 MiB each):
@@ -47,7 +54,7 @@ const cachedBlocks = 3
 
 // NewSerials returns the serials of a run's households.
 func NewSerials(seed uint64, q *quota.Quota) *Serials {
-	x := &Serials{seed: seed, q: q, maxes: map[int64][2][]uint64{}}
+	x := &Serials{seed: seed, keys: stream.KeysOf(seed, stream.Household), q: q, maxes: map[int64][2][]uint64{}}
 	for c := range q.Categories() {
 		n := q.Count(c)
 		// Means are 2.37 members and 1.90 vehicles a household; the budgets
@@ -65,61 +72,79 @@ func (x *Serials) Seed() uint64 { return x.seed }
 // and of its vehicles within that state; member m has person+m, vehicle v
 // has vehicle+v.
 func (x *Serials) Of(index int64) (state int, person, vehicle uint64, err error) {
-	block, slot := x.q.Slot(uint64(index))
-	state = x.q.CategoryOf(slot)
-	x.mu.Lock()
-	defer x.mu.Unlock()
+	block := uint64(index) / x.q.BlockSize()
 	t, err := x.table(block)
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	return state, block*x.persons[state] + uint64(t.personAt[slot]), block*x.cars[state] + uint64(t.carAt[slot]), nil
+	slot := t.order.Slot(uint64(index))
+	state = x.q.CategoryOf(slot)
+	at := t.at[slot]
+	return state, block*x.persons[state] + uint64(at[0]), block*x.cars[state] + uint64(at[1]), nil
 }
 
-// table returns a block's table, made or from the cache.
+// table returns a block's table, from the cache or made.
 func (x *Serials) table(block uint64) (*blockTable, error) {
-	for i, t := range x.tables {
-		if t.block == block {
-			copy(x.tables[1:i+1], x.tables[:i])
-			x.tables[0] = t
-			return t, nil
-		}
+	if t := x.cached(block); t != nil {
+		return t, nil
 	}
-	var t *blockTable
-	if len(x.tables) == cachedBlocks {
-		t = x.tables[cachedBlocks-1]
-		x.tables = x.tables[:cachedBlocks-1]
-	} else {
-		n := x.q.BlockSize()
-		t = &blockTable{personAt: make([]uint32, n), carAt: make([]uint32, n)}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if t := x.cached(block); t != nil { // made while this call waited
+		return t, nil
 	}
-	if err := x.load(t, block); err != nil {
+	t, err := x.load(block)
+	if err != nil {
 		return nil, err
 	}
-	x.tables = append([]*blockTable{t}, x.tables...)
+	tables := []*blockTable{t}
+	if old := x.tables.Load(); old != nil {
+		tables = append(tables, (*old)[:min(len(*old), cachedBlocks-1)]...)
+	}
+	x.tables.Store(&tables)
 	return t, nil
 }
 
-// load makes the tables of one block: each slot's serials from the start
+// cached returns a block's table if it is cached, else nil.
+func (x *Serials) cached(block uint64) *blockTable {
+	if tables := x.tables.Load(); tables != nil {
+		for _, t := range *tables {
+			if t.block == block {
+				return t
+			}
+		}
+	}
+	return nil
+}
+
+// load makes the table of one block: each slot's serials from the start
 // of its state's run of slots.
-func (x *Serials) load(t *blockTable, block uint64) error {
-	t.block = block
+func (x *Serials) load(block uint64) (*blockTable, error) {
+	n := x.q.BlockSize()
+	t := &blockTable{block: block, order: x.q.Order(block), at: make([][2]uint32, n)}
 	for c := range x.q.Categories() {
 		lo, hi := x.q.Start(c), x.q.Start(c)+x.q.Count(c)
 		var p, v uint64
 		for slot := lo; slot < hi; slot++ {
-			t.personAt[slot], t.carAt[slot] = uint32(p), uint32(v)
-			h := Plan(x.seed, int64(x.q.IndexAt(block, slot)), uncut)
-			p += uint64(h.Size)
-			v += uint64(h.Vehicles)
+			t.at[slot] = [2]uint32{uint32(p), uint32(v)}
+			size, cars := x.uncut(t.order.IndexAt(slot))
+			p += size
+			v += cars
 		}
 		if p > x.persons[c] || v > x.cars[c] {
 			// Nine standard deviations or more: a defect, not bad luck.
-			t.block = ^uint64(0)
-			return fmt.Errorf("household serials: block %d of category %d holds %d members and %d vehicles, over its budget of %d and %d", block, c, p, v, x.persons[c], x.cars[c])
+			return nil, fmt.Errorf("household serials: block %d of category %d holds %d members and %d vehicles, over its budget of %d and %d", block, c, p, v, x.persons[c], x.cars[c])
 		}
 	}
-	return nil
+	return t, nil
+}
+
+// uncut returns the members and vehicles of household index's plan at
+// full size: Plans are numbered uncut.
+func (x *Serials) uncut(index uint64) (members, vehicles uint64) {
+	u := x.keys.Of(index)
+	size := uncutSize(u)
+	return uint64(size), uint64(vehiclesOf(u, size))
 }
 
 // uncut is a record count no household reaches: plans at full size.
@@ -129,37 +154,49 @@ const uncut = int64(1) << 62
 // one past the highest member serial and the highest vehicle serial. Every
 // block before the last uses at most its budget; in the last, a household's
 // serials follow every slot before it, in the run or not. All states are
-// counted in one pass over the last block, once per household count.
-func (x *Serials) Max(c int, households int64) (persons, vehicles uint64) {
+// counted in one pass over the run's households of the last block, once
+// per household count.
+func (x *Serials) Max(c int, households int64) (persons, vehicles uint64, err error) {
 	if households <= 0 {
-		return 0, 0
+		return 0, 0, nil
 	}
 	x.mu.Lock()
-	defer x.mu.Unlock()
 	m, ok := x.maxes[households]
+	x.mu.Unlock()
 	if !ok {
-		k := x.q.Categories()
-		m = [2][]uint64{make([]uint64, k), make([]uint64, k)}
-		last := uint64(households-1) / x.q.BlockSize()
-		for cat := range k {
-			var p, v uint64
-			m[0][cat], m[1][cat] = last*x.persons[cat], last*x.cars[cat]
-			for slot := x.q.Start(cat); slot < x.q.Start(cat)+x.q.Count(cat); slot++ {
-				idx := x.q.IndexAt(last, slot)
-				h := Plan(x.seed, int64(idx), uncut)
-				p += uint64(h.Size)
-				v += uint64(h.Vehicles)
-				if idx < uint64(households) {
-					m[0][cat], m[1][cat] = last*x.persons[cat]+p, last*x.cars[cat]+v
-				}
-			}
+		if m, err = x.max(households); err != nil {
+			return 0, 0, err
 		}
+		x.mu.Lock()
 		if len(x.maxes) >= 16 { // a server asks for few record counts; keep it so
 			clear(x.maxes)
 		}
 		x.maxes[households] = m
+		x.mu.Unlock()
 	}
-	return m[0][c], m[1][c]
+	return m[0][c], m[1][c], nil
+}
+
+// max counts Max of every state.
+func (x *Serials) max(households int64) ([2][]uint64, error) {
+	last := uint64(households-1) / x.q.BlockSize()
+	t, err := x.table(last)
+	if err != nil {
+		return [2][]uint64{}, err
+	}
+	k := x.q.Categories()
+	m := [2][]uint64{make([]uint64, k), make([]uint64, k)}
+	for cat := range k {
+		m[0][cat], m[1][cat] = last*x.persons[cat], last*x.cars[cat]
+	}
+	for i := last * x.q.BlockSize(); i < uint64(households); i++ {
+		slot := t.order.Slot(i)
+		cat := x.q.CategoryOf(slot)
+		size, cars := x.uncut(i)
+		m[0][cat] = max(m[0][cat], last*x.persons[cat]+uint64(t.at[slot][0])+size)
+		m[1][cat] = max(m[1][cat], last*x.cars[cat]+uint64(t.at[slot][1])+cars)
+	}
+	return m, nil
 }
 
 // shared holds one Serials per seed for the run's stages and checks in a
@@ -229,8 +266,9 @@ func Count(seed uint64, records int64) Size {
 		return n
 	}
 	var n Size
+	keys := stream.KeysOf(seed, stream.Household)
 	for p := int64(0); p < records; n.Households++ {
-		h := Plan(seed, n.Households, records-p)
+		h := plan(keys, n.Households, records-p)
 		p += int64(h.Size)
 		n.Vehicles += int64(h.Vehicles)
 	}

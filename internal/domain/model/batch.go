@@ -11,6 +11,11 @@ type Household struct {
 	Children     int   // members after the spouse who are children of the primary
 	FirstVehicle int64 // 0-based index of its first vehicle
 	Vehicles     int   // 0 to MaxHouseholdVehicles
+	// State (an index into the v0.2 population's states) and the serials
+	// of the first member and first vehicle within it (household.Serials)
+	// are looked up by the person stage, for the stages after it.
+	State                       int
+	PersonSerial, VehicleSerial uint64
 }
 
 // MaxHouseholdSize is the most members a household plan has. Identifier

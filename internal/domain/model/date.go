@@ -16,6 +16,32 @@ const NoDate Date = 0
 
 // DateOf returns the Date of a proleptic Gregorian calendar day.
 func DateOf(year, month, day int) Date {
+	if year <= dateOfFastFrom || year > dateOfFastTo || month < 1 || month > 12 {
+		return dateOfSigned(year, month, day)
+	}
+	// Neri and Schneider's inverse of Civil (as in libstdc++'s chrono), on
+	// the same unsigned count of days from 1 March of the year -1,468,000.
+	// Days are counted modulo 2^32, as a Date keeps them.
+	y, m := uint32(year-dateOfFastFrom), uint32(month)
+	if m < 3 { // January and February: months 13 and 14 of the year before
+		y--
+		m += 12
+	}
+	century := y / 100
+	days := 1461*y/4 - century + century/4 + (979*m-2919)/32 + uint32(day) - 1
+	return Date(int32(days - 536895458))
+}
+
+// DateOf's unsigned count holds the years after dateOfFastFrom (whose
+// January would count from before the start) up to dateOfFastTo (where
+// 1461·years still fits 32 bits); others take the signed path.
+const (
+	dateOfFastFrom = -1468000
+	dateOfFastTo   = 1471744
+)
+
+// dateOfSigned is DateOf for any year and month.
+func dateOfSigned(year, month, day int) Date {
 	// Howard Hinnant's days_from_civil.
 	y := year
 	if month <= 2 {
@@ -151,14 +177,32 @@ func DaysIn(year, month int) int {
 // YearsBetween returns the whole years from a to b (an age, or years licensed):
 // the anniversary counts on its day; a 29 February anniversary falls on
 // 28 February in common years.
-func YearsBetween(a, b Date) int {
-	ay, am, ad := a.Civil()
+func YearsBetween(a, b Date) int { return a.CivilDate().YearsUntil(b) }
+
+// YearsUntil is YearsBetween(a, b) of a's calendar fields and b.
+func (a CivilDate) YearsUntil(b Date) int {
 	by, bm, bd := civilOfRef(b)
-	n := by - ay
-	if am == 2 && ad == 29 && DaysIn(by, 2) == 28 {
+	return a.YearsTo(CivilDate{by, bm, bd})
+}
+
+// CivilDate is a date's calendar fields, for callers that count from one
+// date to many and would find them again for each.
+type CivilDate struct{ Year, Month, Day int }
+
+// CivilDate returns d's calendar fields.
+func (d Date) CivilDate() CivilDate {
+	y, m, dd := d.Civil()
+	return CivilDate{y, m, dd}
+}
+
+// YearsTo is YearsBetween(a, b) of a's and b's calendar fields.
+func (a CivilDate) YearsTo(b CivilDate) int {
+	n := b.Year - a.Year
+	ad := a.Day
+	if a.Month == 2 && ad == 29 && DaysIn(b.Year, 2) == 28 {
 		ad = 28
 	}
-	if bm < am || (bm == am && bd < ad) {
+	if b.Month < a.Month || (b.Month == a.Month && b.Day < ad) {
 		n--
 	}
 	return n
@@ -166,13 +210,15 @@ func YearsBetween(a, b Date) int {
 
 // AddYears returns the same month and day n years later, 29 February
 // becoming 28 February in a common year.
-func (d Date) AddYears(n int) Date {
-	y, m, dd := d.Civil()
-	y += n
-	if m == 2 && dd == 29 && DaysIn(y, 2) == 28 {
+func (d Date) AddYears(n int) Date { return d.CivilDate().AddYears(n) }
+
+// AddYears is Date.AddYears of the date c is the fields of.
+func (c CivilDate) AddYears(n int) Date {
+	y, dd := c.Year+n, c.Day
+	if c.Month == 2 && dd == 29 && DaysIn(y, 2) == 28 {
 		dd = 28
 	}
-	return DateOf(y, m, dd)
+	return DateOf(y, c.Month, dd)
 }
 
 // MarshalJSON writes d as "YYYY-MM-DD".

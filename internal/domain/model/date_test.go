@@ -75,3 +75,22 @@ func TestCivilAtItsBounds(t *testing.T) {
 		t.Errorf("the day before civilFastFrom is %d-%d-%d", y, m, dd)
 	}
 }
+
+// DateOf's unsigned count agrees with the signed algorithm up to its
+// bounds, for every month and for days out of range (which count on).
+func TestDateOfFastAgreesWithSigned(t *testing.T) {
+	years := []int{dateOfFastFrom - 1, dateOfFastFrom, dateOfFastFrom + 1, dateOfFastFrom + 2, -1, 0, 1, 1970,
+		dateOfFastTo - 1, dateOfFastTo, dateOfFastTo + 1}
+	for y := -2000; y < 3000; y += 7 {
+		years = append(years, y, y*491)
+	}
+	for _, y := range years {
+		for m := -1; m <= 14; m++ {
+			for _, d := range []int{-40, 0, 1, 2, 28, 29, 30, 31, 40, 1 << 20} {
+				if got, want := DateOf(y, m, d), dateOfSigned(y, m, d); got != want {
+					t.Fatalf("DateOf(%d, %d, %d) = %d, want %d", y, m, d, got, want)
+				}
+			}
+		}
+	}
+}

@@ -128,15 +128,46 @@ func (q *Quota) Start(c int) uint64 { return q.start[c] }
 // slots of a category are [Start(c), Start(c)+Count(c)).
 func (q *Quota) Slot(index uint64) (block, slot uint64) {
 	block = index / q.block
-	return block, stream.PermuteIndex(index%q.block, q.block, stream.Mix(q.key^block))
+	o := q.Order(block)
+	return block, o.Slot(index)
 }
 
 // IndexAt inverts Slot: the record index of a block's slot.
 func (q *Quota) IndexAt(block, slot uint64) uint64 {
-	return block*q.block + stream.UnpermuteIndex(slot, q.block, stream.Mix(q.key^block))
+	o := q.Order(block)
+	return o.IndexAt(slot)
 }
+
+// Order is the order of one block's records in its slots: Slot and
+// IndexAt with the block's permutation set up once, for callers that ask
+// about many records of a block.
+type Order struct {
+	first uint64 // the block's first record
+	perm  stream.Permutation
+}
+
+// Order returns block's order.
+func (q *Quota) Order(block uint64) Order {
+	return Order{first: block * q.block, perm: stream.NewPermutation(q.block, stream.Mix(q.key^block))}
+}
+
+// Slot returns the slot of record index, which must be of the block.
+func (o *Order) Slot(index uint64) uint64 { return o.perm.Of(index - o.first) }
+
+// IndexAt returns the record index of a slot of the block.
+func (o *Order) IndexAt(slot uint64) uint64 { return o.first + o.perm.Inverse(slot) }
 
 // CategoryOf returns the category of a slot.
 func (q *Quota) CategoryOf(slot uint64) int {
-	return sort.Search(len(q.start), func(i int) bool { return q.start[i] > slot }) - 1
+	// The last start at or below slot, by bisection.
+	lo, hi := 0, len(q.start)
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if q.start[mid] <= slot {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }

@@ -1,20 +1,21 @@
 package refdata
 
-import (
-	"math/bits"
-	"sort"
-)
+import "math/bits"
 
 // Weighted picks an index with probability proportional to its weight.
 type Weighted struct {
 	cum []uint64
-	// guide[k] is the index of the smallest u of the k-th of guideSize equal
-	// parts of [0, Total()): Index searches between two neighbours only,
-	// not the whole table (surnames and ZIPs run to tens of thousands).
+	// guide[k] is the first index whose cumulative weight exceeds k<<shift:
+	// Index searches between the two neighbours of u's part of [0, Total())
+	// only, not the whole table (surnames and ZIPs run to tens of
+	// thousands). Parts of a power of two cost a shift to find, not a
+	// division.
 	guide []int32
+	shift uint
 }
 
-const guideSize = 1024
+// guideBits sets the most parts a guide has: 2^guideBits.
+const guideBits = 10
 
 // Add appends an item of weight w (w > 0).
 func (w *Weighted) Add(weight int64) {
@@ -34,21 +35,12 @@ func (w *Weighted) Seal() {
 		w.guide = nil
 		return
 	}
-	g := make([]int32, guideSize+1)
+	w.shift = uint(max(0, bits.Len64(t-1)-guideBits))
+	g := make([]int32, (t-1)>>w.shift+2) // parts, and the end of the last
 	for k := range g {
-		g[k] = int32(w.search(partStart(uint64(k), t), 0, len(w.cum)))
+		g[k] = int32(w.search(uint64(k)<<w.shift, 0, len(w.cum)))
 	}
 	w.guide = g
-}
-
-// partStart returns the smallest u in part k of [0, t): ceil(k·t/guideSize).
-func partStart(k, t uint64) uint64 {
-	hi, lo := bits.Mul64(k, t)
-	q, r := bits.Div64(hi, lo, guideSize)
-	if r != 0 {
-		q++
-	}
-	return q
 }
 
 // Total returns the sum of weights.
@@ -65,15 +57,22 @@ func (w *Weighted) Index(u uint64) int {
 	if w.guide == nil {
 		return w.search(u, 0, len(w.cum))
 	}
-	hi, lo := bits.Mul64(u, guideSize)
-	k, _ := bits.Div64(hi, lo, w.Total()) // u's part: u < Total, so k < guideSize
 	// Index(u) lies in [guide[k], guide[k+1]]: when no index below
 	// guide[k+1] exceeds u, search returns guide[k+1] itself.
+	k := u >> w.shift
 	return w.search(u, int(w.guide[k]), int(w.guide[k+1]))
 }
 
 // search returns the first index in [from, to) whose cumulative weight
 // exceeds u (to when none does).
 func (w *Weighted) search(u uint64, from, to int) int {
-	return from + sort.Search(to-from, func(i int) bool { return w.cum[from+i] > u })
+	for from < to {
+		mid := int(uint(from+to) >> 1)
+		if w.cum[mid] > u {
+			to = mid
+		} else {
+			from = mid + 1
+		}
+	}
+	return from
 }

@@ -9,11 +9,13 @@ import (
 // small tables and random u of large ones, skewed weights included.
 func TestSealedIndexPicksTheSame(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{1, 63, 64, 100, 1023, 1024, 1025, 5000, 60000} {
+	for _, c := range []struct{ n, most int }{{1, 50}, {63, 50}, {64, 50}, {100, 50}, {1023, 50}, {1024, 50}, {1025, 50}, {5000, 50}, {60000, 50},
+		{64, 1}, {700, 1}, {1024, 1}, {1500, 1}, {3000, 2}} { // and totals about the guide's parts
+		n := c.n
 		var plain, sealed Weighted
 		for i := range n {
-			wt := int64(1 + r.IntN(50))
-			if i%97 == 0 {
+			wt := int64(1 + r.IntN(c.most))
+			if i%97 == 0 && c.most > 1 {
 				wt = 1 + r.Int64N(1<<40) // a few heavy items span many guide parts
 			}
 			plain.Add(wt)

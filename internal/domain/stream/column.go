@@ -22,19 +22,19 @@ func Column(e Entity, name string) Entity {
 // each record. One per worker: it keeps the streams and allocates nothing
 // per record.
 type Columns struct {
-	seed    uint64
 	index   uint64
-	kinds   []Entity
+	keys    []streamKey
 	streams []*Stream
 	ready   []bool
 }
 
 // NewColumns returns the streams of the named columns of entity e.
 func NewColumns(seed uint64, e Entity, names ...string) *Columns {
-	c := &Columns{seed: seed, kinds: make([]Entity, len(names)), streams: make([]*Stream, len(names)), ready: make([]bool, len(names))}
+	c := &Columns{keys: make([]streamKey, len(names)), streams: make([]*Stream, len(names)), ready: make([]bool, len(names))}
 	for i, n := range names {
-		c.kinds[i] = Column(e, n)
-		c.streams[i] = New(seed, c.kinds[i], 0)
+		kind := Column(e, n)
+		c.keys[i] = streamKeyOf(seed, kind)
+		c.streams[i] = New(seed, kind, 0)
 	}
 	return c
 }
@@ -50,7 +50,7 @@ func (c *Columns) At(index uint64) {
 // Of returns column i's stream for the current record.
 func (c *Columns) Of(i int) *Stream {
 	if !c.ready[i] {
-		c.streams[i].Reset(c.seed, c.kinds[i], c.index)
+		c.keys[i].reset(c.streams[i], c.index)
 		c.ready[i] = true
 	}
 	return c.streams[i]

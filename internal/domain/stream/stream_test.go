@@ -1,6 +1,9 @@
 package stream
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 func TestPermuteIsBijection(t *testing.T) {
 	for _, n := range []uint64{1, 2, 7, 100, 989901 % 5000, 4096, 10007} {
@@ -32,5 +35,78 @@ func TestStreamDependsOnlyOnKey(t *testing.T) {
 	}
 	if New(2, Person, 10).Uint64() == first || New(1, Vehicle, 10).Uint64() == first {
 		t.Fatal("different seed or entity gave the same first draw")
+	}
+}
+
+// halfWidth's closed form is the smallest width whose square covers n.
+func TestHalfWidthIsTheSmallestCovering(t *testing.T) {
+	for n := uint64(1); n < 1<<21; n = n*9/8 + 1 {
+		for _, m := range []uint64{n, n + 1, n - 1} {
+			want := uint(1)
+			for (uint64(1) << (2 * want)) < m {
+				want++
+			}
+			if got, mask := halfWidth(m); got != want || mask != 1<<want-1 {
+				t.Fatalf("halfWidth(%d) = %d, %d; want %d", m, got, mask, want)
+			}
+		}
+	}
+	for _, m := range []uint64{1<<61 + 1, 1 << 62} {
+		if got, _ := halfWidth(m); uint64(1)<<(2*got) < m || uint64(1)<<(2*got-2) >= m {
+			t.Fatalf("halfWidth(%d) = %d", m, got)
+		}
+	}
+}
+
+// Stream's own draws are rand.Rand's over the same PCG, bound by bound
+// (powers of two, small and large bounds, ones that reject often).
+func TestDrawsAreRandRands(t *testing.T) {
+	bounds := []uint64{1, 2, 3, 7, 64, 100, 1000, 9899, 1 << 40, 1<<63 + 1, 3 << 62, ^uint64(0)}
+	for k := range uint64(200) {
+		s := New(k, Person, k*7)
+		var pcg rand.PCG
+		pcg.Seed(Mix(k^uint64(Person)), Mix(k*7^uint64(Person)^k))
+		r := rand.New(&pcg)
+		for _, n := range bounds {
+			if a, b := s.Uint64N(n), r.Uint64N(n); a != b {
+				t.Fatalf("Uint64N(%d) = %d, rand.Rand draws %d", n, a, b)
+			}
+			if n < 1<<62 {
+				if a, b := s.IntN(int(n)), r.IntN(int(n)); a != b {
+					t.Fatalf("IntN(%d) = %d, rand.Rand draws %d", n, a, b)
+				}
+			}
+			if a, b := s.Float64(), r.Float64(); a != b {
+				t.Fatalf("Float64() = %v, rand.Rand draws %v", a, b)
+			}
+			if a, b := s.Uint64(), r.Uint64(); a != b {
+				t.Fatalf("Uint64() = %d, rand.Rand draws %d", a, b)
+			}
+		}
+	}
+}
+
+// The permutation is the textbook Feistel network: (l, r) becomes
+// (r, l ^ F(r)) four times, cycle-walking back into range.
+func TestPermuteIsTheFeistelNetwork(t *testing.T) {
+	feistel := func(x, n, key uint64) uint64 {
+		bits, mask := halfWidth(n)
+		for {
+			l, r := x>>bits, x&mask
+			for round := uint64(0); round < 4; round++ {
+				l, r = r, l^(Mix(r^key^(round<<56))&mask)
+			}
+			if x = l<<bits | r; x < n {
+				return x
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		n := 2 + rng.Uint64N(1<<rng.UintN(40))
+		x, key := rng.Uint64N(n), rng.Uint64()
+		if got, want := PermuteIndex(x, n, key), feistel(x, n, key); got != want {
+			t.Fatalf("PermuteIndex(%d, %d, %d) = %d, want %d", x, n, key, got, want)
+		}
 	}
 }

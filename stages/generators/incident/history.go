@@ -2,8 +2,15 @@ package incident
 
 import "github.com/synthpipe/synthpipe/internal/domain/model"
 
-// majors are the major violations of the risk v2 rating.
-var majors = map[string]bool{"dui": true, "reckless": true, "speeding_21_plus": true}
+// major reports whether an incident type is a major violation of the
+// risk v2 rating.
+func major(incidentType string) bool {
+	switch incidentType {
+	case "dui", "reckless", "speeding_21_plus":
+		return true
+	}
+	return false
+}
 
 // Add counts one incident into a person's history, as the profile's history
 // columns hold it.
@@ -12,7 +19,7 @@ func Add(h *model.History, r *Incident) {
 	switch {
 	case r.Category == "violation":
 		h.Violations++
-		if majors[r.IncidentType] {
+		if major(r.IncidentType) {
 			h.MajorViolations++
 		}
 		if r.IncidentType == "dui" {

@@ -200,24 +200,48 @@ const (
 
 // Stage makes incidents. One per worker: it keeps reusable streams.
 type Stage struct {
-	run      *model.Run
-	lookback int
-	hist     *refdata.History
-	fr44     map[string]bool
-	per, inc *stream.Columns
-	// per-year-of-age rates per driver-year
-	dui       [3][refdata.MaxHistoryAge + 1]float64
-	speeding  [3][refdata.MaxHistoryAge + 1]float64
-	other     [refdata.MaxHistoryAge + 1]float64
-	atFault   [refdata.MaxHistoryAge + 1]float64
-	notAt     [refdata.MaxHistoryAge + 1]float64
-	compRate  float64 // per vehicle-year
-	theft     float64 // share of comprehensive claims
-	compMean  float64 // mean paid of non-theft comprehensive claims
+	run       *model.Run
+	hist      *refdata.History
+	fr44      []string // states that require an FR-44 (two: a list beats a map)
+	per, inc  *stream.Columns
+	rates     [3][refdata.MaxHistoryAge + 1]groupRates // by sex and year of age
+	compRate  float64                                  // per vehicle-year
+	theft     float64                                  // share of comprehensive claims
+	compMean  float64                                  // mean paid of non-theft comprehensive claims
 	theftMean float64
 	pdMean    float64
-	points    map[string]int32
 	events    []event
+	exps      expNeg
+	years     []lookbackYear // the look-back window's years, the last first
+}
+
+// groupRates are the rates of the event groups before gComp per
+// driver-year, and their exp(-rate): a whole year's Poisson draw needs it.
+type groupRates struct{ rate, exp [gComp]float64 }
+
+// lookbackYear is one year of the look-back window: its first and last
+// days and its middle's calendar fields (a person's age that year is their
+// age on it).
+type lookbackYear struct {
+	start, end model.Date
+	mid        model.CivilDate
+}
+
+// expNeg memoises math.Exp(-lambda) by lambda, direct-mapped, for the
+// draws whose rate is not a whole year's of an age (groupRates): a vehicle's
+// claims and part years, whose rates repeat across persons too (Exp was a
+// third of the stage).
+type expNeg [1 << expNegBits]struct{ lambda, exp float64 }
+
+const expNegBits = 12
+
+func (c *expNeg) of(lambda float64) float64 {
+	e := &c[math.Float64bits(lambda)*0x9e3779b97f4a7c15>>(64-expNegBits)]
+	// exp is 0 in an empty entry (and for a lambda past 745, never kept).
+	if e.lambda != lambda || e.exp == 0 {
+		e.lambda, e.exp = lambda, math.Exp(-lambda)
+	}
+	return e.exp
 }
 
 type event struct {
@@ -235,13 +259,15 @@ func New(run *model.Run, lookbackYears int) (*Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stage{run: run, lookback: lookbackYears, hist: h, fr44: map[string]bool{},
+	s := &Stage{run: run, hist: h, fr44: h.FR44States,
 		per: stream.NewColumns(run.Seed, personKind, personColumns...),
 		inc: stream.NewColumns(run.Seed, incidentKind, incidentColumns...)}
-	for _, st := range h.FR44States {
-		s.fr44[st] = true
+	for y := range lookbackYears {
+		end := run.ReferenceDate.AddYears(-y) - 1 // last day of the year, before the reference date
+		start := run.ReferenceDate.AddYears(-y - 1)
+		s.years = append(s.years, lookbackYear{start: start, end: end, mid: (start + (end-start)/2).CivilDate()})
 	}
-	if s.points, err = schedule(h); err != nil {
+	if _, err = schedule(h); err != nil { // so kinds' points are the schedule's
 		return nil, err
 	}
 	year := h.LatestClaimYear()
@@ -274,18 +300,22 @@ func New(run *model.Run, lookbackYears int) (*Stage, error) {
 		case a >= 65:
 			share = 0.50
 		}
-		s.atFault[a], s.notAt[a] = crash*share, crash*(1-share)
-		s.other[a] = otherAt25to34 * shape
 		sa := min(max(a, 16), 44)
 		f, m := h.Speeding[refdata.Female][sa], h.Speeding[refdata.Male][sa]
 		if f <= 0 || m <= 0 {
 			return nil, fmt.Errorf("incident: no speeding share at age %d", sa)
 		}
-		s.speeding[refdata.Female][a] = speedingAt25to34 * shape * f / ((f + m) / 2)
-		s.speeding[refdata.Male][a] = speedingAt25to34 * shape * m / ((f + m) / 2)
-		s.speeding[refdata.AllSexes][a] = speedingAt25to34 * shape
+		var speeding [3]float64
+		speeding[refdata.Female] = speedingAt25to34 * shape * f / ((f + m) / 2)
+		speeding[refdata.Male] = speedingAt25to34 * shape * m / ((f + m) / 2)
+		speeding[refdata.AllSexes] = speedingAt25to34 * shape
 		for sex := range 3 {
-			s.dui[sex][a] = h.DUI[sex][a]
+			r := &s.rates[sex][a]
+			r.rate = [gComp]float64{gDUI: h.DUI[sex][a], gSpeeding: speeding[sex], gOther: otherAt25to34 * shape,
+				gAtFault: crash * share, gNotAtFault: crash * (1 - share)}
+			for g, rate := range r.rate {
+				r.exp[g] = math.Exp(-rate)
+			}
 		}
 	}
 	return s, nil
@@ -359,15 +389,14 @@ func sexOf(gender string) int {
 	return refdata.AllSexes
 }
 
-// poisson draws a count with mean lambda by inversion, at most maxPerYear:
-// one uniform, a bounded loop.
-func poisson(r *stream.Stream, lambda float64) int {
+// poisson is the count with mean lambda that uniform u draws by
+// inversion, at most maxPerYear: every count, 0 included, takes one
+// uniform. expMinus is exp(-lambda), which callers keep.
+func poisson(u, lambda, expMinus float64) int {
 	if lambda <= 0 {
-		r.Float64() // keep one draw per call, whatever the rate
 		return 0
 	}
-	u := r.Float64()
-	p := math.Exp(-lambda)
+	p := expMinus
 	cdf, k := p, 0
 	for k < maxPerYear && u > cdf {
 		k++
@@ -401,46 +430,54 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 	c := s.per
 	c.At(uint64(idx))
 	var driven [model.MaxHouseholdVehicles]int
+	var onRoad [model.MaxHouseholdVehicles]model.Date // each one's first day on the road
 	nDriven := 0
 	for j := range hhVehicles {
 		if hhVehicles[j].PrimaryDriverPersonID == p.PersonID && nDriven < len(driven) {
 			driven[nDriven] = j
+			onRoad[nDriven] = OnRoadFrom(&hhVehicles[j])
 			nDriven++
 		}
 	}
 	sex := sexOf(p.Gender)
+	dob := p.DateOfBirth.CivilDate()
 
 	// Year by year back from the reference date. The unlicensed have no
 	// driving history here (their first_licensed_date is null).
 	s.events = s.events[:0]
 	er, dr := c.Of(cEvents), c.Of(cEventDates)
-	years := s.lookback
+	years := s.years
 	if p.LicenseType == "unlicensed" {
-		years = 0
+		years = nil
 	}
-	for y := range years {
-		end := ref.AddYears(-y) - 1 // last day of the year, before the reference date
-		start := ref.AddYears(-y - 1)
+	for _, yr := range years {
+		end, start := yr.end, yr.start
 		from := max(start, p.FirstLicensedDate+1)
 		if from > end {
 			break // licensed after this year: none earlier either
 		}
 		exposure := float64(end-from+1) / float64(end-start+1)
-		age := min(max(model.YearsBetween(p.DateOfBirth, start+(end-start)/2), 0), refdata.MaxHistoryAge)
-		rates := [gComp]float64{s.dui[sex][age], s.speeding[sex][age], s.other[age], s.atFault[age], s.notAt[age]}
-		for g, rate := range rates {
-			for range poisson(er, rate*exposure) {
+		age := min(max(dob.YearsTo(yr.mid), 0), refdata.MaxHistoryAge)
+		rates := &s.rates[sex][age]
+		for g, rate := range rates.rate {
+			lambda, expMinus := rate, rates.exp[g] // a whole year: exposure is 1
+			if from != start {
+				lambda = rate * exposure
+				expMinus = s.exps.of(lambda)
+			}
+			for range poisson(er.Float64(), lambda, expMinus) {
 				s.events = append(s.events, event{date: from + model.Date(dr.IntN(int(end-from)+1)), group: g})
 			}
 		}
 		// A vehicle is exposed from 1 January of the year before its model
 		// year (when it can first be sold).
 		for v := range nDriven {
-			fromV := max(from, OnRoadFrom(&hhVehicles[driven[v]]))
+			fromV := max(from, onRoad[v])
 			if fromV > end {
 				continue
 			}
-			for range poisson(er, s.compRate*float64(end-fromV+1)/float64(end-start+1)) {
+			lambda := s.compRate * float64(end-fromV+1) / float64(end-start+1)
+			for range poisson(er.Float64(), lambda, s.exps.of(lambda)) {
 				s.events = append(s.events, event{date: fromV + model.Date(dr.IntN(int(end-fromV)+1)), group: gComp, vehicle: v})
 			}
 		}
@@ -484,19 +521,19 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 			row.VehicleID = hhVehicles[driven[e.vehicle]].VehicleID
 		}
 		k := kinds[row.IncidentType]
-		row.Category, row.Points, row.AtFault = k.category, s.points[row.IncidentType], atFaultText(k.atFault)
+		row.Category, row.Points, row.AtFault = k.category, k.points, atFaultText(k.atFault)
 		if k.category == "accident" {
 			// One of the person's vehicles on the road that day, if any.
-			var onRoad [model.MaxHouseholdVehicles]int
+			var usable [model.MaxHouseholdVehicles]int
 			n := 0
 			for v := range nDriven {
-				if OnRoadFrom(&hhVehicles[driven[v]]) <= e.date {
-					onRoad[n] = driven[v]
+				if onRoad[v] <= e.date {
+					usable[n] = driven[v]
 					n++
 				}
 			}
 			if n > 0 {
-				row.VehicleID = hhVehicles[onRoad[s.inc.Of(cVehicle).IntN(n)]].VehicleID
+				row.VehicleID = hhVehicles[usable[s.inc.Of(cVehicle).IntN(n)]].VehicleID
 			}
 		}
 		pr := s.inc.Of(cPaid)
@@ -512,8 +549,8 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 	}
 
 	// Underwriting.
-	p.FinancialFiling = filing(recentDUI, p.LicenseStatus, s.fr44[p.State])
-	p.CreditTier = s.creditTier(c.Of(cCredit), model.YearsBetween(p.DateOfBirth, ref))
+	p.FinancialFiling = filing(recentDUI, p.LicenseStatus, slices.Contains(s.fr44, p.State))
+	p.CreditTier = s.creditTier(c.Of(cCredit), dob.YearsUntil(ref))
 	if p.LicenseType == "unlicensed" { // never insured as a driver
 		p.CoverageLapseDays, p.PriorInsuranceMonths = 0, 0
 		return nil

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -64,10 +65,6 @@ func CheckAtRefDate(b *model.Batch, refDate model.Date, fr44 []string, report en
 			report(rows[i].IncidentID, RuleDateInWindow, "incident_date", d.String())
 		}
 	}
-	fr44State := map[string]bool{}
-	for _, s := range fr44 {
-		fr44State[s] = true
-	}
 	j := 0
 	for p := range b.Persons {
 		per := &b.Persons[p]
@@ -78,7 +75,7 @@ func CheckAtRefDate(b *model.Batch, refDate model.Date, fr44 []string, report en
 		for k < len(rows) && rows[k].PersonID == per.PersonID {
 			k++
 		}
-		if rule, value, ok := CheckFiling(per, rows[j:k], refDate, fr44State[per.State]); !ok {
+		if rule, value, ok := CheckFiling(per, rows[j:k], refDate, slices.Contains(fr44, per.State)); !ok {
 			report(per.PersonID, rule, "financial_filing", value)
 		}
 		if column, value, ok := checkUnderwriting(per, refDate); !ok {

@@ -18,4 +18,6 @@ func NewWithColumn(run *model.Run, name string) (*Stage, error) {
 }
 
 // RenewalsBefore exposes renewalsBefore to the tests.
-var RenewalsBefore = renewalsBefore
+func RenewalsBefore(first, refDate model.Date, cycle int) int {
+	return renewalsBefore(first.CivilDate(), refDate, cycle)
+}

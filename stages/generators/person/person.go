@@ -100,6 +100,18 @@ type Stage struct {
 	// licenseKeys key each state's permutation of licence serials.
 	licenseKeys []uint64
 	ages        [2]refdata.Weighted // FHWA licensed drivers by band, per sex
+	yearsAgo    []model.Date        // the reference date n years back, by n
+	suffixes    []string            // the street suffixes as addresses print them
+	buf         []byte              // for strings made of parts
+}
+
+// yearsBefore returns the reference date n years back: every birth date
+// is drawn between two of them, so the ages' are kept.
+func (s *Stage) yearsBefore(n int) model.Date {
+	if n < len(s.yearsAgo) {
+		return s.yearsAgo[n]
+	}
+	return s.run.ReferenceDate.AddYears(-n)
 }
 
 // CheckCapacity refuses a run whose licence serials would overflow a
@@ -112,7 +124,11 @@ func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Popul
 		if err != nil {
 			return fmt.Errorf("person: state %s licence format %q: %w", st.Code, st.LicenseFormat, err)
 		}
-		if need, _ := serials.Max(i, households); need > capacity {
+		need, _, err := serials.Max(i, households)
+		if err != nil {
+			return fmt.Errorf("person: %w", err)
+		}
+		if need > capacity {
 			return fmt.Errorf("person: %d records need up to %d licence numbers in %s, whose reserved range (format %s) holds %d", records, need, st.Code, st.LicenseFormat, capacity)
 		}
 	}
@@ -138,9 +154,17 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	if err := CheckCapacity(run.Records, serials, pop); err != nil {
 		return nil, err
 	}
+	for _, v := range pop.StreetSuffixes.Values {
+		s.suffixes = append(s.suffixes, titleCase(v))
+	}
+	oldest := 95 // a spouse's bound; drivers' is their last band's
 	for _, b := range pop.DriverAges {
 		s.ages[refdata.Female].Add(b.Count[refdata.Female])
 		s.ages[refdata.Male].Add(b.Count[refdata.Male])
+		oldest = max(oldest, b.To)
+	}
+	for n := range oldest + 2 {
+		s.yearsAgo = append(s.yearsAgo, run.ReferenceDate.AddYears(-n))
 	}
 	return s, nil
 }
@@ -148,6 +172,16 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 // Process appends the persons of every household of the batch.
 func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	mb := b.Payload
+	// Every household's state and serials first, in a pass of their own:
+	// each is a lookup in a table larger than the caches, and misses made
+	// back to back overlap.
+	for i := range mb.Households {
+		h := &mb.Households[i]
+		var err error
+		if h.State, h.PersonSerial, h.VehicleSerial, err = s.serials.Of(h.Index); err != nil {
+			return fmt.Errorf("person: batch %d: %w", b.Seq, err)
+		}
+	}
 	for i := range mb.Households {
 		if err := s.household(mb, &mb.Households[i]); err != nil {
 			return fmt.Errorf("person: batch %d: %w", b.Seq, err)
@@ -177,16 +211,16 @@ type member struct {
 func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	c := s.hh
 	c.At(uint64(h.Index))
-	st, serial, _, err := s.serials.Of(h.Index)
-	if err != nil {
-		return err
-	}
+	st, serial := h.State, h.PersonSerial
 	state := &s.pop.States[st]
 	zr := c.Of(hZip)
 	zip := &s.pop.Zips[state.Zips[state.ZipPick.Index(zr.Uint64N(state.ZipPick.Total()))]]
 	sr := c.Of(hStreet)
+	b := strconv.AppendInt(s.buf[:0], int64(sr.Between(1, 9899)), 10)
+	b = append(append(b, ' '), pick(&s.pop.StreetNames, sr)...)
+	b = append(append(b, ' '), s.suffixes[pickIndex(&s.pop.StreetSuffixes, sr)]...)
 	hm := home{state: state, stateIndex: st, firstSerial: serial, zip: zip,
-		street:   strconv.Itoa(sr.Between(1, 9899)) + " " + pick(&s.pop.StreetNames, sr) + " " + titleCase(pick(&s.pop.StreetSuffixes, sr)),
+		street:   string(b),
 		areaCode: zip.AreaCodes[c.Of(hAreaCode).IntN(len(zip.AreaCodes))],
 		surname:  pick(&s.pop.Surnames, c.Of(hSurname)),
 	}
@@ -198,7 +232,12 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 		share = state.MultiUnitShare * 0.3
 	}
 	if ur := c.Of(hUnit); ur.Chance(share) {
-		hm.unit = pick(&s.pop.UnitDesignators, ur) + " " + unitNumber(ur)
+		b := append(append(s.buf[:0], pick(&s.pop.UnitDesignators, ur)...), ' ')
+		b = strconv.AppendInt(b, int64(ur.Between(1, 40)), 10)
+		if ur.Chance(0.4) {
+			b = append(b, byte('A'+ur.IntN(6)))
+		}
+		hm.unit = string(b)
 	}
 
 	// Sexes and ages are drawn for the whole household, so they cohere:
@@ -290,16 +329,10 @@ func childAge(r *stream.Stream, oldest int) int {
 	return oldest
 }
 
-func unitNumber(r *stream.Stream) string {
-	n := strconv.Itoa(r.Between(1, 40))
-	if r.Chance(0.4) {
-		return n + string(rune('A'+r.IntN(6)))
-	}
-	return n
-}
+func pick(n *refdata.Names, r *stream.Stream) string { return n.Values[pickIndex(n, r)] }
 
-func pick(n *refdata.Names, r *stream.Stream) string {
-	return n.Values[n.Pick.Index(r.Uint64N(n.Pick.Total()))]
+func pickIndex(n *refdata.Names, r *stream.Stream) int {
+	return n.Pick.Index(r.Uint64N(n.Pick.Total()))
 }
 
 func sexOf(gender string, r *stream.Stream) int {
@@ -331,7 +364,8 @@ func (s *Stage) driverAge(r *stream.Stream, gender string, minAge int) int {
 	return r.Between(max(b.From, minAge), b.To)
 }
 
-// person fills one member from its own columns' streams.
+// person fills p, the zero Person the caller appended, with one member
+// from its own columns' streams.
 func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *member, hm *home) error {
 	c := s.per
 	c.At(uint64(idx))
@@ -339,15 +373,14 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 		r := c.Of(s.extra)
 		_, _ = r.Uint64(), r.IntN(1000)
 	}
-	refDate := s.run.ReferenceDate
-
 	// Date of birth: a day that makes the person exactly age at the
 	// reference date, the birthday not on it (so a 16-year-old has had a
 	// day to be licensed, and no licence is dated the reference date).
-	latest := refDate.AddYears(-mm.age) - 1
-	earliest := refDate.AddYears(-mm.age-1) + 1
+	latest := s.yearsBefore(mm.age) - 1
+	earliest := s.yearsBefore(mm.age+1) + 1
 	dob := earliest + model.Date(c.Of(pBirth).IntN(int(latest-earliest)+1))
-	birthYear, _, _ := dob.Civil()
+	born := dob.CivilDate()
+	birthYear := born.Year
 	sex := sexOf(mm.gender, c.Of(pFirst))
 	names := s.pop.FirstNamesOf(birthYear, sex)
 	first := pick(names, c.Of(pFirst))
@@ -393,7 +426,7 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 		}
 	}
 
-	lic, err := s.license(c.Of(pLicense), c.Of(pStatus), s.licenseType(c.Of(pLicenseType), mm), dob, mm.age, hm, m)
+	lic, err := s.license(c.Of(pLicense), c.Of(pStatus), s.licenseType(c.Of(pLicenseType), mm), born, mm.age, hm, m)
 	if err != nil {
 		return err
 	}
@@ -405,36 +438,35 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 	if hm.zip.Rural {
 		urban = "rural"
 	}
-	*p = model.Person{
-		PersonID:              ident.ID("PER-", idx),
-		HouseholdID:           hhID,
-		FirstName:             first,
-		LastName:              last,
-		Gender:                mm.gender,
-		DateOfBirth:           dob,
-		MaritalStatus:         marital,
-		Relationship:          mm.rel,
-		SSN:                   ssn,
-		Email:                 ident.Email(first, last, idx, ident.EmailDomains[c.Of(pEmail).IntN(len(ident.EmailDomains))]),
-		Phone:                 ident.Phone(hm.areaCode, c.Of(pPhone).IntN(100)),
-		AddressLine1:          hm.street,
-		City:                  hm.zip.City,
-		State:                 hm.state.Code,
-		Zip:                   hm.zip.Code,
-		DriverLicenseNumber:   lic.number,
-		DriverLicenseState:    lic.state,
-		LicenseIssueDate:      lic.issued,
-		LicenseStatus:         lic.status,
-		LicenseType:           lic.kind,
-		MiddleName:            middle,
-		NameSuffix:            suffix,
-		AddressLine2:          hm.unit,
-		County:                hm.zip.County,
-		CountyFIPS:            hm.zip.CountyFIPS,
-		UrbanRural:            urban,
-		FirstLicensedDate:     lic.first,
-		LicenseExpirationDate: lic.expires,
-	}
+	// Field by field: a composite literal is built on the stack and copied.
+	p.PersonID = ident.ID("PER-", idx)
+	p.HouseholdID = hhID
+	p.FirstName = first
+	p.LastName = last
+	p.Gender = mm.gender
+	p.DateOfBirth = dob
+	p.MaritalStatus = marital
+	p.Relationship = mm.rel
+	p.SSN = ssn
+	p.Email = ident.Email(first, last, idx, ident.EmailDomains[c.Of(pEmail).IntN(len(ident.EmailDomains))])
+	p.Phone = ident.Phone(hm.areaCode, c.Of(pPhone).IntN(100))
+	p.AddressLine1 = hm.street
+	p.City = hm.zip.City
+	p.State = hm.state.Code
+	p.Zip = hm.zip.Code
+	p.DriverLicenseNumber = lic.number
+	p.DriverLicenseState = lic.state
+	p.LicenseIssueDate = lic.issued
+	p.LicenseStatus = lic.status
+	p.LicenseType = lic.kind
+	p.MiddleName = middle
+	p.NameSuffix = suffix
+	p.AddressLine2 = hm.unit
+	p.County = hm.zip.County
+	p.CountyFIPS = hm.zip.CountyFIPS
+	p.UrbanRural = urban
+	p.FirstLicensedDate = lic.first
+	p.LicenseExpirationDate = lic.expires
 	return nil
 }
 
@@ -482,8 +514,8 @@ func (s *Stage) spouseGender(r *stream.Stream, primary string) string {
 // issued before refDate: the most k with first+k·cycle years < refDate.
 // AddYears only grows with k, so the count starts from the whole years
 // between and is corrected by a step at most.
-func renewalsBefore(first, refDate model.Date, cycle int) int {
-	k := max(0, model.YearsBetween(first, refDate)/cycle)
+func renewalsBefore(first model.CivilDate, refDate model.Date, cycle int) int {
+	k := max(0, first.YearsUntil(refDate)/cycle)
 	for k > 0 && first.AddYears(k*cycle) >= refDate {
 		k--
 	}
@@ -559,7 +591,7 @@ func unlicensedShare(age int) float64 {
 // serial in its state (household.Serials), through a keyed permutation into
 // the state's reserved sub-range. A learner permit is issued after the
 // 16th birthday and runs two years; the unlicensed have none of it.
-func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age int, hm *home, m int) (licence, error) {
+func (s *Stage) license(r, sr *stream.Stream, kind string, born model.CivilDate, age int, hm *home, m int) (licence, error) {
 	if kind == "unlicensed" {
 		return licence{kind: kind}, nil
 	}
@@ -582,10 +614,11 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age i
 	if kind == "learner_permit" {
 		cycle = derive.PermitYears
 	}
-	from := dob.AddYears(at)
+	from := born.AddYears(at)
 	days := min(365, int(refDate-from)) // > 0: the birthday is never the reference date
 	l := licence{kind: kind, state: hm.state.Code, first: from + model.Date(r.IntN(days))}
-	renewals := renewalsBefore(l.first, refDate, cycle)
+	first := l.first.CivilDate()
+	renewals := renewalsBefore(first, refDate, cycle)
 	l.status = "valid"
 	if !s.allValid {
 		switch d := sr.IntN(1000); {
@@ -600,10 +633,11 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, dob model.Date, age i
 	}
 	// A nullable date column's null is 1970-01-01 (model.NoDate): a licence
 	// dated so moves to the next day.
-	if fy, fm, fd := l.first.Civil(); fm == 1 && fd == 1 && fy <= 1970 && (1970-fy)%cycle == 0 && (1970-fy)/cycle <= renewals+1 {
+	if fy := first.Year; first.Month == 1 && first.Day == 1 && fy <= 1970 && (1970-fy)%cycle == 0 && (1970-fy)/cycle <= renewals+1 {
 		l.first++ // the card of renewal (1970-fy)/cycle would be dated 1970-01-01
+		first.Day++
 	}
-	l.issued = l.first.AddYears(renewals * cycle)
+	l.issued = first.AddYears(renewals * cycle)
 	l.expires = l.issued.AddYears(cycle)
 	var err error
 	l.number, err = ident.LicenseSerial(hm.state.LicenseFormat, hm.firstSerial+uint64(m), s.licenseKeys[hm.stateIndex])

@@ -62,7 +62,8 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		vs := mb.Vehicles[lo : lo+int64(h.Vehicles)]
 		for k := 0; k < h.Size; k++ {
 			i := h.FirstPerson - p0 + int64(k)
-			mb.Profiles = append(mb.Profiles, derive.Profile(&mb.Persons[i], vs, mb.Histories[i], s.ref))
+			mb.Profiles = append(mb.Profiles, model.Profile{})
+			derive.ProfileInto(&mb.Profiles[len(mb.Profiles)-1], &mb.Persons[i], vs, mb.Histories[i], s.ref)
 		}
 	}
 	return nil

@@ -98,10 +98,20 @@ type Stage struct {
 	pop       *refdata.Population
 	fleet     *refdata.Fleet
 	pick      *derive.FleetPick
-	serials   *household.Serials
 	plateKeys []uint64
 	maxAge    int
 	cols      *stream.Columns
+	runs      []runOf // by index into the fleet's runs
+}
+
+// runOf is what a vehicle takes from its model run, found once per run
+// (the body type and the WMIs are looked up by name) or, for the VIN's
+// descriptor, once per model year a stage makes.
+type runOf struct {
+	body  string
+	wmis  []string
+	vds   []ident.VDS // by model years before the newest; zero until made
+	ready []bool
 }
 
 // CheckCapacity refuses a run whose vehicles would overflow the VIN v2
@@ -117,7 +127,11 @@ func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Popul
 		if err != nil {
 			return fmt.Errorf("vehicle: state %s plate format %q: %w", st.Code, st.PlateFormat, err)
 		}
-		if _, need := serials.Max(i, size.Households); need > capacity {
+		_, need, err := serials.Max(i, size.Households)
+		if err != nil {
+			return fmt.Errorf("vehicle: %w", err)
+		}
+		if need > capacity {
 			return fmt.Errorf("vehicle: %d records need up to %d plates in %s, whose reserved range (format %s) holds %d", records, need, st.Code, st.PlateFormat, capacity)
 		}
 	}
@@ -163,12 +177,28 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w (reference date %s, %s %d)", err, run.ReferenceDate, fieldMaxAge, maxAge)
 	}
-	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, serials: serials, maxAge: maxAge,
+	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, maxAge: maxAge,
 		cols: stream.NewColumns(run.Seed, stream.Vehicle, vehicleColumns...)}
 	for i := range pop.States {
 		s.plateKeys = append(s.plateKeys, PlateKey(run.Seed, i))
 	}
+	s.runs = make([]runOf, len(fleet.Runs))
+	for i := range fleet.Runs {
+		m := &fleet.Runs[i]
+		s.runs[i] = runOf{body: derive.BodyType(m.Make, m.Model, m.Type), wmis: fleet.WMIs[m.Make][m.Type],
+			vds: make([]ident.VDS, maxAge+2), ready: make([]bool, maxAge+2)}
+	}
 	return s, nil
+}
+
+// descriptor returns the VIN descriptor of run ri in model year y.
+func (s *Stage) descriptor(ri, y int) ident.VDS {
+	r, k := &s.runs[ri], s.pick.Hi-y
+	if !r.ready[k] {
+		m := &s.fleet.Runs[ri]
+		r.vds[k], r.ready[k] = ident.DescriptorOf(m.Make, m.Model, refdata.VehicleTypes[m.Type], y), true
+	}
+	return r.vds[k]
 }
 
 // Process appends the vehicles of every household; persons must be made.
@@ -181,19 +211,20 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		return nil
 	}
 	first := mb.Households[0].FirstPerson
+	refDate := s.run.ReferenceDate
 	for i := range mb.Households {
 		h := &mb.Households[i]
 		members := mb.Persons[h.FirstPerson-first : h.FirstPerson-first+int64(h.Size)]
 		if h.Vehicles == 0 {
 			continue
 		}
-		st, _, serial, err := s.serials.Of(h.Index)
-		if err != nil {
-			return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
+		var ages [model.MaxHouseholdSize]int
+		for k := range members {
+			ages[k] = model.YearsBetween(members[k].DateOfBirth, refDate)
 		}
 		for j := 0; j < h.Vehicles; j++ {
 			mb.Vehicles = append(mb.Vehicles, model.Vehicle{}) // filled in place, not copied
-			if err := s.vehicle(&mb.Vehicles[len(mb.Vehicles)-1], h, members, j, st, serial); err != nil {
+			if err := s.vehicle(&mb.Vehicles[len(mb.Vehicles)-1], h, members, ages[:len(members)], j, h.State, h.VehicleSerial); err != nil {
 				return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
 			}
 		}
@@ -201,20 +232,23 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	return nil
 }
 
-// PrimaryDriver returns the primary driver of a household's vehicle j:
-// members take turns, and a member without a full, valid licence gives way
-// to the next who has one, so the driver is licensed whenever a member is.
-func PrimaryDriver(members []model.Person, j int) *model.Person {
+// PrimaryDriver returns the index among members of the primary driver of a
+// household's vehicle j: members take turns, and a member without a full,
+// valid licence gives way to the next who has one, so the driver is
+// licensed whenever a member is.
+func PrimaryDriver(members []model.Person, j int) int {
 	n := len(members)
 	for k := range n {
-		if d := &members[(j+k)%n]; d.Licensed() {
-			return d
+		if members[(j+k)%n].Licensed() {
+			return (j + k) % n
 		}
 	}
-	return &members[j%n]
+	return j % n
 }
 
-func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Person, j, st int, firstSerial uint64) error {
+// vehicle fills v, the zero Vehicle the caller appended, with the
+// household's vehicle j; ages are the members'.
+func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Person, ages []int, j, st int, firstSerial uint64) error {
 	idx := h.FirstVehicle + int64(j)
 	c := s.cols
 	c.At(uint64(idx))
@@ -228,7 +262,7 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 		var adults [model.MaxHouseholdSize]int
 		n := 0
 		for k := range members {
-			if model.YearsBetween(members[k].DateOfBirth, refDate) >= 18 {
+			if ages[k] >= 18 {
 				adults[n] = k
 				n++
 			}
@@ -237,8 +271,8 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 			owner = &members[adults[c.Of(cOwner).IntN(n)]]
 		}
 	}
-	driver := PrimaryDriver(members, j)
-	driverAge := model.YearsBetween(driver.DateOfBirth, refDate)
+	d := PrimaryDriver(members, j)
+	driver, driverAge := &members[d], ages[d]
 
 	// Fuel class first (the state's AFDC shares), then a model year of that
 	// class after the fleet-age mix, then a model built that year with it.
@@ -248,8 +282,8 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 	m := &s.fleet.Runs[ri]
 	fuel := s.pick.Fuel(class, ri, year, c.Of(cFuel))
 	vtype := refdata.VehicleTypes[m.Type]
-	wmis := s.fleet.WMIs[m.Make][m.Type]
-	vin := ident.VINv2(s.run.Seed, idx, wmis[c.Of(cWMI).IntN(len(wmis))], ident.DescriptorOf(m.Make, m.Model, vtype, year), year)
+	wmis := s.runs[ri].wmis
+	vin := ident.VINv2(s.run.Seed, idx, wmis[c.Of(cWMI).IntN(len(wmis))], s.descriptor(ri, year), year)
 
 	// Garaging: the owner's ZIP, or for a few students' cars another ZIP
 	// of the state, weighted by population.
@@ -314,27 +348,26 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 	if err != nil {
 		return fmt.Errorf("vehicle %s: %w", ident.ID("VEH-", idx), err)
 	}
-	*v = model.Vehicle{
-		VehicleID:             ident.ID("VEH-", idx),
-		HouseholdID:           owner.HouseholdID,
-		OwnerPersonID:         owner.PersonID,
-		PrimaryDriverPersonID: driver.PersonID,
-		VIN:                   vin,
-		Make:                  m.Make,
-		Model:                 m.Model,
-		ModelYear:             int32(year),
-		BodyType:              derive.BodyType(m.Make, m.Model, m.Type),
-		FuelType:              refdata.Fuels[fuel],
-		Usage:                 usage,
-		AnnualMileage:         miles,
-		Ownership:             ownership,
-		Lienholder:            lien,
-		GaragingZip:           zipCode,
-		GaragingState:         state.Code,
-		LicensePlate:          plate,
-		PlateState:            state.Code,
-		VehicleType:           vtype,
-		GaragedAway:           away,
-	}
+	// Field by field: a composite literal is built on the stack and copied.
+	v.VehicleID = ident.ID("VEH-", idx)
+	v.HouseholdID = owner.HouseholdID
+	v.OwnerPersonID = owner.PersonID
+	v.PrimaryDriverPersonID = driver.PersonID
+	v.VIN = vin
+	v.Make = m.Make
+	v.Model = m.Model
+	v.ModelYear = int32(year)
+	v.BodyType = s.runs[ri].body
+	v.FuelType = refdata.Fuels[fuel]
+	v.Usage = usage
+	v.AnnualMileage = miles
+	v.Ownership = ownership
+	v.Lienholder = lien
+	v.GaragingZip = zipCode
+	v.GaragingState = state.Code
+	v.LicensePlate = plate
+	v.PlateState = state.Code
+	v.VehicleType = vtype
+	v.GaragedAway = away
 	return nil
 }
