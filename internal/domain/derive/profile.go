@@ -1,6 +1,8 @@
 package derive
 
 import (
+	"slices"
+
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 )
@@ -53,7 +55,7 @@ func HistoryOf(pr *model.Profile) History {
 // Profile computes the profile of person p from the vehicles of p's
 // household and p's driving history. It is the one definition of the
 // profile rules: the profile stage writes what it returns (ProfileInto)
-// and the validate stage compares against it.
+// and the validate stage compares against it (Compare).
 func Profile(p *model.Person, household []model.Vehicle, h History, ref model.Date) model.Profile {
 	var pr model.Profile
 	ProfileInto(&pr, p, household, h, ref)
@@ -63,17 +65,13 @@ func Profile(p *model.Person, household []model.Vehicle, h History, ref model.Da
 // ProfileInto is Profile written into pr, a zero Profile: the profile
 // stage fills its batch's rows in place rather than copy each.
 func ProfileInto(pr *model.Profile, p *model.Person, household []model.Vehicle, h History, ref model.Date) {
-	idx, _ := ident.ParseID("PER-", p.PersonID)
-	age := model.YearsBetween(p.DateOfBirth, ref)
-	years := 0
-	if p.LicenseType != "unlicensed" {
-		years = model.YearsBetween(p.FirstLicensedDate, ref)
-	}
-	pr.ProfileID = ident.ID("PRO-", idx)
+	var x derivation
+	x.of(p, household, h, ref)
+	pr.ProfileID = ident.ID("PRO-", x.index)
 	pr.PersonID = p.PersonID
 	pr.HouseholdID = p.HouseholdID
-	pr.Age = int32(age)
-	pr.YearsLicensed = int32(years)
+	pr.Age = int32(x.age)
+	pr.YearsLicensed = int32(x.years)
 	pr.HouseholdVehicleCount = int32(len(household))
 	pr.RulesVersion = RulesVersion
 	pr.Violations = h.Violations
@@ -83,28 +81,124 @@ func ProfileInto(pr *model.Profile, p *model.Person, household []model.Vehicle, 
 	pr.AtFaultAccidents = h.AtFaultAccidents
 	pr.NotAtFaultAccidents = h.NotAtFaultAccidents
 	pr.ComprehensiveClaims = h.ComprehensiveClaims
-	// The three lists are gathered here and share one allocation.
-	var factorBuf [len(factorNames)]string
-	var vehicleBuf [model.MaxHouseholdVehicles]string
-	var tagBuf [len(tagOrder)]string
-	d := drivenOf(p, household, vehicleBuf[:0])
-	refYear, _, _ := ref.Civil()
-	r := Rate(Inputs{Age: age, YearsLicensed: years, RefYear: refYear, Person: p, Driven: d, Household: len(household), History: h}, factorBuf[:0])
-	pr.RiskScore = int32(r.Score)
-	pr.RiskTier = Tier(r.Score)
-
-	tags := tagBuf[:0]
-	add := func(ok bool, tag string) {
-		if ok {
-			tags = append(tags, tag)
+	pr.RiskScore = int32(x.score)
+	pr.RiskTier = Tier(x.score)
+	// The three lists share one allocation; capped sub-slices, so that an
+	// append to one list never writes into the next.
+	factors, tags := x.factors[:x.nFactors], x.tags[:x.nTags]
+	all := make([]string, 0, len(factors)+x.driven.count+len(tags))
+	all = append(all, factors...)
+	pr.RatingFactors = all[:len(all):len(all)]
+	for i := range household {
+		if drives(p, &household[i]) {
+			all = append(all, household[i].VehicleID)
 		}
 	}
+	pr.VehicleIDs = all[len(factors):len(all):len(all)]
+	all = append(all, tags...)
+	pr.ScenarioTags = all[len(factors)+x.driven.count:]
+	if x.driven.first != nil {
+		pr.PrimaryVehicleID = x.driven.first.VehicleID
+	}
+}
+
+// Mismatch is a set of the columns of a profile that differ from what
+// they derive to.
+type Mismatch uint16
+
+// The columns Compare compares: those ProfileInto derives, but the tier,
+// which follows from the score.
+const (
+	ProfileIDDiffers Mismatch = 1 << iota
+	AgeDiffers
+	YearsLicensedDiffers
+	VehicleCountDiffers
+	VehicleIDsDiffer
+	PrimaryVehicleDiffers
+	RatingFactorsDiffer
+	RiskScoreDiffers
+	ScenarioTagsDiffer
+)
+
+// Compare returns the columns of pr that differ from those of the profile
+// of p, the vehicles of p's household and pr's own history: what comparing
+// pr with Profile(p, household, HistoryOf(pr), ref) column by column finds
+// (lists compared as slices.Equal does), with nothing allocated, for the
+// validate stage, which compares every profile.
+func Compare(pr *model.Profile, p *model.Person, household []model.Vehicle, ref model.Date) Mismatch {
+	var x derivation
+	x.of(p, household, HistoryOf(pr), ref)
+	var m Mismatch
+	differs := func(ok bool, col Mismatch) {
+		if !ok {
+			m |= col
+		}
+	}
+	// The person's index is one ParseID reads from ten digits, so the one
+	// id of it is the one that parses to it.
+	idx, ok := ident.ParseID("PRO-", pr.ProfileID)
+	differs(ok && idx == x.index, ProfileIDDiffers)
+	differs(pr.Age == int32(x.age), AgeDiffers)
+	differs(pr.YearsLicensed == int32(x.years), YearsLicensedDiffers)
+	differs(pr.HouseholdVehicleCount == int32(len(household)), VehicleCountDiffers)
+	n, same := 0, true
+	for i := range household {
+		if v := &household[i]; drives(p, v) {
+			same = same && n < len(pr.VehicleIDs) && pr.VehicleIDs[n] == v.VehicleID
+			n++
+		}
+	}
+	differs(same && n == len(pr.VehicleIDs), VehicleIDsDiffer)
+	primary := ""
+	if x.driven.first != nil {
+		primary = x.driven.first.VehicleID
+	}
+	differs(pr.PrimaryVehicleID == primary, PrimaryVehicleDiffers)
+	differs(slices.Equal(pr.RatingFactors, x.factors[:x.nFactors]), RatingFactorsDiffer)
+	differs(pr.RiskScore == int32(x.score), RiskScoreDiffers)
+	differs(slices.Equal(pr.ScenarioTags, x.tags[:x.nTags]), ScenarioTagsDiffer)
+	return m
+}
+
+// derivation is what a profile derives to but its lists of vehicles (the
+// household's vehicles its person drives): its factors and tags in arrays
+// that hold them all, as each factor and tag fires at most once, so that
+// a derivation on the stack allocates nothing.
+type derivation struct {
+	index           int64 // the person's, which the profile's id carries
+	age, years      int
+	score           int
+	driven          driven
+	factors         [len(factorNames)]string
+	tags            [len(tagOrder)]string
+	nFactors, nTags int
+}
+
+// of derives the profile of p, the vehicles of p's household and h into x.
+func (x *derivation) of(p *model.Person, household []model.Vehicle, h History, ref model.Date) {
+	x.index, _ = ident.ParseID("PER-", p.PersonID)
+	x.age = model.YearsBetween(p.DateOfBirth, ref)
+	if p.LicenseType != "unlicensed" {
+		x.years = model.YearsBetween(p.FirstLicensedDate, ref)
+	}
+	x.driven = drivenOf(p, household)
+	refYear, _, _ := ref.Civil()
+	r := Rate(Inputs{Age: x.age, YearsLicensed: x.years, RefYear: refYear, Person: p, Driven: x.driven, Household: len(household), History: h}, x.factors[:0])
+	x.score, x.nFactors = r.Score, len(r.Factors)
+
+	add := func(ok bool, tag string) {
+		if ok {
+			x.tags[x.nTags] = tag
+			x.nTags++
+		}
+	}
+	d := &x.driven
 	suspended := p.LicenseStatus == "suspended" || p.LicenseStatus == "revoked"
-	add(age < 25, TagYoungDriver)
-	add(age >= 70, TagSeniorDriver)
-	add(p.LicenseType != "unlicensed" && years < 2, TagNewDriver)
+	add(x.age < 25, TagYoungDriver)
+	add(x.age >= 70, TagSeniorDriver)
+	add(p.LicenseType != "unlicensed" && x.years < 2, TagNewDriver)
 	add(len(household) >= 2, TagMultiVehicle)
-	add(len(d.ids) == 0, TagNoVehicle)
+	add(d.count == 0, TagNoVehicle)
 	add(d.ev, TagEVOwner)
 	add(d.miles >= HighMileage, TagHighMileage)
 	add(d.leased, TagLeasedVehicle)
@@ -117,40 +211,28 @@ func ProfileInto(pr *model.Profile, p *model.Person, household []model.Vehicle, 
 	add(d.away, TagGaragedAway)
 	add(d.rideshare, TagRideshare)
 	add(p.Relationship != "primary" && (p.LicenseType == "unlicensed" || suspended), TagExcludedDriver)
-
-	// Capped sub-slices: an append to one list never writes into the next.
-	all := make([]string, 0, len(r.Factors)+len(d.ids)+len(tags))
-	all = append(all, r.Factors...)
-	pr.RatingFactors = all[:len(all):len(all)]
-	all = append(all, d.ids...)
-	pr.VehicleIDs = all[len(r.Factors):len(all):len(all)]
-	all = append(all, tags...)
-	pr.ScenarioTags = all[len(r.Factors)+len(d.ids):]
-	if len(d.ids) > 0 {
-		pr.PrimaryVehicleID = d.ids[0]
-	}
 }
 
 // driven is what the rating reads of the vehicles a person is the primary
 // driver of.
 type driven struct {
-	ids                         []string // the vehicles' ids, in household order
 	count                       int
 	miles                       int32
 	ev, leased, away, rideshare bool
 	first                       *model.Vehicle // the primary vehicle
 }
 
-// drivenOf gathers the vehicles p is the primary driver of, appending
-// their ids to ids.
-func drivenOf(p *model.Person, household []model.Vehicle, ids []string) driven {
-	d := driven{ids: ids}
+// drives reports whether p is the primary driver of v.
+func drives(p *model.Person, v *model.Vehicle) bool { return v.PrimaryDriverPersonID == p.PersonID }
+
+// drivenOf gathers the vehicles p is the primary driver of.
+func drivenOf(p *model.Person, household []model.Vehicle) driven {
+	var d driven
 	for i := range household {
 		v := &household[i]
-		if v.PrimaryDriverPersonID != p.PersonID {
+		if !drives(p, v) {
 			continue
 		}
-		d.ids = append(d.ids, v.VehicleID)
 		if d.first == nil {
 			d.first = v
 		}
