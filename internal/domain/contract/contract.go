@@ -76,9 +76,11 @@ type facts struct {
 	zipRural  bool
 }
 
-// factsOf returns p's facts and the record of p's ZIP (nil if none).
-func (c *Checker) factsOf(p *model.Person) (facts, *refdata.Zip) {
-	f := facts{household: -1, age: model.YearsBetween(p.DateOfBirth, c.RefDate), zipState: -1}
+// factsOf returns p's facts, the record of p's ZIP (nil if none) and the
+// calendar fields of p's date of birth, which the person rules read again.
+func (c *Checker) factsOf(p *model.Person) (facts, *refdata.Zip, model.CivilDate) {
+	born := p.DateOfBirth.CivilDate()
+	f := facts{household: -1, age: born.YearsUntil(c.RefDate), zipState: -1}
 	if hh, ok := ident.ParseID("HH-", p.HouseholdID); ok {
 		f.household = hh
 	}
@@ -86,7 +88,7 @@ func (c *Checker) factsOf(p *model.Person) (facts, *refdata.Zip) {
 	if ok {
 		f.zipState, f.zipRural = z.State, z.Rural
 	}
-	return f, z
+	return f, z, born
 }
 
 // licence returns state si's licence space and key.

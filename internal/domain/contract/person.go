@@ -18,7 +18,7 @@ func (c *Checker) Person(p *model.Person) { c.person(p) }
 
 // person is Person; it returns what it looked up of p.
 func (c *Checker) person(p *model.Person) facts {
-	f, zip := c.factsOf(p)
+	f, zip, born := c.factsOf(p)
 	id := p.PersonID
 	bad := func(col string, rule RuleName, val string) { c.bad("person", id, col, rule, val) }
 	idx, ok := ident.ParseID("PER-", id)
@@ -43,7 +43,7 @@ func (c *Checker) person(p *model.Person) facts {
 			bad("name_suffix", RuleSuffixMenOnly, p.NameSuffix)
 		}
 	}
-	birthYear, _, _ := p.DateOfBirth.Civil()
+	birthYear := born.Year
 	if !c.nameOfCohort(p.Gender, birthYear, p.FirstName) {
 		bad("first_name", RuleFirstNameOfCohort, p.FirstName)
 	}
@@ -114,9 +114,9 @@ func (c *Checker) person(p *model.Person) facts {
 		if age > 17 {
 			bad("license_type", RuleLearnerPermitAge, fmt.Sprintf("%s at %d", p.LicenseType, age))
 		}
-		c.checkLicence(p, si, bad)
+		c.checkLicence(p, si, born, bad)
 	default:
-		c.checkLicence(p, si, bad)
+		c.checkLicence(p, si, born, bad)
 	}
 	if age < 18 && p.MaritalStatus == "married" {
 		bad("marital_status", RuleNoMarriedMinors, p.MaritalStatus)
@@ -126,9 +126,9 @@ func (c *Checker) person(p *model.Person) facts {
 	return f
 }
 
-// checkLicence checks the licence or permit of a person of state si who
-// holds one.
-func (c *Checker) checkLicence(p *model.Person, si int, bad func(string, RuleName, string)) {
+// checkLicence checks the licence or permit of a person of state si, born
+// on born, who holds one.
+func (c *Checker) checkLicence(p *model.Person, si int, born model.CivilDate, bad func(string, RuleName, string)) {
 	if !slices.Contains(model.LicenseStatuses, p.LicenseStatus) {
 		bad("license_status", RuleEnum, p.LicenseStatus)
 	}
@@ -140,7 +140,7 @@ func (c *Checker) checkLicence(p *model.Person, si int, bad func(string, RuleNam
 	if p.DriverLicenseState != p.State {
 		bad("driver_license_state", RuleEqualsState, p.DriverLicenseState)
 	}
-	if p.FirstLicensedDate < p.DateOfBirth.AddYears(16) {
+	if p.FirstLicensedDate < born.AddYears(16) {
 		bad("first_licensed_date", RuleLicenseAfter16thBirthday, p.FirstLicensedDate.String())
 	}
 	if p.FirstLicensedDate > p.LicenseIssueDate {
@@ -170,11 +170,12 @@ func renewedOnCycle(p *model.Person) bool {
 	if p.LicenseType == "learner_permit" {
 		cycle = derive.PermitYears
 	}
-	if p.LicenseExpirationDate != p.LicenseIssueDate.AddYears(cycle) || p.FirstLicensedDate > p.LicenseIssueDate {
+	issued := p.LicenseIssueDate.CivilDate()
+	if p.LicenseExpirationDate != issued.AddYears(cycle) || p.FirstLicensedDate > p.LicenseIssueDate {
 		return false
 	}
 	fy, fm, fd := p.FirstLicensedDate.Civil()
-	iy, im, id := p.LicenseIssueDate.Civil()
+	iy, im, id := issued.Year, issued.Month, issued.Day
 	if im != fm || (iy-fy)%cycle != 0 {
 		return false
 	}

@@ -85,7 +85,7 @@ func (c *Checker) vehicleTables() *vehicleTables {
 func (c *Checker) Vehicle(v *model.Vehicle, persons []model.Person) {
 	fs := make([]facts, len(persons))
 	for i := range persons {
-		fs[i], _ = c.factsOf(&persons[i])
+		fs[i], _, _ = c.factsOf(&persons[i])
 	}
 	c.vehicle(v, persons, fs)
 }
