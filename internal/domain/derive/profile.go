@@ -89,7 +89,7 @@ func ProfileInto(pr *model.Profile, p *model.Person, household []model.Vehicle, 
 	all := make([]string, 0, len(factors)+x.driven.count+len(tags))
 	all = append(all, factors...)
 	pr.RatingFactors = all[:len(all):len(all)]
-	for i := range household {
+	for i := 0; len(all) < len(factors)+x.driven.count; i++ { // up to the last driven
 		if drives(p, &household[i]) {
 			all = append(all, household[i].VehicleID)
 		}
@@ -142,7 +142,7 @@ func Compare(pr *model.Profile, p *model.Person, household []model.Vehicle, ref 
 	differs(pr.YearsLicensed == int32(x.years), YearsLicensedDiffers)
 	differs(pr.HouseholdVehicleCount == int32(len(household)), VehicleCountDiffers)
 	n, same := 0, true
-	for i := range household {
+	for i := 0; n < x.driven.count; i++ { // up to the last driven
 		if v := &household[i]; drives(p, v) {
 			same = same && n < len(pr.VehicleIDs) && pr.VehicleIDs[n] == v.VehicleID
 			n++
@@ -186,10 +186,10 @@ func (x *derivation) of(p *model.Person, household []model.Vehicle, h History, r
 	r := Rate(Inputs{Age: x.age, YearsLicensed: x.years, RefYear: refYear, Person: p, Driven: x.driven, Household: len(household), History: h}, x.factors[:0])
 	x.score, x.nFactors = r.Score, len(r.Factors)
 
+	tags := x.tags[:0] // never grows: each tag is added at most once
 	add := func(ok bool, tag string) {
 		if ok {
-			x.tags[x.nTags] = tag
-			x.nTags++
+			tags = append(tags, tag)
 		}
 	}
 	d := &x.driven
@@ -211,6 +211,7 @@ func (x *derivation) of(p *model.Person, household []model.Vehicle, h History, r
 	add(d.away, TagGaragedAway)
 	add(d.rideshare, TagRideshare)
 	add(p.Relationship != "primary" && (p.LicenseType == "unlicensed" || suspended), TagExcludedDriver)
+	x.nTags = len(tags)
 }
 
 // driven is what the rating reads of the vehicles a person is the primary
