@@ -1,35 +1,23 @@
 package mcptools
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/require"
+
+	"github.com/synthpipe/synthpipe/internal/testkit"
 )
 
-// lockedBuffer is the server's stdout: written by the session, read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// closingBuffer is the server's stdout: written by the session, read by
+// the test.
+type closingBuffer struct{ testkit.SyncBuffer }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) Close() error { return nil }
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+func (*closingBuffer) Close() error { return nil }
 
 const oneShot = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}
 {"jsonrpc":"2.0","method":"notifications/initialized"}
@@ -48,7 +36,7 @@ func serveOneShot(t *testing.T, timeout time.Duration, slow time.Duration) (stri
 		}
 		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "done"}}}, nil, nil
 	})
-	out := &lockedBuffer{}
+	out := &closingBuffer{}
 	tr := &drained{inner: &mcp.IOTransport{Reader: io.NopCloser(strings.NewReader(oneShot)), Writer: out}, timeout: timeout}
 	start := time.Now()
 	err := s.Run(t.Context(), tr)

@@ -97,12 +97,7 @@ func TestJSONObject(t *testing.T) {
 }
 
 func BenchmarkJSONEncoder(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	rows := make([]rec, 1000)
-	for i := range rows {
-		rows[i] = rec{Free: "Douglas County", Safe: "NE", Unsafe: "942 7th St", Enum: "married", N: randInt(rng) % 1000, D: randDate(rng) % 30000, ND: randDate(rng) % 30000,
-			L: []string{"license=1.2", "mileage=0.85", "territory=1.1"}}
-	}
+	rows := benchRows()
 	enc := NewJSONEncoder(recCols[:8])
 	for b.Loop() {
 		sink = sink[:0]

@@ -114,8 +114,16 @@ func (s *Sink) Write(_ context.Context, b *component.Batch) error {
 
 func (s *Sink) removeSpools() {
 	for _, sp := range s.spools {
-		sp.f.Close()
-		os.Remove(sp.f.Name())
+		sp.remove()
+	}
+}
+
+// remove deletes the spool file; again, it does nothing.
+func (s *spool) remove() {
+	if s.f != nil {
+		s.f.Close()
+		os.Remove(s.f.Name())
+		s.f = nil
 	}
 }
 
@@ -142,6 +150,9 @@ func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 		if err := out.AppendFile(sp.f); err != nil {
 			return fail(err)
 		}
+		// Gone as soon as it is joined: the disk holds the dataset and the
+		// spools not yet joined, not the dataset twice.
+		sp.remove()
 		if sp.rows > 0 {
 			out.WriteString("\n  ")
 		}
