@@ -254,15 +254,34 @@ func (sp *Space) Capacity() (uint64, error) {
 // the whole span picks the reserved character and the rest, so serials
 // spread over it evenly.
 func (sp *Space) Serial(serial, key uint64) (string, error) {
+	n := sp.Numbering(key)
+	b, err := n.Append(nil, serial)
+	return string(b), err
+}
+
+// Numbering is a space's serials under one key, its permutations set up
+// once: a generator keeps one per state rather than one per record.
+type Numbering struct {
+	sp          *Space
+	whole, rest stream.Permutation // over the span, and after a prefix
+}
+
+// Numbering returns the space's serials under key.
+func (sp *Space) Numbering(key uint64) Numbering {
+	return Numbering{sp: sp, whole: stream.NewPermutation(sp.rest*uint64(len(sp.prefixes)), key), rest: stream.NewPermutation(sp.rest, key)}
+}
+
+// Append appends Serial(serial, key) to b.
+func (n *Numbering) Append(b []byte, serial uint64) ([]byte, error) {
+	sp := n.sp
 	if sp.err != nil {
-		return "", sp.err
+		return b, sp.err
 	}
-	n := sp.rest * uint64(len(sp.prefixes))
-	if serial >= n {
-		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, n, sp.pattern)
+	if total := sp.rest * uint64(len(sp.prefixes)); serial >= total {
+		return b, fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, total, sp.pattern)
 	}
-	q := stream.PermuteIndex(serial, n, key)
-	return encodeRest(sp.pattern, sp.letters, sp.prefixes[q/sp.rest], q%sp.rest, sp.rest, key), nil
+	q := n.whole.Of(serial)
+	return appendRest(b, sp.pattern, sp.letters, sp.prefixes[q/sp.rest], n.rest.Of(q%sp.rest)), nil
 }
 
 // SerialOf inverts Serial: the serial s encodes under key, or false if s is
@@ -283,19 +302,25 @@ func (sp *Space) SerialOf(s string, key uint64) (uint64, bool) {
 }
 
 // encodeRest writes serial, through a keyed permutation over the n
-// serials the positions after prefix hold, mixed-radix into them (the last
-// position least significant).
+// serials the positions after prefix hold, mixed-radix into them.
 func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
-	q := stream.PermuteIndex(serial, n, key)
-	b := []byte(pattern)
-	copy(b, prefix)
-	for i := len(b) - 1; i >= len(prefix); i-- {
+	return string(appendRest(nil, pattern, letters, prefix, stream.PermuteIndex(serial, n, key)))
+}
+
+// appendRest appends the string of pattern of prefix and then q written
+// mixed-radix into the positions after it, the last least significant.
+func appendRest(b []byte, pattern, letters, prefix string, q uint64) []byte {
+	start := len(b)
+	b = append(b, pattern...)
+	s := b[start:]
+	copy(s, prefix)
+	for i := len(s) - 1; i >= len(prefix); i-- {
 		if r := serialRadix(pattern[i], letters); r > 0 {
-			b[i] = serialChar(pattern[i], letters, q%r)
+			s[i] = serialChar(pattern[i], letters, q%r)
 			q /= r
 		}
 	}
-	return string(b)
+	return b
 }
 
 // LicenseSerial returns licence number serial of pattern in its reserved
