@@ -158,14 +158,45 @@ func (n ssn) index(seed uint64) (int64, bool) {
 	return SSN666Cap + int64(stream.UnpermuteIndex(q, uint64(SSNCapacity-SSN666Cap), ssnKey(seed, 2))), true
 }
 
+// appendPad appends n in decimal, zero-padded to width digits. Every
+// identifier is made of such numbers: they are written two digits at a
+// time into a buffer padded at once, not through strconv and a loop of
+// appends.
 func appendPad(b []byte, n, width int) []byte {
-	var tmp [20]byte
-	s := strconv.AppendInt(tmp[:0], int64(n), 10)
-	for i := len(s); i < width; i++ {
-		b = append(b, '0')
+	if n < 0 { // no identifier's number; written as strconv does, padded
+		s := strconv.Itoa(n)
+		for range width - len(s) {
+			b = append(b, '0')
+		}
+		return append(b, s...)
 	}
-	return append(b, s...)
+	var tmp [20]byte
+	i, u := len(tmp), uint(n)
+	for u >= 100 {
+		q := u / 100
+		d := (u - q*100) * 2
+		i -= 2
+		tmp[i], tmp[i+1] = digitPairs[d], digitPairs[d+1]
+		u = q
+	}
+	if u >= 10 {
+		i -= 2
+		tmp[i], tmp[i+1] = digitPairs[u*2], digitPairs[u*2+1]
+	} else {
+		i--
+		tmp[i] = byte('0' + u)
+	}
+	for i > len(tmp)-width {
+		i--
+		tmp[i] = '0'
+	}
+	return append(b, tmp[i:]...)
 }
+
+// digitPairs holds 00 to 99, two bytes each.
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 func digits(s string) (int, bool) {
 	n := 0

@@ -34,37 +34,29 @@ func serialRadix(c byte, letters string) uint64 {
 	return 0
 }
 
-// serialChar returns the v-th character of class c: digits, then letters.
-func serialChar(c byte, letters string, v uint64) byte {
-	if c == '#' || (c == '*' && v < 10) {
-		return digitChars[v]
-	}
-	if c == '*' {
-		v -= 10
-	}
-	return letters[v]
-}
-
-// places is a pattern's positions as decoding reads them: what each
-// character of a position is worth (its place in the position's class,
-// digits then letters; -1 if it is not of it), nil for a literal, and how
-// many characters the position takes. It inverts serialChar.
+// places is a pattern's positions as encoding writes and decoding reads
+// them: the characters of each position's class (digits, then letters), ""
+// for a literal; what each character is worth in it (its place in the
+// class, -1 if it is not of it), nil for a literal; and how many
+// characters the position takes.
 type places struct {
+	chars   []string
 	values  []*letterPositions
 	radixes []uint64
 }
 
 func placesOf(pattern, letters string) places {
 	letterTab, anyTab := positions(letters), positions(digitChars+letters)
-	d := places{values: make([]*letterPositions, len(pattern)), radixes: make([]uint64, len(pattern))}
-	for i := 0; i < len(pattern); i++ {
+	n := len(pattern)
+	d := places{chars: make([]string, n), values: make([]*letterPositions, n), radixes: make([]uint64, n)}
+	for i := 0; i < n; i++ {
 		switch pattern[i] {
 		case '#':
-			d.values[i] = digitsTable
+			d.chars[i], d.values[i] = digitChars, digitsTable
 		case '@':
-			d.values[i] = letterTab
+			d.chars[i], d.values[i] = letters, letterTab
 		case '*':
-			d.values[i] = anyTab
+			d.chars[i], d.values[i] = digitChars+letters, anyTab
 		}
 		d.radixes[i] = serialRadix(pattern[i], letters)
 	}
@@ -281,7 +273,7 @@ func (n *Numbering) Append(b []byte, serial uint64) ([]byte, error) {
 		return b, fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, total, sp.pattern)
 	}
 	q := n.whole.Of(serial)
-	return appendRest(b, sp.pattern, sp.letters, sp.prefixes[q/sp.rest], n.rest.Of(q%sp.rest)), nil
+	return appendRest(b, sp.pattern, &sp.places, sp.prefixes[q/sp.rest], n.rest.Of(q%sp.rest)), nil
 }
 
 // SerialOf inverts Serial: the serial s encodes under key, or false if s is
@@ -304,19 +296,21 @@ func (sp *Space) SerialOf(s string, key uint64) (uint64, bool) {
 // encodeRest writes serial, through a keyed permutation over the n
 // serials the positions after prefix hold, mixed-radix into them.
 func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
-	return string(appendRest(nil, pattern, letters, prefix, stream.PermuteIndex(serial, n, key)))
+	d := placesOf(pattern, letters)
+	return string(appendRest(nil, pattern, &d, prefix, stream.PermuteIndex(serial, n, key)))
 }
 
-// appendRest appends the string of pattern of prefix and then q written
-// mixed-radix into the positions after it, the last least significant.
-func appendRest(b []byte, pattern, letters, prefix string, q uint64) []byte {
+// appendRest appends the string of pattern (read as d) of prefix and then
+// q written mixed-radix into the positions after it, the last least
+// significant.
+func appendRest(b []byte, pattern string, d *places, prefix string, q uint64) []byte {
 	start := len(b)
 	b = append(b, pattern...)
 	s := b[start:]
 	copy(s, prefix)
 	for i := len(s) - 1; i >= len(prefix); i-- {
-		if r := serialRadix(pattern[i], letters); r > 0 {
-			s[i] = serialChar(pattern[i], letters, q%r)
+		if r := d.radixes[i]; r > 0 {
+			s[i] = d.chars[i][q%r]
 			q /= r
 		}
 	}
