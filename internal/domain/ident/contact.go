@@ -12,28 +12,36 @@ var EmailDomains = []string{"example.com", "example.net", "example.org"}
 // Email returns first.last<n>@domain, lower case, letters only in the
 // names; n is the 1-based person number, which makes it unique.
 func Email(first, last string, index int64, domain string) string {
-	var b strings.Builder
-	b.Grow(len(first) + len(last) + 24)
-	writeLetters(&b, first)
-	b.WriteByte('.')
-	writeLetters(&b, last)
-	b.WriteString(strconv.FormatInt(index+1, 10))
-	b.WriteByte('@')
-	b.WriteString(domain)
-	return b.String()
+	return string(AppendEmail(make([]byte, 0, len(first)+len(last)+24), first, last, index, domain))
 }
 
-func writeLetters(b *strings.Builder, s string) {
+// AppendEmail appends Email(first, last, index, domain) to b.
+func AppendEmail(b []byte, first, last string, index int64, domain string) []byte {
+	b = appendLetters(b, first)
+	b = append(b, '.')
+	b = appendLetters(b, last)
+	b = strconv.AppendInt(b, index+1, 10)
+	b = append(b, '@')
+	return append(b, domain...)
+}
+
+// appendLetters appends the letters of s in lower case.
+func appendLetters(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z':
-			b.WriteByte(c)
-		case c >= 'A' && c <= 'Z':
-			b.WriteByte(c + 'a' - 'A')
+		if c := lowerLetters[s[i]]; c != 0 {
+			b = append(b, c)
 		}
 	}
+	return b
 }
+
+// lowerLetters maps a letter to its lower case and any other byte to 0.
+var lowerLetters = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = byte(c), byte(c)
+	}
+	return t
+}()
 
 // EmailIndex returns the 0-based person index an e-mail ends in and its
 // domain, or false if it is not of Email's form on a reserved domain.
@@ -71,10 +79,15 @@ func EmailIndex(email string) (int64, bool) {
 
 // Phone returns NPA-555-01XX; xx is 00-99.
 func Phone(npa string, xx int) string {
-	b := make([]byte, 0, 12)
+	var b [12]byte
+	return string(AppendPhone(b[:0], npa, xx))
+}
+
+// AppendPhone appends Phone(npa, xx) to b.
+func AppendPhone(b []byte, npa string, xx int) []byte {
 	b = append(b, npa...)
 	b = append(b, "-555-01"...)
-	return string(appendPad(b, xx, 2))
+	return appendPad(b, xx, 2)
 }
 
 // IsFictionalPhone reports whether p is NPA-555-01XX and returns its NPA.

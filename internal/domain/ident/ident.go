@@ -40,23 +40,39 @@ func ssnKey(seed uint64, tag uint64) uint64 { return stream.Key(seed, stream.Per
 // SSN returns the SSN of the person with 0-based index i: a keyed
 // permutation of i, so unique within a run.
 func SSN(seed uint64, i int64) string {
+	var b [11]byte
+	ssns := NewSSNs(seed)
+	return string(ssns.Append(b[:0], i))
+}
+
+// SSNs makes the SSNs of one seed, its permutations keyed once: a
+// generator keeps one rather than key them for every person.
+type SSNs struct{ low, high stream.Permutation }
+
+// NewSSNs returns the SSNs of seed.
+func NewSSNs(seed uint64) SSNs {
+	return SSNs{
+		low:  stream.NewPermutation(SSN666Cap, ssnKey(seed, 1)),
+		high: stream.NewPermutation(uint64(SSNCapacity-SSN666Cap), ssnKey(seed, 2)),
+	}
+}
+
+// Append appends SSN(seed, i) to b.
+func (s *SSNs) Append(b []byte, i int64) []byte {
 	var area, group, serial int
 	if i < SSN666Cap {
-		q := int(stream.PermuteIndex(uint64(i), SSN666Cap, ssnKey(seed, 1)))
+		q := int(s.low.Of(uint64(i)))
 		area, group, serial = 666, q/9999+1, q%9999+1
 	} else {
-		n := uint64(SSNCapacity - SSN666Cap)
-		q := int(stream.PermuteIndex(uint64(i-SSN666Cap), n, ssnKey(seed, 2)))
+		q := int(s.high.Of(uint64(i - SSN666Cap)))
 		per := len(safe9xxGroups) * 9999
 		area, group, serial = 900+q/per, safe9xxGroups[(q%per)/9999], q%9999+1
 	}
-	b := make([]byte, 0, 11)
 	b = appendPad(b, area, 3)
 	b = append(b, '-')
 	b = appendPad(b, group, 2)
 	b = append(b, '-')
-	b = appendPad(b, serial, 4)
-	return string(b)
+	return appendPad(b, serial, 4)
 }
 
 // SSNIndex inverts SSN: the person index an SSN encodes, or false when it is
@@ -142,14 +158,45 @@ func (n ssn) index(seed uint64) (int64, bool) {
 	return SSN666Cap + int64(stream.UnpermuteIndex(q, uint64(SSNCapacity-SSN666Cap), ssnKey(seed, 2))), true
 }
 
+// appendPad appends n in decimal, zero-padded to width digits. Every
+// identifier is made of such numbers: they are written two digits at a
+// time into a buffer padded at once, not through strconv and a loop of
+// appends.
 func appendPad(b []byte, n, width int) []byte {
-	var tmp [20]byte
-	s := strconv.AppendInt(tmp[:0], int64(n), 10)
-	for i := len(s); i < width; i++ {
-		b = append(b, '0')
+	if n < 0 { // no identifier's number; written as strconv does, padded
+		s := strconv.Itoa(n)
+		for range width - len(s) {
+			b = append(b, '0')
+		}
+		return append(b, s...)
 	}
-	return append(b, s...)
+	var tmp [20]byte
+	i, u := len(tmp), uint(n)
+	for u >= 100 {
+		q := u / 100
+		d := (u - q*100) * 2
+		i -= 2
+		tmp[i], tmp[i+1] = digitPairs[d], digitPairs[d+1]
+		u = q
+	}
+	if u >= 10 {
+		i -= 2
+		tmp[i], tmp[i+1] = digitPairs[u*2], digitPairs[u*2+1]
+	} else {
+		i--
+		tmp[i] = byte('0' + u)
+	}
+	for i > len(tmp)-width {
+		i--
+		tmp[i] = '0'
+	}
+	return append(b, tmp[i:]...)
 }
+
+// digitPairs holds 00 to 99, two bytes each.
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 func digits(s string) (int, bool) {
 	n := 0
@@ -166,14 +213,19 @@ func digits(s string) (int, bool) {
 // ID returns prefix + the 10-digit, 1-based form of a 0-based index.
 func ID(prefix string, index int64) string {
 	var buf [32]byte // on the stack: the string is the one allocation
-	return string(appendPad(append(buf[:0], prefix...), int(index+1), 10))
+	return string(AppendID(buf[:0], prefix, index))
+}
+
+// AppendID appends ID(prefix, index) to b.
+func AppendID(b []byte, prefix string, index int64) []byte {
+	return appendPad(append(b, prefix...), int(index+1), 10)
 }
 
 // SeqID returns the id of a parent's seq-th row: prefix, the parent's
 // 1-based number in 10 digits, a dash and seq in at least 2 digits.
 func SeqID(prefix string, parent int64, seq int) string {
 	var buf [40]byte
-	b := appendPad(append(buf[:0], prefix...), int(parent+1), 10)
+	b := AppendID(buf[:0], prefix, parent)
 	return string(appendPad(append(b, '-'), seq, 2))
 }
 

@@ -196,3 +196,21 @@ func TestSafeSSNIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendPad holds appendPad to strconv's digits, zero-padded, over
+// numbers of every length and widths below, at and above them.
+func TestAppendPad(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		n := int(r.Int64N(1 << 62 >> r.IntN(62)))
+		if r.IntN(20) == 0 {
+			n = -n
+		}
+		width := r.IntN(12)
+		want := strconv.Itoa(n)
+		if len(want) < width {
+			want = strings.Repeat("0", width-len(want)) + want
+		}
+		require.Equal(t, "x"+want, string(appendPad([]byte("x"), n, width)), "%d width %d", n, width)
+	}
+}

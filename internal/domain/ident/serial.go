@@ -34,37 +34,29 @@ func serialRadix(c byte, letters string) uint64 {
 	return 0
 }
 
-// serialChar returns the v-th character of class c: digits, then letters.
-func serialChar(c byte, letters string, v uint64) byte {
-	if c == '#' || (c == '*' && v < 10) {
-		return digitChars[v]
-	}
-	if c == '*' {
-		v -= 10
-	}
-	return letters[v]
-}
-
-// places is a pattern's positions as decoding reads them: what each
-// character of a position is worth (its place in the position's class,
-// digits then letters; -1 if it is not of it), nil for a literal, and how
-// many characters the position takes. It inverts serialChar.
+// places is a pattern's positions as encoding writes and decoding reads
+// them: the characters of each position's class (digits, then letters), ""
+// for a literal; what each character is worth in it (its place in the
+// class, -1 if it is not of it), nil for a literal; and how many
+// characters the position takes.
 type places struct {
+	chars   []string
 	values  []*letterPositions
 	radixes []uint64
 }
 
 func placesOf(pattern, letters string) places {
 	letterTab, anyTab := positions(letters), positions(digitChars+letters)
-	d := places{values: make([]*letterPositions, len(pattern)), radixes: make([]uint64, len(pattern))}
-	for i := 0; i < len(pattern); i++ {
+	n := len(pattern)
+	d := places{chars: make([]string, n), values: make([]*letterPositions, n), radixes: make([]uint64, n)}
+	for i := 0; i < n; i++ {
 		switch pattern[i] {
 		case '#':
-			d.values[i] = digitsTable
+			d.chars[i], d.values[i] = digitChars, digitsTable
 		case '@':
-			d.values[i] = letterTab
+			d.chars[i], d.values[i] = letters, letterTab
 		case '*':
-			d.values[i] = anyTab
+			d.chars[i], d.values[i] = digitChars+letters, anyTab
 		}
 		d.radixes[i] = serialRadix(pattern[i], letters)
 	}
@@ -254,15 +246,34 @@ func (sp *Space) Capacity() (uint64, error) {
 // the whole span picks the reserved character and the rest, so serials
 // spread over it evenly.
 func (sp *Space) Serial(serial, key uint64) (string, error) {
+	n := sp.Numbering(key)
+	b, err := n.Append(nil, serial)
+	return string(b), err
+}
+
+// Numbering is a space's serials under one key, its permutations set up
+// once: a generator keeps one per state rather than one per record.
+type Numbering struct {
+	sp          *Space
+	whole, rest stream.Permutation // over the span, and after a prefix
+}
+
+// Numbering returns the space's serials under key.
+func (sp *Space) Numbering(key uint64) Numbering {
+	return Numbering{sp: sp, whole: stream.NewPermutation(sp.rest*uint64(len(sp.prefixes)), key), rest: stream.NewPermutation(sp.rest, key)}
+}
+
+// Append appends Serial(serial, key) to b.
+func (n *Numbering) Append(b []byte, serial uint64) ([]byte, error) {
+	sp := n.sp
 	if sp.err != nil {
-		return "", sp.err
+		return b, sp.err
 	}
-	n := sp.rest * uint64(len(sp.prefixes))
-	if serial >= n {
-		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, n, sp.pattern)
+	if total := sp.rest * uint64(len(sp.prefixes)); serial >= total {
+		return b, fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, total, sp.pattern)
 	}
-	q := stream.PermuteIndex(serial, n, key)
-	return encodeRest(sp.pattern, sp.letters, sp.prefixes[q/sp.rest], q%sp.rest, sp.rest, key), nil
+	q := n.whole.Of(serial)
+	return appendRest(b, sp.pattern, &sp.places, sp.prefixes[q/sp.rest], n.rest.Of(q%sp.rest)), nil
 }
 
 // SerialOf inverts Serial: the serial s encodes under key, or false if s is
@@ -283,19 +294,27 @@ func (sp *Space) SerialOf(s string, key uint64) (uint64, bool) {
 }
 
 // encodeRest writes serial, through a keyed permutation over the n
-// serials the positions after prefix hold, mixed-radix into them (the last
-// position least significant).
+// serials the positions after prefix hold, mixed-radix into them.
 func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
-	q := stream.PermuteIndex(serial, n, key)
-	b := []byte(pattern)
-	copy(b, prefix)
-	for i := len(b) - 1; i >= len(prefix); i-- {
-		if r := serialRadix(pattern[i], letters); r > 0 {
-			b[i] = serialChar(pattern[i], letters, q%r)
+	d := placesOf(pattern, letters)
+	return string(appendRest(nil, pattern, &d, prefix, stream.PermuteIndex(serial, n, key)))
+}
+
+// appendRest appends the string of pattern (read as d) of prefix and then
+// q written mixed-radix into the positions after it, the last least
+// significant.
+func appendRest(b []byte, pattern string, d *places, prefix string, q uint64) []byte {
+	start := len(b)
+	b = append(b, pattern...)
+	s := b[start:]
+	copy(s, prefix)
+	for i := len(s) - 1; i >= len(prefix); i-- {
+		if r := d.radixes[i]; r > 0 {
+			s[i] = d.chars[i][q%r]
 			q /= r
 		}
 	}
-	return string(b)
+	return b
 }
 
 // LicenseSerial returns licence number serial of pattern in its reserved

@@ -32,14 +32,17 @@ var vinValues = func() (t [256]int8) {
 
 // vinSum returns the weighted sum of a 17-character VIN's values (position
 // 9, the check digit, weighs 0), or false if a character is not of a VIN.
-func vinSum(vin string) (int, bool) {
-	sum, bad := 0, false
-	for i := 0; i < 17; i++ {
+// It reads bytes or a string alike, so a VIN being made is not copied to
+// be summed; a value of -1 (no VIN character) sets the sign bit of bad.
+func vinSum[S ~string | ~[]byte](vin S) (int, bool) {
+	vin = vin[:17]
+	sum, bad := 0, int8(0)
+	for i, w := range vinWeights {
 		v := vinValues[vin[i]]
-		bad = bad || v < 0
-		sum += int(v) * vinWeights[i]
+		bad |= v
+		sum += int(v) * w
 	}
-	return sum, !bad
+	return sum, bad >= 0
 }
 
 // checkDigit is the check digit of a weighted sum.
@@ -53,7 +56,7 @@ func checkDigit(sum int) byte {
 
 // VINCheckDigit computes position 9 (ISO 3779 / 49 CFR 565.15).
 func VINCheckDigit(vin []byte) byte {
-	sum, _ := vinSum(string(vin))
+	sum, _ := vinSum(vin)
 	return checkDigit(sum)
 }
 

@@ -92,6 +92,22 @@ func (ds Descriptors) Of(year int) VDS {
 // a keyed permutation of i over positions 11-17, so VINs are unique within
 // a run. An index outside [0, VINv2Capacity) panics: it would repeat a VIN.
 func VINv2(seed uint64, i int64, wmi string, vds VDS, year int) string {
+	var b [17]byte
+	vins := NewVINs(seed)
+	return string(vins.Append(b[:0], i, wmi, vds, year))
+}
+
+// VINs makes the VIN v2s of one seed, its permutation keyed once: a
+// generator keeps one rather than key it for every vehicle.
+type VINs struct{ p stream.Permutation }
+
+// NewVINs returns the VINs of seed.
+func NewVINs(seed uint64) VINs {
+	return VINs{stream.NewPermutation(VINv2Capacity, vinV2Key(seed))}
+}
+
+// Append appends VINv2(seed, i, wmi, vds, year) to b.
+func (vs *VINs) Append(b []byte, i int64, wmi string, vds VDS, year int) []byte {
 	if i < 0 || i >= VINv2Capacity {
 		panic(fmt.Sprintf("ident: vehicle index %d outside the VIN v2 capacity %d", i, VINv2Capacity))
 	}
@@ -99,7 +115,7 @@ func VINv2(seed uint64, i int64, wmi string, vds VDS, year int) string {
 	copy(v[:3], wmi)
 	copy(v[3:8], vds[:])
 	v[9] = YearCode(year)
-	q := stream.PermuteIndex(uint64(i), VINv2Capacity, vinV2Key(seed))
+	q := vs.p.Of(uint64(i))
 	for p := 16; p >= 12; p-- {
 		v[p] = byte('0' + q%10)
 		q /= 10
@@ -107,7 +123,7 @@ func VINv2(seed uint64, i int64, wmi string, vds VDS, year int) string {
 	v[11] = VINChars[q%33]
 	v[10] = VINChars[q/33]
 	v[8] = VINCheckDigit(v[:])
-	return string(v[:])
+	return append(b, v[:]...)
 }
 
 // VINv2Index returns the vehicle index positions 11-17 of a VIN v2 encode;

@@ -96,13 +96,13 @@ type Stage struct {
 	members  []member // reused for each household
 	// extra, in tests, draws a column the contract does not have (its
 	// index in the person columns), to show it moves no other column.
-	extra int
-	// licenseKeys key each state's permutation of licence serials.
-	licenseKeys []uint64
-	ages        [2]refdata.Weighted // FHWA licensed drivers by band, per sex
-	yearsAgo    []model.Date        // the reference date n years back, by n
-	suffixes    []string            // the street suffixes as addresses print them
-	buf         []byte              // for strings made of parts
+	extra    int
+	licenses []ident.Numbering // each state's licence numbers
+	ssns     ident.SSNs
+	ages     [2]refdata.Weighted // FHWA licensed drivers by band, per sex
+	yearsAgo []model.Date        // the reference date n years back, by n
+	suffixes []string            // the street suffixes as addresses print them
+	strs     ident.Arena         // the bytes of the strings made of parts
 }
 
 // yearsBefore returns the reference date n years back: every birth date
@@ -148,12 +148,13 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	s := &Stage{run: run, pop: pop, serials: serials, genderX: genderXPermille, allValid: allValid,
 		hh:  stream.NewColumns(run.Seed, stream.Household, householdColumns...),
 		per: stream.NewColumns(run.Seed, stream.Person, personColumns...), extra: -1}
-	for i := range pop.States {
-		s.licenseKeys = append(s.licenseKeys, derive.LicenseKey(run.Seed, i))
-	}
 	if err := CheckCapacity(run.Records, serials, pop); err != nil {
 		return nil, err
 	}
+	for i := range pop.States {
+		s.licenses = append(s.licenses, ident.LicenseSpace(pop.States[i].LicenseFormat).Numbering(derive.LicenseKey(run.Seed, i)))
+	}
+	s.ssns = ident.NewSSNs(run.Seed)
 	for _, v := range pop.StreetSuffixes.Values {
 		s.suffixes = append(s.suffixes, titleCase(v))
 	}
@@ -216,11 +217,12 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	zr := c.Of(hZip)
 	zip := &s.pop.Zips[state.Zips[state.ZipPick.Index(zr.Uint64N(state.ZipPick.Total()))]]
 	sr := c.Of(hStreet)
-	b := strconv.AppendInt(s.buf[:0], int64(sr.Between(1, 9899)), 10)
+	a := &s.strs
+	b := strconv.AppendInt(a.Free(), int64(sr.Between(1, 9899)), 10)
 	b = append(append(b, ' '), pick(&s.pop.StreetNames, sr)...)
 	b = append(append(b, ' '), s.suffixes[pickIndex(&s.pop.StreetSuffixes, sr)]...)
 	hm := home{state: state, stateIndex: st, firstSerial: serial, zip: zip,
-		street:   string(b),
+		street:   a.String(b),
 		areaCode: zip.AreaCodes[c.Of(hAreaCode).IntN(len(zip.AreaCodes))],
 		surname:  pick(&s.pop.Surnames, c.Of(hSurname)),
 	}
@@ -232,12 +234,12 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 		share = state.MultiUnitShare * 0.3
 	}
 	if ur := c.Of(hUnit); ur.Chance(share) {
-		b := append(append(s.buf[:0], pick(&s.pop.UnitDesignators, ur)...), ' ')
+		b := append(append(a.Free(), pick(&s.pop.UnitDesignators, ur)...), ' ')
 		b = strconv.AppendInt(b, int64(ur.Between(1, 40)), 10)
 		if ur.Chance(0.4) {
 			b = append(b, byte('A'+ur.IntN(6)))
 		}
-		hm.unit = string(b)
+		hm.unit = a.String(b)
 	}
 
 	// Sexes and ages are drawn for the whole household, so they cohere:
@@ -275,7 +277,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 		members = append(members, member{rel: "other", gender: s.gender(gr), age: s.driverAge(ar, "", 18)})
 	}
 	s.members = members
-	hhID := ident.ID("HH-", h.Index)
+	hhID := a.String(ident.AppendID(a.Free(), "HH-", h.Index))
 	for m := range members {
 		// Filled in place: a Person is some 500 bytes, copied twice otherwise.
 		mb.Persons = append(mb.Persons, model.Person{})
@@ -409,7 +411,7 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 			middle = ""
 		}
 	} else if mr.Chance(0.2425 / (1 - 0.6508)) {
-		middle = string(pick(names, mr)[0])
+		middle = pick(names, mr)[:1] // a substring: string(byte) would allocate
 	}
 	if mm.gender == "M" {
 		switch u := c.Of(pSuffix).IntN(10000); {
@@ -430,16 +432,17 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 	if err != nil {
 		return err
 	}
+	a := &s.strs
 	ssn := ""
 	if idx < ident.SSNCapacity {
-		ssn = ident.SSN(s.run.Seed, idx)
+		ssn = a.String(s.ssns.Append(a.Free(), idx))
 	}
 	urban := "urban"
 	if hm.zip.Rural {
 		urban = "rural"
 	}
 	// Field by field: a composite literal is built on the stack and copied.
-	p.PersonID = ident.ID("PER-", idx)
+	p.PersonID = a.String(ident.AppendID(a.Free(), "PER-", idx))
 	p.HouseholdID = hhID
 	p.FirstName = first
 	p.LastName = last
@@ -448,8 +451,8 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 	p.MaritalStatus = marital
 	p.Relationship = mm.rel
 	p.SSN = ssn
-	p.Email = ident.Email(first, last, idx, ident.EmailDomains[c.Of(pEmail).IntN(len(ident.EmailDomains))])
-	p.Phone = ident.Phone(hm.areaCode, c.Of(pPhone).IntN(100))
+	p.Email = a.String(ident.AppendEmail(a.Free(), first, last, idx, ident.EmailDomains[c.Of(pEmail).IntN(len(ident.EmailDomains))]))
+	p.Phone = a.String(ident.AppendPhone(a.Free(), hm.areaCode, c.Of(pPhone).IntN(100)))
 	p.AddressLine1 = hm.street
 	p.City = hm.zip.City
 	p.State = hm.state.Code
@@ -639,7 +642,7 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, born model.CivilDate,
 	}
 	l.issued = first.AddYears(renewals * cycle)
 	l.expires = l.issued.AddYears(cycle)
-	var err error
-	l.number, err = ident.LicenseSerial(hm.state.LicenseFormat, hm.firstSerial+uint64(m), s.licenseKeys[hm.stateIndex])
+	b, err := s.licenses[hm.stateIndex].Append(s.strs.Free(), hm.firstSerial+uint64(m))
+	l.number = s.strs.String(b)
 	return l, err
 }

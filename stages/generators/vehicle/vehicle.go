@@ -93,15 +93,17 @@ const plateKeyTag = 1 << 21
 
 // Stage makes vehicles. One per worker: it keeps reusable streams.
 type Stage struct {
-	run       *model.Run
-	ref       *refdata.Data // v0.1 tables: mileage by age, lienholders
-	pop       *refdata.Population
-	fleet     *refdata.Fleet
-	pick      *derive.FleetPick
-	plateKeys []uint64
-	maxAge    int
-	cols      *stream.Columns
-	runs      []runOf // by index into the fleet's runs
+	run    *model.Run
+	ref    *refdata.Data // v0.1 tables: mileage by age, lienholders
+	pop    *refdata.Population
+	fleet  *refdata.Fleet
+	pick   *derive.FleetPick
+	plates []ident.Numbering // each state's plates
+	vins   ident.VINs
+	maxAge int
+	cols   *stream.Columns
+	runs   []runOf     // by index into the fleet's runs
+	strs   ident.Arena // the bytes of the identifiers
 }
 
 // runOf is what a vehicle takes from its model run, found once per run
@@ -180,8 +182,9 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, maxAge: maxAge,
 		cols: stream.NewColumns(run.Seed, stream.Vehicle, vehicleColumns...)}
 	for i := range pop.States {
-		s.plateKeys = append(s.plateKeys, PlateKey(run.Seed, i))
+		s.plates = append(s.plates, ident.PlateSpace(pop.States[i].PlateFormat).Numbering(PlateKey(run.Seed, i)))
 	}
+	s.vins = ident.NewVINs(run.Seed)
 	s.runs = make([]runOf, len(fleet.Runs))
 	for i := range fleet.Runs {
 		m := &fleet.Runs[i]
@@ -283,7 +286,8 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 	fuel := s.pick.Fuel(class, ri, year, c.Of(cFuel))
 	vtype := refdata.VehicleTypes[m.Type]
 	wmis := s.runs[ri].wmis
-	vin := ident.VINv2(s.run.Seed, idx, wmis[c.Of(cWMI).IntN(len(wmis))], s.descriptor(ri, year), year)
+	a := &s.strs
+	vin := a.String(s.vins.Append(a.Free(), idx, wmis[c.Of(cWMI).IntN(len(wmis))], s.descriptor(ri, year), year))
 
 	// Garaging: the owner's ZIP, or for a few students' cars another ZIP
 	// of the state, weighted by population.
@@ -344,12 +348,13 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 	if ownership != "owned" {
 		lien = s.ref.Lienholders[c.Of(cLienholder).IntN(len(s.ref.Lienholders))]
 	}
-	plate, err := ident.PlateSerial(state.PlateFormat, firstSerial+uint64(j), s.plateKeys[st])
+	b, err := s.plates[st].Append(a.Free(), firstSerial+uint64(j))
 	if err != nil {
 		return fmt.Errorf("vehicle %s: %w", ident.ID("VEH-", idx), err)
 	}
+	plate := a.String(b)
 	// Field by field: a composite literal is built on the stack and copied.
-	v.VehicleID = ident.ID("VEH-", idx)
+	v.VehicleID = a.String(ident.AppendID(a.Free(), "VEH-", idx))
 	v.HouseholdID = owner.HouseholdID
 	v.OwnerPersonID = owner.PersonID
 	v.PrimaryDriverPersonID = driver.PersonID
