@@ -60,6 +60,10 @@ func (e *Declared[T]) CheckBatch(b *model.Batch, refDate model.Date, report func
 			e.def.Check(&rows[i], func(rule, column, value string) { report(id, rule, column, value) })
 		}
 	}
+	e.CheckAcross(b, refDate, report)
+}
+
+func (e *Declared[T]) CheckAcross(b *model.Batch, refDate model.Date, report func(id, rule, column, value string)) {
 	if e.def.CheckAcross != nil {
 		e.def.CheckAcross(b, refDate, report)
 	}

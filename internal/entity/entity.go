@@ -150,6 +150,10 @@ type Entity interface {
 	// CheckBatch reports the rules b's rows of this entity break: PerParent
 	// ids, Def.Check and Def.CheckAcross.
 	CheckBatch(b *model.Batch, refDate model.Date, report func(id, rule, column, value string))
+	// CheckAcross reports Def.CheckAcross alone, the rules across the
+	// batch's other entities, for a reader that checked each row as it read
+	// it (synthpipe validate).
+	CheckAcross(b *model.Batch, refDate model.Date, report func(id, rule, column, value string))
 
 	AppendCSVHeader(dst []byte) []byte
 	AppendCSVRow(dst []byte, b *model.Batch, i int) []byte
@@ -206,9 +210,9 @@ func Declare[T any](d Def[T]) *Declared[T] {
 	default:
 		panic(fmt.Sprintf("entity: %s declared with unknown IDs %d", d.Name, d.IDs))
 	}
-	declaredRule := map[string]bool{}
+	declaredRule, acrossRule := map[string]bool{}, map[string]bool{}
 	for _, r := range d.Rules {
-		declaredRule[r.Name] = true
+		declaredRule[r.Name], acrossRule[r.Name] = true, r.Across
 	}
 	if check := d.Check; check != nil {
 		// A rule Check reports must be in Rules, so docs/rules.md lists it.
@@ -224,8 +228,8 @@ func Declare[T any](d Def[T]) *Declared[T] {
 	if across := d.CheckAcross; across != nil {
 		d.CheckAcross = func(b *model.Batch, refDate model.Date, report BatchReport) {
 			across(b, refDate, func(id, rule, column, value string) {
-				if !declaredRule[rule] {
-					panic(fmt.Sprintf("entity %s: CheckAcross reports rule %q, not in its Rules", d.Name, rule))
+				if !acrossRule[rule] {
+					panic(fmt.Sprintf("entity %s: CheckAcross reports rule %q, not an Across rule of its Rules", d.Name, rule))
 				}
 				report(id, rule, column, value)
 			})

@@ -179,7 +179,7 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 		sound := ps.err == nil && vs.err == nil && prs.err == nil
 		for i, x := range extras {
 			if sound && x.err == nil {
-				x.e.CheckBatch(mb, refDate, reports[i])
+				x.e.CheckAcross(mb, refDate, reports[i])
 			}
 			x.taken = 0
 		}
@@ -255,21 +255,14 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 	flush()
 }
 
-// acrossReport is the report of x's CheckBatch. It keeps only x's rules
-// across the batch (Rule.Across): its row rules were reported as each row
-// was read, with the row's number. A violation names the record it is
-// about — an incident, or the person or profile an incident rule concerns
-// —, found by its id's prefix, with that record's file and row.
+// acrossReport is the report of x's CheckAcross (its row rules were
+// reported as each row was read, with the row's number). A violation names
+// the record it is about — an incident, or the person or profile an
+// incident rule concerns —, found by its id's prefix, with that record's
+// file and row.
 func acrossReport(x *rowStream, rows map[string]rowRef, rep *Report) func(id, rule, column, value string) {
-	across := map[string]bool{}
-	for _, r := range x.e.Rules() {
-		across[r.Name] = r.Across
-	}
 	entities := entity.All()
 	return func(id, rule, column, value string) {
-		if !across[rule] {
-			return
-		}
 		v := contract.Violation{File: x.file, Entity: x.e.Singular(), RecordID: id, Column: column, Rule: contract.RuleName(rule), Value: value}
 		for _, e := range entities {
 			if strings.HasPrefix(id, e.IDPrefix()) {
