@@ -260,7 +260,13 @@ func (t *tools) record(ctx context.Context, _ *mcp.CallToolRequest, in RecordInp
 		}
 		out.Linked[name] = list
 	}
-	return nil, out, nil
+	// The text is the record as the service has it, columns in order; the
+	// structured result, decoded into maps for its schema, would sort them.
+	text, err := json.Marshal(rec)
+	if err != nil {
+		return nil, RecordResult{}, fmt.Errorf("record %s: %w", in.ID, err)
+	}
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(text)}}}, out, nil
 }
 
 func (t *tools) describe(_ context.Context, _ *mcp.CallToolRequest, in DescribeInput) (*mcp.CallToolResult, service.EntitySchema, error) {

@@ -425,6 +425,9 @@ func TestGetRecord(t *testing.T) {
 		if rec.Entity != "persons" || rec.Record["first_name"] != "Ada" || len(rec.Linked["vehicles"]) != 1 {
 			t.Errorf("record %+v", rec)
 		}
+		if got, want := text(t, res), `{"entity":"persons","record":{"id":"PER-0000000001","first_name":"Ada"},"linked":{"vehicles":[{"id":"VEH-0000000001"}]}}`; got != want {
+			t.Errorf("text %s, want the record with its columns in order: %s", got, want)
+		}
 		for name, tc := range map[string]struct {
 			args map[string]any
 			want []string
