@@ -18,6 +18,9 @@ const DrainTimeout = 2 * time.Minute
 // stdin ends, the requests already read are answered before the session
 // closes. The SDK's own transport ends the session at once and drops them
 // (go-sdk issue #1061), so `printf '...' | synthpipe mcp` printed nothing.
+// The wait suits tools that ask the client nothing (synthpipe's send no
+// sampling or roots requests): an answer from a client whose input has
+// ended could never arrive.
 func Stdio() mcp.Transport { return &drained{inner: &mcp.StdioTransport{}, timeout: DrainTimeout} }
 
 // drained wraps a transport's connections so that the end of input waits

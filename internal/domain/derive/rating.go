@@ -3,8 +3,7 @@ package derive
 import (
 	"math"
 	"strconv"
-
-	"github.com/synthpipe/synthpipe/internal/domain/memo"
+	"sync/atomic"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 )
@@ -206,25 +205,34 @@ func Rate(in Inputs, factors []string) Rating {
 	return r
 }
 
-// historyRels memoises the history factor by the counts it is of, packed
-// a byte each: persons' counts are few and small.
-var historyRels memo.Map[uint64, relativity]
+// historySmall bounds the counts whose history factor is kept: a person's
+// counts in the look-back window are a few at most. A damaged or hostile
+// profile's larger counts are computed each time, so checking one cannot
+// grow the table (a map keyed by every count seen grew with each such row).
+const historySmall = 6
 
-// historyRel is the history factor of the counts of h, its text formatted
-// once per counts (counts past a byte, which only a damaged profile has,
-// are computed each time).
+// historyRels holds the history factor of each small counts, made on first
+// use; racing first uses store equal values.
+var historyRels [historySmall * historySmall * historySmall * historySmall * historySmall]atomic.Pointer[relativity]
+
+// historyRel is the history factor of the counts of h.
 func historyRel(h History) relativity {
 	minor := h.Violations - h.MajorViolations
 	majorOther := h.MajorViolations - h.DUI
 	counts := [...]int32{h.DUI, majorOther, minor, h.AtFaultAccidents, h.ComprehensiveClaims}
-	var key uint64
+	i := 0
 	for _, n := range counts {
-		if n < 0 || n > 0xff {
+		if n < 0 || n >= historySmall {
 			return historyOf(counts)
 		}
-		key = key<<8 | uint64(n)
+		i = i*historySmall + int(n)
 	}
-	return historyRels.Get(key, func() relativity { return historyOf(counts) })
+	if r := historyRels[i].Load(); r != nil {
+		return *r
+	}
+	r := historyOf(counts)
+	historyRels[i].Store(&r)
+	return r
 }
 
 // historyOf computes the history factor of the counts of DUIs, other major

@@ -13,9 +13,12 @@ type Household struct {
 	Vehicles     int   // 0 to MaxHouseholdVehicles
 	// State (an index into the v0.2 population's states) and the serials
 	// of the first member and first vehicle within it (household.Serials)
-	// are looked up by the person stage, for the stages after it.
+	// are looked up by the person stage, for the stages after it; Placed
+	// says they are set (a stage after another person generator looks them
+	// up itself).
 	State                       int
 	PersonSerial, VehicleSerial uint64
+	Placed                      bool
 }
 
 // MaxHouseholdSize is the most members a household plan has. Identifier

@@ -182,6 +182,7 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		if h.State, h.PersonSerial, h.VehicleSerial, err = s.serials.Of(h.Index); err != nil {
 			return fmt.Errorf("person: batch %d: %w", b.Seq, err)
 		}
+		h.Placed = true
 	}
 	for i := range mb.Households {
 		if err := s.household(mb, &mb.Households[i]); err != nil {

@@ -99,11 +99,13 @@ type Stage struct {
 	fleet  *refdata.Fleet
 	pick   *derive.FleetPick
 	plates []ident.Numbering // each state's plates
-	vins   ident.VINs
-	maxAge int
-	cols   *stream.Columns
-	runs   []runOf     // by index into the fleet's runs
-	strs   ident.Arena // the bytes of the identifiers
+	// serials places a household the person stage did not (Household.Placed).
+	serials *household.Serials
+	vins    ident.VINs
+	maxAge  int
+	cols    *stream.Columns
+	runs    []runOf     // by index into the fleet's runs
+	strs    ident.Arena // the bytes of the identifiers
 }
 
 // runOf is what a vehicle takes from its model run, found once per run
@@ -179,7 +181,7 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w (reference date %s, %s %d)", err, run.ReferenceDate, fieldMaxAge, maxAge)
 	}
-	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, maxAge: maxAge,
+	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, maxAge: maxAge, serials: serials,
 		cols: stream.NewColumns(run.Seed, stream.Vehicle, vehicleColumns...)}
 	for i := range pop.States {
 		s.plates = append(s.plates, ident.PlateSpace(pop.States[i].PlateFormat).Numbering(PlateKey(run.Seed, i)))
@@ -220,6 +222,13 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		members := mb.Persons[h.FirstPerson-first : h.FirstPerson-first+int64(h.Size)]
 		if h.Vehicles == 0 {
 			continue
+		}
+		if !h.Placed { // persons made by a stage that did not look them up
+			var err error
+			if h.State, h.PersonSerial, h.VehicleSerial, err = s.serials.Of(h.Index); err != nil {
+				return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
+			}
+			h.Placed = true
 		}
 		var ages [model.MaxHouseholdSize]int
 		for k := range members {

@@ -215,3 +215,21 @@ func TestDistributions(t *testing.T) {
 		require.InDelta(t, want[m], makes[m]/n, 0.015, m)
 	}
 }
+
+// A person stage other than synthpipe's may not place its households
+// (state and serials): the vehicle stage then looks them up itself, and its
+// vehicles are the same.
+func TestVehiclesOfUnplacedHouseholds(t *testing.T) {
+	run := testkit.Run(2000, 5)
+	want := testkit.Batch(run, "vehicle")
+	mb := testkit.Batch(run, "person")
+	for i := range mb.Households {
+		h := &mb.Households[i]
+		h.State, h.PersonSerial, h.VehicleSerial, h.Placed = 0, 0, 0, false
+	}
+	veh, err := vehicle.New(run, vehicle.MaxAge)
+	require.NoError(t, err)
+	require.NoError(t, veh.Process(context.Background(), &component.Batch{Payload: mb}))
+	require.NotEmpty(t, mb.Vehicles)
+	require.Equal(t, want.Vehicles, mb.Vehicles)
+}
