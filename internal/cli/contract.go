@@ -25,6 +25,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/verify"
 	"github.com/synthpipe/synthpipe/internal/version"
 	"github.com/synthpipe/synthpipe/stages/generators/incident"
+	"github.com/synthpipe/synthpipe/stages/sinks/parquetsink"
 )
 
 // contractTemplate holds the contract's prose: what the code cannot say
@@ -104,6 +105,7 @@ type contractData struct {
 	Contract, Snapshot, Suffix, Generator string
 	LookbackYears, MaxLookbackYears       int
 	MaxPersons, MaxVehicles               int // of a household
+	RowGroupRows                          string
 	RiskBase                              string
 	Files, Kinds, ListColumns             string
 	Entities                              string
@@ -136,6 +138,7 @@ func (g *contractGen) data() (*contractData, error) {
 		MaxLookbackYears:   incident.MaxLookbackYears,
 		MaxPersons:         model.MaxHouseholdSize,
 		MaxVehicles:        model.MaxHouseholdVehicles,
+		RowGroupRows:       thousands(parquetsink.DefaultRowGroupRows),
 		RiskBase:           strconv.FormatFloat(derive.Base, 'f', -1, 64),
 		RecordRulesChecked: verify.RecordRulesChecked(),
 		FileRules:          len(verify.FileRules),

@@ -15,10 +15,12 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/verify"
+	"github.com/synthpipe/synthpipe/stages/sinks/parquetsink"
 )
 
 // docs/contract.md is generated from the code and must be current.
@@ -226,4 +228,19 @@ func TestScenarioTagsAreTheDeclaredOnes(t *testing.T) {
 		}
 	}
 	require.Greater(t, len(seen), len(tagsV01), "the governed snapshot shows the v0.2 tags")
+}
+
+// The contract says the governed config writes row groups of the default
+// size: it does.
+func TestGovernedRowGroupIsTheDefault(t *testing.T) {
+	cfg, err := config.Load("../../configs/v0.2.yaml", config.Overrides{})
+	require.NoError(t, err)
+	found := false
+	for _, sk := range cfg.Sinks {
+		if sk.Type == parquetsink.Type {
+			found = true
+			require.Equal(t, int64(parquetsink.DefaultRowGroupRows), sk.Conf.Int("row_group_rows"))
+		}
+	}
+	require.True(t, found, "the governed config writes Parquet")
 }

@@ -79,7 +79,7 @@ func New(cfg *config.Config, opt Options) (*Service, error) {
 		opt.Workers = 1
 	}
 	opt.Workers = min(opt.Workers, runtime.GOMAXPROCS(0))
-	s := &Service{cfg: cfg, run: cfg.Run(), opt: opt, entities: cfg.Entities(), log: opt.Logger, rowGroupRows: 131072}
+	s := &Service{cfg: cfg, run: cfg.Run(), opt: opt, entities: cfg.Entities(), log: opt.Logger, rowGroupRows: parquetsink.DefaultRowGroupRows}
 	// The configured dataset is the whole run, never one shard of it.
 	s.run.Shard, s.run.Shards = 0, 0
 	for _, sk := range cfg.Sinks {

@@ -30,6 +30,9 @@ const Type = "parquet"
 
 const fieldRowGroupRows = "row_group_rows"
 
+// DefaultRowGroupRows is row_group_rows when a config does not set it.
+const DefaultRowGroupRows = 131072
+
 func init() {
 	component.RegisterSink(pipeline.Spec{
 		Type:     Type,
@@ -37,7 +40,7 @@ func init() {
 		Summary:  "Writes <entity>_<v>.parquet for every entity the stages make (snappy, dictionary enums, DATE, LIST, bounded row groups).",
 		Example:  example,
 		Fields: []pipeline.Field{
-			{Name: fieldRowGroupRows, Type: pipeline.TypeInt, Description: "Most rows in one row group; bounds the writer's memory.", Default: int64(131072), Min: entity.ParquetChunkRows, Max: 1 << 24},
+			{Name: fieldRowGroupRows, Type: pipeline.TypeInt, Description: "Most rows in one row group; bounds the writer's memory.", Default: int64(DefaultRowGroupRows), Min: entity.ParquetChunkRows, Max: 1 << 24},
 		},
 	}, func(c pipeline.Conf, env *component.Env) (component.Sink, error) {
 		run := env.Shared
