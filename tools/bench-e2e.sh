@@ -14,7 +14,7 @@ bench() { # name records env... -- args...
   local name=$1 records=$2; shift 2
   local envs=()
   while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift
-  for i in $(seq "$runs"); do
+  for _ in $(seq "$runs"); do
     rm -rf "$out/snap"
     local t
     t=$( { env "${envs[@]}" /usr/bin/time -f "%e %M" bin/synthpipe run "$@" --records "$records" --output-dir "$out/snap" --log-level warn --quiet >/dev/null; } 2>&1 | tail -1)
@@ -24,5 +24,13 @@ bench() { # name records env... -- args...
 
 echo "case                               records        wall           throughput          memory"
 bench "all formats, 1M"            1000000  GOGC=100 -- -c configs/v0.2.yaml
-bench "all formats, 10M"          10000000  GOGC=100 -- -c configs/v0.2.yaml
+# 10M persons in every format write 28 GB and hold about 40 GB at the peak
+# (the JSON dataset's spools are joined at close): skip it, saying so,
+# where the disk has less room.
+free_kb=$(df -Pk "$out" | awk 'NR == 2 { print $4 }')
+if [ "$free_kb" -ge $((40 * 1024 * 1024)) ]; then
+  bench "all formats, 10M"          10000000  GOGC=100 -- -c configs/v0.2.yaml
+else
+  echo "all formats, 10M: skipped, needs about 40 GB free here, has $((free_kb / 1024 / 1024)) GB"
+fi
 bench "one core, CSV alone, 1M"    1000000  GOMAXPROCS=1 -- -c configs/variants/csv-only.yaml --workers 1
