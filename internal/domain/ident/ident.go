@@ -8,6 +8,7 @@ package ident
 import (
 	"strconv"
 
+	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 )
 
@@ -176,12 +177,12 @@ func appendPad(b []byte, n, width int) []byte {
 		q := u / 100
 		d := (u - q*100) * 2
 		i -= 2
-		tmp[i], tmp[i+1] = digitPairs[d], digitPairs[d+1]
+		tmp[i], tmp[i+1] = model.DigitPairs[d], model.DigitPairs[d+1]
 		u = q
 	}
 	if u >= 10 {
 		i -= 2
-		tmp[i], tmp[i+1] = digitPairs[u*2], digitPairs[u*2+1]
+		tmp[i], tmp[i+1] = model.DigitPairs[u*2], model.DigitPairs[u*2+1]
 	} else {
 		i--
 		tmp[i] = byte('0' + u)
@@ -192,11 +193,6 @@ func appendPad(b []byte, n, width int) []byte {
 	}
 	return append(b, tmp[i:]...)
 }
-
-// digitPairs holds 00 to 99, two bytes each.
-const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
-	"8081828384858687888990919293949596979899"
 
 func digits(s string) (int, bool) {
 	n := 0

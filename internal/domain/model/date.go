@@ -127,6 +127,11 @@ func (d Date) Year() int { y, _, _ := d.Civil(); return y }
 // AppendISO appends d as YYYY-MM-DD.
 func (d Date) AppendISO(b []byte) []byte {
 	y, m, dd := d.Civil()
+	if y >= 0 && y <= 9999 { // every date a record holds: two digits per look-up
+		hi, lo := y/100, y%100
+		return append(b, DigitPairs[2*hi], DigitPairs[2*hi+1], DigitPairs[2*lo], DigitPairs[2*lo+1], '-',
+			DigitPairs[2*m], DigitPairs[2*m+1], '-', DigitPairs[2*dd], DigitPairs[2*dd+1])
+	}
 	b = append(b, byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
 	b = append(b, byte('0'+m/10), byte('0'+m%10), '-')
 	return append(b, byte('0'+dd/10), byte('0'+dd%10))
@@ -264,3 +269,16 @@ func civilOfRef(d Date) (int, int, int) {
 	}
 	return y, m, dd
 }
+
+// DigitPairs holds the two digits of 00 … 99, for writers of numbers and
+// dates that take two digits per look-up.
+const DigitPairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"

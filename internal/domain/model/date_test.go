@@ -94,3 +94,30 @@ func TestDateOfFastAgreesWithSigned(t *testing.T) {
 		}
 	}
 }
+
+// AppendISO writes what the time package formats, on every day from the
+// year 0 to 9999 (two digits per look-up) and past them (digit by digit).
+func TestAppendISO(t *testing.T) {
+	epoch := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	first := int(time.Date(-20, 1, 1, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	last := int(time.Date(10020, 12, 31, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	var b []byte
+	for n := first; n <= last; n++ {
+		tm := epoch.AddDate(0, 0, n)
+		y := tm.Year()
+		if y < 0 || y > 9999 { // the time package signs and widens these; the digits are ours
+			y, m, d := Date(n).Civil()
+			want := []byte{byte('0' + y/1000%10), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-', byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10)}
+			if b = Date(n).AppendISO(b[:0]); string(b) != string(want) {
+				t.Fatalf("day %d: %s, want %s", n, b, want)
+			}
+			continue
+		}
+		if b = Date(n).AppendISO(b[:0]); string(b) != tm.Format("2006-01-02") {
+			t.Fatalf("day %d: %s, want %s", n, b, tm.Format("2006-01-02"))
+		}
+	}
+	for _, d := range []Date{math.MinInt32, math.MaxInt32, NoDate} {
+		_ = d.AppendISO(nil) // past any calendar: written, not a panic
+	}
+}

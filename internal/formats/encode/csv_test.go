@@ -163,18 +163,6 @@ func TestAppendIntAndDate(t *testing.T) {
 	for _, v := range []int64{math.MaxInt64, math.MinInt64, math.MinInt64 + 1} {
 		require.Equal(t, strconv.FormatInt(v, 10), string(appendInt(nil, v)))
 	}
-	// Every day of the fast path, and some beyond.
-	from, to := model.DateOf(-20, 1, 1), model.DateOf(10020, 12, 31)
-	var want, got []byte
-	for d := from; d <= to; d++ {
-		want, got = d.AppendISO(want[:0]), appendDate(got[:0], d)
-		if string(want) != string(got) {
-			require.Equal(t, string(want), string(got), "day %d", d)
-		}
-	}
-	for _, d := range []model.Date{math.MinInt32, math.MaxInt32, model.NoDate} {
-		require.Equal(t, string(d.AppendISO(nil)), string(appendDate(nil, d)))
-	}
 }
 
 var sink []byte

@@ -54,10 +54,10 @@ func (e *CSVEncoder[T]) AppendRow(dst []byte, r *T) []byte {
 		case opInt:
 			dst = appendInt(dst, c.int(r))
 		case opDate:
-			dst = appendDate(dst, c.date(r))
+			dst = c.date(r).AppendISO(dst)
 		case opDateNull:
 			if d := c.date(r); d != model.NoDate {
-				dst = appendDate(dst, d)
+				dst = d.AppendISO(dst)
 			}
 		case opList:
 			dst = appendList(dst, c.list(r))
@@ -134,10 +134,10 @@ func (c *csvCol[T]) append(dst []byte, r *T) []byte {
 	case opInt:
 		return appendInt(dst, c.int(r))
 	case opDate:
-		return appendDate(dst, c.date(r))
+		return c.date(r).AppendISO(dst)
 	case opDateNull:
 		if d := c.date(r); d != model.NoDate {
-			return appendDate(dst, d)
+			return d.AppendISO(dst)
 		}
 	case opList:
 		return appendList(dst, c.list(r))
@@ -168,45 +168,15 @@ func appendInt(dst []byte, v int64) []byte {
 	case u < 10:
 		return append(dst, byte('0'+u))
 	case u < 100:
-		return append(dst, digits2[2*u], digits2[2*u+1])
+		return append(dst, model.DigitPairs[2*u], model.DigitPairs[2*u+1])
 	case u < 1000:
 		hi, lo := u/100, u%100
-		return append(dst, byte('0'+hi), digits2[2*lo], digits2[2*lo+1])
+		return append(dst, byte('0'+hi), model.DigitPairs[2*lo], model.DigitPairs[2*lo+1])
 	case u < 10000:
 		hi, lo := u/100, u%100
-		return append(dst, digits2[2*hi], digits2[2*hi+1], digits2[2*lo], digits2[2*lo+1])
+		return append(dst, model.DigitPairs[2*hi], model.DigitPairs[2*hi+1], model.DigitPairs[2*lo], model.DigitPairs[2*lo+1])
 	}
 	return strconv.AppendInt(dst, v, 10)
-}
-
-// digits2 holds the two digits of 00 … 99.
-const digits2 = "00010203040506070809" +
-	"10111213141516171819" +
-	"20212223242526272829" +
-	"30313233343536373839" +
-	"40414243444546474849" +
-	"50515253545556575859" +
-	"60616263646566676869" +
-	"70717273747576777879" +
-	"80818283848586878889" +
-	"90919293949596979899"
-
-// The dates appendDate writes itself: years 0 … 9999, four digits.
-var (
-	firstFastDate = model.DateOf(0, 1, 1)
-	lastFastDate  = model.DateOf(9999, 12, 31)
-)
-
-// appendDate is model.Date.AppendISO, faster for the years 0 … 9999: two
-// digits per table look-up.
-func appendDate(dst []byte, d model.Date) []byte {
-	if d < firstFastDate || d > lastFastDate {
-		return d.AppendISO(dst)
-	}
-	y, m, dd := d.Civil()
-	hi, lo := y/100, y%100
-	return append(dst, digits2[2*hi], digits2[2*hi+1], digits2[2*lo], digits2[2*lo+1], '-',
-		digits2[2*m], digits2[2*m+1], '-', digits2[2*dd], digits2[2*dd+1])
 }
 
 // patternAllowsQuote reports whether values of a column pattern could hold

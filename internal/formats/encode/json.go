@@ -55,7 +55,7 @@ func (e *JSONEncoder[T]) AppendObject(dst []byte, r *T) []byte {
 				dst = append(dst, "null"...)
 			} else {
 				dst = append(dst, '"')
-				dst = appendDate(dst, d)
+				dst = d.AppendISO(dst)
 				dst = append(dst, '"')
 			}
 		case model.KindStringList:

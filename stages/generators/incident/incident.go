@@ -201,7 +201,6 @@ const (
 // Stage makes incidents. One per worker: it keeps reusable streams.
 type Stage struct {
 	run       *model.Run
-	hist      *refdata.History
 	fr44      []string // states that require an FR-44 (two: a list beats a map)
 	per, inc  *stream.Columns
 	rates     [3][refdata.MaxHistoryAge + 1]groupRates // by sex and year of age
@@ -259,7 +258,7 @@ func New(run *model.Run, lookbackYears int) (*Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stage{run: run, hist: h, fr44: h.FR44States,
+	s := &Stage{run: run, fr44: h.FR44States,
 		per: stream.NewColumns(run.Seed, personKind, personColumns...),
 		inc: stream.NewColumns(run.Seed, incidentKind, incidentColumns...)}
 	for y := range lookbackYears {
