@@ -78,8 +78,9 @@ func Render(src Source, picks []Pick) ([]File, error) {
 // reads as it does in dataset_<v>.json (all columns, in contract order).
 func records[T any](rows []T, cols []model.Column[T]) []json.RawMessage {
 	out := make([]json.RawMessage, len(rows))
+	enc := encode.NewJSONEncoder(cols)
 	for i := range rows {
-		out[i] = encode.JSONObject(nil, cols, &rows[i])
+		out[i] = enc.AppendObject(nil, &rows[i])
 	}
 	return out
 }

@@ -173,7 +173,7 @@ func (s *rowStream) finish() (*digests, int64) {
 }
 
 // jsonString returns the string value of key in a JSON object as
-// encode.JSONObject writes it ("" when absent, null or escaped): a quote
+// encode.JSONEncoder writes it ("" when absent, null or escaped): a quote
 // inside a value is escaped, so ,"key":" only starts a member.
 func jsonString(obj []byte, key string) string {
 	for _, lead := range []string{"{", ","} {

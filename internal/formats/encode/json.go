@@ -26,12 +26,6 @@ func NewJSONEncoder[T any](cols []model.Column[T]) *JSONEncoder[T] {
 	return e
 }
 
-// JSONObject appends one record as a compact JSON object, keys in column
-// order. A writer of many records keeps a JSONEncoder instead.
-func JSONObject[T any](dst []byte, cols []model.Column[T], r *T) []byte {
-	return NewJSONEncoder(cols).AppendObject(dst, r)
-}
-
 // AppendObject appends r as a compact JSON object.
 func (e *JSONEncoder[T]) AppendObject(dst []byte, r *T) []byte {
 	if len(e.cols) == 0 {

@@ -90,10 +90,10 @@ func TestJSONObject(t *testing.T) {
 	r := rec{Free: "", Safe: "NE", Unsafe: `a "b"`, Enum: "x_y", N: -12, D: model.DateOf(2024, 2, 29), ND: model.NoDate, L: []string{"p", "q\n"}}
 	want := `{"free":null,"safe":"NE","unsafe":"a \"b\"","enum":"x_y","n":-12,"d":"2024-02-29","nd":null,"l":["p","q\u000a"],"odd":}`
 	require.Equal(t, want, string(NewJSONEncoder(recCols).AppendObject([]byte("x"), &r)[1:]))
-	require.Equal(t, want, string(JSONObject(nil, recCols, &r)))
+	require.Equal(t, want, string(NewJSONEncoder(recCols).AppendObject(nil, &r)))
 	r.Free, r.ND, r.L = "f", model.DateOf(1, 1, 1), nil
-	require.Equal(t, `{"free":"f","nd":"0001-01-01","l":[]}`, string(JSONObject(nil, []model.Column[rec]{recCols[0], recCols[6], recCols[7]}, &r)))
-	require.Equal(t, `{}`, string(JSONObject[rec](nil, nil, &r)))
+	require.Equal(t, `{"free":"f","nd":"0001-01-01","l":[]}`, string(NewJSONEncoder([]model.Column[rec]{recCols[0], recCols[6], recCols[7]}).AppendObject(nil, &r)))
+	require.Equal(t, `{}`, string(NewJSONEncoder[rec](nil).AppendObject(nil, &r)))
 }
 
 func BenchmarkJSONEncoder(b *testing.B) {
