@@ -35,18 +35,18 @@ func (d *drained) Connect(ctx context.Context) (mcp.Connection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &drainConn{Connection: c, timeout: d.timeout, owed: map[any]int{}, closed: make(chan struct{})}, nil
+	return &drainConn{Connection: c, timeout: d.timeout, closed: make(chan struct{})}, nil
 }
 
-// drainConn counts the requests read and the responses written by id.
+// drainConn counts the answers owed: requests read less responses written
+// (the server answers only requests it read here).
 type drainConn struct {
 	mcp.Connection
 	timeout time.Duration
 
 	mu        sync.Mutex
-	owed      map[any]int // request id → answers still owed
-	total     int
-	answered  chan struct{} // closed when total falls to 0 while waiting
+	owed      int
+	answered  chan struct{} // closed when owed falls to 0 while waiting
 	closed    chan struct{}
 	closeOnce sync.Once
 }
@@ -55,8 +55,7 @@ func (c *drainConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 	msg, err := c.Connection.Read(ctx)
 	if req, ok := msg.(*jsonrpc.Request); ok && err == nil && req.ID.IsValid() {
 		c.mu.Lock()
-		c.owed[req.ID.Raw()]++
-		c.total++
+		c.owed++
 		c.mu.Unlock()
 	}
 	if err == io.EOF {
@@ -69,7 +68,7 @@ func (c *drainConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 // timeout passes.
 func (c *drainConn) wait(ctx context.Context) {
 	c.mu.Lock()
-	if c.total == 0 {
+	if c.owed == 0 {
 		c.mu.Unlock()
 		return
 	}
@@ -90,11 +89,8 @@ func (c *drainConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	err := c.Connection.Write(ctx, msg)
 	if res, ok := msg.(*jsonrpc.Response); ok && res.ID.IsValid() {
 		c.mu.Lock()
-		if id := res.ID.Raw(); c.owed[id] > 0 {
-			if c.owed[id]--; c.owed[id] == 0 {
-				delete(c.owed, id)
-			}
-			if c.total--; c.total == 0 && c.answered != nil {
+		if c.owed > 0 {
+			if c.owed--; c.owed == 0 && c.answered != nil {
 				close(c.answered)
 				c.answered = nil
 			}

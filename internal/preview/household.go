@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // Record is one record as the dataset's JSON holds it.
@@ -23,15 +24,14 @@ type Household struct {
 	Incidents []Record `json:"incidents"`
 	// raw holds the records of Read as they came, persons to incidents:
 	// their keys in column order, where a map would sort them.
-	raw  [4][]json.RawMessage
-	read bool
+	raw [4][]json.RawMessage
 }
 
 // MarshalJSON writes the records as Read had them, keys in column order
 // (a household made otherwise is written from its maps).
 func (h *Household) MarshalJSON() ([]byte, error) {
 	type plain Household
-	if !h.read {
+	if h.raw[0] == nil { // not made by Read
 		return json.Marshal((*plain)(h))
 	}
 	return json.Marshal(struct {
@@ -42,6 +42,9 @@ func (h *Household) MarshalJSON() ([]byte, error) {
 		Incidents []json.RawMessage `json:"incidents"`
 	}{h.ID, h.raw[0], h.raw[1], h.raw[2], h.raw[3]})
 }
+
+// kinds are the entities a Household lists, in the order of its fields.
+var kinds = [...]string{"persons", "vehicles", "profiles", "incidents"}
 
 // Read groups the lines of a dataset NDJSON stream ({"entity": …,
 // "record": {…}}) by household, in order. Entities other than persons,
@@ -67,18 +70,8 @@ func Read(r io.Reader) ([]*Household, error) {
 		if err != nil {
 			return nil, fmt.Errorf("preview: line %d is not a dataset record: %w", n, err)
 		}
-		var list func(*Household) *[]Record
-		var k int
-		switch line.Entity {
-		case "persons":
-			list, k = func(h *Household) *[]Record { return &h.Persons }, 0
-		case "vehicles":
-			list, k = func(h *Household) *[]Record { return &h.Vehicles }, 1
-		case "profiles":
-			list, k = func(h *Household) *[]Record { return &h.Profiles }, 2
-		case "incidents":
-			list, k = func(h *Household) *[]Record { return &h.Incidents }, 3
-		default:
+		k := slices.Index(kinds[:], line.Entity)
+		if k < 0 {
 			continue
 		}
 		id, _ := rec["household_id"].(string)
@@ -90,11 +83,12 @@ func Read(r io.Reader) ([]*Household, error) {
 			// Empty lists, not null, so the JSON reads the same for a
 			// household with nothing of a kind.
 			h = &Household{ID: id, Persons: []Record{}, Vehicles: []Record{}, Profiles: []Record{}, Incidents: []Record{},
-				raw: [4][]json.RawMessage{{}, {}, {}, {}}, read: true}
+				raw: [4][]json.RawMessage{{}, {}, {}, {}}}
 			byID[id] = h
 			out = append(out, h)
 		}
-		*list(h) = append(*list(h), rec)
+		list := [...]*[]Record{&h.Persons, &h.Vehicles, &h.Profiles, &h.Incidents}[k]
+		*list = append(*list, rec)
 		h.raw[k] = append(h.raw[k], line.Record)
 	}
 	if err := sc.Err(); err != nil {
