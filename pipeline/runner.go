@@ -230,8 +230,8 @@ func sink[P any](ctx context.Context, g *errgroup.Group, c *closer[P], in <-chan
 	})
 }
 
-// closeSinks closes, side by side, every sink not closed yet (all of them
-// after a failed run) and returns the files they wrote, in config order.
+// closeSinks closes, side by side, every sink not closed yet (after a
+// failed run, those that had not written their last batch) and returns the files they wrote, in config order.
 func closeSinks[P any](ctx context.Context, closers []closer[P]) ([]FileInfo, error) {
 	var wg sync.WaitGroup
 	for i := range closers {

@@ -313,10 +313,11 @@ func (r *runner) startServerOn(c Command, documented string) error {
 		select {
 		case err := <-s.done:
 			s.done <- err // for stopServers
-			if out := readLog(log); bytes.Contains(out, []byte("address already in use")) {
+			out := readLog(log)
+			if bytes.Contains(out, []byte("address already in use")) {
 				return fmt.Errorf("%w: port %s: %s", errPortTaken, free, tail(out, 3))
 			}
-			return fmt.Errorf("%s: %s\nexited before answering %s: %v; output ends:\n%s", c.Where(), text, url, err, tail(readLog(log), 20))
+			return fmt.Errorf("%s: %s\nexited before answering %s: %v; output ends:\n%s", c.Where(), text, url, err, tail(out, 20))
 		default:
 		}
 		if res, err := client.Get(url); err == nil {

@@ -88,15 +88,16 @@ var entityName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 // server holding any other (a space, a newline from a file, a non-ASCII
 // letter) would answer 401 to everyone.
 func CheckToken(token string) error {
+	const tokenAllowed = "allowed: letters, digits and - . _ ~ + / (RFC 6750), then = padding"
 	i := strings.TrimRight(token, "=")
 	for k, r := range i {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._~+/", r) {
 			continue
 		}
-		return fmt.Errorf("token: %q at byte %d cannot be sent in an Authorization header: allowed: letters, digits and - . _ ~ + / (RFC 6750), then = padding", r, k)
+		return fmt.Errorf("token: %q at byte %d cannot be sent in an Authorization header: %s", r, k, tokenAllowed)
 	}
 	if token != "" && i == "" {
-		return errors.New("token: padding alone: allowed: letters, digits and - . _ ~ + / (RFC 6750), then = padding")
+		return errors.New("token: padding alone: " + tokenAllowed)
 	}
 	return nil
 }

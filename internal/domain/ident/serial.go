@@ -180,12 +180,12 @@ var errNoReserved = errors.New("ident: pattern has no variable position to reser
 // once per pattern and letters and shared; a checker keeps its states'
 // (LicenseSpace, PlateSpace) instead of asking for them per record.
 type Space struct {
-	pattern, letters string
-	table            *letterPositions // of letters
-	places           places
-	prefixes         []string
-	rest             uint64 // serials after each prefix
-	err              error
+	pattern  string
+	table    *letterPositions // of letters
+	places   places
+	prefixes []string
+	rest     uint64 // serials after each prefix
+	err      error
 }
 
 var spaces memo.Map[spaceKey, *Space]
@@ -194,7 +194,7 @@ type spaceKey struct{ pattern, letters string }
 
 func spaceOf(pattern, letters string) *Space {
 	return spaces.Get(spaceKey{pattern, letters}, func() *Space {
-		sp := &Space{pattern: pattern, letters: letters, table: positions(letters), places: placesOf(pattern, letters), prefixes: ReservedPrefixes(pattern)}
+		sp := &Space{pattern: pattern, table: positions(letters), places: placesOf(pattern, letters), prefixes: ReservedPrefixes(pattern)}
 		if sp.prefixes == nil {
 			sp.err = errNoReserved
 		} else {

@@ -250,8 +250,6 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// civilEntry caches the calendar fields of the last "to" date of
-// YearsBetween: runs ask ages against one reference date millions of times.
 // lastRef caches the civil date of the last reference date asked for,
 // packed as day<<32 | year<<9 | month<<5 | day of month (0 when empty):
 // ages are all counted to one date, and a pointer per change of date would

@@ -127,9 +127,9 @@ type kind struct {
 	atFault  bool
 }
 
-// kinds maps each type to its category, points and fault; points are
-// filled from the California schedule by schedule() (the test proves the
-// table agrees with refdata).
+// kinds maps each type to its category, points and fault; the points are
+// checked against refdata's California schedule by checkSchedule (New
+// refuses to run otherwise).
 var kinds = map[string]kind{
 	"speeding_1_10":           {"violation", 1, true},
 	"speeding_11_20":          {"violation", 1, true},

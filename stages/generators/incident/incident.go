@@ -266,7 +266,7 @@ func New(run *model.Run, lookbackYears int) (*Stage, error) {
 		start := run.ReferenceDate.AddYears(-y - 1)
 		s.years = append(s.years, lookbackYear{start: start, end: end, mid: (start + (end-start)/2).CivilDate()})
 	}
-	if _, err = schedule(h); err != nil { // so kinds' points are the schedule's
+	if err = checkSchedule(h); err != nil { // so kinds' points are the schedule's
 		return nil, err
 	}
 	year := h.LatestClaimYear()
@@ -320,25 +320,23 @@ func New(run *model.Run, lookbackYears int) (*Stage, error) {
 	return s, nil
 }
 
-// schedule reads each type's points from the California schedule and
-// checks they are kinds' (the rule's table).
-func schedule(h *refdata.History) (map[string]int32, error) {
-	out := map[string]int32{}
+// checkSchedule checks that each type's points in kinds (the rule's table)
+// are the California schedule's.
+func checkSchedule(h *refdata.History) error {
 	for _, t := range Types {
 		var p int32
 		if row, ok := caSchedule[t]; ok {
 			v, ok := h.PointsOf("CA", row)
 			if !ok {
-				return nil, fmt.Errorf("incident: California schedule has no row %q", row)
+				return fmt.Errorf("incident: California schedule has no row %q", row)
 			}
 			p = int32(v)
 		}
 		if p != kinds[t].points {
-			return nil, fmt.Errorf("incident: %s has %d points in the California schedule, %d in the rule", t, p, kinds[t].points)
+			return fmt.Errorf("incident: %s has %d points in the California schedule, %d in the rule", t, p, kinds[t].points)
 		}
-		out[t] = p
 	}
-	return out, nil
+	return nil
 }
 
 // Process appends the incidents of every person of the batch and fills

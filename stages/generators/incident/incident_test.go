@@ -273,12 +273,11 @@ func copyBatch(b *model.Batch) *model.Batch {
 func TestPointsFollowTheCaliforniaSchedule(t *testing.T) {
 	h, err := refdata.V02History()
 	require.NoError(t, err)
-	pts, err := schedule(h)
-	require.NoError(t, err)
-	require.Equal(t, int32(2), pts["dui"])
-	require.Equal(t, int32(1), pts["at_fault_accident"])
-	require.Equal(t, int32(0), pts["comprehensive_theft"])
-	require.Len(t, pts, len(Types))
+	require.NoError(t, checkSchedule(h))
+	require.Equal(t, int32(2), kinds["dui"].points)
+	require.Equal(t, int32(1), kinds["at_fault_accident"].points)
+	require.Equal(t, int32(0), kinds["comprehensive_theft"].points)
+	require.Len(t, kinds, len(Types))
 	for _, ty := range Types {
 		_, ok := kinds[ty]
 		require.True(t, ok, ty)
