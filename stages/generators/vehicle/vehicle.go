@@ -108,14 +108,12 @@ type Stage struct {
 	strs    ident.Arena // the bytes of the identifiers
 }
 
-// runOf is what a vehicle takes from its model run, found once per run
-// (the body type and the WMIs are looked up by name) or, for the VIN's
-// descriptor, once per model year a stage makes.
+// runOf is what a vehicle takes from its model run, found once per run:
+// the body type and the WMIs (looked up by name) and the VIN descriptors.
 type runOf struct {
-	body  string
-	wmis  []string
-	vds   []ident.VDS // by model years before the newest; zero until made
-	ready []bool
+	body string
+	wmis []string
+	vds  ident.Descriptors
 }
 
 // CheckCapacity refuses a run whose vehicles would overflow the VIN v2
@@ -191,20 +189,11 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	for i := range fleet.Runs {
 		m := &fleet.Runs[i]
 		s.runs[i] = runOf{body: derive.BodyType(m.Make, m.Model, m.Type), wmis: fleet.WMIs[m.Make][m.Type],
-			vds: make([]ident.VDS, maxAge+2), ready: make([]bool, maxAge+2)}
+			vds: ident.DescriptorsOf(m.Make, m.Model, refdata.VehicleTypes[m.Type])}
 	}
 	return s, nil
 }
 
-// descriptor returns the VIN descriptor of run ri in model year y.
-func (s *Stage) descriptor(ri, y int) ident.VDS {
-	r, k := &s.runs[ri], s.pick.Hi-y
-	if !r.ready[k] {
-		m := &s.fleet.Runs[ri]
-		r.vds[k], r.ready[k] = ident.DescriptorOf(m.Make, m.Model, refdata.VehicleTypes[m.Type], y), true
-	}
-	return r.vds[k]
-}
 
 // Process appends the vehicles of every household; persons must be made.
 func (s *Stage) Process(_ context.Context, b *component.Batch) error {
@@ -296,7 +285,7 @@ func (s *Stage) vehicle(v *model.Vehicle, h *model.Household, members []model.Pe
 	vtype := refdata.VehicleTypes[m.Type]
 	wmis := s.runs[ri].wmis
 	a := &s.strs
-	vin := a.String(s.vins.Append(a.Free(), idx, wmis[c.Of(cWMI).IntN(len(wmis))], s.descriptor(ri, year), year))
+	vin := a.String(s.vins.Append(a.Free(), idx, wmis[c.Of(cWMI).IntN(len(wmis))], s.runs[ri].vds.Of(year), year))
 
 	// Garaging: the owner's ZIP, or for a few students' cars another ZIP
 	// of the state, weighted by population.
