@@ -60,10 +60,15 @@ type Checker struct {
 	facts []facts
 }
 
-// reserved is a state's licence or plate space and the key of its serials.
+// reserved is a state's licence or plate space and its serials under the
+// run's key (their permutations keyed once).
 type reserved struct {
-	space *ident.Space
-	key   uint64
+	space   *ident.Space
+	serials ident.Numbering
+}
+
+func newReserved(sp *ident.Space, key uint64) reserved {
+	return reserved{space: sp, serials: sp.Numbering(key)}
 }
 
 // facts is what the checks of a person look up of them, for the checks of
@@ -95,7 +100,7 @@ func (c *Checker) factsOf(p *model.Person) (facts, *refdata.Zip, model.CivilDate
 func (c *Checker) licence(si int) reserved {
 	if c.licences == nil {
 		for i := range c.Pop.States {
-			c.licences = append(c.licences, reserved{ident.LicenseSpace(c.Pop.States[i].LicenseFormat), derive.LicenseKey(c.Seed, i)})
+			c.licences = append(c.licences, newReserved(ident.LicenseSpace(c.Pop.States[i].LicenseFormat), derive.LicenseKey(c.Seed, i)))
 		}
 	}
 	return c.licences[si]

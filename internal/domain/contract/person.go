@@ -301,7 +301,7 @@ func (c *Checker) household(members []model.Person, fs []facts) {
 		// within the state.
 		if si, ok := c.Pop.State(p.State); ok && hok && p.LicenseType != "unlicensed" {
 			lic := c.licence(si)
-			got, ok := lic.space.SerialOf(p.DriverLicenseNumber, lic.key)
+			got, ok := lic.serials.SerialOf(p.DriverLicenseNumber)
 			if ok && got != first+uint64(i) {
 				bad("driver_license_number", RuleLicenseUniqueInState, p.DriverLicenseNumber)
 			}

@@ -58,7 +58,7 @@ func (c *Checker) vehicleTables() *vehicleTables {
 		}
 	}
 	for i := range c.Pop.States {
-		t.plates = append(t.plates, reserved{ident.PlateSpace(c.Pop.States[i].PlateFormat), plateKey(c.Seed, i)})
+		t.plates = append(t.plates, newReserved(ident.PlateSpace(c.Pop.States[i].PlateFormat), plateKey(c.Seed, i)))
 	}
 	t.bodies = make([]string, len(t.fleet.Runs))
 	t.models = map[makeModel]*modelFacts{}
@@ -221,7 +221,7 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 		bad("license_plate", RulePlateReservedPrefix, v.LicensePlate)
 	default:
 		hh, ok := householdIndex(v, persons, fs)
-		serial, dok := plates.space.SerialOf(v.LicensePlate, plates.key)
+		serial, dok := plates.serials.SerialOf(v.LicensePlate)
 		if !ok || !dok {
 			bad("license_plate", RulePlateUniqueInState, v.LicensePlate)
 			break

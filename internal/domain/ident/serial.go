@@ -116,7 +116,8 @@ func decodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, boo
 	if err != nil {
 		return 0, false
 	}
-	return decodeRest(pattern, placesOf(pattern, letters), reserved, s, n, key)
+	q, ok := readRest(pattern, placesOf(pattern, letters), reserved, s)
+	return stream.UnpermuteIndex(q, n, key), ok
 }
 
 // Reserved spans: how many characters, from the last of its class down, the
@@ -277,8 +278,16 @@ func (n *Numbering) Append(b []byte, serial uint64) ([]byte, error) {
 }
 
 // SerialOf inverts Serial: the serial s encodes under key, or false if s is
-// not of the space.
+// not of the space. A checker of many keeps a Numbering instead.
 func (sp *Space) SerialOf(s string, key uint64) (uint64, bool) {
+	n := sp.Numbering(key)
+	return n.SerialOf(s)
+}
+
+// SerialOf inverts Append: the serial s encodes, or false if s is not of
+// the space.
+func (n *Numbering) SerialOf(s string) (uint64, bool) {
+	sp := n.sp
 	if sp.err != nil || len(s) != len(sp.pattern) {
 		return 0, false
 	}
@@ -286,11 +295,11 @@ func (sp *Space) SerialOf(s string, key uint64) (uint64, bool) {
 	if k < 0 {
 		return 0, false
 	}
-	r, ok := decodeRest(sp.pattern, sp.places, sp.prefixes[k], s, sp.rest, key)
+	q, ok := readRest(sp.pattern, sp.places, sp.prefixes[k], s)
 	if !ok {
 		return 0, false
 	}
-	return stream.UnpermuteIndex(uint64(k)*sp.rest+r, sp.rest*uint64(len(sp.prefixes)), key), true
+	return n.whole.Inverse(uint64(k)*sp.rest + n.rest.Inverse(q)), true
 }
 
 // encodeRest writes serial, through a keyed permutation over the n
@@ -361,9 +370,10 @@ func PlateSerialOf(pattern, s string, key uint64) (uint64, bool) {
 	return PlateSpace(pattern).SerialOf(s, key)
 }
 
-// decodeRest inverts encodeRest: the serial s's positions after prefix
-// hold; false if s is not of pattern (read as d) after prefix.
-func decodeRest(pattern string, d places, prefix, s string, n, key uint64) (uint64, bool) {
+// readRest reads what s's positions after prefix hold, mixed-radix (before
+// the permutation encodeRest applies is undone); false if s is not of
+// pattern (read as d) after prefix.
+func readRest(pattern string, d places, prefix, s string) (uint64, bool) {
 	if len(s) != len(pattern) || !strings.HasPrefix(s, prefix) {
 		return 0, false
 	}
@@ -382,5 +392,5 @@ func decodeRest(pattern string, d places, prefix, s string, n, key uint64) (uint
 		}
 		q = q*d.radixes[i] + uint64(v)
 	}
-	return stream.UnpermuteIndex(q, n, key), true
+	return q, true
 }
