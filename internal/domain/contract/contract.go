@@ -51,9 +51,11 @@ type Checker struct {
 	// and then its vehicles ask in turn. A value, not a pointer, so that
 	// copies of a Checker checking concurrently keep their own.
 	last householdSerials
-	// licences are each state's licence space and key, made on the first
-	// licence checked.
+	// licences are each state's licence space and serials; ssns and vins
+	// the run's SSNs and VINs, their permutations keyed once (by New).
 	licences []reserved
+	ssns     ident.SSNs
+	vins     ident.VINs
 	// facts are what the checks of the batch's persons found of each, in
 	// batch order, for its households and vehicles (reused across batches:
 	// copies of a Checker that has checked share it, so copy fresh ones).
@@ -96,15 +98,8 @@ func (c *Checker) factsOf(p *model.Person) (facts, *refdata.Zip, model.CivilDate
 	return f, z, born
 }
 
-// licence returns state si's licence space and key.
-func (c *Checker) licence(si int) reserved {
-	if c.licences == nil {
-		for i := range c.Pop.States {
-			c.licences = append(c.licences, newReserved(ident.LicenseSpace(c.Pop.States[i].LicenseFormat), derive.LicenseKey(c.Seed, i)))
-		}
-	}
-	return c.licences[si]
-}
+// licence returns state si's licence space and serials.
+func (c *Checker) licence(si int) *reserved { return &c.licences[si] }
 
 // householdSerials is what Serials.Of and household.Plan say of one household.
 type householdSerials struct {
@@ -149,7 +144,12 @@ func New(seed uint64, refDate model.Date, report func(Violation)) (*Checker, err
 	if err != nil {
 		return nil, err
 	}
-	return &Checker{Seed: seed, RefDate: refDate, Ref: ref, Report: report, Pop: pop, Serials: serials, place: -1}, nil
+	c := &Checker{Seed: seed, RefDate: refDate, Ref: ref, Report: report, Pop: pop, Serials: serials, place: -1,
+		ssns: ident.NewSSNs(seed), vins: ident.NewVINs(seed)}
+	for i := range pop.States {
+		c.licences = append(c.licences, newReserved(ident.LicenseSpace(pop.States[i].LicenseFormat), derive.LicenseKey(seed, i)))
+	}
+	return c, nil
 }
 
 func (c *Checker) bad(entity, id, col string, rule RuleName, val string) {

@@ -62,7 +62,7 @@ func (c *Checker) person(p *model.Person) facts {
 		bad("ssn", RuleSSNNullPastSpace, p.SSN)
 	case p.SSN == "":
 	default:
-		if safe, got, ok := ident.SafeSSNIndex(c.Seed, p.SSN, idx); !safe {
+		if safe, got, ok := c.ssns.SafeIndex(p.SSN, idx); !safe {
 			bad("ssn", RuleSSNNeverIssued, p.SSN)
 		} else if !ok || got != idx {
 			bad("ssn", RuleSSNUnique, p.SSN)

@@ -182,7 +182,7 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 				bad("vin", RuleVINDescriptorOfModel, v.VIN)
 			}
 		}
-		if got, ok := ident.VINv2Index(c.Seed, v.VIN); !ok || got != idx {
+		if got, ok := c.vins.Index(v.VIN); !ok || got != idx {
 			bad("vin", RuleVINUnique, v.VIN)
 		}
 	}

@@ -83,7 +83,8 @@ func SSNIndex(seed uint64, s string) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	return n.index(seed)
+	ssns := NewSSNs(seed)
+	return n.index(&ssns)
 }
 
 // IsSafeSSN reports whether s is in the never-issued space, with area 666
@@ -93,14 +94,14 @@ func IsSafeSSN(s string, personIndex int64) bool {
 	return ok && n.safeFor(personIndex)
 }
 
-// SafeSSNIndex is IsSafeSSN and then, for a safe SSN, SSNIndex, reading s
+// SafeIndex is IsSafeSSN and then, for a safe SSN, SSNIndex, reading s
 // once: a checker asks both of every person.
-func SafeSSNIndex(seed uint64, s string, personIndex int64) (safe bool, index int64, ok bool) {
+func (x *SSNs) SafeIndex(s string, personIndex int64) (safe bool, index int64, ok bool) {
 	n, ok := parseSSN(s)
 	if !ok || !n.safeFor(personIndex) {
 		return false, 0, false
 	}
-	index, ok = n.index(seed)
+	index, ok = n.index(x)
 	return true, index, ok
 }
 
@@ -125,38 +126,35 @@ func (n ssn) safeFor(personIndex int64) bool {
 	if n.area == 666 {
 		return true
 	}
-	if n.area < 900 {
-		return false
-	}
-	for _, g := range safe9xxGroups {
-		if g == n.group {
-			return true
-		}
-	}
-	return false
+	return n.area >= 900 && groupIndex(n.group) >= 0
 }
 
-// index inverts SSN under seed.
-func (n ssn) index(seed uint64) (int64, bool) {
+// groupIndex returns g's place among safe9xxGroups, -1 if it is not one.
+func groupIndex(g int) int {
+	for i, s := range safe9xxGroups {
+		if s == g {
+			return i
+		}
+	}
+	return -1
+}
+
+// index inverts x's Append.
+func (n ssn) index(x *SSNs) (int64, bool) {
 	if n.area == 666 {
 		q := uint64((n.group-1)*9999 + n.serial - 1)
-		return int64(stream.UnpermuteIndex(q, SSN666Cap, ssnKey(seed, 1))), true
+		return int64(x.low.Inverse(q)), true
 	}
 	if n.area < 900 || n.area > 999 {
 		return 0, false
 	}
-	gi := -1
-	for i, g := range safe9xxGroups {
-		if g == n.group {
-			gi = i
-		}
-	}
+	gi := groupIndex(n.group)
 	if gi < 0 {
 		return 0, false
 	}
 	per := len(safe9xxGroups) * 9999
 	q := uint64((n.area-900)*per + gi*9999 + n.serial - 1)
-	return SSN666Cap + int64(stream.UnpermuteIndex(q, uint64(SSNCapacity-SSN666Cap), ssnKey(seed, 2))), true
+	return SSN666Cap + int64(x.high.Inverse(q)), true
 }
 
 // appendPad appends n in decimal, zero-padded to width digits. Every

@@ -170,10 +170,11 @@ func TestEmailIndexAsPattern(t *testing.T) {
 	require.Greater(t, oks, 1000, "addresses of the form")
 }
 
-// SafeSSNIndex answers what IsSafeSSN and SSNIndex answer, over SSNs of
+// SafeIndex answers what IsSafeSSN and SSNIndex answer, over SSNs of
 // both spaces and strings near them.
 func TestSafeSSNIndex(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
+	ssns := NewSSNs(7)
 	for range 50_000 {
 		person := r.Int64N(SSNCapacity)
 		if r.IntN(2) == 0 {
@@ -185,7 +186,7 @@ func TestSafeSSNIndex(t *testing.T) {
 			b[r.IntN(len(b))] = "0123456789-x"[r.IntN(12)]
 			s = string(b)
 		}
-		safe, index, ok := SafeSSNIndex(7, s, person)
+		safe, index, ok := ssns.SafeIndex(s, person)
 		require.Equal(t, IsSafeSSN(s, person), safe, s)
 		if safe {
 			wantIndex, wantOK := SSNIndex(7, s)

@@ -129,6 +129,12 @@ func (vs *VINs) Append(b []byte, i int64, wmi string, vds VDS, year int) []byte 
 // VINv2Index returns the vehicle index positions 11-17 of a VIN v2 encode;
 // it reads only those positions (VINv2Problem checks the rest).
 func VINv2Index(seed uint64, vin string) (int64, bool) {
+	vs := NewVINs(seed)
+	return vs.Index(vin)
+}
+
+// Index is VINv2Index under the seed of vs.
+func (vs *VINs) Index(vin string) (int64, bool) {
 	if len(vin) != 17 {
 		return 0, false
 	}
@@ -138,7 +144,7 @@ func VINv2Index(seed uint64, vin string) (int64, bool) {
 		return 0, false
 	}
 	q := (uint64(plant)*33+uint64(line))*100_000 + uint64(serial)
-	return int64(stream.UnpermuteIndex(q, VINv2Capacity, vinV2Key(seed))), true
+	return int64(vs.p.Inverse(q)), true
 }
 
 // VINv2Problem returns "" for a VIN that is well formed for model year year,
