@@ -194,7 +194,6 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	return s, nil
 }
 
-
 // Process appends the vehicles of every household; persons must be made.
 func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	mb := b.Payload
