@@ -493,17 +493,18 @@ func states(ref *refdata.Data) (string, error) {
 	var b strings.Builder
 	b.WriteString("| state | licence format | reserved prefixes | licence numbers | plate format | reserved prefixes | plates |\n|---|---|---|---|---|---|---|\n")
 	for _, s := range ref.States {
-		lic, err := ident.LicenseCapacity(s.LicenseFormat)
+		licences, plates := ident.LicenseSpace(s.LicenseFormat, s.LicenseReserve), ident.PlateSpace(s.PlateFormat, s.PlateReserve)
+		lic, err := licences.Capacity()
 		if err != nil {
 			return "", fmt.Errorf("contract: %s licence: %w", s.Code, err)
 		}
-		plate, err := ident.PlateCapacity(s.PlateFormat)
+		plate, err := plates.Capacity()
 		if err != nil {
 			return "", fmt.Errorf("contract: %s plate: %w", s.Code, err)
 		}
 		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | `%s` | %s | %s |\n", s.Code,
-			s.LicenseFormat, codeList(ident.ReservedPrefixes(s.LicenseFormat)), thousands(lic),
-			s.PlateFormat, codeList(ident.ReservedPrefixes(s.PlateFormat)), thousands(plate))
+			s.LicenseFormat, codeList(licences.Forms()), thousands(lic),
+			s.PlateFormat, codeList(plates.Forms()), thousands(plate))
 	}
 	return b.String(), nil
 }

@@ -147,7 +147,7 @@ func New(seed uint64, refDate model.Date, report func(Violation)) (*Checker, err
 	c := &Checker{Seed: seed, RefDate: refDate, Ref: ref, Report: report, Pop: pop, Serials: serials, place: -1,
 		ssns: ident.NewSSNs(seed), vins: ident.NewVINs(seed)}
 	for i := range pop.States {
-		c.licences = append(c.licences, newReserved(ident.LicenseSpace(pop.States[i].LicenseFormat), derive.LicenseKey(seed, i)))
+		c.licences = append(c.licences, newReserved(ident.LicenseSpace(pop.States[i].LicenseFormat, pop.States[i].LicenseReserve), derive.LicenseKey(seed, i)))
 	}
 	return c, nil
 }

@@ -40,6 +40,10 @@ func TestPersonRulesFireOnDamage(t *testing.T) {
 		{contract.RuleCountyOfZIP, any, func(p *model.Person) { p.CountyFIPS = "99999" }},
 		{contract.RuleUrbanRuralOfZIP, func(p *model.Person) bool { return p.UrbanRural == "urban" }, func(p *model.Person) { p.UrbanRural = "rural" }},
 		{contract.RuleLicenseReservedPrefix, func(p *model.Person) bool { return p.State == "CA" }, func(p *model.Person) { p.DriverLicenseNumber = "A" + p.DriverLicenseNumber[1:] }},
+		// a Soundex state's number with a digit a Soundex code has after the letter
+		{contract.RuleLicenseReservedPrefix, func(p *model.Person) bool { return p.State == "FL" }, func(p *model.Person) {
+			p.DriverLicenseNumber = p.DriverLicenseNumber[:1] + "6" + p.DriverLicenseNumber[2:]
+		}},
 		{contract.RuleLicenseUniqueInState, func(p *model.Person) bool { return p.Relationship == "spouse" && p.LicenseType == "full" }, func(p *model.Person) {
 			// the primary's number: two members of one household share it
 			for i := range good.Persons {

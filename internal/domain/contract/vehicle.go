@@ -58,7 +58,7 @@ func (c *Checker) vehicleTables() *vehicleTables {
 		}
 	}
 	for i := range c.Pop.States {
-		t.plates = append(t.plates, newReserved(ident.PlateSpace(c.Pop.States[i].PlateFormat), plateKey(c.Seed, i)))
+		t.plates = append(t.plates, newReserved(ident.PlateSpace(c.Pop.States[i].PlateFormat, c.Pop.States[i].PlateReserve), plateKey(c.Seed, i)))
 	}
 	t.bodies = make([]string, len(t.fleet.Runs))
 	t.models = map[makeModel]*modelFacts{}

@@ -76,7 +76,7 @@ func TestVehicleDamageFiresItsRule(t *testing.T) {
 		{contract.RuleBodyFuelOfModel, func(v *model.Vehicle, _ []model.Person) { v.BodyType = "pickup" }},
 		{contract.RulePlateReservedPrefix, func(v *model.Vehicle, _ []model.Person) {
 			b := []byte(v.LicensePlate)
-			k := len(ident.ReservedPrefix(pop.States[si].PlateFormat)) - 1
+			k := len(ident.PlateSpace(pop.States[si].PlateFormat, pop.States[si].PlateReserve).Forms()[0]) - 1
 			if b[k] >= '0' && b[k] <= '9' {
 				b[k] = '1'
 			} else {

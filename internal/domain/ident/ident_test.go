@@ -76,13 +76,13 @@ func TestEmailAndPhone(t *testing.T) {
 func TestPatterns(t *testing.T) {
 	for _, p := range []string{"@#######", "WDL*********", "#@@@###", "@@@-####"} {
 		for serial := range uint64(200) {
-			plate, err := PlateSerial(p, serial*997, 34)
+			plate, err := PlateSpace(p, "").Serial(serial*997, 34)
 			require.NoError(t, err)
 			require.True(t, MatchesPlate(p, plate), plate)
 			require.NotContains(t, plate, "I")
 			require.NotContains(t, plate, "O")
 			require.NotContains(t, plate, "Q")
-			licence, err := LicenseSerial(p, serial*997, 34)
+			licence, err := LicenseSpace(p, "").Serial(serial*997, 34)
 			require.NoError(t, err)
 			require.True(t, MatchesLicense(p, licence))
 		}

@@ -11,10 +11,10 @@ import (
 )
 
 // Reserved serials (contract v0.2) make licence and plate numbers unique
-// and recognisably fictional: the first variable position of a state's
-// pattern is fixed to a reserved character (ReservedPrefix), and the
-// remaining positions carry a keyed permutation of a serial, so distinct
-// serials give distinct numbers that still look random.
+// and recognisably fictional: one position of a state's pattern is kept to
+// a reserved span of characters (a reservation), and the other positions
+// carry a keyed permutation of a serial, so distinct serials give distinct
+// numbers that still look random.
 
 // maxSerialCapacity bounds a pattern's capacity: stream.PermuteIndex works
 // on the next power of four, which must fit in 64 bits.
@@ -120,70 +120,108 @@ func decodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, boo
 	return stream.UnpermuteIndex(q, n, key), ok
 }
 
-// Reserved spans: how many characters, from the last of its class down, the
-// first variable position of a reserved number may take: 9, 8, 7 for a
-// digit (three tenths), Z to V for a letter (five of 23 to 26). One
-// character would hold a tenth of an eight-digit pattern; the spans hold
-// the largest state (California, @#######) and the smallest plate pattern
-// (Tennessee, @##-##@) past 60 million persons.
+// Reserved spans: the characters a reserved position may take by default,
+// the last of its class first: 9, 8, 7 for a digit (three tenths), Z to V
+// for a letter (five of 23 to 26). One character would hold a tenth of an
+// eight-digit pattern; the spans hold the largest state (California,
+// @#######) and the smallest plate pattern (Tennessee, @##-##@) past 60
+// million persons.
 const (
-	DigitSpan  = 3
-	LetterSpan = 5
+	digitSpan  = "987"
+	letterSpan = "ZYXWV"
+	// DigitSpan and LetterSpan are how many characters the default spans
+	// hold.
+	DigitSpan  = len(digitSpan)
+	LetterSpan = len(letterSpan)
 )
 
-// spanOf returns the reserved span of a position class.
-func spanOf(c byte) int {
-	if c == '#' {
-		return DigitSpan
-	}
-	return LetterSpan
-}
+// maxPrefixes bounds the prefixes a reservation enumerates (the variable
+// positions before the reserved one times its span).
+const maxPrefixes = 4096
 
-// ReservedPrefix is the per-state reserved prefix: the pattern's literal
-// characters up to its first variable position, and that position fixed to
-// the last character of its class ('#' '9', '@' and '*' 'Z'; Z to V are
-// plate letters too); ReservedPrefixes gives the whole reserved span. The rule is
-// fixed and documented so that a reader can tell a generated number by its
-// pattern alone; it does not prove that no state issues such numbers. A
-// pattern without a variable position has none: "".
-func ReservedPrefix(pattern string) string { return reservedPrefixK(pattern, 0) }
-
-// ReservedPrefixes returns the reserved prefixes of pattern, the last
-// character of the class first; nil if it has no variable position.
-func ReservedPrefixes(pattern string) []string {
-	p := ReservedPrefix(pattern)
-	if p == "" {
-		return nil
+// A reservation says which position of a pattern is reserved and what it
+// may take. "" is the default: the pattern's first variable position, in
+// the default span of its class (literal characters before it kept).
+// Otherwise the pattern's characters up to the reserved position, then the
+// position's characters in brackets, the first the one serials start
+// from: "@[987]" reserves the digit after a leading letter ("@" any
+// letter), "[0]" a leading zero. A state whose numbers are derived from
+// the holder (a Soundex code of the surname) or issued in the default
+// span takes its own (refdata states.csv, governance/privacy.md).
+func reservationOf(pattern, letters, reserve string) (at int, span string, err error) {
+	if reserve == "" {
+		for i := 0; i < len(pattern); i++ {
+			switch pattern[i] {
+			case '#':
+				return i, digitSpan, nil
+			case '@', '*':
+				return i, letterSpan, nil
+			}
+		}
+		return 0, "", errNoReserved
 	}
-	out := make([]string, spanOf(pattern[len(p)-1]))
-	for k := range out {
-		out[k] = reservedPrefixK(pattern, k)
+	at = strings.IndexByte(reserve, '[')
+	bad := func(why string) (int, string, error) {
+		return 0, "", fmt.Errorf("ident: reservation %q of pattern %q: %s (want the pattern's characters up to the reserved position, then its characters in brackets, e.g. \"@[987]\")", reserve, pattern, why)
 	}
-	return out
-}
-
-func reservedPrefixK(pattern string, k int) string {
-	for i := 0; i < len(pattern); i++ {
-		switch pattern[i] {
-		case '#':
-			return pattern[:i] + string(rune('9'-k))
-		case '@', '*':
-			return pattern[:i] + string(rune('Z'-k))
+	switch {
+	case at < 0 || !strings.HasSuffix(reserve, "]") || at+2 >= len(reserve):
+		return bad("no [characters] at its end")
+	case at >= len(pattern) || reserve[:at] != pattern[:at]:
+		return bad("its characters before [ are not the pattern's")
+	case serialRadix(pattern[at], letters) == 0:
+		return bad("the reserved position is a literal")
+	}
+	span = reserve[at+1 : len(reserve)-1]
+	for i := 0; i < len(span); i++ {
+		if !Matches(pattern[at:at+1], letters, span[i:i+1]) || strings.IndexByte(span[:i], span[i]) >= 0 {
+			return bad(fmt.Sprintf("%q is not of the position's class or repeats", span[i]))
 		}
 	}
-	return ""
+	return at, span, nil
+}
+
+// prefixes enumerates a reservation's prefixes: the variable positions
+// before the reserved one mixed-radix (the last least significant), the
+// span innermost, so with no such positions prefix k ends in span[k].
+func (sp *Space) enumerate() ([]string, error) {
+	n := len(sp.span)
+	for i := 0; i < sp.at; i++ {
+		if r := sp.places.radixes[i]; r > 0 {
+			if n *= int(r); n > maxPrefixes {
+				return nil, fmt.Errorf("ident: pattern %q has more than %d reserved prefixes before position %d", sp.pattern, maxPrefixes, sp.at+1)
+			}
+		}
+	}
+	out := make([]string, n)
+	b := []byte(sp.pattern[:sp.at+1])
+	for idx := range out {
+		b[sp.at] = sp.span[idx%len(sp.span)]
+		q := uint64(idx / len(sp.span))
+		for i := sp.at - 1; i >= 0; i-- {
+			if r := sp.places.radixes[i]; r > 0 {
+				b[i] = sp.places.chars[i][q%r]
+				q /= r
+			}
+		}
+		out[idx] = string(b)
+	}
+	return out, nil
 }
 
 var errNoReserved = errors.New("ident: pattern has no variable position to reserve")
 
 // Space is a pattern's reserved span with a set of letters: its prefixes,
 // how many serials each holds, and the letters tabled. A space is made
-// once per pattern and letters and shared; a checker keeps its states'
-// (LicenseSpace, PlateSpace) instead of asking for them per record.
+// once per pattern, letters and reservation and shared; a checker keeps its
+// states' (LicenseSpace, PlateSpace) instead of asking for them per record.
 type Space struct {
 	pattern  string
 	table    *letterPositions // of letters
 	places   places
+	at       int              // the reserved position
+	span     string           // what it may take
+	spanPos  *letterPositions // of span
 	prefixes []string
 	rest     uint64 // serials after each prefix
 	err      error
@@ -191,14 +229,17 @@ type Space struct {
 
 var spaces memo.Map[spaceKey, *Space]
 
-type spaceKey struct{ pattern, letters string }
+type spaceKey struct{ pattern, letters, reserve string }
 
-func spaceOf(pattern, letters string) *Space {
-	return spaces.Get(spaceKey{pattern, letters}, func() *Space {
-		sp := &Space{pattern: pattern, table: positions(letters), places: placesOf(pattern, letters), prefixes: ReservedPrefixes(pattern)}
-		if sp.prefixes == nil {
-			sp.err = errNoReserved
-		} else {
+func spaceOf(pattern, letters, reserve string) *Space {
+	return spaces.Get(spaceKey{pattern, letters, reserve}, func() *Space {
+		sp := &Space{pattern: pattern, table: positions(letters), places: placesOf(pattern, letters)}
+		sp.at, sp.span, sp.err = reservationOf(pattern, letters, reserve)
+		if sp.err == nil {
+			sp.spanPos = tablePositions(sp.span)
+			sp.prefixes, sp.err = sp.enumerate()
+		}
+		if sp.err == nil {
 			sp.rest, sp.err = SerialCapacity(pattern, letters, sp.prefixes[0])
 		}
 		return sp
@@ -206,12 +247,24 @@ func spaceOf(pattern, letters string) *Space {
 }
 
 // LicenseSpace is the reserved space of licence numbers of pattern (all 26
-// letters).
-func LicenseSpace(pattern string) *Space { return spaceOf(pattern, allLetters) }
+// letters) under reserve ("" the default reservation).
+func LicenseSpace(pattern, reserve string) *Space { return spaceOf(pattern, allLetters, reserve) }
 
 // PlateSpace is the reserved space of plates of pattern (PlateLetters: no
-// I, O or Q).
-func PlateSpace(pattern string) *Space { return spaceOf(pattern, PlateLetters) }
+// I, O or Q) under reserve.
+func PlateSpace(pattern, reserve string) *Space { return spaceOf(pattern, PlateLetters, reserve) }
+
+// Forms returns the reserved prefixes as the contract shows them: the
+// pattern's characters before the reserved position (a class symbol such
+// as @ standing for any of its characters), then each character of the
+// span.
+func (sp *Space) Forms() []string {
+	out := make([]string, len(sp.span))
+	for k := range out {
+		out[k] = sp.pattern[:sp.at] + sp.span[k:k+1]
+	}
+	return out
+}
 
 // Matches reports whether s is of the space's pattern and letters.
 func (sp *Space) Matches(s string) bool { return matches(sp.pattern, sp.table, s) }
@@ -220,22 +273,32 @@ func (sp *Space) Matches(s string) bool { return matches(sp.pattern, sp.table, s
 // reserved prefix.
 func (sp *Space) Reserved(s string) bool { return sp.prefixOf(s) >= 0 }
 
-// prefixOf returns k when s starts with prefixes[k], else -1. The prefixes
-// differ in their last character only, which counts down from the first
-// (reservedPrefixK): one comparison and a subtraction find k.
+// prefixOf returns k when s starts with prefixes[k], else -1: the
+// positions before the reserved one read as enumerate wrote them.
 func (sp *Space) prefixOf(s string) int {
-	if len(sp.prefixes) == 0 {
+	if sp.err != nil || len(s) <= sp.at {
 		return -1
 	}
-	p := sp.prefixes[0]
-	n := len(p)
-	if len(s) < n || s[:n-1] != p[:n-1] {
+	idx := 0
+	for i := 0; i < sp.at; i++ {
+		t := sp.places.values[i]
+		if t == nil {
+			if s[i] != sp.pattern[i] {
+				return -1
+			}
+			continue
+		}
+		v := t[s[i]]
+		if v < 0 {
+			return -1
+		}
+		idx = idx*int(sp.places.radixes[i]) + int(v)
+	}
+	k := sp.spanPos[s[sp.at]]
+	if k < 0 {
 		return -1
 	}
-	if k := int(p[n-1]) - int(s[n-1]); k >= 0 && k < len(sp.prefixes) {
-		return k
-	}
-	return -1
+	return idx*len(sp.span) + int(k)
 }
 
 // Capacity is how many serials the space holds.
@@ -324,50 +387,6 @@ func appendRest(b []byte, pattern string, d *places, prefix string, q uint64) []
 		}
 	}
 	return b
-}
-
-// LicenseSerial returns licence number serial of pattern in its reserved
-// space (all 26 letters).
-func LicenseSerial(pattern string, serial, key uint64) (string, error) {
-	return LicenseSpace(pattern).Serial(serial, key)
-}
-
-// PlateSerial returns plate serial of pattern in its reserved space
-// (PlateLetters: no I, O or Q).
-func PlateSerial(pattern string, serial, key uint64) (string, error) {
-	return PlateSpace(pattern).Serial(serial, key)
-}
-
-// LicenseCapacity is how many serials LicenseSerial has for pattern; it is
-// here because the licence letters are not exported.
-func LicenseCapacity(pattern string) (uint64, error) { return LicenseSpace(pattern).Capacity() }
-
-// PlateCapacity is how many serials PlateSerial has for pattern.
-func PlateCapacity(pattern string) (uint64, error) { return PlateSpace(pattern).Capacity() }
-
-// IsReservedLicense reports whether s is a licence number of pattern in its
-// reserved space.
-func IsReservedLicense(pattern, s string) bool {
-	sp := LicenseSpace(pattern)
-	return sp.Matches(s) && sp.Reserved(s)
-}
-
-// IsReservedPlate reports whether s is a plate of pattern in its reserved
-// space.
-func IsReservedPlate(pattern, s string) bool {
-	sp := PlateSpace(pattern)
-	return sp.Matches(s) && sp.Reserved(s)
-}
-
-// LicenseSerialOf inverts LicenseSerial: the serial a reserved licence
-// number of pattern encodes under key.
-func LicenseSerialOf(pattern, s string, key uint64) (uint64, bool) {
-	return LicenseSpace(pattern).SerialOf(s, key)
-}
-
-// PlateSerialOf inverts PlateSerial.
-func PlateSerialOf(pattern, s string, key uint64) (uint64, bool) {
-	return PlateSpace(pattern).SerialOf(s, key)
 }
 
 // readRest reads what s's positions after prefix hold, mixed-radix (before

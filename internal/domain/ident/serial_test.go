@@ -45,20 +45,93 @@ func TestSerialCapacity(t *testing.T) {
 	}
 }
 
-func TestReservedPrefix(t *testing.T) {
-	for pattern, want := range map[string]string{
-		"@#######":     "Z",
-		"########":     "9",
-		"##@####":      "9",
-		"*######":      "Z",
-		"@@@-####":     "Z",
-		"WDL*********": "WDLZ",
-		"DL-#####":     "DL-9",
-		"ABC":          "",
-		"":             "",
+func TestReservedForms(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, reserve string
+		want             []string
+	}{
+		{"@#######", "", []string{"Z", "Y", "X", "W", "V"}},
+		{"########", "", []string{"9", "8", "7"}},
+		{"##@####", "", []string{"9", "8", "7"}},
+		{"*######", "", []string{"Z", "Y", "X", "W", "V"}},
+		{"WDL*********", "", []string{"WDLZ", "WDLY", "WDLX", "WDLW", "WDLV"}},
+		{"DL-#####", "", []string{"DL-9", "DL-8", "DL-7"}},
+		{"@############", "@[987]", []string{"@9", "@8", "@7"}},
+		{"#@@@###", "[0]", []string{"0"}},
+		{"DL-#####", "DL-#[12]", []string{"DL-#1", "DL-#2"}},
 	} {
-		require.Equal(t, want, ReservedPrefix(pattern), pattern)
+		sp := LicenseSpace(tc.pattern, tc.reserve)
+		_, err := sp.Capacity()
+		require.NoError(t, err, tc.pattern)
+		require.Equal(t, tc.want, sp.Forms(), "%q %q", tc.pattern, tc.reserve)
 	}
+	for _, tc := range []struct{ pattern, reserve string }{
+		{"ABC", ""},                   // nothing to reserve
+		{"", ""},                      // nothing at all
+		{"@###", "@9"},                // no brackets
+		{"@###", "#[9]"},              // the class before [ differs
+		{"@###", "@[9"},               // unclosed
+		{"@###", "@[]"},               // an empty span
+		{"@###", "[9]"},               // a digit where a letter goes
+		{"@###", "@[99]"},             // a repeated character
+		{"DL-#", "D[L]"},              // a literal reserved
+		{"@###", "@###[9]"},           // past the pattern
+		{"@@@#", "@@@[9]"},            // 26^3*1 = 17,576 prefixes: too many
+		{"#@@@###", "[O]"},            // no digit
+		{"@@@-####", "[I]"},           // and for plates no I: tested below
+		{"********######", "****[Z]"}, // 36^4 prefixes
+		{"@#######", "@#######[9]"},   // the reserved position past the end
+		{"@#######", "@[7-9]"},        // no ranges: characters are listed
+		{"@#######", "@[\x00]"},       // nor escapes
+		{"@#######", "x@[9]"},         // characters that are not the pattern's
+		{"@#######", "[Z]@"},          // anything after the brackets
+		{"@#######", "@[9]]"},         // ditto
+		{"@#######", "@[[9]"},         // a bracket in the span
+		{"@#######", "@[ 9]"},         // a space in the span
+		{"@#######", "[A-Z]"},         // ditto, ranges
+		{"@#######", "[Z][9]"},        // two reserved positions
+		{"@#######", "@[9][8]"},       // ditto
+		{"@#######", "[ZZ]"},          // a repeat
+	} {
+		sp := LicenseSpace(tc.pattern, tc.reserve)
+		if tc.reserve == "[I]" {
+			sp = PlateSpace(tc.pattern, tc.reserve)
+		}
+		_, err := sp.Capacity()
+		require.Error(t, err, "%q %q", tc.pattern, tc.reserve)
+		require.False(t, sp.Reserved(strings.Repeat("9", len(tc.pattern))), "a bad space reserves nothing")
+	}
+}
+
+// A reservation past the first variable position spans every value of
+// the positions before it: a Soundex state's numbers take any leading
+// letter and a digit no Soundex code has.
+func TestReservationAfterALetter(t *testing.T) {
+	sp := LicenseSpace("@############", "@[987]")
+	n, err := sp.Capacity()
+	require.NoError(t, err)
+	require.Equal(t, uint64(26*3*100_000_000_000), n)
+	nb := sp.Numbering(0x5eed)
+	lead, second := map[byte]bool{}, map[byte]bool{}
+	for serial := uint64(0); serial < 20_000; serial++ {
+		s, err := nb.Append(nil, serial*(n/20_000))
+		require.NoError(t, err)
+		require.True(t, sp.Matches(string(s)) && sp.Reserved(string(s)), "%s", s)
+		require.Contains(t, "789", string(s[1]), "%s: the digit after the letter is reserved", s)
+		back, ok := nb.SerialOf(string(s))
+		require.True(t, ok, "%s", s)
+		require.Equal(t, serial*(n/20_000), back, "%s", s)
+		lead[s[0]], second[s[1]] = true, true
+	}
+	require.Len(t, lead, 26, "every leading letter is used")
+	require.Len(t, second, 3)
+	for _, s := range []string{"A612345678901", "W452123456789", "Z000000000000"} {
+		require.False(t, sp.Reserved(s), "%s: a Soundex code's digits are 0-6", s)
+	}
+	require.True(t, sp.Reserved("A712345678901"))
+	require.False(t, sp.Reserved("a712345678901"), "a lower-case letter is no letter of the pattern")
+	_, ok := nb.SerialOf("A612345678901")
+	require.False(t, ok)
 }
 
 func TestEncodeSerialRoundTrip(t *testing.T) {
@@ -126,7 +199,7 @@ func TestEncodeSerialOutOfRange(t *testing.T) {
 	}
 	_, err := encodeSerial("########", allLetters, "A", 0, 7)
 	require.Error(t, err, "a reserved prefix that does not fit")
-	_, err = LicenseSerial("ABC", 0, 7)
+	_, err = LicenseSpace("ABC", "").Serial(0, 7)
 	require.Error(t, err, "nothing to reserve")
 }
 
@@ -147,48 +220,49 @@ func TestDecodeSerialRejects(t *testing.T) {
 
 func TestLicenseAndPlateSerials(t *testing.T) {
 	for _, tc := range []struct {
-		pattern string
-		plate   bool
+		pattern, reserve string
+		plate            bool
 	}{
-		{"@#######", false},
-		{"########", false},
-		{"WDL*********", false},
-		{"@##-###", false},
-		{"##@####", true},
-		{"@@@-####", true},
-		{"#@@@###", true},
+		{"@#######", "", false},
+		{"########", "", false},
+		{"WDL*********", "", false},
+		{"@##-###", "", false},
+		{"@##-###", "@[98]", false},
+		{"##@####", "", true},
+		{"@@@-####", "", true},
+		{"#@@@###", "", true},
+		{"#@@@###", "[0]", true},
 	} {
-		serial, capacity, isReserved := LicenseSerial, LicenseCapacity, IsReservedLicense
-		matches := MatchesLicense
+		sp, matches := LicenseSpace(tc.pattern, tc.reserve), MatchesLicense
 		if tc.plate {
-			serial, capacity, isReserved, matches = PlateSerial, PlateCapacity, IsReservedPlate, MatchesPlate
+			sp, matches = PlateSpace(tc.pattern, tc.reserve), MatchesPlate
 		}
-		n, err := capacity(tc.pattern)
+		n, err := sp.Capacity()
 		require.NoError(t, err)
 		count := min(n, 100_000)
 		seen := make(map[string]struct{}, count)
 		for s := range count {
-			got, err := serial(tc.pattern, s, 0x5eed)
+			got, err := sp.Serial(s, 0x5eed)
 			require.NoError(t, err)
 			require.True(t, matches(tc.pattern, got), "%q: %q", tc.pattern, got)
-			require.True(t, isReserved(tc.pattern, got), "%q: %q", tc.pattern, got)
+			require.True(t, sp.Reserved(got), "%q: %q", tc.pattern, got)
 			_, dup := seen[got]
 			require.False(t, dup, "%q: serial %d repeats %q", tc.pattern, s, got)
 			seen[got] = struct{}{}
 		}
-		_, err = serial(tc.pattern, n, 0x5eed)
+		_, err = sp.Serial(n, 0x5eed)
 		require.Error(t, err, tc.pattern)
 	}
 }
 
 func TestPlateAndLicenseCapacity(t *testing.T) {
-	n, err := LicenseCapacity("@#######")
+	n, err := LicenseSpace("@#######", "").Capacity()
 	require.NoError(t, err)
 	require.Equal(t, uint64(LetterSpan*10_000_000), n, "Z, Y, X, W or V, then 7 digits")
-	n, err = PlateCapacity("@@@-####")
+	n, err = PlateSpace("@@@-####", "").Capacity()
 	require.NoError(t, err)
 	require.Equal(t, uint64(LetterSpan*23*23*10_000), n)
-	_, err = PlateCapacity("ABC")
+	_, err = PlateSpace("ABC", "").Capacity()
 	require.Error(t, err)
 }
 
@@ -212,8 +286,9 @@ func TestIsReserved(t *testing.T) {
 		{"WDL*********", "WDL11A2B3C4D", false, false},
 		{"ABC", "ABC", false, false}, // nothing to reserve
 	} {
-		require.Equal(t, tc.license, IsReservedLicense(tc.pattern, tc.s), "licence %q %q", tc.pattern, tc.s)
-		require.Equal(t, tc.plate, IsReservedPlate(tc.pattern, tc.s), "plate %q %q", tc.pattern, tc.s)
+		lic, plate := LicenseSpace(tc.pattern, ""), PlateSpace(tc.pattern, "")
+		require.Equal(t, tc.license, lic.Matches(tc.s) && lic.Reserved(tc.s), "licence %q %q", tc.pattern, tc.s)
+		require.Equal(t, tc.plate, plate.Matches(tc.s) && plate.Reserved(tc.s), "plate %q %q", tc.pattern, tc.s)
 	}
 }
 
@@ -221,28 +296,28 @@ func TestIsReserved(t *testing.T) {
 // reserved span (all three leading characters are used).
 func TestReservedSerialsReadBack(t *testing.T) {
 	for _, pattern := range []string{"@#######", "########", "#@@####"} {
-		n, err := LicenseCapacity(pattern)
+		n, err := LicenseSpace(pattern, "").Capacity()
 		require.NoError(t, err)
 		lead := map[byte]bool{}
 		for _, serial := range []uint64{0, 1, 2, n / 3, n / 2, n - 2, n - 1, 12345, 999_999} {
-			s, err := LicenseSerial(pattern, serial, 77)
+			s, err := LicenseSpace(pattern, "").Serial(serial, 77)
 			require.NoError(t, err)
-			got, ok := LicenseSerialOf(pattern, s, 77)
+			got, ok := LicenseSpace(pattern, "").SerialOf(s, 77)
 			require.True(t, ok, s)
 			require.Equal(t, serial, got, "%s %s", pattern, s)
-			_, wrongKey := LicenseSerialOf(pattern, s, 78)
+			_, wrongKey := LicenseSpace(pattern, "").SerialOf(s, 78)
 			require.True(t, wrongKey, "another key still decodes, to another serial")
-			if pn, _ := PlateCapacity(pattern); serial < pn {
-				p, err := PlateSerial(pattern, serial, 77)
+			if pn, _ := PlateSpace(pattern, "").Capacity(); serial < pn {
+				p, err := PlateSpace(pattern, "").Serial(serial, 77)
 				require.NoError(t, err)
-				back, ok := PlateSerialOf(pattern, p, 77)
+				back, ok := PlateSpace(pattern, "").SerialOf(p, 77)
 				require.True(t, ok)
 				require.Equal(t, serial, back)
 			}
 			lead[s[0]] = true
 		}
-		require.Len(t, lead, len(ReservedPrefixes(pattern)), "%s: serials spread over the span", pattern)
-		_, ok := LicenseSerialOf(pattern, "A"+strings.Repeat("1", len(pattern)-1), 77)
+		require.Len(t, lead, len(LicenseSpace(pattern, "").prefixes), "%s: serials spread over the span", pattern)
+		_, ok := LicenseSpace(pattern, "").SerialOf("A"+strings.Repeat("1", len(pattern)-1), 77)
 		require.False(t, ok, "outside the span")
 	}
 }
@@ -251,9 +326,13 @@ func TestReservedSerialsReadBack(t *testing.T) {
 // would.
 func TestSpaceReservedAsPrefixSearch(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	for _, pattern := range []string{"@#######", "########", "WDL*********", "DL-#####", "#@@####", "ABC"} {
-		sp := LicenseSpace(pattern)
-		prefixes := ReservedPrefixes(pattern)
+	for _, tc := range []struct{ pattern, reserve string }{
+		{"@#######", ""}, {"########", ""}, {"WDL*********", ""}, {"DL-#####", ""}, {"#@@####", ""}, {"ABC", ""},
+		{"@############", "@[987]"}, {"#@@####", "[0]"}, {"DL-#####", "DL-#[12]"}, {"*-*##", "*-*[9]"},
+	} {
+		pattern := tc.pattern
+		sp := LicenseSpace(pattern, tc.reserve)
+		prefixes := sp.prefixes
 		for range 20_000 {
 			b := []byte(pattern)
 			for i := range b {

@@ -42,10 +42,12 @@ type PopState struct {
 	Code       string
 	Name       string
 	Population int64 // sum of its ZCTAs
-	// LicenseFormat and PlateFormat are the patterns of states.csv.
-	LicenseFormat, PlateFormat string
-	Zips                       []int // indexes into Population.Zips
-	ZipPick                    Weighted
+	// LicenseFormat and PlateFormat are the patterns of states.csv,
+	// LicenseReserve and PlateReserve their reservations.
+	LicenseFormat, PlateFormat   string
+	LicenseReserve, PlateReserve string
+	Zips                         []int // indexes into Population.Zips
+	ZipPick                      Weighted
 	// MultiUnitShare is the share of its housing units in buildings of two
 	// or more units (ACS): how often an address has a unit line.
 	MultiUnitShare float64
@@ -196,7 +198,7 @@ func parsePopulation() (*Population, error) {
 	display := map[string]string{} // Census surname form -> display form (O'Brien, McDonald)
 	for _, s := range base.States {
 		p.stateIndex[s.Code] = len(p.States)
-		p.States = append(p.States, PopState{Code: s.Code, Name: s.Name, LicenseFormat: s.LicenseFormat, PlateFormat: s.PlateFormat})
+		p.States = append(p.States, PopState{Code: s.Code, Name: s.Name, LicenseFormat: s.LicenseFormat, PlateFormat: s.PlateFormat, LicenseReserve: s.LicenseReserve, PlateReserve: s.PlateReserve})
 	}
 	steps := []struct {
 		file string

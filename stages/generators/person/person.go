@@ -120,7 +120,7 @@ func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Popul
 	households := household.Count(serials.Seed(), records).Households
 	for i := range pop.States {
 		st := &pop.States[i]
-		capacity, err := ident.LicenseCapacity(st.LicenseFormat)
+		capacity, err := ident.LicenseSpace(st.LicenseFormat, st.LicenseReserve).Capacity()
 		if err != nil {
 			return fmt.Errorf("person: state %s licence format %q: %w", st.Code, st.LicenseFormat, err)
 		}
@@ -152,7 +152,7 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 		return nil, err
 	}
 	for i := range pop.States {
-		s.licenses = append(s.licenses, ident.LicenseSpace(pop.States[i].LicenseFormat).Numbering(derive.LicenseKey(run.Seed, i)))
+		s.licenses = append(s.licenses, ident.LicenseSpace(pop.States[i].LicenseFormat, pop.States[i].LicenseReserve).Numbering(derive.LicenseKey(run.Seed, i)))
 	}
 	s.ssns = ident.NewSSNs(run.Seed)
 	for _, v := range pop.StreetSuffixes.Values {

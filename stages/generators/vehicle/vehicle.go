@@ -125,7 +125,7 @@ func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Popul
 	}
 	for i := range pop.States {
 		st := &pop.States[i]
-		capacity, err := ident.PlateCapacity(st.PlateFormat)
+		capacity, err := ident.PlateSpace(st.PlateFormat, st.PlateReserve).Capacity()
 		if err != nil {
 			return fmt.Errorf("vehicle: state %s plate format %q: %w", st.Code, st.PlateFormat, err)
 		}
@@ -182,7 +182,7 @@ func New(run *model.Run, maxAge int) (*Stage, error) {
 	s := &Stage{run: run, ref: ref, pop: pop, fleet: fleet, pick: pick, maxAge: maxAge, serials: serials,
 		cols: stream.NewColumns(run.Seed, stream.Vehicle, vehicleColumns...)}
 	for i := range pop.States {
-		s.plates = append(s.plates, ident.PlateSpace(pop.States[i].PlateFormat).Numbering(PlateKey(run.Seed, i)))
+		s.plates = append(s.plates, ident.PlateSpace(pop.States[i].PlateFormat, pop.States[i].PlateReserve).Numbering(PlateKey(run.Seed, i)))
 	}
 	s.vins = ident.NewVINs(run.Seed)
 	s.runs = make([]runOf, len(fleet.Runs))
