@@ -53,7 +53,7 @@ const SSNSpace = 55_984_401
 // PrivacyRules is the privacy statement written into every snapshot.
 var PrivacyRules = Privacy{
 	SSN:           "666-GG-SSSS with GG 01-99 and SSSS 0001-9999 (area 666 is never issued by the SSA), then 9xx-GG-SSSS with groups no ITIN uses; each SSN is a keyed permutation of the person's index, so unique; persons past these 55,984,401 numbers have a null ssn, counted in ssn_unassigned",
-	Phone:         "NPA-555-01XX: a real area code of the person's state with 555-0100..0199, reserved for fictional use",
+	Phone:         "NPA-555-01XX: a real area code that serves the person's ZIP, with 555-0100..0199, reserved for fictional use",
 	Email:         "lower-case local part at example.com, example.net or example.org (RFC 2606 reserved domains); the local part ends in the person's index, so unique",
 	DriverLicense: "the state's licence-number format with one position in a reserved span: the first variable character one of the last of its class (9, 8, 7 or Z to V: the sub-range a sequential issuer reaches last), or in the states whose numbers begin with the surname's Soundex code (FL, IL, MD, MI, MN, NJ, WI) the digit after the letter 9, 8 or 7, which no Soundex code has; the rest a keyed permutation of the member's serial in its state, so unique within the state; never derived from name or date of birth",
 	VIN:           "real WMI of the make and vehicle type, a descriptor (positions 4-8) fixed per make, model and type with position 7 following the model-year cycle, ISO 3779 check digit, model-year code; positions 11-17 encode a keyed permutation of the vehicle index, so unique; matches no real vehicle by intent",
