@@ -120,8 +120,8 @@ func (c *Checker) person(p *model.Person) facts {
 	}
 	if age < 18 && p.MaritalStatus == "married" {
 		bad("marital_status", RuleNoMarriedMinors, p.MaritalStatus)
-	} else if age < 18 && p.MaritalStatus != "single" {
-		bad("marital_status", RuleMaritalStatusOfAge, p.MaritalStatus)
+	} else if age < model.MaritalMinAge(p.MaritalStatus) {
+		bad("marital_status", RuleMaritalStatusOfAge, fmt.Sprintf("%s at %d", p.MaritalStatus, age))
 	}
 	return f
 }

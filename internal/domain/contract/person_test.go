@@ -61,6 +61,15 @@ func TestPersonRulesFireOnDamage(t *testing.T) {
 		{contract.RuleMaritalStatusOfAge, func(p *model.Person) bool {
 			return p.Relationship == "child" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) < 18
 		}, func(p *model.Person) { p.MaritalStatus = "widowed" }},
+		// an adult too young to be divorced, or widowed
+		{contract.RuleMaritalStatusOfAge, func(p *model.Person) bool {
+			a := model.YearsBetween(p.DateOfBirth, run.ReferenceDate)
+			return p.Relationship != "spouse" && a >= 18 && a < model.DivorcedMinAge
+		}, func(p *model.Person) { p.MaritalStatus = "divorced" }},
+		{contract.RuleMaritalStatusOfAge, func(p *model.Person) bool {
+			a := model.YearsBetween(p.DateOfBirth, run.ReferenceDate)
+			return p.Relationship != "spouse" && a >= model.DivorcedMinAge && a < model.WidowedMinAge
+		}, func(p *model.Person) { p.MaritalStatus = "widowed" }},
 		{contract.RuleUnlicensedHasNoLicense, func(p *model.Person) bool { return p.LicenseType == "unlicensed" }, func(p *model.Person) { p.DriverLicenseState = p.State }},
 		{contract.RuleLearnerPermitAge, func(p *model.Person) bool {
 			return p.LicenseType == "full" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) > 17

@@ -478,11 +478,19 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 // spouse after the ACS mix of the age and sex: never married (single),
 // divorced or widowed; married spouses live in the household, so "married"
 // is left out (a member whose spouse lives elsewhere is outside the plan).
+// Divorce and widowhood are left out below the ages they become plausible
+// at (the ACS shares there are response error).
 func (s *Stage) unmarried(r *stream.Stream, age, sex int) string {
-	if age < 18 {
+	if age < model.MarriedMinAge {
 		return "single"
 	}
 	m := s.pop.MaritalOf(age, sex)
+	if age < model.DivorcedMinAge {
+		m[2] = 0
+	}
+	if age < model.WidowedMinAge {
+		m[3] = 0
+	}
 	u := r.Uint64N(uint64(m[0] + m[2] + m[3]))
 	switch {
 	case u < uint64(m[0]):
