@@ -42,6 +42,30 @@ func MaritalMinAge(status string) int {
 	return 0
 }
 
+// SeniorMinAge is the youngest age a man is "Sr": old enough to have an
+// adult son named after him (the son 18, born when the father was 18 or
+// more). The generator keeps it and the contract checks it.
+const SeniorMinAge = 36
+
+// JuniorSuffixes name a son after his father (JuniorOf); a II is
+// traditionally named after a grandfather or uncle, so it is not among them.
+var JuniorSuffixes = []string{"Jr", "III", "IV"}
+
+// JuniorOf returns the suffix of a son named after a father with the
+// suffix given: Jr after none or Sr, III after Jr or II, IV after III, and
+// none after IV (V is not among the contract's suffixes).
+func JuniorOf(father string) string {
+	switch father {
+	case "", "Sr":
+		return "Jr"
+	case "Jr", "II":
+		return "III"
+	case "III":
+		return "IV"
+	}
+	return ""
+}
+
 // Person is one row of persons. Field order is the contract's column order,
 // which the Parquet writer takes from the struct.
 type Person struct {
@@ -104,7 +128,7 @@ var PersonColumns = []Column[Person]{
 	{Name: "license_issue_date", Kind: KindDate, Nullable: true, Doc: "current card or permit; null iff unlicensed", Date: func(p *Person) Date { return p.LicenseIssueDate }},
 	{Name: "license_status", Kind: KindEnum, Nullable: true, Enum: LicenseStatuses, Doc: "null iff unlicensed", Str: func(p *Person) string { return p.LicenseStatus }},
 	{Name: "middle_name", Kind: KindString, Nullable: true, Doc: "a first name of the same birth cohort, an initial, or null", Str: func(p *Person) string { return p.MiddleName }},
-	{Name: "name_suffix", Kind: KindEnum, Nullable: true, Enum: NameSuffixes, Doc: "men only; null for most", Str: func(p *Person) string { return p.NameSuffix }},
+	{Name: "name_suffix", Kind: KindEnum, Nullable: true, Enum: NameSuffixes, Doc: "men only; Sr at 36 and over; a child Jr, III or IV living with his father bears his name; null for most", Str: func(p *Person) string { return p.NameSuffix }},
 	{Name: "address_line2", Kind: KindString, Nullable: true, Doc: "unit line (APT 4B) or null", Str: func(p *Person) string { return p.AddressLine2 }},
 	{Name: "county", Kind: KindString, Doc: "county of the ZIP", Str: func(p *Person) string { return p.County }},
 	{Name: "county_fips", Kind: KindString, Pattern: `^[0-9]{5}$`, Doc: "state + county FIPS code", Str: func(p *Person) string { return p.CountyFIPS }},
