@@ -2,11 +2,13 @@
 // v0.2): a state from an exact population quota, a ZIP weighted by its
 // population with its county, city, urban/rural class and an area code that
 // serves it, a shared address and (usually) surname, ages by sex after the
-// FHWA licensed-driver mix with children at least 16 years younger than both
-// parents, marital status after the ACS mix for age and sex, first names of
-// the birth decade, and privacy-safe identifiers. Every value draws from its
-// column's own stream keyed by (seed, column, household or person index), so
-// batches can be made in any order and a new column moves no other.
+// FHWA licensed-driver mix, spouses apart by the Census husband-wife age
+// gaps, children at least 16 years younger than both parents, marital
+// status after the ACS mix for age and sex, first names of the birth
+// decade, name suffixes that fit age and father, and privacy-safe
+// identifiers. Every value draws from its column's own stream keyed by
+// (seed, column, household or person index), so batches can be made in any
+// order and a new column moves no other.
 package person
 
 import (
@@ -266,7 +268,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	youngestParent := primary.age
 	if h.Spouse {
 		sp := member{rel: "spouse", marital: "married", gender: s.spouseGender(gr, primary.gender), last: hm.surname}
-		sp.age = min(95, max(minParent, primary.age+ar.Between(-6, 6)))
+		sp.age = spouseAge(ar, &primary, sp.gender, minParent)
 		youngestParent = min(youngestParent, sp.age)
 		members = append(members, sp)
 		members[0].marital = "married"
@@ -302,6 +304,49 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 		}
 	}
 	return nil
+}
+
+// Husbands' age less their wives', per ten thousand married couples: Census
+// CPS 2003, America's Families and Living Arrangements (households/
+// SOURCES.md). A category's weight is spread evenly over its years; the
+// open-ended "20 and more" ones are taken to stop at 24.
+var spouseGaps = [...]struct{ from, to, weight int }{
+	{20, 24, 100}, {15, 19, 160}, {10, 14, 480}, {6, 9, 1160}, {4, 5, 1330}, {2, 3, 2040},
+	{-1, 1, 3320},
+	{-3, -2, 650}, {-5, -4, 330}, {-9, -6, 270}, {-14, -10, 100}, {-19, -15, 30}, {-24, -20, 30},
+}
+
+var spouseGapTotal = func() (n int) {
+	for _, g := range spouseGaps {
+		n += g.weight
+	}
+	return n
+}()
+
+// spouseAge draws the age of the primary's spouse, a spouse of gender
+// gender, from the husband's and wife's age gap (one draw). For couples not
+// of a man and a woman, for whom the table has no figures, the primary
+// takes the husband's side. A spouse the gap puts under youngest or over 95
+// is the gap's width the other side of the primary instead, so young and
+// old couples do not pile up at the bounds.
+func spouseAge(r *stream.Stream, primary *member, gender string, youngest int) int {
+	u := r.IntN(spouseGapTotal)
+	gap := 0
+	for _, g := range spouseGaps {
+		if u < g.weight {
+			gap = g.from + u*(g.to-g.from+1)/g.weight
+			break
+		}
+		u -= g.weight
+	}
+	if primary.gender == "F" && gender == "M" {
+		gap = -gap // the spouse is the husband
+	}
+	age := primary.age - gap
+	if age < youngest || age > 95 {
+		age = primary.age + gap
+	}
+	return min(95, max(youngest, age))
 }
 
 // titleCase writes a USPS abbreviation (AVE) as addresses print it (Ave).
