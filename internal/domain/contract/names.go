@@ -29,6 +29,8 @@ const (
 	RuleFirstNameOfCohort               RuleName = "first_name_of_cohort"
 	RuleMiddleNameOfCohort              RuleName = "middle_name_of_cohort"
 	RuleSuffixMenOnly                   RuleName = "suffix_men_only"
+	RuleSuffixFitsAge                   RuleName = "suffix_fits_age"
+	RuleJuniorNamedAfterFather          RuleName = "junior_named_after_father"
 	RuleSSNNullPastSpace                RuleName = "ssn_null_past_space"
 	RulePhoneAreaCodeOfZIP              RuleName = "phone_area_code_of_zip"
 	RuleUnitLineFormat                  RuleName = "unit_line_format"

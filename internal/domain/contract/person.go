@@ -42,6 +42,9 @@ func (c *Checker) person(p *model.Person) facts {
 		if p.Gender != "M" {
 			bad("name_suffix", RuleSuffixMenOnly, p.NameSuffix)
 		}
+		if p.NameSuffix == "Sr" && f.age < model.SeniorMinAge {
+			bad("name_suffix", RuleSuffixFitsAge, fmt.Sprintf("%s at %d", p.NameSuffix, f.age))
+		}
 	}
 	birthYear := born.Year
 	if !c.nameOfCohort(p.Gender, birthYear, p.FirstName) {
@@ -120,8 +123,8 @@ func (c *Checker) person(p *model.Person) facts {
 	}
 	if age < 18 && p.MaritalStatus == "married" {
 		bad("marital_status", RuleNoMarriedMinors, p.MaritalStatus)
-	} else if age < 18 && p.MaritalStatus != "single" {
-		bad("marital_status", RuleMaritalStatusOfAge, p.MaritalStatus)
+	} else if age < model.MaritalMinAge(p.MaritalStatus) {
+		bad("marital_status", RuleMaritalStatusOfAge, fmt.Sprintf("%s at %d", p.MaritalStatus, age))
 	}
 	return f
 }
@@ -188,6 +191,24 @@ func renewedOnCycle(p *model.Person) bool {
 		}
 	}
 	return id == fd
+}
+
+// namedAfterFather reports whether child, a junior, bears the names of a
+// father who lives with him (the primary or the spouse, a man) and the
+// suffix after his; true if no father lives with him.
+func namedAfterFather(child *model.Person, members []model.Person, primary, spouse int) bool {
+	fathers := false
+	for _, i := range [2]int{primary, spouse} {
+		if i < 0 || members[i].Gender != "M" {
+			continue
+		}
+		f := &members[i]
+		if f.FirstName == child.FirstName && f.LastName == child.LastName && model.JuniorOf(f.NameSuffix) == child.NameSuffix {
+			return true
+		}
+		fathers = true
+	}
+	return !fathers
 }
 
 // nameOfCohort reports whether first is a name of the birth year's decade
@@ -291,6 +312,9 @@ func (c *Checker) household(members []model.Person, fs []facts) {
 			}
 			if p.LastName != head.LastName {
 				bad("last_name", RuleChildSharesLastName, p.LastName)
+			}
+			if slices.Contains(model.JuniorSuffixes, p.NameSuffix) && !namedAfterFather(p, members, primary, spouse) {
+				bad("name_suffix", RuleJuniorNamedAfterFather, p.FirstName+" "+p.LastName+" "+p.NameSuffix)
 			}
 		}
 		if p.Relationship == "primary" && p.LicenseType != "full" {

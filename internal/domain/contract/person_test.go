@@ -34,6 +34,21 @@ func TestPersonRulesFireOnDamage(t *testing.T) {
 		{contract.RuleFirstNameOfCohort, func(p *model.Person) bool { y, _, _ := p.DateOfBirth.Civil(); return p.Gender == "F" && y >= 2000 }, func(p *model.Person) { p.FirstName = "Bertha" }},
 		{contract.RuleMiddleNameOfCohort, any, func(p *model.Person) { p.MiddleName = "Xq" }},
 		{contract.RuleSuffixMenOnly, func(p *model.Person) bool { return p.Gender == "F" }, func(p *model.Person) { p.NameSuffix = "Jr" }},
+		{contract.RuleSuffixFitsAge, func(p *model.Person) bool {
+			return p.Gender == "M" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) < model.SeniorMinAge
+		}, func(p *model.Person) { p.NameSuffix = "Sr" }},
+		{contract.RuleJuniorNamedAfterFather, func(p *model.Person) bool {
+			// a son not named after the father he lives with
+			if p.Relationship != "child" || p.Gender != "M" {
+				return false
+			}
+			for i := range good.Persons {
+				if f := &good.Persons[i]; f.HouseholdID == p.HouseholdID && f.Relationship == "primary" {
+					return f.Gender == "M" && f.FirstName != p.FirstName
+				}
+			}
+			return false
+		}, func(p *model.Person) { p.NameSuffix = "Jr" }},
 		{contract.RuleSSNNullPastSpace, any, func(p *model.Person) { p.SSN = "" }},
 		{contract.RulePhoneAreaCodeOfZIP, func(p *model.Person) bool { return p.State == "CA" }, func(p *model.Person) { p.Phone = "907" + p.Phone[3:] }},
 		{contract.RuleUnitLineFormat, any, func(p *model.Person) { p.AddressLine2 = "FLAT 3" }},
@@ -64,6 +79,15 @@ func TestPersonRulesFireOnDamage(t *testing.T) {
 		}, func(p *model.Person) { p.MaritalStatus = "married" }},
 		{contract.RuleMaritalStatusOfAge, func(p *model.Person) bool {
 			return p.Relationship == "child" && model.YearsBetween(p.DateOfBirth, run.ReferenceDate) < 18
+		}, func(p *model.Person) { p.MaritalStatus = "widowed" }},
+		// an adult too young to be divorced, or widowed
+		{contract.RuleMaritalStatusOfAge, func(p *model.Person) bool {
+			a := model.YearsBetween(p.DateOfBirth, run.ReferenceDate)
+			return p.Relationship != "spouse" && a >= 18 && a < model.DivorcedMinAge
+		}, func(p *model.Person) { p.MaritalStatus = "divorced" }},
+		{contract.RuleMaritalStatusOfAge, func(p *model.Person) bool {
+			a := model.YearsBetween(p.DateOfBirth, run.ReferenceDate)
+			return p.Relationship != "spouse" && a >= model.DivorcedMinAge && a < model.WidowedMinAge
 		}, func(p *model.Person) { p.MaritalStatus = "widowed" }},
 		{contract.RuleUnlicensedHasNoLicense, func(p *model.Person) bool { return p.LicenseType == "unlicensed" }, func(p *model.Person) { p.DriverLicenseState = p.State }},
 		{contract.RuleLearnerPermitAge, func(p *model.Person) bool {

@@ -17,6 +17,55 @@ var (
 	CreditTiers = []string{"excellent", "good", "fair", "poor", "no_hit"}
 )
 
+// Youngest ages at which a marital status is plausible: where the ACS 2018
+// shares by age (B12002; refdata auto/marital_status_by_age.csv) rise from
+// the level of the 15-17 band's, 0.02-0.04 %, which is response error.
+// Divorced: 0.05-0.07 % at 18-19, 0.4-0.7 % at 20-24. Widowed: 0.04-0.09 %
+// at 18-24, 0.1-0.2 % at 25-29 and more with every band after. Minors are
+// single.
+const (
+	MarriedMinAge  = 18
+	DivorcedMinAge = 20
+	WidowedMinAge  = 25
+)
+
+// MaritalMinAge returns the youngest age at which status is plausible.
+func MaritalMinAge(status string) int {
+	switch status {
+	case "married":
+		return MarriedMinAge
+	case "divorced":
+		return DivorcedMinAge
+	case "widowed":
+		return WidowedMinAge
+	}
+	return 0
+}
+
+// SeniorMinAge is the youngest age a man is "Sr": old enough to have an
+// adult son named after him (the son 18, born when the father was 18 or
+// more). The generator keeps it and the contract checks it.
+const SeniorMinAge = 36
+
+// JuniorSuffixes name a son after his father (JuniorOf); a II is
+// traditionally named after a grandfather or uncle, so it is not among them.
+var JuniorSuffixes = []string{"Jr", "III", "IV"}
+
+// JuniorOf returns the suffix of a son named after a father with the
+// suffix given: Jr after none or Sr, III after Jr or II, IV after III, and
+// none after IV (V is not among the contract's suffixes).
+func JuniorOf(father string) string {
+	switch father {
+	case "", "Sr":
+		return "Jr"
+	case "Jr", "II":
+		return "III"
+	case "III":
+		return "IV"
+	}
+	return ""
+}
+
 // Person is one row of persons. Field order is the contract's column order,
 // which the Parquet writer takes from the struct.
 type Person struct {
@@ -65,7 +114,7 @@ var PersonColumns = []Column[Person]{
 	{Name: "last_name", Kind: KindString, Doc: "US surname", Str: func(p *Person) string { return p.LastName }},
 	{Name: "gender", Kind: KindEnum, Enum: Genders, Doc: "F, M or X (non-binary)", Str: func(p *Person) string { return p.Gender }},
 	{Name: "date_of_birth", Kind: KindDate, Doc: "age 16-95 at the reference date", Date: func(p *Person) Date { return p.DateOfBirth }},
-	{Name: "marital_status", Kind: KindEnum, Enum: MaritalStatuses, Doc: "single under 18; a spouse and the primary are both married", Str: func(p *Person) string { return p.MaritalStatus }},
+	{Name: "marital_status", Kind: KindEnum, Enum: MaritalStatuses, Doc: "single under 18, never divorced under 20 nor widowed under 25; a spouse and the primary are both married", Str: func(p *Person) string { return p.MaritalStatus }},
 	{Name: "relationship", Kind: KindEnum, Enum: Relationships, Doc: "to the household's primary (the named insured); one primary per household", Str: func(p *Person) string { return p.Relationship }},
 	{Name: "ssn", Kind: KindString, Nullable: true, Pattern: `^[0-9]{3}-[0-9]{2}-[0-9]{4}$`, Doc: "666-GG-SSSS then 9xx-GG-SSSS, never issued; unique; null past the 55,984,401 of them", Str: func(p *Person) string { return p.SSN }},
 	{Name: "email", Kind: KindString, Pattern: `^[a-z]+\.[a-z]+[1-9][0-9]*@example\.(com|net|org)$`, Doc: "@example.com/.net/.org; unique", Str: func(p *Person) string { return p.Email }},
@@ -79,7 +128,7 @@ var PersonColumns = []Column[Person]{
 	{Name: "license_issue_date", Kind: KindDate, Nullable: true, Doc: "current card or permit; null iff unlicensed", Date: func(p *Person) Date { return p.LicenseIssueDate }},
 	{Name: "license_status", Kind: KindEnum, Nullable: true, Enum: LicenseStatuses, Doc: "null iff unlicensed", Str: func(p *Person) string { return p.LicenseStatus }},
 	{Name: "middle_name", Kind: KindString, Nullable: true, Doc: "a first name of the same birth cohort, an initial, or null", Str: func(p *Person) string { return p.MiddleName }},
-	{Name: "name_suffix", Kind: KindEnum, Nullable: true, Enum: NameSuffixes, Doc: "men only; null for most", Str: func(p *Person) string { return p.NameSuffix }},
+	{Name: "name_suffix", Kind: KindEnum, Nullable: true, Enum: NameSuffixes, Doc: "men only; Sr at 36 and over; a child Jr, III or IV living with his father bears his name; null for most", Str: func(p *Person) string { return p.NameSuffix }},
 	{Name: "address_line2", Kind: KindString, Nullable: true, Doc: "unit line (APT 4B) or null", Str: func(p *Person) string { return p.AddressLine2 }},
 	{Name: "county", Kind: KindString, Doc: "county of the ZIP", Str: func(p *Person) string { return p.County }},
 	{Name: "county_fips", Kind: KindString, Pattern: `^[0-9]{5}$`, Doc: "state + county FIPS code", Str: func(p *Person) string { return p.CountyFIPS }},

@@ -2,17 +2,20 @@
 // v0.2): a state from an exact population quota, a ZIP weighted by its
 // population with its county, city, urban/rural class and an area code that
 // serves it, a shared address and (usually) surname, ages by sex after the
-// FHWA licensed-driver mix with children at least 16 years younger than both
-// parents, marital status after the ACS mix for age and sex, first names of
-// the birth decade, and privacy-safe identifiers. Every value draws from its
-// column's own stream keyed by (seed, column, household or person index), so
-// batches can be made in any order and a new column moves no other.
+// FHWA licensed-driver mix, spouses apart by the Census husband-wife age
+// gaps, children at least 16 years younger than both parents, marital
+// status after the ACS mix for age and sex, first names of the birth
+// decade, name suffixes that fit age and father, and privacy-safe
+// identifiers. Every value draws from its column's own stream keyed by
+// (seed, column, household or person index), so batches can be made in any
+// order and a new column moves no other.
 package person
 
 import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -265,7 +268,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	youngestParent := primary.age
 	if h.Spouse {
 		sp := member{rel: "spouse", marital: "married", gender: s.spouseGender(gr, primary.gender), last: hm.surname}
-		sp.age = min(95, max(minParent, primary.age+ar.Between(-6, 6)))
+		sp.age = spouseAge(ar, &primary, sp.gender, minParent)
 		youngestParent = min(youngestParent, sp.age)
 		members = append(members, sp)
 		members[0].marital = "married"
@@ -278,15 +281,72 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 		members = append(members, member{rel: "other", gender: s.gender(gr), age: s.driverAge(ar, "", 18)})
 	}
 	s.members = members
+	// The children's father, if one lives with them: the primary or else
+	// the spouse, a man.
+	father := -1
+	for m := range min(2, len(members)) {
+		if (members[m].rel == "primary" || members[m].rel == "spouse") && members[m].gender == "M" {
+			father = m
+			break
+		}
+	}
 	hhID := a.String(ident.AppendID(a.Free(), "HH-", h.Index))
+	base := len(mb.Persons) // where the household's first member goes
 	for m := range members {
 		// Filled in place: a Person is some 500 bytes, copied twice otherwise.
 		mb.Persons = append(mb.Persons, model.Person{})
-		if err := s.person(&mb.Persons[len(mb.Persons)-1], h.FirstPerson+int64(m), m, hhID, &members[m], &hm); err != nil {
+		var dad *model.Person
+		if members[m].rel == "child" && father >= 0 {
+			dad = &mb.Persons[base+father]
+		}
+		if err := s.person(&mb.Persons[len(mb.Persons)-1], h.FirstPerson+int64(m), m, hhID, &members[m], dad, &hm); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// Husbands' age less their wives', per ten thousand married couples: Census
+// CPS 2003, America's Families and Living Arrangements (households/
+// SOURCES.md). A category's weight is spread evenly over its years; the
+// open-ended "20 and more" ones are taken to stop at 24.
+var spouseGaps = [...]struct{ from, to, weight int }{
+	{20, 24, 100}, {15, 19, 160}, {10, 14, 480}, {6, 9, 1160}, {4, 5, 1330}, {2, 3, 2040},
+	{-1, 1, 3320},
+	{-3, -2, 650}, {-5, -4, 330}, {-9, -6, 270}, {-14, -10, 100}, {-19, -15, 30}, {-24, -20, 30},
+}
+
+var spouseGapTotal = func() (n int) {
+	for _, g := range spouseGaps {
+		n += g.weight
+	}
+	return n
+}()
+
+// spouseAge draws the age of the primary's spouse, a spouse of gender
+// gender, from the husband's and wife's age gap (one draw). For couples not
+// of a man and a woman, for whom the table has no figures, the primary
+// takes the husband's side. A spouse the gap puts under youngest or over 95
+// is the gap's width the other side of the primary instead, so young and
+// old couples do not pile up at the bounds.
+func spouseAge(r *stream.Stream, primary *member, gender string, youngest int) int {
+	u := r.IntN(spouseGapTotal)
+	gap := 0
+	for _, g := range spouseGaps {
+		if u < g.weight {
+			gap = g.from + u*(g.to-g.from+1)/g.weight
+			break
+		}
+		u -= g.weight
+	}
+	if primary.gender == "F" && gender == "M" {
+		gap = -gap // the spouse is the husband
+	}
+	age := primary.age - gap
+	if age < youngest || age > 95 {
+		age = primary.age + gap
+	}
+	return min(95, max(youngest, age))
 }
 
 // titleCase writes a USPS abbreviation (AVE) as addresses print it (Ave).
@@ -368,8 +428,9 @@ func (s *Stage) driverAge(r *stream.Stream, gender string, minAge int) int {
 }
 
 // person fills p, the zero Person the caller appended, with one member
-// from its own columns' streams.
-func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *member, hm *home) error {
+// from its own columns' streams. father is the member's father if he is a
+// child living with him, else nil.
+func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *member, father *model.Person, hm *home) error {
 	c := s.per
 	c.At(uint64(idx))
 	if s.extra >= 0 { // drawn first, as a column a later version adds might be
@@ -397,11 +458,27 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 		marital = s.unmarried(c.Of(pMarital), mm.age, sex)
 	}
 
-	// Middle names and suffixes after the Kansas voter file (the one public
-	// count found; governance/decision-log.md): 65 % a middle name, 24 % an
-	// initial only, 11 % none; among men Jr 3.5 %, Sr 0.8 %, II 0.7 %,
-	// III 0.8 %, IV 0.14 %.
-	var middle, suffix string
+	var suffix string
+	if mm.gender == "M" {
+		suffix = suffixOf(c.Of(pSuffix), mm.age)
+		// A son named after the father he lives with bears his names and
+		// the suffix after his (a Jr's son is III), if the first name is
+		// one of the son's birth decade; if not, or if the father kept
+		// another surname, he is not named after him.
+		if father != nil && slices.Contains(model.JuniorSuffixes, suffix) {
+			suffix = model.JuniorOf(father.NameSuffix)
+			if suffix != "" && father.LastName == last && names.Has(father.FirstName) {
+				first = father.FirstName
+			} else {
+				suffix = ""
+			}
+		}
+	}
+
+	// Middle names after the Kansas voter file (the one public count found;
+	// governance/decision-log.md): 65 % a middle name, 24 % an initial
+	// only, 11 % none.
+	var middle string
 	if mr := c.Of(pMiddle); mr.Chance(0.6508) {
 		for range 4 { // a middle name other than the first name
 			if middle = pick(names, mr); middle != first {
@@ -413,20 +490,6 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 		}
 	} else if mr.Chance(0.2425 / (1 - 0.6508)) {
 		middle = pick(names, mr)[:1] // a substring: string(byte) would allocate
-	}
-	if mm.gender == "M" {
-		switch u := c.Of(pSuffix).IntN(10000); {
-		case u < 351:
-			suffix = "Jr"
-		case u < 432:
-			suffix = "Sr"
-		case u < 502:
-			suffix = "II"
-		case u < 581:
-			suffix = "III"
-		case u < 595:
-			suffix = "IV"
-		}
 	}
 
 	lic, err := s.license(c.Of(pLicense), c.Of(pStatus), s.licenseType(c.Of(pLicenseType), mm), born, mm.age, hm, m)
@@ -474,15 +537,49 @@ func (s *Stage) person(p *model.Person, idx int64, m int, hhID string, mm *membe
 	return nil
 }
 
+// suffixOf draws a man's name suffix after the Kansas voter file
+// (governance/decision-log.md): among men Jr 3.5 %, Sr 0.8 %, II 0.7 %,
+// III 0.8 %, IV 0.14 %. Sr is only for men of model.SeniorMinAge and over,
+// 63 % of the adult men made, so they have it at 0.81 / 0.63 = 1.28 %: the
+// adult men's share stays the file's.
+func suffixOf(r *stream.Stream, age int) string {
+	senior := age >= model.SeniorMinAge
+	switch u := r.IntN(10000); {
+	case u < 351:
+		return "Jr"
+	case u < 432:
+		if senior {
+			return "Sr"
+		}
+	case u < 502:
+		return "II"
+	case u < 581:
+		return "III"
+	case u < 595:
+		return "IV"
+	case u < 642 && senior:
+		return "Sr"
+	}
+	return ""
+}
+
 // unmarried draws the marital status of a member who is not the primary's
 // spouse after the ACS mix of the age and sex: never married (single),
 // divorced or widowed; married spouses live in the household, so "married"
 // is left out (a member whose spouse lives elsewhere is outside the plan).
+// Divorce and widowhood are left out below the ages they become plausible
+// at (the ACS shares there are response error).
 func (s *Stage) unmarried(r *stream.Stream, age, sex int) string {
-	if age < 18 {
+	if age < model.MarriedMinAge {
 		return "single"
 	}
 	m := s.pop.MaritalOf(age, sex)
+	if age < model.DivorcedMinAge {
+		m[2] = 0
+	}
+	if age < model.WidowedMinAge {
+		m[3] = 0
+	}
 	u := r.Uint64N(uint64(m[0] + m[2] + m[3]))
 	switch {
 	case u < uint64(m[0]):
