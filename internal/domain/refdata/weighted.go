@@ -51,6 +51,14 @@ func (w *Weighted) Total() uint64 {
 	return w.cum[len(w.cum)-1]
 }
 
+// Below returns the sum of the weights of the items before index i.
+func (w *Weighted) Below(i int) uint64 {
+	if i == 0 {
+		return 0
+	}
+	return w.cum[i-1]
+}
+
 // Index maps u, uniform in [0, Total()), to an item index: the first whose
 // cumulative weight exceeds u.
 func (w *Weighted) Index(u uint64) int {

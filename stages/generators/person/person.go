@@ -102,10 +102,10 @@ type Stage struct {
 	extra    int
 	licenses []ident.Numbering // each state's licence numbers
 	ssns     ident.SSNs
-	ages     [2]refdata.Weighted // FHWA licensed drivers by band, per sex
-	yearsAgo []model.Date        // the reference date n years back, by n
-	suffixes []string            // the street suffixes as addresses print them
-	strs     ident.Arena         // the bytes of the strings made of parts
+	ages     [ageMixes][2]refdata.Weighted // FHWA licensed drivers by band, per sex
+	yearsAgo []model.Date                  // the reference date n years back, by n
+	suffixes []string                      // the street suffixes as addresses print them
+	strs     ident.Arena                   // the bytes of the strings made of parts
 }
 
 // yearsBefore returns the reference date n years back: every birth date
@@ -163,8 +163,13 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	}
 	oldest := 95 // a spouse's bound; drivers' is their last band's
 	for _, b := range pop.DriverAges {
-		s.ages[refdata.Female].Add(b.Count[refdata.Female])
-		s.ages[refdata.Male].Add(b.Count[refdata.Male])
+		for sex := range 2 {
+			m := pop.MaritalOf((b.From+b.To)/2, sex)
+			married := b.Count[sex] * m[1] / (m[0] + m[1] + m[2] + m[3])
+			s.ages[anyAdult][sex].Add(b.Count[sex])
+			s.ages[marriedAdult][sex].Add(married)
+			s.ages[unmarriedAdult][sex].Add(b.Count[sex] - married)
+		}
 		oldest = max(oldest, b.To)
 	}
 	for n := range oldest + 2 {
@@ -263,7 +268,11 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 	if h.Children > 0 {
 		drawFrom = 34
 	}
-	primary.age = s.driverAge(ar, primary.gender, drawFrom)
+	mix := unmarriedAdult
+	if h.Spouse {
+		mix = marriedAdult
+	}
+	primary.age = s.driverAge(ar, primary.gender, drawFrom, mix)
 	members = append(members, primary)
 	youngestParent := primary.age
 	if h.Spouse {
@@ -278,7 +287,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 			age: childAge(ar, youngestParent-16)})
 	}
 	for len(members) < h.Size {
-		members = append(members, member{rel: "other", gender: s.gender(gr), age: s.driverAge(ar, "", 18)})
+		members = append(members, member{rel: "other", gender: s.gender(gr), age: s.driverAge(ar, "", 18, anyAdult)})
 	}
 	s.members = members
 	// The children's father, if one lives with them: the primary or else
@@ -408,21 +417,30 @@ func sexOf(gender string, r *stream.Stream) int {
 	return r.IntN(2)
 }
 
+// Age mixes of adults: licensed drivers as FHWA counts them, and split by
+// the ACS married share of each band and sex, so a primary with a spouse
+// has the age of a married driver (few are 18) and one without the age of
+// an unmarried one, while the two together keep the FHWA mix.
+const (
+	anyAdult = iota
+	marriedAdult
+	unmarriedAdult
+	ageMixes
+)
+
 // driverAge draws an age of a licensed driver of the gender's sex (either,
-// for X or ""), at least minAge: a band after the FHWA counts, then a year
-// within it. Bands wholly below minAge are left out of the draw, so it
-// takes one draw, never a loop.
-func (s *Stage) driverAge(r *stream.Stream, gender string, minAge int) int {
+// for X or ""), at least minAge, from an age mix: a band after its counts,
+// then a year within it. Bands wholly below minAge are left out of the
+// draw, so it takes one draw, never a loop.
+func (s *Stage) driverAge(r *stream.Stream, gender string, minAge, mix int) int {
 	sex := sexOf(gender, r)
-	w := &s.ages[sex]
+	w := &s.ages[mix][sex]
 	bands := s.pop.DriverAges
-	skip := uint64(0) // weight of the bands below minAge
-	for i := range bands {
-		if bands[i].To >= minAge {
-			break
-		}
-		skip += uint64(bands[i].Count[sex])
+	first := 0 // the first band reaching minAge
+	for first < len(bands) && bands[first].To < minAge {
+		first++
 	}
+	skip := w.Below(first) // the mix's weight of the bands below
 	b := bands[w.Index(skip+r.Uint64N(w.Total()-skip))]
 	return r.Between(max(b.From, minAge), b.To)
 }
