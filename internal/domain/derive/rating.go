@@ -162,7 +162,7 @@ func Rate(in Inputs, factors []string) Rating {
 		case "minivan", "van":
 			apply(vanRel)
 		}
-		if v.FuelType == "electric" {
+		if in.Driven.ev { // as the ev_owner tag
 			apply(electricRel)
 		}
 		if in.RefYear-int(v.ModelYear) >= 15 {
