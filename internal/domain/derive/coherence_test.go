@@ -3,6 +3,7 @@ package derive_test
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
@@ -11,10 +12,12 @@ import (
 )
 
 // Tags that name a rating factor fire exactly when the factor does, on
-// every generated profile and on variants of each whose vehicles' fuel and
-// mileage are redrawn, so that electric and high-mileage vehicles are
-// often a driver's second: ev_owner with the fuel factor, high_mileage
-// with the top mileage factor.
+// every generated profile and on variants of each whose licence and
+// vehicles' fuel and mileage are redrawn, so that electric and
+// high-mileage vehicles are often a driver's second: ev_owner with the
+// fuel factor, high_mileage with the top mileage factor. Of those who
+// drive no vehicle, only a full, valid licence holder has the no-vehicle
+// mileage factor; the rest have none.
 func TestTagsFireWithTheirFactors(t *testing.T) {
 	run := testkit.Run(2000, 11)
 	mb := testkit.Batch(run, "profile")
@@ -30,17 +33,25 @@ func TestTagsFireWithTheirFactors(t *testing.T) {
 	}
 	fired := map[string]int{}
 	for i := range mb.Persons {
-		p := &mb.Persons[i]
 		for variant := range 4 {
+			p := mb.Persons[i]
 			vs := households[p.HouseholdID]
 			if variant > 0 {
+				p.LicenseType = []string{"full", "learner_permit", "unlicensed"}[r.IntN(3)]
+				p.LicenseStatus = []string{"valid", "expired", "suspended", "revoked"}[r.IntN(4)]
 				vs = slices.Clone(vs)
 				for k := range vs {
 					vs[k].FuelType = model.FuelTypes[r.IntN(len(model.FuelTypes))]
 					vs[k].AnnualMileage = int32(1000 + r.IntN(30000))
 				}
 			}
-			pr := derive.Profile(p, vs, model.History{}, ref)
+			pr := derive.Profile(&p, vs, model.History{}, ref)
+			if len(pr.VehicleIDs) == 0 {
+				mileage := slices.IndexFunc(pr.RatingFactors, func(f string) bool { return strings.HasPrefix(f, "mileage=") })
+				if p.Licensed() != (mileage >= 0) || mileage >= 0 && pr.RatingFactors[mileage] != "mileage=0.85" {
+					t.Fatalf("%s, %s %s, no vehicle: factors %v", p.PersonID, p.LicenseType, p.LicenseStatus, pr.RatingFactors)
+				}
+			}
 			for _, x := range pairs {
 				tag, factor := slices.Contains(pr.ScenarioTags, x.tag), slices.Contains(pr.RatingFactors, x.factor)
 				if tag != factor {
