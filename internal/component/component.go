@@ -7,6 +7,7 @@ package component
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -44,6 +45,33 @@ func RegisterStage(spec pipeline.Spec, build func(pipeline.Conf, *Env) (Stage, e
 		}
 		return build(c, env)
 	})
+}
+
+// runSettings copy, by stage type, what a stage's config decides for the
+// whole run onto it; registered from init, read once the config loads.
+var (
+	runSettingsMu sync.RWMutex
+	runSettings   = map[string]func(pipeline.Conf, *model.Run){}
+)
+
+// RegisterRunSetting records that the config of a stage type decides a
+// setting of the whole run (one the metadata records, for validate to
+// check against): set copies it from the stage's config onto the run.
+func RegisterRunSetting(stageType string, set func(pipeline.Conf, *model.Run)) {
+	runSettingsMu.Lock()
+	defer runSettingsMu.Unlock()
+	runSettings[stageType] = set
+}
+
+// ApplyRunSettings copies onto run what the config c of a stage of
+// stageType decides for the whole run, if anything.
+func ApplyRunSettings(stageType string, c pipeline.Conf, run *model.Run) {
+	runSettingsMu.RLock()
+	set := runSettings[stageType]
+	runSettingsMu.RUnlock()
+	if set != nil {
+		set(c, run)
+	}
 }
 
 // RegisterSink adds a sink type to Registry.

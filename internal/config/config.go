@@ -452,15 +452,20 @@ func (c *Config) SHA256() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Run returns the shared run context of this config.
+// Run returns the shared run context of this config, with what its
+// stages' configs decide for the whole run.
 func (c *Config) Run() *model.Run {
-	return &model.Run{
+	run := &model.Run{
 		DatasetName: c.DatasetName, SnapshotVersion: c.Version, SchemaVersion: c.SchemaVersion,
 		ReferenceDate: c.ReferenceDate, Seed: c.Seed, Records: c.Records, BatchSize: c.BatchSize,
 		ConfigSHA256: c.SHA256(),
 		Shard:        c.Shard, Shards: c.Shards,
 		Entities: c.Entities(),
 	}
+	for _, s := range c.Stages {
+		component.ApplyRunSettings(s.Type, s.Conf, run)
+	}
+	return run
 }
 
 // Entities names the declared entities the stages make, in declaration

@@ -45,6 +45,20 @@ func TestLoadGood(t *testing.T) {
 	require.Equal(t, "warn", cfg.Stages[4].Conf.String("on_violation"))
 }
 
+// The run carries the incident stage's look-back (its default unless set),
+// for the metadata to record and validate to check; none without the stage.
+func TestRunCarriesTheLookback(t *testing.T) {
+	for body, want := range map[string]int{
+		good: 5,
+		strings.Replace(good, "{type: incident}", "{type: incident, lookback_years: 3}", 1):                       3,
+		strings.Replace(good, ", {type: incident}, {type: profile}, {type: validate, on_violation: warn}", "", 1): 0,
+	} {
+		cfg, err := config.Load(write(t, body), config.Overrides{})
+		require.NoError(t, err)
+		require.Equal(t, want, cfg.Run().LookbackYears)
+	}
+}
+
 func TestBadInputNamesKeyFileAndAllowed(t *testing.T) {
 	cases := []struct {
 		name, body string

@@ -44,7 +44,7 @@ func (e *Declared[T]) Len(b *model.Batch) int { return len(*e.def.Rows(b)) }
 
 func (e *Declared[T]) RowID(b *model.Batch, i int) string { return e.def.ID(&(*e.def.Rows(b))[i]) }
 
-func (e *Declared[T]) CheckBatch(b *model.Batch, refDate model.Date, report func(id, rule, column, value string)) {
+func (e *Declared[T]) CheckBatch(b *model.Batch, run *model.Run, report func(id, rule, column, value string)) {
 	rows := *e.def.Rows(b)
 	prev := ""
 	for i := range rows {
@@ -60,12 +60,12 @@ func (e *Declared[T]) CheckBatch(b *model.Batch, refDate model.Date, report func
 			e.def.Check(&rows[i], func(rule, column, value string) { report(id, rule, column, value) })
 		}
 	}
-	e.CheckAcross(b, refDate, report)
+	e.CheckAcross(b, run, report)
 }
 
-func (e *Declared[T]) CheckAcross(b *model.Batch, refDate model.Date, report func(id, rule, column, value string)) {
+func (e *Declared[T]) CheckAcross(b *model.Batch, run *model.Run, report func(id, rule, column, value string)) {
 	if e.def.CheckAcross != nil {
-		e.def.CheckAcross(b, refDate, report)
+		e.def.CheckAcross(b, run, report)
 	}
 }
 

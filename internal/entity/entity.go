@@ -129,9 +129,10 @@ type Def[T any] struct {
 	// applies them to each, and `synthpipe validate` to batches of whole
 	// households it reads in step from the persons, vehicles, profiles and
 	// this entity's files, which needs a household_id column (rows in
-	// household order). Its rules are in Rules, Across set. refDate is the
-	// run's reference date, for rules that need it.
-	CheckAcross func(b *model.Batch, refDate model.Date, report BatchReport)
+	// household order). Its rules are in Rules, Across set. run is the
+	// run's settings its metadata records (reference date, look-back), for
+	// rules that need them.
+	CheckAcross func(b *model.Batch, run *model.Run, report BatchReport)
 }
 
 // Entity is a declared entity as the rest of the program sees it.
@@ -149,11 +150,11 @@ type Entity interface {
 	RowID(b *model.Batch, i int) string
 	// CheckBatch reports the rules b's rows of this entity break: PerParent
 	// ids, Def.Check and Def.CheckAcross.
-	CheckBatch(b *model.Batch, refDate model.Date, report func(id, rule, column, value string))
+	CheckBatch(b *model.Batch, run *model.Run, report func(id, rule, column, value string))
 	// CheckAcross reports Def.CheckAcross alone, the rules across the
 	// batch's other entities, for a reader that checked each row as it read
 	// it (synthpipe validate).
-	CheckAcross(b *model.Batch, refDate model.Date, report func(id, rule, column, value string))
+	CheckAcross(b *model.Batch, run *model.Run, report func(id, rule, column, value string))
 
 	AppendCSVHeader(dst []byte) []byte
 	AppendCSVRow(dst []byte, b *model.Batch, i int) []byte
@@ -226,8 +227,8 @@ func Declare[T any](d Def[T]) *Declared[T] {
 		}
 	}
 	if across := d.CheckAcross; across != nil {
-		d.CheckAcross = func(b *model.Batch, refDate model.Date, report BatchReport) {
-			across(b, refDate, func(id, rule, column, value string) {
+		d.CheckAcross = func(b *model.Batch, run *model.Run, report BatchReport) {
+			across(b, run, func(id, rule, column, value string) {
 				if !acrossRule[rule] {
 					panic(fmt.Sprintf("entity %s: CheckAcross reports rule %q, not an Across rule of its Rules", d.Name, rule))
 				}

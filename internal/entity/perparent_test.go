@@ -25,7 +25,7 @@ var tags = entity.Declare(entity.Def[tag]{
 	},
 	ID:    func(r *tag) string { return r.TagID },
 	Rules: []entity.Rule{{Name: "tag_across", Description: "test", Across: true}},
-	CheckAcross: func(b *model.Batch, _ model.Date, report entity.BatchReport) {
+	CheckAcross: func(b *model.Batch, _ *model.Run, report entity.BatchReport) {
 		if len(b.Persons) == 0 {
 			report("", "tag_across", "person_id", "no persons")
 		}
@@ -59,11 +59,11 @@ func TestPerParentCheckBatch(t *testing.T) {
 		tag{TagID: "TAG-0000000001-01"}, tag{TagID: "TAG-0000000001-02"}, tag{TagID: "TAG-0000000005-01"})
 	got := map[string][]string{}
 	collect := func(id, rule, column, value string) { got[rule] = append(got[rule], id+" "+value) }
-	tags.CheckBatch(b, model.NoDate, collect)
+	tags.CheckBatch(b, &model.Run{}, collect)
 	require.Empty(t, got)
 
 	*rows = append(*rows, tag{TagID: "TAG-0000000005-01"}, tag{TagID: "TAG-0000000003-01"}, tag{TagID: "TAG-3-01"})
-	tags.CheckBatch(b, model.NoDate, collect)
+	tags.CheckBatch(b, &model.Run{}, collect)
 	require.Equal(t, []string{
 		"TAG-0000000005-01 TAG-0000000005-01 after TAG-0000000005-01",
 		"TAG-0000000003-01 TAG-0000000003-01 after TAG-0000000005-01",
@@ -73,7 +73,7 @@ func TestPerParentCheckBatch(t *testing.T) {
 	b.Persons = b.Persons[:0]
 	clear(got)
 	*rows = (*rows)[:1]
-	tags.CheckBatch(b, model.NoDate, collect)
+	tags.CheckBatch(b, &model.Run{}, collect)
 	require.Equal(t, []string{" no persons"}, got["tag_across"])
 }
 

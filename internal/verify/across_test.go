@@ -218,13 +218,36 @@ func appendIncident(t *testing.T, dir string, r incident.Incident) {
 	}
 }
 
+// setLookback records lookback_years in both copies of the metadata,
+// after reference_date (or in place of the one recorded).
+func setLookback(t *testing.T, dir string, years int) {
+	t.Helper()
+	recorded := regexp.MustCompile(`"lookback_years": [0-9]+`)
+	after := regexp.MustCompile(`("reference_date": "[^"]*",\n)( *)`)
+	for _, f := range []string{"metadata_v0_2.json", "dataset_v0_2.json"} {
+		path := filepath.Join(dir, f)
+		b := must(os.ReadFile(path))
+		if recorded.Match(b) {
+			b = recorded.ReplaceAll(b, fmt.Appendf(nil, `"lookback_years": %d`, years))
+		} else {
+			b = after.ReplaceAll(b, fmt.Appendf(nil, `${1}${2}"lookback_years": %d,\n${2}`, years))
+		}
+		require.NoError(t, os.WriteFile(path, b, 0o644))
+		relist(t, dir, f)
+	}
+}
+
 func TestAcrossRulesAreApplied(t *testing.T) {
 	persons, vehicles := loadTable(t, "persons_v0_2.csv"), loadTable(t, "vehicles_v0_2.csv")
 	profiles, incidents := loadTable(t, "profiles_v0_2.csv"), loadTable(t, "incidents_v0_2.csv")
 	var meta model.Metadata
 	require.NoError(t, json.Unmarshal(must(os.ReadFile(filepath.Join(golden, "metadata_v0_2.json"))), &meta))
 	ref := date(meta.ReferenceDate)
-	earliest := ref.AddYears(-incident.MaxLookbackYears)
+	lookback := meta.LookbackYears // the window validate checks
+	if lookback == 0 {
+		lookback = incident.MaxLookbackYears
+	}
+	earliest := ref.AddYears(-lookback)
 	inc := func(i int, col string) string { return incidents.get(i, col) }
 	personOf := func(i int) int { return persons.find(t, "person_id", inc(i, "person_id")) }
 	firstLicensed := func(i int) model.Date { return date(persons.get(personOf(i), "first_licensed_date")) }
@@ -270,6 +293,15 @@ func TestAcrossRulesAreApplied(t *testing.T) {
 		{incident.RuleDateInWindow, func(t *testing.T, dir string) want {
 			i := first(violation)
 			applyChange(t, dir, change{incident.Name, inc(i, "incident_id"), "incident_date", ref.String()})
+			return at(incidents, i, "incident_date")
+		}},
+		{incident.RuleDateInWindow, func(t *testing.T, dir string) want {
+			// The window is the snapshot's own look-back, as its metadata
+			// records it: a day before it, though within the longest.
+			setLookback(t, dir, incident.DefaultLookbackYears)
+			day := ref.AddYears(-incident.DefaultLookbackYears) - 1
+			i := first(func(i int) bool { return violation(i) && firstLicensed(i) < day })
+			applyChange(t, dir, change{incident.Name, inc(i, "incident_id"), "incident_date", day.String()})
 			return at(incidents, i, "incident_date")
 		}},
 		{incident.RuleVehicleOnRoad, func(t *testing.T, dir string) want {

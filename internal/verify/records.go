@@ -144,7 +144,7 @@ func householdOf(hh string) int64 {
 // household, with the rows of every placed declared entity (extras), and
 // applies every contract rule and each extra's rules across the batch.
 // Records must be in household order, as synthpipe writes them.
-func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *stream[model.Profile], extras []*rowStream, chk *contract.Checker, refDate model.Date, rep *Report) {
+func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *stream[model.Profile], extras []*rowStream, chk *contract.Checker, run *model.Run, rep *Report) {
 	const householdsPerBatch = 512
 	// A hostile file can put millions of records in one "household" (or
 	// give vehicles a household far ahead): a batch is checked early when
@@ -179,7 +179,7 @@ func checkFormat(ps *stream[model.Person], vs *stream[model.Vehicle], prs *strea
 		sound := ps.err == nil && vs.err == nil && prs.err == nil
 		for i, x := range extras {
 			if sound && x.err == nil {
-				x.e.CheckAcross(mb, refDate, reports[i])
+				x.e.CheckAcross(mb, run, reports[i])
 			}
 			x.taken = 0
 		}

@@ -213,6 +213,8 @@ func Run(dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The run's settings the rules of declared entities read, as recorded.
+	run := &model.Run{Seed: meta.Seed, ReferenceDate: refDate, LookbackYears: meta.LookbackYears}
 	counts := map[string]int64{}
 	digs := map[string]map[string]*digests{} // format -> entity -> digests
 	var mu sync.Mutex
@@ -230,7 +232,7 @@ func Run(dir string) (*Report, error) {
 					placedStreams = append(placedStreams, streams[i])
 				}
 			}
-			d := checkRecords(dir, suffix, format, listed, schemas, &chk, refDate, placedStreams, rep, c)
+			d := checkRecords(dir, suffix, format, listed, schemas, &chk, run, placedStreams, rep, c)
 			for i, e := range extras {
 				var ed *digests
 				var rows int64
@@ -627,7 +629,7 @@ func firstDiff(a, b *digests) int {
 // returns the digests of the records, or nil when the format is absent.
 // The rows of extras are taken into the batches of their households, so
 // their rules across the batch are applied too.
-func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInfo, schemas *schema.Set, chk *contract.Checker, refDate model.Date, extras []*rowStream, rep *Report, counts map[string]int64) map[string]*digests {
+func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInfo, schemas *schema.Set, chk *contract.Checker, run *model.Run, extras []*rowStream, rep *Report, counts map[string]int64) map[string]*digests {
 	names := map[string]string{}
 	for _, e := range []string{model.Persons, model.Vehicles, model.Profiles} {
 		if format == "json" {
@@ -675,7 +677,7 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 	ps := newStream(pSrc, names["persons"], "person", model.PersonColumns, func(p *model.Person) string { return p.PersonID }, rep)
 	vs := newStream(vSrc, names["vehicles"], "vehicle", model.VehicleColumns, func(v *model.Vehicle) string { return v.VehicleID }, rep)
 	prs := newStream(prSrc, names["profiles"], "profile", model.ProfileColumns, func(p *model.Profile) string { return p.ProfileID }, rep)
-	checkFormat(ps, vs, prs, extras, chk, refDate, rep)
+	checkFormat(ps, vs, prs, extras, chk, run, rep)
 	if format == "json" {
 		counts[names["persons"]] = pSrc.Row() + vSrc.Row() + prSrc.Row()
 	} else {

@@ -19,7 +19,7 @@ const (
 	TagNewDriver        = "new_driver"              // licensed (first licence) < 2 years
 	TagMultiVehicle     = "multi_vehicle_household" // household has >= 2 vehicles
 	TagNoVehicle        = "no_primary_vehicle"      // primary driver of no vehicle
-	TagEVOwner          = "ev_owner"                // primary driver of an electric vehicle
+	TagEVOwner          = "ev_owner"                // the primary vehicle is electric (the fuel factor)
 	TagHighMileage      = "high_mileage"            // drives >= 20,000 miles a year in all (the top mileage factor)
 	TagLeasedVehicle    = "leased_vehicle"          // primary driver of a leased vehicle
 	TagSuspendedLicense = "suspended_license"       // licence status suspended or revoked
@@ -217,10 +217,15 @@ func (x *derivation) of(p *model.Person, household []model.Vehicle, h History, r
 // driven is what the rating reads of the vehicles a person is the primary
 // driver of.
 type driven struct {
-	count                       int
-	miles                       int32
-	ev, leased, away, rideshare bool
-	first                       *model.Vehicle // the primary vehicle
+	count                   int
+	miles                   int32
+	leased, away, rideshare bool
+	first                   *model.Vehicle // the primary vehicle
+	// ev is whether the primary vehicle is electric: the fuel factor and the
+	// ev_owner tag both read it. A driver is rated on the vehicle they are
+	// rated with, as the body and vehicle-age factors are; an electric
+	// second car of theirs is rated on its own policy line, not on them.
+	ev bool
 }
 
 // drives reports whether p is the primary driver of v.
@@ -236,10 +241,10 @@ func drivenOf(p *model.Person, household []model.Vehicle) driven {
 		}
 		if d.first == nil {
 			d.first = v
+			d.ev = v.FuelType == "electric"
 		}
 		d.count++
 		d.miles += v.AnnualMileage
-		d.ev = d.ev || v.FuelType == "electric"
 		d.leased = d.leased || v.Ownership == "leased"
 		d.away = d.away || v.GaragedAway == "true"
 		d.rideshare = d.rideshare || v.Usage == "rideshare"

@@ -38,8 +38,9 @@ func TestProfileRules(t *testing.T) {
 	s := derive.Profile(&senior, nil, model.History{}, ref)
 	require.Equal(t, int32(75), s.Age)
 	require.Equal(t, int32(59), s.YearsLicensed)
-	// 250 × 1.3 (75-79) × 1.6 (suspended) × 0.85 (no vehicle) × 0.9 (rural) × 0.8 (excellent) × 0.95 (36+ months insured) = 302
-	require.Equal(t, int32(302), s.RiskScore)
+	// 250 × 1.3 (75-79) × 1.6 (suspended: no mileage factor) × 0.9 (rural) × 0.8 (excellent) × 0.95 (36+ months insured) = 356
+	require.Equal(t, int32(356), s.RiskScore)
+	require.NotContains(t, s.RatingFactors, "mileage=0.85", "a suspended licence is not rated as a low-mileage driver")
 	require.Equal(t, "medium", s.RiskTier)
 	require.Equal(t, []string{"senior_driver", "no_primary_vehicle", "suspended_license"}, s.ScenarioTags)
 	require.Empty(t, s.PrimaryVehicleID)

@@ -145,11 +145,16 @@ func Rate(in Inputs, factors []string) Rating {
 	if h.Violations != 0 || h.MajorViolations != 0 || h.DUI != 0 || h.AtFaultAccidents != 0 || h.ComprehensiveClaims != 0 {
 		apply(historyRel(h))
 	}
+	// Mileage: that of the vehicles one drives; a driver with a full, valid
+	// licence and no vehicle of their own drives the household's now and
+	// then. One who may not drive (unlicensed, a learner, a licence
+	// expired, suspended or revoked) is not rated on mileage at all, rather
+	// than as a low-mileage driver.
 	switch d := in.Driven; {
-	case d.count == 0:
-		apply(noVehicleRel)
-	default:
+	case d.count > 0:
 		apply(mileageRel.of(int(d.miles)))
+	case p.Licensed():
+		apply(noVehicleRel)
 	}
 	if v := in.Driven.first; v != nil {
 		switch v.BodyType {
@@ -162,7 +167,7 @@ func Rate(in Inputs, factors []string) Rating {
 		case "minivan", "van":
 			apply(vanRel)
 		}
-		if v.FuelType == "electric" {
+		if in.Driven.ev { // as the ev_owner tag
 			apply(electricRel)
 		}
 		if in.RefYear-int(v.ModelYear) >= 15 {

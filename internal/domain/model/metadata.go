@@ -34,6 +34,7 @@ type Header struct {
 	Generator       Generator `json:"generator"`
 	Seed            uint64    `json:"seed"`
 	ReferenceDate   string    `json:"reference_date"`
+	LookbackYears   int       `json:"lookback_years,omitempty"` // the incident look-back; absent without incidents
 	ConfigSHA256    string    `json:"config_sha256"`
 	// SSNUnassigned counts the persons of the whole run past the
 	// never-issued SSN space, whose ssn is null (0 for runs within it).
@@ -70,6 +71,7 @@ func NewMetadata(run *Run, genName, genVersion string, counts []Count) Metadata 
 			Generator:       Generator{Name: genName, Version: genVersion},
 			Seed:            run.Seed,
 			ReferenceDate:   run.ReferenceDate.String(),
+			LookbackYears:   run.LookbackYears,
 			ConfigSHA256:    run.ConfigSHA256,
 			SSNUnassigned:   max(0, run.Records-SSNSpace),
 		},

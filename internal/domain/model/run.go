@@ -16,6 +16,10 @@ type Run struct {
 	// Entities names the entities the run's stages make, in declaration
 	// order: what the sinks write and the metadata counts.
 	Entities []string
+	// LookbackYears is the incident stage's look-back window (0 for a run
+	// without one): the metadata records it, so that validate checks a
+	// snapshot's incidents against the window they were made in.
+	LookbackYears int
 }
 
 // Sharded reports whether the run makes one part of a sharded run.

@@ -162,12 +162,14 @@ func fromStruct(t reflect.Type) map[string]any {
 				required = append(required, inner["required"].([]string)...)
 				continue
 			}
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "" || name == "-" {
 				continue
 			}
 			props[name] = fromStruct(f.Type)
-			required = append(required, name)
+			if opts != "omitempty" { // an omitted member is not required
+				required = append(required, name)
+			}
 		}
 		return map[string]any{"type": "object", "additionalProperties": false, "required": required, "properties": props}
 	}

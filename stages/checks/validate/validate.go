@@ -116,7 +116,7 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	s.checkPlan(mb)
 	s.check.Batch(mb)
 	for _, e := range s.extras {
-		e.CheckBatch(mb, s.run.ReferenceDate, func(id, rule, column, value string) {
+		e.CheckBatch(mb, s.run, func(id, rule, column, value string) {
 			s.report(contract.Violation{Entity: e.Singular(), RecordID: id, Column: column, Rule: contract.RuleName(rule), Value: value})
 		})
 	}

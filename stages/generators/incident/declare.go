@@ -97,10 +97,10 @@ var Rules = []entity.Rule{
 	{Name: RuleProfileHistory, Description: "a profile's history columns (violations, major_violations, dui_count, violation_points, at_fault_accidents, not_at_fault_accidents, comprehensive_claims) count its person's incidents", Across: true},
 }
 
-// RefDateRules are the batch rules that need the run's reference date;
-// CheckAtRefDate applies them, from checkAcross.
+// RefDateRules are the batch rules that need the run's reference date (and
+// look-back); CheckAtRefDate applies them, from checkAcross.
 var RefDateRules = []entity.Rule{
-	{Name: RuleDateInWindow, Description: "an incident is dated before the reference date and at most 10 years (the longest look-back) before it", Across: true},
+	{Name: RuleDateInWindow, Description: "an incident is dated before the reference date and within the run's look-back before it (metadata lookback_years; 10 years, the longest, when the metadata does not say)", Across: true},
 	{Name: RuleFilingCoherent, Description: "financial_filing is FR-44 for a person of FL or VA with a DUI in the 3 years before the reference date; SR-22 for one elsewhere with such a DUI, or whose licence is suspended or revoked; none otherwise", Across: true},
 	{Name: RuleUnderwritingRanges, Description: "prior_insurance_months is 0 to the months since first licence; coverage_lapse_days 0 to 365, and after a lapse prior_insurance_months is at most 12; without one it is at least 12 or the months since first licence; both 0 for the unlicensed", Across: true},
 }
@@ -199,10 +199,10 @@ func check(r *Incident, report entity.Report) {
 // checkAcross checks each incident against its person and vehicle in the
 // batch. Incidents follow their persons' order, so one pass over both
 // finds each person without a map.
-func checkAcross(b *model.Batch, refDate model.Date, report entity.BatchReport) {
+func checkAcross(b *model.Batch, run *model.Run, report entity.BatchReport) {
 	rows := *Incidents.Rows(b)
 	if h, err := refdata.V02History(); err == nil { // parsed when the stage was made
-		CheckAtRefDate(b, refDate, h.FR44States, report)
+		CheckAtRefDate(b, run, h.FR44States, report)
 	}
 	checkProfiles(b, rows, report)
 	p := 0

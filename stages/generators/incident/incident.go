@@ -126,6 +126,7 @@ func init() {
 	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
 		return New(env.Shared, int(c.Int(fieldLookback)))
 	})
+	component.RegisterRunSetting(Type, func(c pipeline.Conf, run *model.Run) { run.LookbackYears = int(c.Int(fieldLookback)) })
 }
 
 // Stream kinds of the incident stage's columns.

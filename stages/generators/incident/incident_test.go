@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,6 +26,7 @@ import (
 func makeBatch(t testing.TB, records int64, seed uint64, lookback int) (*model.Run, *model.Batch) {
 	t.Helper()
 	run := testrun.Run(records, seed)
+	run.LookbackYears = lookback // as the config sets it
 	b := householdsWithVehicles(t, run)
 	s, err := New(run, lookback)
 	require.NoError(t, err)
@@ -40,7 +42,7 @@ func violations(t testing.TB, run *model.Run, b *model.Batch) map[string][]strin
 	report := func(id, rule, column, value string) {
 		out[rule] = append(out[rule], id+" "+column+"="+value)
 	}
-	Incidents.CheckBatch(b, run.ReferenceDate, report) // CheckAtRefDate included
+	Incidents.CheckBatch(b, run, report) // CheckAtRefDate included
 	return out
 }
 
@@ -255,6 +257,28 @@ func TestEachDamageIsReportedByName(t *testing.T) {
 	for _, r := range append(Incidents.Rules(), RefDateRules...) {
 		require.True(t, named[r.Name], "no damage test for %s", r.Name)
 	}
+}
+
+// The window checked is the run's own look-back, not the longest: in a run
+// of lookback_years 3 a violation moved 4 years back breaks it, and only
+// it; a run that does not say its look-back is held to the longest.
+func TestDateInWindowIsTheRunsLookback(t *testing.T) {
+	run, b := makeBatch(t, 3000, 5, 3)
+	require.Empty(t, violations(t, run, b))
+	back := run.ReferenceDate.AddYears(-4)
+	rows := *Incidents.Rows(b)
+	i := slices.IndexFunc(rows, func(r Incident) bool {
+		if r.Category != "violation" || r.IncidentType == "dui" { // a DUI's date decides the filing
+			return false
+		}
+		k := slices.IndexFunc(b.Persons, func(p model.Person) bool { return p.PersonID == r.PersonID })
+		return b.Persons[k].FirstLicensedDate < back
+	})
+	require.GreaterOrEqual(t, i, 0)
+	rows[i].IncidentDate = back
+	require.Equal(t, map[string][]string{RuleDateInWindow: {rows[i].IncidentID + " incident_date=" + back.String()}}, violations(t, run, b))
+	run.LookbackYears = 0
+	require.Empty(t, violations(t, run, b))
 }
 
 func copyBatch(b *model.Batch) *model.Batch {

@@ -50,16 +50,19 @@ func checkUnderwriting(p *model.Person, refDate model.Date) (column, value strin
 }
 
 // CheckAtRefDate applies RefDateRules to a batch: the rules that need the
-// run's reference date, which a declared entity's checks do not see. The
-// contract's checker (or the validate stage) calls it with its RefDate; the
-// look-back is checked against MaxLookbackYears, as a batch does not say
-// the stage's lookback_years. fr44 lists the states with an FR-44 filing
-// (refdata.History.FR44States). Call it only for runs whose stages make
-// incidents: without the incident stage persons' underwriting columns are
-// not filled.
-func CheckAtRefDate(b *model.Batch, refDate model.Date, fr44 []string, report entity.BatchReport) {
+// run's reference date and look-back (run.LookbackYears, which the config
+// or the snapshot's metadata gives; a run that does not say one, or says
+// one out of range, is held to the longest, MaxLookbackYears). fr44 lists
+// the states with an FR-44 filing (refdata.History.FR44States). Call it
+// only for runs whose stages make incidents: without the incident stage
+// persons' underwriting columns are not filled.
+func CheckAtRefDate(b *model.Batch, run *model.Run, fr44 []string, report entity.BatchReport) {
 	rows := *Incidents.Rows(b)
-	earliest := refDate.AddYears(-MaxLookbackYears)
+	refDate, years := run.ReferenceDate, run.LookbackYears
+	if years < 1 || years > MaxLookbackYears {
+		years = MaxLookbackYears
+	}
+	earliest := refDate.AddYears(-years)
 	for i := range rows {
 		if d := rows[i].IncidentDate; d >= refDate || d < earliest {
 			report(rows[i].IncidentID, RuleDateInWindow, "incident_date", d.String())
