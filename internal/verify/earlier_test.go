@@ -14,6 +14,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
 	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
+	"github.com/synthpipe/synthpipe/internal/version"
 )
 
 const goldenV01 = "../../data/snapshots/v0.1"
@@ -80,4 +81,52 @@ func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
 	rep, err = Run(dir)
 	require.NoError(t, err)
 	require.Contains(t, rulesOf(rep), contract.RuleContractVersionKnown)
+}
+
+// A snapshot of this contract made by an earlier release whose rules were
+// tightened since is proven by integrity, naming the release that checks
+// its records; the same files under this release's version are checked
+// record by record.
+func TestEarlierGeneratorIsProvenByIntegrity(t *testing.T) {
+	dir := testrun.CopyFolder(t, golden)
+	manPath := filepath.Join(dir, "snapshot_manifest_v0_2.json")
+	man, err := os.ReadFile(manPath)
+	require.NoError(t, err)
+	var m layout.Manifest
+	require.NoError(t, json.Unmarshal(man, &m))
+	for i := range m.Files {
+		name := m.Files[i].Name
+		if name != "metadata_v0_2.json" && name != "dataset_v0_2.json" {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		edited := strings.Replace(string(data), `"version": "`+version.Version+`"`, `"version": "0.2.0"`, 1)
+		require.NotEqual(t, string(data), edited, name)
+		sum := sha256.Sum256([]byte(edited))
+		m.Files[i].SHA256, m.Files[i].Bytes = hex.EncodeToString(sum[:]), int64(len(edited))
+		require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
+	}
+	man, err = json.MarshalIndent(m, "", "  ")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(manPath, man, 0o644))
+
+	rep, err := Run(dir)
+	require.NoError(t, err)
+	require.True(t, rep.Clean(), "%v", rep.ByRule)
+	require.Equal(t, "integrity only: records of generator 0.2.0 are checked by synthpipe 0.2.0 (git tag v0.2.0)", rep.Scope)
+
+	path := filepath.Join(dir, "persons_v0_2.csv")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	b[len(b)/2] ^= 1
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+	rep, err = Run(dir)
+	require.NoError(t, err)
+	require.Contains(t, rulesOf(rep), contract.RuleSHA256MatchManifest)
+
+	rep, err = Run(golden)
+	require.NoError(t, err)
+	require.NotContains(t, rep.Scope, "integrity only", "this release's snapshot is checked record by record")
 }

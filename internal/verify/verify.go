@@ -202,7 +202,7 @@ func Run(dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if meta.SchemaVersion != model.ContractVersion {
+	if _, earlier := EarlierGenerators[meta.Generator.Version]; meta.SchemaVersion != model.ContractVersion || earlier {
 		return integrityOnly(rep, meta, manName, manRaw), nil
 	}
 	refDate, err := model.ParseDate(meta.ReferenceDate)
@@ -280,6 +280,12 @@ func Run(dir string) (*Report, error) {
 // by integrity only, and the generator release that checks their records.
 var EarlierContracts = map[string]string{"0.1": "synthpipe 0.1.x (git tag v0.1.0)"}
 
+// EarlierGenerators are the releases of this contract whose records this
+// generator's rules, tightened since (governance/decision-log.md), would
+// fault: their snapshots are proven by integrity only, and the release
+// that checks their records is named.
+var EarlierGenerators = map[string]string{"0.2.0": "synthpipe 0.2.0 (git tag v0.2.0)"}
+
 // governedEarlier pins the governed snapshots of earlier contracts by the
 // SHA-256 of their manifest (which lists every file's SHA-256), keyed by
 // dataset name and contract: a folder that says it is one must be it
@@ -288,13 +294,16 @@ var governedEarlier = map[[2]string]string{
 	{"synthpipe-core", "0.1"}: "67258411493050198202c96216ad8d599c2c18993bbcca96fb5dbf41ee57760e", // data/snapshots/v0.1
 }
 
-// integrityOnly finishes the report of a snapshot of an earlier contract:
-// the manifest, names, kinds, sizes and SHA-256 of its files were checked;
-// its records follow rules this generator no longer makes, so they are
-// left to the release that made them. An unknown contract is a violation.
+// integrityOnly finishes the report of a snapshot of an earlier contract,
+// or of an earlier release of this one (EarlierGenerators): the manifest,
+// names, kinds, sizes and SHA-256 of its files were checked; its records
+// follow rules this generator no longer makes, so they are left to the
+// release that made them. An unknown contract is a violation.
 func integrityOnly(rep *Report, meta model.Metadata, manName string, manRaw []byte) *Report {
 	schemaVersion := meta.SchemaVersion
-	if by, ok := EarlierContracts[schemaVersion]; ok {
+	if by, ok := EarlierGenerators[meta.Generator.Version]; ok && schemaVersion == model.ContractVersion {
+		rep.Scope = fmt.Sprintf("integrity only: records of generator %s are checked by %s", meta.Generator.Version, by)
+	} else if by, ok := EarlierContracts[schemaVersion]; ok {
 		rep.Scope = fmt.Sprintf("integrity only: contract %s records are checked by %s", schemaVersion, by)
 		if pin, governed := governedEarlier[[2]string{meta.DatasetName, schemaVersion}]; governed {
 			if sum := sha256.Sum256(manRaw); hex.EncodeToString(sum[:]) != pin {
