@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/internal/config"
+	"github.com/synthpipe/synthpipe/internal/version"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
 
@@ -68,7 +69,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 func TestVersion(t *testing.T) {
 	code, out, _ := run("version")
 	require.Equal(t, ExitOK, code)
-	require.True(t, strings.HasPrefix(out, "synthpipe 0.2.0"), out)
+	require.True(t, strings.HasPrefix(out, "synthpipe "+version.Version), out)
 }
 
 // docs/config-reference.md is generated from the code and must be current.

@@ -5,5 +5,5 @@ package version
 
 const (
 	Name    = "synthpipe"
-	Version = "0.2.0"
+	Version = "0.2.1"
 )

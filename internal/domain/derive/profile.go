@@ -9,7 +9,7 @@ import (
 
 // RulesVersion names this set of derivation rules; it is written into every
 // profile row and changes whenever a rule below or in rating.go changes.
-const RulesVersion = "profile-rules/2.0"
+const RulesVersion = "profile-rules/2.1"
 
 // Tags, in the order they are written. The rule of each is in Profile and in
 // docs/data-dictionary.md.

@@ -10,7 +10,7 @@ import (
 func TestValidate(t *testing.T) {
 	s, err := Compile()
 	require.NoError(t, err)
-	good := `{"profile_id":"PRO-0000000001","person_id":"PER-0000000001","household_id":"HH-0000000001","age":40,"years_licensed":20,"household_vehicle_count":1,"primary_vehicle_id":null,"vehicle_ids":[],"risk_score":300,"risk_tier":"low","scenario_tags":["no_primary_vehicle"],"rules_version":"profile-rules/2.0",` +
+	good := `{"profile_id":"PRO-0000000001","person_id":"PER-0000000001","household_id":"HH-0000000001","age":40,"years_licensed":20,"household_vehicle_count":1,"primary_vehicle_id":null,"vehicle_ids":[],"risk_score":300,"risk_tier":"low","scenario_tags":["no_primary_vehicle"],"rules_version":"profile-rules/2.1",` +
 		`"violations":0,"major_violations":0,"dui_count":0,"violation_points":0,"at_fault_accidents":0,"not_at_fault_accidents":0,"comprehensive_claims":0,"rating_factors":["mileage=0.85"]}`
 	require.NoError(t, s.Validate("profile", []byte(good)))
 	cases := map[string]string{
