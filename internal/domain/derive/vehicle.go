@@ -87,6 +87,39 @@ func BodyType(make, model string, typ int) string {
 	return "sedan"
 }
 
+// PlugInFallback is the yearly US sales an electric or plug-in hybrid model
+// is weighed by in a model year plugin_sales.csv has no figure for, nor one
+// near enough (refdata.Fleet.PlugInUnits): about the smallest yearly
+// figures of the table (Honda Fit EV, Mitsubishi i-MiEV), so a model sold
+// with the fuel stays possible but rare.
+const PlugInFallback = 500
+
+// ModelWeight is the weight of run r among the runs of model year y and
+// fuel class c. For the electric and plug-in hybrid classes, in the model
+// years plugin_sales.csv covers (its calendar years, one either side), it
+// is the run's US sales with that fuel (PlugInFallback without a figure):
+// the run weight counts model years, so a nameplate with a short-lived
+// plug-in variant (RAV4 EV, Focus Electric, Fit EV) would weigh as much as
+// a Tesla. Elsewhere (every other class; plug-in hybrids after 2020, which
+// the table has no figures for) it is the run weight.
+func ModelWeight(f *refdata.Fleet, r *refdata.ModelRun, c, y int) int64 {
+	fu := refdata.Electric
+	switch c {
+	case ClassPHEV:
+		fu = refdata.PlugInHybrid
+	case ClassEV:
+	default:
+		return r.Weight
+	}
+	if s := f.SalesYears[fu]; s.Last == 0 || y < s.First-1 || y > s.Last+1 {
+		return r.Weight
+	}
+	if u := f.PlugInUnits(r, fu, y); u > 0 {
+		return u
+	}
+	return PlugInFallback
+}
+
 // yearPick picks a run of one model year and fuel class by weight.
 type yearPick struct {
 	runs []int32
@@ -97,7 +130,7 @@ type yearPick struct {
 // each, never a loop: the class from the garaging state's AFDC shares, the
 // age from the fleet-age mix conditioned on the class (the model years
 // whose models were sold with it, in proportion to their weight), then a
-// model among the runs built that year with that fuel, by weight.
+// model among the runs built that year with that fuel, by ModelWeight.
 type FleetPick struct {
 	Fleet           *refdata.Fleet
 	RefYear, MaxAge int
@@ -176,7 +209,7 @@ func NewFleetPick(f *refdata.Fleet, states []string, refYear, maxAge int) (*Flee
 				if fu&classFuels[c] != 0 {
 					per[c] += float64(r.Weight)
 					p.models[c][k].runs = append(p.models[c][k].runs, int32(i))
-					p.models[c][k].pick.Add(r.Weight)
+					p.models[c][k].pick.Add(ModelWeight(f, r, c, y))
 				}
 			}
 		}

@@ -10,12 +10,14 @@ import (
 )
 
 // The vehicle tables of data contract v0.2 (auto/SOURCES.md): EPA model-year
-// runs of makes and models, the fuels each was sold with, NHTSA vPIC WMIs by
+// runs of makes and models, the fuels each was sold with, US plug-in sales
+// by model and year, NHTSA vPIC WMIs by
 // make and vehicle type, AFDC EV/PHEV/HEV registrations by state and the
 // fleet-age figures.
 //
 //go:embed data/v0.2/auto/makes_models.csv data/v0.2/auto/model_fuels.csv data/v0.2/auto/wmi.csv
 //go:embed data/v0.2/auto/ev_hybrid_by_state.csv data/v0.2/auto/vehicle_age.csv data/v0.2/auto/make_shares.csv
+//go:embed data/v0.2/auto/plugin_sales.csv
 var fleetFS embed.FS
 
 // Vehicle types of makes_models.csv, in this order everywhere.
@@ -48,10 +50,19 @@ type ModelRun struct {
 	// Fuels[f] are the runs of model years the nameplate was sold with fuel
 	// f (model_fuels.csv), clipped to this run.
 	Fuels [5][]YearSpan
+	// Sales[f] are the nameplate's US calendar-year sales with fuel f, by
+	// year: plugin_sales.csv, electric and plug-in hybrid only.
+	Sales [5][]YearUnits
 }
 
 // YearSpan is an inclusive range of model years.
 type YearSpan struct{ First, Last int }
+
+// YearUnits are the units sold in a calendar year.
+type YearUnits struct {
+	Year  int
+	Units int64
+}
 
 // StateFuelShare is a state's AFDC 2023 light-duty registrations of
 // battery-electric, plug-in hybrid and hybrid vehicles, and its total.
@@ -73,6 +84,9 @@ type Fleet struct {
 	// in percent: 0-3, 4-7, 8-11, 12+.
 	AverageAge map[int]float64
 	AgeBands   [4]float64
+	// SalesYears[f] are the first and last calendar years plugin_sales.csv
+	// has figures of fuel f for (zero for the fuels it has none of).
+	SalesYears [5]YearSpan
 
 	index map[string]map[string][]int // make -> model -> runs
 }
@@ -211,6 +225,9 @@ func parseFleet() (*Fleet, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := f.readPlugInSales(); err != nil {
 		return nil, err
 	}
 	err = eachFleetRow("wmi.csv", 3, func(r []string) error {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
+	"github.com/synthpipe/synthpipe/internal/domain/derive"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/testkit"
@@ -232,4 +233,78 @@ func TestVehiclesOfUnplacedHouseholds(t *testing.T) {
 	require.NoError(t, veh.Process(context.Background(), &component.Batch{Payload: mb}))
 	require.NotEmpty(t, mb.Vehicles)
 	require.Equal(t, want.Vehicles, mb.Vehicles)
+}
+
+// Plug-in models at 100k persons: among the electric and the plug-in
+// hybrid vehicles, each model's share against the one its US sales give
+// (plugin_sales.csv through derive.ModelWeight, over the model years drawn):
+// the five largest within 3 binomial standard errors plus 1 point either
+// way, and no model above what its sales allow by more than that.
+func TestPlugInModelShares(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100k persons")
+	}
+	run := testkit.Run(100_000, 3)
+	batches := makeRun(t, run, 25_000)
+	fleet, err := refdata.V02Fleet()
+	require.NoError(t, err)
+	refYear := run.ReferenceDate.Year()
+	for _, class := range []struct {
+		c    int
+		fuel int
+	}{{derive.ClassEV, refdata.Electric}, {derive.ClassPHEV, refdata.PlugInHybrid}} {
+		name := refdata.Fuels[class.fuel]
+		byYear := map[int]map[string]float64{} // model year -> model -> expected share
+		expected := func(y int) map[string]float64 {
+			if m, ok := byYear[y]; ok {
+				return m
+			}
+			m := map[string]float64{}
+			var total float64
+			for i := range fleet.Runs {
+				r := &fleet.Runs[i]
+				if derive.InProduction(fleet, r, y, refYear, 30) && fleet.FuelsIn(r, y)&(1<<class.fuel) != 0 {
+					w := float64(derive.ModelWeight(fleet, r, class.c, y))
+					m[r.Make+" "+r.Model] += w
+					total += w
+				}
+			}
+			for k := range m {
+				m[k] /= total
+			}
+			byYear[y] = m
+			return m
+		}
+		var n float64
+		got, want := map[string]float64{}, map[string]float64{}
+		for _, mb := range batches {
+			for i := range mb.Vehicles {
+				v := &mb.Vehicles[i]
+				if v.FuelType != name {
+					continue
+				}
+				n++
+				got[v.Make+" "+v.Model]++
+				for k, s := range expected(int(v.ModelYear)) {
+					want[k] += s
+				}
+			}
+		}
+		require.Greater(t, n, 100.0, name)
+		names := make([]string, 0, len(want))
+		for k := range want {
+			got[k] /= n
+			want[k] /= n
+			names = append(names, k)
+		}
+		sort.Slice(names, func(a, b int) bool { return want[names[a]] > want[names[b]] })
+		for i, k := range names {
+			tol := 3*math.Sqrt(want[k]*(1-want[k])/n) + 0.01
+			if i < 5 {
+				t.Logf("%s %s: %.1f %% of %.0f (table %.1f %%, tolerance %.1f)", name, k, 100*got[k], n, 100*want[k], 100*tol)
+				require.InDelta(t, want[k], got[k], tol, "%s %s", name, k)
+			}
+			require.LessOrEqual(t, got[k]-want[k], tol, "%s %s", name, k)
+		}
+	}
 }
