@@ -95,23 +95,25 @@ func BodyType(make, model string, typ int) string {
 const PlugInFallback = 500
 
 // ModelWeight is the weight of run r among the runs of model year y and
-// fuel class c. For the electric and plug-in hybrid classes, in the model
-// years plugin_sales.csv covers (its calendar years, one either side), it
-// is the run's US sales with that fuel (PlugInFallback without a figure):
-// the run weight counts model years, so a nameplate with a short-lived
-// plug-in variant (RAV4 EV, Focus Electric, Fit EV) would weigh as much as
-// a Tesla. Elsewhere (every other class; plug-in hybrids after 2020, which
-// the table has no figures for) it is the run weight.
+// fuel class c. For the electric class, and the plug-in hybrid class in
+// the model years plugin_sales.csv covers (its calendar years, one either
+// side), it is the run's US sales with that fuel (PlugInFallback without a
+// figure; electric model years before the table are early EVs that sold
+// hundreds to a few thousand): the run weight counts model years, so a
+// nameplate with a short-lived plug-in variant (RAV4 EV, Focus Electric,
+// Fit EV) would weigh as much as a Tesla. Elsewhere (every other class;
+// plug-in hybrids after 2020, which the table has no figures for) it is
+// the run weight.
 func ModelWeight(f *refdata.Fleet, r *refdata.ModelRun, c, y int) int64 {
 	fu := refdata.Electric
 	switch c {
 	case ClassPHEV:
 		fu = refdata.PlugInHybrid
+		if s := f.SalesYears[fu]; s.Last == 0 || y < s.First-1 || y > s.Last+1 {
+			return r.Weight
+		}
 	case ClassEV:
 	default:
-		return r.Weight
-	}
-	if s := f.SalesYears[fu]; s.Last == 0 || y < s.First-1 || y > s.Last+1 {
 		return r.Weight
 	}
 	if u := f.PlugInUnits(r, fu, y); u > 0 {
@@ -119,6 +121,15 @@ func ModelWeight(f *refdata.Fleet, r *refdata.ModelRun, c, y int) int64 {
 	}
 	return PlugInFallback
 }
+
+// usLightVehicleSales is a year's US light-vehicle sales, about 15 million
+// (10.4 million in 2009 to 17.5 million in 2016): an electric model year's
+// weight is the fleet-age mix times its electric sales (ModelWeight) over
+// this, the share of the year's new vehicles that were electric. The
+// share of models offered with the fuel, which the other classes go by,
+// would give a year with one small EV (RAV4 EV 2000-03) the weight of a
+// year of Teslas.
+const usLightVehicleSales = 15e6
 
 // yearPick picks a run of one model year and fuel class by weight.
 type yearPick struct {
@@ -192,7 +203,7 @@ func NewFleetPick(f *refdata.Fleet, states []string, refYear, maxAge int) (*Flee
 	p.fuels = make([]uint8, n*len(f.Runs))
 	for k := range n {
 		y := p.Hi - k
-		var all float64
+		var all, evUnits float64
 		var per [fuelClasses]float64
 		for i := range f.Runs {
 			r := &f.Runs[i]
@@ -209,7 +220,11 @@ func NewFleetPick(f *refdata.Fleet, states []string, refYear, maxAge int) (*Flee
 				if fu&classFuels[c] != 0 {
 					per[c] += float64(r.Weight)
 					p.models[c][k].runs = append(p.models[c][k].runs, int32(i))
-					p.models[c][k].pick.Add(ModelWeight(f, r, c, y))
+					w := ModelWeight(f, r, c, y)
+					p.models[c][k].pick.Add(w)
+					if c == ClassEV {
+						evUnits += float64(w)
+					}
 				}
 			}
 		}
@@ -220,7 +235,11 @@ func NewFleetPick(f *refdata.Fleet, states []string, refYear, maxAge int) (*Flee
 		for c := range per {
 			wt := int64(0)
 			if per[c] > 0 {
-				wt = max(1, int64(p.AgeWeights[k2age(k, p.Hi, refYear)+1]*per[c]/all*1e9))
+				share := per[c] / all
+				if c == ClassEV {
+					share = evUnits / usLightVehicleSales
+				}
+				wt = max(1, int64(p.AgeWeights[k2age(k, p.Hi, refYear)+1]*share*1e9))
 			}
 			p.ages[c].Add(wt)
 		}

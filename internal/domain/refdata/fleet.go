@@ -84,6 +84,9 @@ type Fleet struct {
 	// in percent: 0-3, 4-7, 8-11, 12+.
 	AverageAge map[int]float64
 	AgeBands   [4]float64
+	// BEVAverageAge is the latest average age of battery-electric
+	// vehicles in operation (vehicle_age.csv, bev_in_operation).
+	BEVAverageAge float64
 	// SalesYears[f] are the first and last calendar years plugin_sales.csv
 	// has figures of fuel f for (zero for the fuels it has none of).
 	SalesYears [5]YearSpan
@@ -271,6 +274,8 @@ func parseFleet() (*Fleet, error) {
 		switch {
 		case r[1] == "average_age" && r[2] == "light_vehicles_in_operation":
 			f.AverageAge[y] = v
+		case r[1] == "average_age" && r[2] == "bev_in_operation":
+			f.BEVAverageAge = v
 		case r[1] == "share_by_age_band" && y == 2018:
 			b, ok := bands[r[2]]
 			if !ok {

@@ -114,7 +114,7 @@ func TestDistributions(t *testing.T) {
 	batches := makeRun(t, run, 25_000)
 	fleet, err := refdata.V02Fleet()
 	require.NoError(t, err)
-	var n, ageSum float64
+	var n, ageSum, evs, evAgeSum float64
 	makes := map[string]float64{}
 	type tally struct{ n, ev, phev, hev float64 }
 	states := map[string]*tally{}
@@ -139,6 +139,8 @@ func TestDistributions(t *testing.T) {
 			switch v.FuelType {
 			case "electric":
 				s.ev++
+				evs++
+				evAgeSum += float64(run.ReferenceDate.Year() - int(v.ModelYear))
 			case "plug_in_hybrid":
 				s.phev++
 			case "hybrid":
@@ -150,6 +152,9 @@ func TestDistributions(t *testing.T) {
 	target := fleet.AverageAgeAt(run.ReferenceDate.Year())
 	t.Logf("%.0f vehicles; mean age %.2f (table %.1f); usage %v; garaged away %.0f", n, mean, target, usage, away)
 	require.InDelta(t, target, mean, 1)
+	// Electric model years follow electric sales: young (S&P: 3.7 years).
+	t.Logf("%.0f electric vehicles; mean age %.2f (table %.1f)", evs, evAgeSum/evs, fleet.BEVAverageAge)
+	require.InDelta(t, fleet.BEVAverageAge, evAgeSum/evs, 1)
 
 	// EV, PHEV and HEV shares of the five largest states: within 3 binomial
 	// standard errors plus 0.3 points of AFDC's.
