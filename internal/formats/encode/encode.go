@@ -244,12 +244,16 @@ func load4[S string | []byte](s S) uint64 {
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
 }
 
-// quoteIn reports whether a byte of x is in quoteChars. y = x^(c*ones) has
-// a zero byte where x has c, and (y-ones)&^y has the high bit of some byte
-// set iff y has a zero byte (a borrow only reaches bytes above a zero byte,
-// so it is never wrong about whether there is one); the four are masked
-// together.
+// quoteIn reports whether a byte of x is in quoteChars. Those are all below
+// '-' and most words hold no such byte: (x-'-'*ones)&^x has the high bit of
+// some byte set iff x has a byte below '-' (a borrow only reaches bytes
+// above one that is, so it is never wrong about whether there is one).
+// Else y = x^(c*ones) has a zero byte where x has c, and (y-ones)&^y finds
+// it the same way; the four are masked together.
 func quoteIn(x uint64) bool {
+	if (x-'-'*ones)&^x&highs == 0 {
+		return false
+	}
 	a, b, c, d := x^(','*ones), x^('"'*ones), x^('\n'*ones), x^('\r'*ones)
 	return ((a-ones)&^a|(b-ones)&^b|(c-ones)&^c|(d-ones)&^d)&highs != 0
 }
