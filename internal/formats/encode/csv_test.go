@@ -104,13 +104,16 @@ func randDate(rng *rand.Rand) model.Date {
 	return model.Date(rng.IntN(200*366) - 100*366)
 }
 
-// The encoder writes the bytes the encoder before it wrote.
+// The encoder writes the bytes the encoder before it wrote, whatever room
+// dst has left (short values are copied a word at a time when it has room
+// for them and their comma, and appended when not); values of columns that
+// never need quotes are written as they are, even holding bytes to quote.
 func TestCSVRowUnchanged(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	enc := NewCSVEncoder(recCols)
 	var rows []rec
 	for range 20000 {
-		r := rec{Free: randText(rng), Safe: "NE", Unsafe: randText(rng), Enum: "x_y", N: randInt(rng), D: randDate(rng), ND: randDate(rng)}
+		r := rec{Free: randText(rng), Safe: randText(rng), Unsafe: randText(rng), Enum: randText(rng), N: randInt(rng), D: randDate(rng), ND: randDate(rng)}
 		if rng.IntN(5) == 0 {
 			r.ND = model.NoDate
 		}
@@ -119,7 +122,8 @@ func TestCSVRowUnchanged(t *testing.T) {
 		}
 		rows = append(rows, r)
 		want := refCSVRow(nil, recCols, &r)
-		require.Equal(t, string(want), string(enc.AppendRow([]byte("x"), &r)[1:]), "%+v", r)
+		dst := make([]byte, 1, 1+rng.IntN(200))
+		require.Equal(t, string(want), string(enc.AppendRow(dst, &r)[1:]), "%+v", r)
 	}
 
 	var want []byte

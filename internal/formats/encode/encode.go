@@ -6,6 +6,7 @@
 package encode
 
 import (
+	"encoding/binary"
 	"strconv"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -45,12 +46,42 @@ func (e *CSVEncoder[T]) AppendRow(dst []byte, r *T) []byte {
 	}
 	for i := range cols {
 		c := &cols[i]
-		// csvCol.append, inlined: the call cost as much as most values.
+		// A switch in the row loop, not a call per column: the call cost
+		// as much as most values.
 		switch c.op {
-		case opRaw:
-			dst = append(dst, c.str(r)...)
-		case opField:
-			dst = appendCSVField(dst, c.str(r))
+		case opRaw, opField:
+			s := c.str(r)
+			n, at := len(s), len(dst)
+			if n < 4 || n > 16 || cap(dst)-at <= n {
+				if c.op == opField {
+					dst = appendCSVField(dst, s)
+				} else {
+					dst = append(dst, s...)
+				}
+				break
+			}
+			// Most values: copied as two words, overlapping, and tested
+			// from them, not by calls to memmove and needsQuote, and their
+			// comma with them. A value to quote is then written again
+			// over its copy.
+			w := dst[at : at+n+1]
+			var head, tail uint64
+			if n >= 8 {
+				head, tail = load8(s), load8(s[n-8:])
+				binary.LittleEndian.PutUint64(w, head)
+				binary.LittleEndian.PutUint64(w[n-8:], tail)
+			} else {
+				head, tail = load4(s), load4(s[n-4:])
+				binary.LittleEndian.PutUint32(w, uint32(head))
+				binary.LittleEndian.PutUint32(w[n-4:], uint32(tail))
+			}
+			if c.op == opField && (quoteIn(head) || quoteIn(tail)) {
+				dst = appendCSVField(dst, s)
+				break
+			}
+			w[n] = ','
+			dst = dst[:at+n+1]
+			continue
 		case opInt:
 			dst = appendInt(dst, c.int(r))
 		case opDate:
@@ -122,27 +153,6 @@ func csvColOf[T any](c *model.Column[T]) csvCol[T] {
 		col.op = opList
 	}
 	return col
-}
-
-// append appends r's value of the column.
-func (c *csvCol[T]) append(dst []byte, r *T) []byte {
-	switch c.op {
-	case opRaw:
-		return append(dst, c.str(r)...)
-	case opField:
-		return appendCSVField(dst, c.str(r))
-	case opInt:
-		return appendInt(dst, c.int(r))
-	case opDate:
-		return c.date(r).AppendISO(dst)
-	case opDateNull:
-		if d := c.date(r); d != model.NoDate {
-			return d.AppendISO(dst)
-		}
-	case opList:
-		return appendList(dst, c.list(r))
-	}
-	return dst
 }
 
 // appendList appends list joined with '|' as one field.
@@ -234,12 +244,16 @@ func load4[S string | []byte](s S) uint64 {
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
 }
 
-// quoteIn reports whether a byte of x is in quoteChars. y = x^(c*ones) has
-// a zero byte where x has c, and (y-ones)&^y has the high bit of some byte
-// set iff y has a zero byte (a borrow only reaches bytes above a zero byte,
-// so it is never wrong about whether there is one); the four are masked
-// together.
+// quoteIn reports whether a byte of x is in quoteChars. Those are all below
+// '-' and most words hold no such byte: (x-'-'*ones)&^x has the high bit of
+// some byte set iff x has a byte below '-' (a borrow only reaches bytes
+// above one that is, so it is never wrong about whether there is one).
+// Else y = x^(c*ones) has a zero byte where x has c, and (y-ones)&^y finds
+// it the same way; the four are masked together.
 func quoteIn(x uint64) bool {
+	if (x-'-'*ones)&^x&highs == 0 {
+		return false
+	}
 	a, b, c, d := x^(','*ones), x^('"'*ones), x^('\n'*ones), x^('\r'*ones)
 	return ((a-ones)&^a|(b-ones)&^b|(c-ones)&^c|(d-ones)&^d)&highs != 0
 }
