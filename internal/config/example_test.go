@@ -51,7 +51,7 @@ pipeline:
 	// persons_v9_9.csv persons 25
 	// vehicles_v9_9.csv vehicles 23
 	// profiles_v9_9.csv profiles 25
-	// incidents_v9_9.csv incidents 22
+	// incidents_v9_9.csv incidents 26
 	// metadata_v9_9.json metadata 1
 	// snapshot_manifest_v9_9.json manifest 5
 }

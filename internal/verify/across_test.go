@@ -336,6 +336,35 @@ func TestAcrossRulesAreApplied(t *testing.T) {
 			applyChange(t, dir, change{incident.Name, inc(i, "incident_id"), "incident_date", before.String()})
 			return at(persons, personOf(i), "financial_filing")
 		}},
+		{incident.RuleSuspensionHasCause, func(t *testing.T, dir string) want {
+			// A suspension whose cause is California's 4 points in 12
+			// months: one of its 1-point violations moved to the day before
+			// the 36 months the thresholds count, still in the window.
+			moved := ref.AddYears(-3) - 1
+			points := func(person string, since model.Date) (n int, major bool) {
+				for j := 1; j < len(incidents.rows); j++ {
+					if inc(j, "person_id") == person && date(inc(j, "incident_date")) >= since {
+						n += must(strconv.Atoi(inc(j, "points")))
+						major = major || inc(j, "incident_type") == "dui" || inc(j, "incident_type") == "reckless"
+					}
+				}
+				return n, major
+			}
+			i := first(func(i int) bool {
+				p, person := personOf(i), inc(i, "person_id")
+				if persons.get(p, "license_status") != "suspended" || !violation(i) || inc(i, "points") != "1" ||
+					date(inc(i, "incident_date")) < ref.AddYears(-1) || firstLicensed(i) >= moved {
+					return false
+				}
+				_, major := points(person, earliest)
+				n12, _ := points(person, ref.AddYears(-1))
+				n24, _ := points(person, ref.AddYears(-2))
+				n36, _ := points(person, ref.AddYears(-3))
+				return !major && n12 == 4 && n24 <= 6 && n36 <= 8
+			})
+			applyChange(t, dir, change{incident.Name, inc(i, "incident_id"), "incident_date", moved.String()})
+			return at(persons, personOf(i), "license_status")
+		}},
 		{incident.RuleUnderwritingRanges, func(t *testing.T, dir string) want {
 			// More months of prior insurance than anyone can have been
 			// licensed, in the rating's band for 36 months or more.

@@ -74,6 +74,7 @@ const (
 	RuleAfterFirstLicence   = "incident_after_first_licence"
 	RuleDateInWindow        = "incident_date_in_window"
 	RuleFilingCoherent      = "person_financial_filing_coherent"
+	RuleSuspensionHasCause  = "person_suspension_has_cause"
 	RuleUnderwritingRanges  = "person_underwriting_coherent"
 	RuleProfileHistory      = "profile_history_matches_incidents"
 	RuleVehicleOnRoad       = "incident_vehicle_on_road"
@@ -102,6 +103,7 @@ var Rules = []entity.Rule{
 var RefDateRules = []entity.Rule{
 	{Name: RuleDateInWindow, Description: "an incident is dated before the reference date and within the run's look-back before it (metadata lookback_years; 10 years, the longest, when the metadata does not say)", Across: true},
 	{Name: RuleFilingCoherent, Description: "financial_filing is FR-44 for a person of FL or VA with a DUI in the 3 years before the reference date; SR-22 for one elsewhere with such a DUI, or whose licence is suspended or revoked; none otherwise", Across: true},
+	{Name: RuleSuspensionHasCause, Description: "a suspended or revoked licence has a cause in its person's incidents within the look-back before the reference date: a dui or reckless, or points reaching California's negligent-operator threshold (VC 12810.5: 4 in the 12 months before the reference date, 6 in the 24, 8 in the 36)", Across: true},
 	{Name: RuleUnderwritingRanges, Description: "prior_insurance_months is 0 to the months since first licence; coverage_lapse_days 0 to 365, and after a lapse prior_insurance_months is at most 12; without one it is at least 12 or the months since first licence; both 0 for the unlicensed", Across: true},
 }
 

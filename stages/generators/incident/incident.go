@@ -39,6 +39,19 @@
 //     (with partial theft) 22 %, animal 17.33 %, ordered as Farmers' 2013-14
 //     ranking (hail first, vandalism/partial theft second, animal third).
 //
+// # Suspension causes
+//
+// The person stage draws suspended and revoked licences; an underwriter
+// expects the history to show why. When the history drawn holds no cause
+// (a DUI or reckless driving in the look-back, or points reaching
+// California's negligent-operator threshold, VC 12810.5: 4 in the last 12
+// months, 6 in 24, 8 in 36), one is added before the history is counted,
+// so the filing, tags and rating follow it: a DUI, reckless driving or —
+// for a suspension only — 1-point moving violations up to 4 points in the
+// last 12 months, drawn in proportion to the person's own yearly rates of
+// each (ASSUMED: the offence they commit most often), dated within the
+// look-back, after the first licence and the current card's issue.
+//
 // # Amounts
 //
 // Paid amounts are lognormal with σ = 1.0 (ASSUMED) around the documented
@@ -142,9 +155,10 @@ const (
 	cPrior
 	cLapse
 	cCredit
+	cCause
 )
 
-var personColumns = []string{"events", "event_dates", "prior_insurance_months", "coverage_lapse_days", "credit_tier"}
+var personColumns = []string{"events", "event_dates", "prior_insurance_months", "coverage_lapse_days", "credit_tier", "suspension_cause"}
 
 // Incident-keyed columns (index: person index × 128 + sequence).
 const (
@@ -175,7 +189,11 @@ var compCauseShares = []float64{0.30, 0.30, 0.22, 0.1733}
 var speedTypes = []string{"speeding_1_10", "speeding_11_20", "speeding_21_plus"}
 var speedShares = []float64{0.45, 0.45, 0.10}
 var otherTypes = []string{"reckless", "distracted", "other_moving"}
-var otherShares = []float64{0.10, 0.30, 0.60}
+var otherShares = []float64{recklessShare, 0.30, 0.60}
+
+// recklessShare of other violations are reckless driving (a suspension's
+// cause weighs it too).
+const recklessShare = 0.10
 
 // creditMix: per-mille excellent, good, fair, poor, no_hit by age band.
 var creditMix = []struct {
@@ -197,6 +215,7 @@ const (
 	gAtFault
 	gNotAtFault
 	gComp
+	gReckless // a suspension's added cause: reckless, not drawn from gOther's mix
 )
 
 // Stage makes incidents. One per worker: it keeps reusable streams.
@@ -422,19 +441,25 @@ func pickShare(r *stream.Stream, names []string, shares []float64) string {
 	return names[len(names)-1]
 }
 
+// drivenVehicles are the household vehicles a person is the primary driver
+// of (indexes into the household's) and the first day each is on the road.
+type drivenVehicles struct {
+	idx    [model.MaxHouseholdVehicles]int
+	onRoad [model.MaxHouseholdVehicles]model.Date
+	n      int
+}
+
 // person draws one person's incidents and underwriting columns.
 func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, rows *[]Incident) error {
 	ref := s.run.ReferenceDate
 	c := s.per
 	c.At(uint64(idx))
-	var driven [model.MaxHouseholdVehicles]int
-	var onRoad [model.MaxHouseholdVehicles]model.Date // each one's first day on the road
-	nDriven := 0
+	var driven drivenVehicles
 	for j := range hhVehicles {
-		if hhVehicles[j].PrimaryDriverPersonID == p.PersonID && nDriven < len(driven) {
-			driven[nDriven] = j
-			onRoad[nDriven] = OnRoadFrom(&hhVehicles[j])
-			nDriven++
+		if hhVehicles[j].PrimaryDriverPersonID == p.PersonID && driven.n < len(driven.idx) {
+			driven.idx[driven.n] = j
+			driven.onRoad[driven.n] = OnRoadFrom(&hhVehicles[j])
+			driven.n++
 		}
 	}
 	sex := sexOf(p.Gender)
@@ -455,8 +480,7 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 			break // licensed after this year: none earlier either
 		}
 		exposure := float64(end-from+1) / float64(end-start+1)
-		age := min(max(dob.YearsTo(yr.mid), 0), refdata.MaxHistoryAge)
-		rates := &s.rates[sex][age]
+		rates := &s.rates[sex][ageIn(dob, yr)]
 		for g, rate := range rates.rate {
 			lambda, expMinus := rate, rates.exp[g] // a whole year: exposure is 1
 			if from != start {
@@ -469,8 +493,8 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 		}
 		// A vehicle is exposed from 1 January of the year before its model
 		// year (when it can first be sold).
-		for v := range nDriven {
-			fromV := max(from, onRoad[v])
+		for v := range driven.n {
+			fromV := max(from, driven.onRoad[v])
 			if fromV > end {
 				continue
 			}
@@ -480,70 +504,17 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 			}
 		}
 	}
-	slices.SortStableFunc(s.events, func(a, b event) int {
-		return cmp.Or(cmp.Compare(a.date, b.date), cmp.Compare(a.group, b.group), cmp.Compare(a.vehicle, b.vehicle))
-	})
-	if len(s.events) > entity.MaxPerParent {
-		s.events = s.events[:entity.MaxPerParent] // out of reach of the rates: a bound, not a case
-	}
-
-	recentDUI := false
-	for i, e := range s.events {
-		seq := i + 1
-		s.inc.At(uint64(idx)*128 + uint64(seq))
-		row := Incident{
-			IncidentID:   entity.PerParentID(IDPrefix, idx, seq),
-			PersonID:     p.PersonID,
-			HouseholdID:  p.HouseholdID,
-			IncidentDate: e.date,
-		}
-		tr := s.inc.Of(cType)
-		switch e.group {
-		case gDUI:
-			row.IncidentType = "dui"
-			recentDUI = recentDUI || e.date >= ref.AddYears(-FilingYears)
-		case gSpeeding:
-			row.IncidentType = pickShare(tr, speedTypes, speedShares)
-		case gOther:
-			row.IncidentType = pickShare(tr, otherTypes, otherShares)
-		case gAtFault:
-			row.IncidentType = "at_fault_accident"
-		case gNotAtFault:
-			row.IncidentType = "not_at_fault_accident"
-		case gComp:
-			if tr.Chance(s.theft) {
-				row.IncidentType = "comprehensive_theft"
-			} else {
-				row.IncidentType = pickShare(tr, compCauses, compCauseShares)
-			}
-			row.VehicleID = hhVehicles[driven[e.vehicle]].VehicleID
-		}
-		k := kinds[row.IncidentType]
-		row.Category, row.Points, row.AtFault = k.category, k.points, atFaultText(k.atFault)
-		if k.category == "accident" {
-			// One of the person's vehicles on the road that day, if any.
-			var usable [model.MaxHouseholdVehicles]int
-			n := 0
-			for v := range nDriven {
-				if onRoad[v] <= e.date {
-					usable[n] = driven[v]
-					n++
-				}
-			}
-			if n > 0 {
-				row.VehicleID = hhVehicles[usable[s.inc.Of(cVehicle).IntN(n)]].VehicleID
-			}
-		}
-		pr := s.inc.Of(cPaid)
-		switch {
-		case row.IncidentType == "comprehensive_theft":
-			row.PaidAmount = lognormal(pr, s.theftMean)
-		case k.category == "claim":
-			row.PaidAmount = lognormal(pr, s.compMean)
-		case row.IncidentType == "at_fault_accident" && pr.Chance(atFaultClaimShare):
-			row.PaidAmount = lognormal(pr, s.pdMean)
-		}
-		*rows = append(*rows, row)
+	s.sortEvents()
+	first := len(*rows)
+	recentDUI := s.emit(idx, p, hhVehicles, &driven, rows)
+	// A suspended or revoked licence whose drawn history holds no cause gets
+	// one; its rows are made again, as their sequences (and so the draws of
+	// their own columns) follow the added events.
+	if suspended(p.LicenseStatus) && !HasSuspensionCause((*rows)[first:], ref, s.windowStart()) {
+		s.addCause(c.Of(cCause), p, (*rows)[first:], &s.rates[sex][ageIn(dob, s.years[0])])
+		s.sortEvents()
+		*rows = (*rows)[:first]
+		recentDUI = s.emit(idx, p, hhVehicles, &driven, rows)
 	}
 
 	// Underwriting.
@@ -574,6 +545,91 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 		p.PriorInsuranceMonths = int32(12 + pr.IntN(licensed-12+1))
 	}
 	return nil
+}
+
+// ageIn is a person's age in a look-back year, as the rates index it.
+func ageIn(dob model.CivilDate, yr lookbackYear) int {
+	return min(max(dob.YearsTo(yr.mid), 0), refdata.MaxHistoryAge)
+}
+
+// windowStart is the first day of the look-back window.
+func (s *Stage) windowStart() model.Date { return s.years[len(s.years)-1].start }
+
+// sortEvents orders the person's events by date, and keeps at most
+// entity.MaxPerParent.
+func (s *Stage) sortEvents() {
+	slices.SortStableFunc(s.events, func(a, b event) int {
+		return cmp.Or(cmp.Compare(a.date, b.date), cmp.Compare(a.group, b.group), cmp.Compare(a.vehicle, b.vehicle))
+	})
+	if len(s.events) > entity.MaxPerParent {
+		s.events = s.events[:entity.MaxPerParent] // out of reach of the rates: a bound, not a case
+	}
+}
+
+// emit appends the person's rows of s.events, in order, and reports
+// whether one is a DUI in the FilingYears before the reference date.
+func (s *Stage) emit(idx int64, p *model.Person, hhVehicles []model.Vehicle, driven *drivenVehicles, rows *[]Incident) (recentDUI bool) {
+	ref := s.run.ReferenceDate
+	for i, e := range s.events {
+		seq := i + 1
+		s.inc.At(uint64(idx)*128 + uint64(seq))
+		row := Incident{
+			IncidentID:   entity.PerParentID(IDPrefix, idx, seq),
+			PersonID:     p.PersonID,
+			HouseholdID:  p.HouseholdID,
+			IncidentDate: e.date,
+		}
+		tr := s.inc.Of(cType)
+		switch e.group {
+		case gDUI:
+			row.IncidentType = "dui"
+			recentDUI = recentDUI || e.date >= ref.AddYears(-FilingYears)
+		case gSpeeding:
+			row.IncidentType = pickShare(tr, speedTypes, speedShares)
+		case gOther:
+			row.IncidentType = pickShare(tr, otherTypes, otherShares)
+		case gReckless:
+			row.IncidentType = "reckless"
+		case gAtFault:
+			row.IncidentType = "at_fault_accident"
+		case gNotAtFault:
+			row.IncidentType = "not_at_fault_accident"
+		case gComp:
+			if tr.Chance(s.theft) {
+				row.IncidentType = "comprehensive_theft"
+			} else {
+				row.IncidentType = pickShare(tr, compCauses, compCauseShares)
+			}
+			row.VehicleID = hhVehicles[driven.idx[e.vehicle]].VehicleID
+		}
+		k := kinds[row.IncidentType]
+		row.Category, row.Points, row.AtFault = k.category, k.points, atFaultText(k.atFault)
+		if k.category == "accident" {
+			// One of the person's vehicles on the road that day, if any.
+			var usable [model.MaxHouseholdVehicles]int
+			n := 0
+			for v := range driven.n {
+				if driven.onRoad[v] <= e.date {
+					usable[n] = driven.idx[v]
+					n++
+				}
+			}
+			if n > 0 {
+				row.VehicleID = hhVehicles[usable[s.inc.Of(cVehicle).IntN(n)]].VehicleID
+			}
+		}
+		pr := s.inc.Of(cPaid)
+		switch {
+		case row.IncidentType == "comprehensive_theft":
+			row.PaidAmount = lognormal(pr, s.theftMean)
+		case k.category == "claim":
+			row.PaidAmount = lognormal(pr, s.compMean)
+		case row.IncidentType == "at_fault_accident" && pr.Chance(atFaultClaimShare):
+			row.PaidAmount = lognormal(pr, s.pdMean)
+		}
+		*rows = append(*rows, row)
+	}
+	return recentDUI
 }
 
 // filing is the SR-22/FR-44 a person's history requires.

@@ -96,12 +96,15 @@ func TestDeterministic(t *testing.T) {
 
 // Each column draws from its own stream: a shorter look-back keeps the
 // credit tiers, and the events of the years it still covers (their dates
-// and categories) as they were.
+// and categories) as they were. Suspended and revoked persons are left
+// out: the cause their licence needs depends on the window.
 func TestColumnsDrawIndependently(t *testing.T) {
 	run, five := makeBatch(t, 5000, 3, 5)
 	_, three := makeBatch(t, 5000, 3, 3)
+	causeAdded := map[string]bool{}
 	for i := range five.Persons {
 		require.Equal(t, five.Persons[i].CreditTier, three.Persons[i].CreditTier)
+		causeAdded[five.Persons[i].PersonID] = suspended(five.Persons[i].LicenseStatus)
 	}
 	key := func(r *Incident) string {
 		return fmt.Sprint(r.PersonID, r.IncidentDate, r.Category, r.AtFault)
@@ -109,12 +112,14 @@ func TestColumnsDrawIndependently(t *testing.T) {
 	since := run.ReferenceDate.AddYears(-3)
 	var want, got []string
 	for _, r := range *Incidents.Rows(five) {
-		if r.IncidentDate >= since {
+		if r.IncidentDate >= since && !causeAdded[r.PersonID] {
 			want = append(want, key(&r))
 		}
 	}
 	for _, r := range *Incidents.Rows(three) {
-		got = append(got, key(&r))
+		if !causeAdded[r.PersonID] {
+			got = append(got, key(&r))
+		}
 	}
 	require.NotEmpty(t, got)
 	require.Equal(t, want, got)
@@ -218,6 +223,20 @@ func TestEachDamageIsReportedByName(t *testing.T) {
 			p := person(b, r.PersonID)
 			p.State, p.FinancialFiling = "FL", "SR-22"
 		}},
+		{"suspension without a cause", RuleSuspensionHasCause, func(b *model.Batch) {
+			// A revoked licence's causes become a distracted-driving ticket.
+			for i := range b.Persons {
+				if p := &b.Persons[i]; p.LicenseStatus == "revoked" {
+					rs := *Incidents.Rows(b)
+					for j := range rs {
+						if rs[j].PersonID == p.PersonID && rs[j].Category == "violation" {
+							rs[j].IncidentType, rs[j].Points = "distracted", 1
+						}
+					}
+					return
+				}
+			}
+		}},
 		{"prior insurance longer than licensed", RuleUnderwritingRanges, func(b *model.Batch) {
 			b.Persons[0].PriorInsuranceMonths = int32(monthsBetween(b.Persons[0].FirstLicensedDate, run.ReferenceDate) + 1)
 		}},
@@ -307,6 +326,51 @@ func TestPointsFollowTheCaliforniaSchedule(t *testing.T) {
 		require.True(t, ok, ty)
 	}
 	require.True(t, strings.HasPrefix(Columns[0].Pattern, "^INC-"))
+}
+
+// Every suspended or revoked licence has a cause, even in the shortest
+// look-back, and most had none in the history drawn (the cause was added).
+func TestSuspensionsHaveACause(t *testing.T) {
+	for _, lookback := range []int{1, DefaultLookbackYears} {
+		run, b := makeBatch(t, 20000, 9, lookback)
+		require.Empty(t, violations(t, run, b), "lookback %d", lookback)
+		n := 0
+		for i := range b.Persons {
+			if p := &b.Persons[i]; suspended(p.LicenseStatus) {
+				n++
+				require.Equal(t, "full", p.LicenseType, p.PersonID)
+				require.NotEqual(t, "none", p.FinancialFiling, p.PersonID)
+			}
+		}
+		require.Greater(t, n, 400, "about 4 % of full licences")
+	}
+}
+
+// The cause is a DUI or reckless driving in the window, or California's
+// negligent-operator points counted back from the reference date.
+func TestHasSuspensionCause(t *testing.T) {
+	ref := model.DateOf(2026, 1, 1)
+	from := ref.AddYears(-5)
+	ticket := func(y, m int) Incident {
+		return Incident{IncidentType: "speeding_1_10", Points: 1, IncidentDate: model.DateOf(y, m, 1)}
+	}
+	for _, tc := range []struct {
+		name      string
+		incidents []Incident
+		want      bool
+	}{
+		{"none", nil, false},
+		{"dui", []Incident{{IncidentType: "dui", Points: 2, IncidentDate: model.DateOf(2022, 3, 1)}}, true},
+		{"reckless", []Incident{{IncidentType: "reckless", Points: 2, IncidentDate: model.DateOf(2025, 3, 1)}}, true},
+		{"dui before the window", []Incident{{IncidentType: "dui", Points: 2, IncidentDate: model.DateOf(2020, 6, 1)}}, false},
+		{"4 points in 12 months", []Incident{ticket(2025, 2), ticket(2025, 5), ticket(2025, 8), ticket(2025, 11)}, true},
+		{"3 points in 12 months", []Incident{ticket(2025, 2), ticket(2025, 5), ticket(2025, 8)}, false},
+		{"6 points in 24 months", []Incident{ticket(2024, 2), ticket(2024, 5), ticket(2024, 8), ticket(2025, 2), ticket(2025, 5), ticket(2025, 8)}, true},
+		{"5 points in 24 months", []Incident{ticket(2024, 2), ticket(2024, 5), ticket(2025, 2), ticket(2025, 5), ticket(2025, 8)}, false},
+		{"7 points in 36 months", []Incident{ticket(2023, 2), ticket(2023, 5), ticket(2024, 2), ticket(2024, 5), ticket(2024, 8), ticket(2025, 2), ticket(2025, 5)}, false},
+	} {
+		require.Equal(t, tc.want, HasSuspensionCause(tc.incidents, ref, from), tc.name)
+	}
 }
 
 func TestCheckFiling(t *testing.T) {

@@ -81,6 +81,9 @@ func CheckAtRefDate(b *model.Batch, run *model.Run, fr44 []string, report entity
 		if rule, value, ok := CheckFiling(per, rows[j:k], refDate, slices.Contains(fr44, per.State)); !ok {
 			report(per.PersonID, rule, "financial_filing", value)
 		}
+		if suspended(per.LicenseStatus) && !HasSuspensionCause(rows[j:k], refDate, earliest) {
+			report(per.PersonID, RuleSuspensionHasCause, "license_status", per.LicenseStatus)
+		}
 		if column, value, ok := checkUnderwriting(per, refDate); !ok {
 			report(per.PersonID, RuleUnderwritingRanges, column, value)
 		}

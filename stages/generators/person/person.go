@@ -739,14 +739,18 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, born model.CivilDate,
 	first := l.first.CivilDate()
 	renewals := renewalsBefore(first, refDate, cycle)
 	l.status = "valid"
+	// A suspension needs a day after the first licence for its cause (the
+	// incident stage dates one there): a licence first issued the day
+	// before the reference date stays valid.
+	suspendable := kind == "full" && l.first < refDate-1
 	if !s.allValid {
 		switch d := sr.IntN(1000); {
 		case d < 40 && renewals > 0:
 			renewals-- // did not renew: the card of the cycle before, now expired
 			l.status = "expired"
-		case d >= 960 && d < 990 && kind == "full":
+		case d >= 960 && d < 990 && suspendable:
 			l.status = "suspended"
-		case d >= 990 && kind == "full":
+		case d >= 990 && suspendable:
 			l.status = "revoked"
 		}
 	}

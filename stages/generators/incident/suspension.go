@@ -1,0 +1,88 @@
+package incident
+
+import (
+	"github.com/synthpipe/synthpipe/internal/domain/model"
+	"github.com/synthpipe/synthpipe/internal/domain/stream"
+)
+
+// negligentOperator is California's negligent-operator threshold (VC
+// 12810.5(a); history/SOURCES.md §5): a licence is suspended at 4 points in
+// 12 months, 6 in 24 or 8 in 36. It is counted back from the reference
+// date.
+var negligentOperator = [...]struct{ years, points int32 }{{1, 4}, {2, 6}, {3, 8}}
+
+// suspended reports whether a licence status needs a cause in the history.
+func suspended(licenseStatus string) bool {
+	return licenseStatus == "suspended" || licenseStatus == "revoked"
+}
+
+// HasSuspensionCause reports whether a person's incidents (all of theirs, in
+// any order) dated from `from` (the look-back window's first day) to
+// before refDate hold a cause for a suspended or revoked licence: a DUI or a
+// reckless-driving conviction, or points reaching negligentOperator.
+func HasSuspensionCause(incidents []Incident, refDate, from model.Date) bool {
+	var points [len(negligentOperator)]int32
+	for i := range incidents {
+		r := &incidents[i]
+		if r.IncidentDate < from || r.IncidentDate >= refDate {
+			continue
+		}
+		if r.IncidentType == "dui" || r.IncidentType == "reckless" {
+			return true
+		}
+		for k, t := range negligentOperator {
+			if r.IncidentDate >= refDate.AddYears(-int(t.years)) {
+				points[k] += r.Points
+			}
+		}
+	}
+	for k, t := range negligentOperator {
+		if points[k] >= t.points {
+			return true
+		}
+	}
+	return false
+}
+
+// addCause adds to s.events a cause for p's suspended or revoked licence,
+// whose drawn history (rows) holds none. The cause is drawn in proportion
+// to the person's own yearly rates of each (rates, of their sex and present
+// age): a DUI, a reckless-driving conviction, or — for a suspension only, a
+// revocation follows the graver offences — 1-point moving violations
+// (speeding, distracted, other) up to the 12-month threshold. So DUIs keep
+// to the sexes and ages the DUI source gives them, and points are the
+// usual cause of the young's suspensions. It is dated after the first
+// licence and, when that leaves a day, after the current card's issue (a
+// suspended licence is not renewed), within the look-back window.
+func (s *Stage) addCause(r *stream.Stream, p *model.Person, rows []Incident, rates *groupRates) {
+	ref := s.run.ReferenceDate
+	from := max(s.windowStart(), p.FirstLicensedDate+1) // <= ref-1: the person stage suspends no licence newer
+	if p.LicenseIssueDate+1 < ref {
+		from = max(from, p.LicenseIssueDate+1)
+	}
+	dated := func(from model.Date) model.Date { return from + model.Date(r.IntN(int(ref-from))) }
+	var points float64
+	if p.LicenseStatus == "suspended" {
+		points = rates.rate[gSpeeding] + rates.rate[gOther]*(1-recklessShare)
+	}
+	reckless := rates.rate[gOther] * recklessShare
+	switch u := r.Float64() * (points + reckless + rates.rate[gDUI]); {
+	case u < points:
+		th := negligentOperator[0]
+		since := ref.AddYears(-int(th.years))
+		have := int32(0)
+		for i := range rows {
+			if rows[i].IncidentDate >= since {
+				have += rows[i].Points
+			}
+		}
+		from = max(from, since)
+		for range th.points - have { // 1 to 4: without a cause, have < th.points
+			s.events = append(s.events, event{date: dated(from), group: gSpeeding})
+		}
+	case u < points+reckless:
+		s.events = append(s.events, event{date: dated(from), group: gReckless})
+	default:
+		s.events = append(s.events, event{date: dated(from), group: gDUI})
+	}
+}
