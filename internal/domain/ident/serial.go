@@ -95,31 +95,6 @@ func SerialCapacity(pattern, letters string, reserved string) (uint64, error) {
 	return n, nil
 }
 
-// encodeSerial returns the string of pattern for serial in [0, capacity):
-// reserved, then the keyed permutation of serial written mixed-radix into
-// the remaining variable positions, the last position least significant.
-func encodeSerial(pattern, letters, reserved string, serial, key uint64) (string, error) {
-	n, err := SerialCapacity(pattern, letters, reserved)
-	if err != nil {
-		return "", err
-	}
-	if serial >= n {
-		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q after %q", serial, n, pattern, reserved)
-	}
-	return encodeRest(pattern, letters, reserved, serial, n, key), nil
-}
-
-// decodeSerial inverts encodeSerial with the same pattern, letters,
-// reserved prefix and key; false if s is not one of its strings.
-func decodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, bool) {
-	n, err := SerialCapacity(pattern, letters, reserved)
-	if err != nil {
-		return 0, false
-	}
-	q, ok := readRest(pattern, placesOf(pattern, letters), reserved, s)
-	return stream.UnpermuteIndex(q, n, key), ok
-}
-
 // Reserved spans: the characters a reserved position may take by default,
 // the last of its class first: 9, 8, 7 for a digit (three tenths), Z to V
 // for a letter (five of 23 to 26). One character would hold a tenth of an
@@ -181,7 +156,7 @@ func reservationOf(pattern, letters, reserve string) (at int, span string, err e
 	return at, span, nil
 }
 
-// prefixes enumerates a reservation's prefixes: the variable positions
+// enumerate lists a reservation's prefixes: the variable positions
 // before the reserved one mixed-radix (the last least significant), the
 // span innermost, so with no such positions prefix k ends in span[k].
 func (sp *Space) enumerate() ([]string, error) {
@@ -241,6 +216,9 @@ func spaceOf(pattern, letters, reserve string) *Space {
 		}
 		if sp.err == nil {
 			sp.rest, sp.err = SerialCapacity(pattern, letters, sp.prefixes[0])
+		}
+		if sp.err == nil && sp.rest > maxSerialCapacity/uint64(len(sp.prefixes)) {
+			sp.err = fmt.Errorf("ident: pattern %q holds more than 2^62 serials", pattern)
 		}
 		return sp
 	})
@@ -363,13 +341,6 @@ func (n *Numbering) SerialOf(s string) (uint64, bool) {
 		return 0, false
 	}
 	return n.whole.Inverse(uint64(k)*sp.rest + n.rest.Inverse(q)), true
-}
-
-// encodeRest writes serial, through a keyed permutation over the n
-// serials the positions after prefix hold, mixed-radix into them.
-func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
-	d := placesOf(pattern, letters)
-	return string(appendRest(nil, pattern, &d, prefix, stream.PermuteIndex(serial, n, key)))
 }
 
 // appendRest appends the string of pattern (read as d) of prefix and then

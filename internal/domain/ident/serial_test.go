@@ -1,12 +1,48 @@
 package ident
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/synthpipe/synthpipe/internal/domain/stream"
 )
+
+// encodeSerial returns the string of pattern for serial in [0, capacity):
+// reserved, then the keyed permutation of serial written mixed-radix into
+// the remaining variable positions, the last position least significant:
+// the mixed-radix core of a Space after one given prefix.
+func encodeSerial(pattern, letters, reserved string, serial, key uint64) (string, error) {
+	n, err := SerialCapacity(pattern, letters, reserved)
+	if err != nil {
+		return "", err
+	}
+	if serial >= n {
+		return "", fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q after %q", serial, n, pattern, reserved)
+	}
+	return encodeRest(pattern, letters, reserved, serial, n, key), nil
+}
+
+// decodeSerial inverts encodeSerial with the same pattern, letters,
+// reserved prefix and key; false if s is not one of its strings.
+func decodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, bool) {
+	n, err := SerialCapacity(pattern, letters, reserved)
+	if err != nil {
+		return 0, false
+	}
+	q, ok := readRest(pattern, placesOf(pattern, letters), reserved, s)
+	return stream.UnpermuteIndex(q, n, key), ok
+}
+
+// encodeRest writes serial, through a keyed permutation over the n
+// serials the positions after prefix hold, mixed-radix into them.
+func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
+	d := placesOf(pattern, letters)
+	return string(appendRest(nil, pattern, &d, prefix, stream.PermuteIndex(serial, n, key)))
+}
 
 func TestSerialCapacity(t *testing.T) {
 	for _, tc := range []struct {
