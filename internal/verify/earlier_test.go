@@ -85,37 +85,54 @@ func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
 
 // A snapshot of this contract made by an earlier release whose rules were
 // tightened since is proven by integrity, naming the release that checks
-// its records; the same files under this release's version are checked
-// record by record.
+// its records; the governed one must be the published one byte for byte;
+// the same files under this release's version are checked record by
+// record.
 func TestEarlierGeneratorIsProvenByIntegrity(t *testing.T) {
-	dir := testrun.CopyFolder(t, golden)
-	manPath := filepath.Join(dir, "snapshot_manifest_v0_2.json")
-	man, err := os.ReadFile(manPath)
-	require.NoError(t, err)
-	var m layout.Manifest
-	require.NoError(t, json.Unmarshal(man, &m))
-	for i := range m.Files {
-		name := m.Files[i].Name
-		if name != "metadata_v0_2.json" && name != "dataset_v0_2.json" {
-			continue
-		}
-		path := filepath.Join(dir, name)
-		data, err := os.ReadFile(path)
+	// edit copies the governed snapshot with old replaced by new in its
+	// metadata (file and dataset), the manifest recomputed.
+	edit := func(pairs ...string) string {
+		dir := testrun.CopyFolder(t, golden)
+		manPath := filepath.Join(dir, "snapshot_manifest_v0_2.json")
+		man, err := os.ReadFile(manPath)
 		require.NoError(t, err)
-		edited := strings.Replace(string(data), `"version": "`+version.Version+`"`, `"version": "0.2.0"`, 1)
-		require.NotEqual(t, string(data), edited, name)
-		sum := sha256.Sum256([]byte(edited))
-		m.Files[i].SHA256, m.Files[i].Bytes = hex.EncodeToString(sum[:]), int64(len(edited))
-		require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
+		var m layout.Manifest
+		require.NoError(t, json.Unmarshal(man, &m))
+		for i := range m.Files {
+			name := m.Files[i].Name
+			if name != "metadata_v0_2.json" && name != "dataset_v0_2.json" {
+				continue
+			}
+			path := filepath.Join(dir, name)
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			edited := string(data)
+			for k := 0; k < len(pairs); k += 2 {
+				next := strings.Replace(edited, pairs[k], pairs[k+1], 1)
+				require.NotEqual(t, edited, next, "%s: %s", name, pairs[k])
+				edited = next
+			}
+			sum := sha256.Sum256([]byte(edited))
+			m.Files[i].SHA256, m.Files[i].Bytes = hex.EncodeToString(sum[:]), int64(len(edited))
+			require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
+		}
+		man, err = json.MarshalIndent(m, "", "  ")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(manPath, man, 0o644))
+		return dir
 	}
-	man, err = json.MarshalIndent(m, "", "  ")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(manPath, man, 0o644))
+	release := `"version": "` + version.Version + `"`
 
-	rep, err := Run(dir)
+	// Claiming to be the governed snapshot of 0.2.0 is not enough.
+	rep, err := Run(edit(release, `"version": "0.2.0"`))
+	require.NoError(t, err)
+	require.Equal(t, []contract.RuleName{contract.RuleGovernedSnapshotPinned}, rulesOf(rep))
+
+	dir := edit(release, `"version": "0.2.0"`, `"dataset_name": "synthpipe-core"`, `"dataset_name": "team-fixtures"`)
+	rep, err = Run(dir)
 	require.NoError(t, err)
 	require.True(t, rep.Clean(), "%v", rep.ByRule)
-	require.Equal(t, "integrity only: records of generator 0.2.0 are checked by synthpipe 0.2.0 (git tag v0.2.0)", rep.Scope)
+	require.Equal(t, "integrity only: generator 0.2.0 records are checked by synthpipe 0.2.0 (git tag v0.2.0)", rep.Scope)
 
 	path := filepath.Join(dir, "persons_v0_2.csv")
 	b, err := os.ReadFile(path)

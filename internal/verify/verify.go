@@ -286,12 +286,15 @@ var EarlierContracts = map[string]string{"0.1": "synthpipe 0.1.x (git tag v0.1.0
 // that checks their records is named.
 var EarlierGenerators = map[string]string{"0.2.0": "synthpipe 0.2.0 (git tag v0.2.0)"}
 
-// governedEarlier pins the governed snapshots of earlier contracts by the
-// SHA-256 of their manifest (which lists every file's SHA-256), keyed by
-// dataset name and contract: a folder that says it is one must be it
-// byte for byte, so an edit with a recomputed manifest is caught.
-var governedEarlier = map[[2]string]string{
-	{"synthpipe-core", "0.1"}: "67258411493050198202c96216ad8d599c2c18993bbcca96fb5dbf41ee57760e", // data/snapshots/v0.1
+// governedEarlier pins the governed snapshots of earlier contracts, and of
+// earlier releases of this one, by the SHA-256 of their manifest (which
+// lists every file's SHA-256), keyed by dataset name, contract and release
+// ("" for any release of an earlier contract): a folder that says it is
+// one must be it byte for byte, so an edit with a recomputed manifest is
+// caught.
+var governedEarlier = map[[3]string]string{
+	{"synthpipe-core", "0.1", ""}:      "67258411493050198202c96216ad8d599c2c18993bbcca96fb5dbf41ee57760e", // data/snapshots/v0.1
+	{"synthpipe-core", "0.2", "0.2.0"}: "a7e9106d2136886c46f3e9fd59ac359914cfd9e79276b47f018c48a254b0f4c0", // data/snapshots/v0.2 at tag v0.2.0
 }
 
 // integrityOnly finishes the report of a snapshot of an earlier contract,
@@ -300,22 +303,26 @@ var governedEarlier = map[[2]string]string{
 // follow rules this generator no longer makes, so they are left to the
 // release that made them. An unknown contract is a violation.
 func integrityOnly(rep *Report, meta model.Metadata, manName string, manRaw []byte) *Report {
-	schemaVersion := meta.SchemaVersion
-	if by, ok := EarlierGenerators[meta.Generator.Version]; ok && schemaVersion == model.ContractVersion {
-		rep.Scope = fmt.Sprintf("integrity only: records of generator %s are checked by %s", meta.Generator.Version, by)
-	} else if by, ok := EarlierContracts[schemaVersion]; ok {
-		rep.Scope = fmt.Sprintf("integrity only: contract %s records are checked by %s", schemaVersion, by)
-		if pin, governed := governedEarlier[[2]string{meta.DatasetName, schemaVersion}]; governed {
+	schemaVersion, release := meta.SchemaVersion, ""
+	what := "contract " + schemaVersion
+	by, ok := EarlierContracts[schemaVersion]
+	if schemaVersion == model.ContractVersion {
+		release, what = meta.Generator.Version, "generator "+meta.Generator.Version
+		by, ok = EarlierGenerators[release]
+	}
+	if !ok {
+		rep.add(contract.Violation{File: "", Entity: layout.MetadataEntity, Column: "schema_version", Rule: contract.RuleContractVersionKnown,
+			Value: fmt.Sprintf("%s; this generator checks contract %s and proves the integrity of %s", schemaVersion, model.ContractVersion, strings.Join(slices.Sorted(maps.Keys(EarlierContracts)), ", "))})
+	} else {
+		rep.Scope = fmt.Sprintf("integrity only: %s records are checked by %s", what, by)
+		if pin, governed := governedEarlier[[3]string{meta.DatasetName, schemaVersion, release}]; governed {
 			if sum := sha256.Sum256(manRaw); hex.EncodeToString(sum[:]) != pin {
 				rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "*", Rule: contract.RuleGovernedSnapshotPinned,
-					Value: fmt.Sprintf("%s says it is the governed %s contract %s snapshot, but its manifest is not the one published (SHA-256 %s)", manName, meta.DatasetName, schemaVersion, pin[:12]+"…")})
+					Value: fmt.Sprintf("%s says it is the governed %s %s snapshot, but its manifest is not the one published (SHA-256 %s)", manName, meta.DatasetName, what, pin[:12]+"…")})
 			} else {
 				rep.Scope += "; the governed snapshot, byte for byte"
 			}
 		}
-	} else {
-		rep.add(contract.Violation{File: "", Entity: layout.MetadataEntity, Column: "schema_version", Rule: contract.RuleContractVersionKnown,
-			Value: fmt.Sprintf("%s; this generator checks contract %s and proves the integrity of %s", schemaVersion, model.ContractVersion, strings.Join(slices.Sorted(maps.Keys(EarlierContracts)), ", "))})
 	}
 	rep.RulesChecked = len(FileRules)
 	rep.finish()
