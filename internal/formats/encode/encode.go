@@ -65,17 +65,21 @@ func (e *CSVEncoder[T]) AppendRow(dst []byte, r *T) []byte {
 			// comma with them. A value to quote is then written again
 			// over its copy.
 			w := dst[at : at+n+1]
-			var head, tail uint64
+			var quote bool
 			if n >= 8 {
-				head, tail = load8(s), load8(s[n-8:])
+				head, tail := load8(s), load8(s[n-8:])
 				binary.LittleEndian.PutUint64(w, head)
 				binary.LittleEndian.PutUint64(w[n-8:], tail)
+				quote = c.op == opField && (quoteIn(head) || quoteIn(tail))
 			} else {
-				head, tail = load4(s), load4(s[n-4:])
+				// The halves make one word: a zero upper half would pass
+				// for bytes below '-' and take quoteIn's slow test.
+				head, tail := load4(s), load4(s[n-4:])
 				binary.LittleEndian.PutUint32(w, uint32(head))
 				binary.LittleEndian.PutUint32(w[n-4:], uint32(tail))
+				quote = c.op == opField && quoteIn(head|tail<<32)
 			}
-			if c.op == opField && (quoteIn(head) || quoteIn(tail)) {
+			if quote {
 				dst = appendCSVField(dst, s)
 				break
 			}
