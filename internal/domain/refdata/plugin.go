@@ -38,6 +38,11 @@ func (f *Fleet) readPlugInSales() error {
 		f.SalesYears[fu].Last = max(f.SalesYears[fu].Last, y)
 		for _, i := range runs {
 			if ru := &f.Runs[i]; len(ru.Fuels[fu]) > 0 {
+				// PlugInUnits takes the earlier of two years as near by
+				// their order here.
+				if k := len(ru.Sales[fu]); k > 0 && ru.Sales[fu][k-1].Year >= y {
+					return fmt.Errorf("%s %s %s: year %d after %d; rows go by year", r[0], r[1], r[2], y, ru.Sales[fu][k-1].Year)
+				}
 				ru.Sales[fu] = append(ru.Sales[fu], YearUnits{y, n})
 			}
 		}
