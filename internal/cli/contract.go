@@ -665,7 +665,10 @@ var (
 	metadataKeysV01 = []string{"dataset_name", "snapshot_version", "schema_version", "generator", "seed", "reference_date", "config_sha256",
 		"record_count_persons", "record_count_vehicles", "record_count_profiles", "privacy"}
 	rulesVersionV01 = "profile-rules/1.0"
-	tagsV01         = []string{"young_driver", "senior_driver", "new_driver", "multi_vehicle_household", "no_primary_vehicle", "ev_owner",
+	// metadataKeysSince are the keys a later release of this contract
+	// added: a snapshot of an earlier one lacks them.
+	metadataKeysSince = map[string]string{"lookback_years": "0.2.1"}
+	tagsV01           = []string{"young_driver", "senior_driver", "new_driver", "multi_vehicle_household", "no_primary_vehicle", "ev_owner",
 		"high_mileage", "leased_vehicle", "suspended_license"}
 )
 
@@ -746,7 +749,12 @@ func (g *contractGen) changes() (string, error) {
 	var newKeys []string
 	for _, k := range keys {
 		if !strings.Contains(k, ".") && !slices.Contains(metadataKeysV01, k) {
-			newKeys = append(newKeys, "`"+k+"`")
+			if since, ok := metadataKeysSince[k]; ok {
+				k += "` (since generator " + since + ")"
+			} else {
+				k += "`"
+			}
+			newKeys = append(newKeys, "`"+k)
 		}
 	}
 	for _, k := range metadataKeysV01 {
