@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,43 +40,20 @@ func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
 
 	// An edit with its manifest entry recomputed passes the integrity check
 	// but not the pin of the governed snapshot.
-	dir0 := testrun.CopyFolder(t, goldenV01)
-	csvPath := filepath.Join(dir0, "persons_v0_1.csv")
-	data, err := os.ReadFile(csvPath)
-	require.NoError(t, err)
-	data = []byte(strings.Replace(string(data), "666-", "123-", 1))
-	require.NoError(t, os.WriteFile(csvPath, data, 0o644))
-	manPath := filepath.Join(dir0, "snapshot_manifest_v0_1.json")
-	man, err := os.ReadFile(manPath)
-	require.NoError(t, err)
-	var m layout.Manifest
-	require.NoError(t, json.Unmarshal(man, &m))
-	for i := range m.Files {
-		if m.Files[i].Name == "persons_v0_1.csv" {
-			sum := sha256.Sum256(data)
-			m.Files[i].SHA256, m.Files[i].Bytes = hex.EncodeToString(sum[:]), int64(len(data))
-		}
-	}
-	man, err = json.MarshalIndent(m, "", "  ")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(manPath, man, 0o644))
+	dir0 := editFolder(t, goldenV01, "snapshot_manifest_v0_1.json", []string{"persons_v0_1.csv"}, "666-", "123-")
 	rep, err = Run(dir0)
 	require.NoError(t, err)
 	require.Equal(t, []contract.RuleName{contract.RuleGovernedSnapshotPinned}, rulesOf(rep))
 
 	dir := testrun.CopyFolder(t, goldenV01)
-	path := filepath.Join(dir, "persons_v0_1.csv")
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	b[len(b)/2] ^= 1
-	require.NoError(t, os.WriteFile(path, b, 0o644))
+	flipAByte(t, filepath.Join(dir, "persons_v0_1.csv"))
 	rep, err = Run(dir)
 	require.NoError(t, err)
 	require.Contains(t, rulesOf(rep), contract.RuleSHA256MatchManifest)
 
 	dir = testrun.CopyFolder(t, goldenV01)
-	path = filepath.Join(dir, "metadata_v0_1.json")
-	b, err = os.ReadFile(path)
+	path := filepath.Join(dir, "metadata_v0_1.json")
+	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(b), `"schema_version": "0.1"`, `"schema_version": "0.0"`, 1)), 0o644))
 	rep, err = Run(dir)
@@ -89,37 +67,8 @@ func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
 // the same files under this release's version are checked record by
 // record.
 func TestEarlierGeneratorIsProvenByIntegrity(t *testing.T) {
-	// edit copies the governed snapshot with old replaced by new in its
-	// metadata (file and dataset), the manifest recomputed.
 	edit := func(pairs ...string) string {
-		dir := testrun.CopyFolder(t, golden)
-		manPath := filepath.Join(dir, "snapshot_manifest_v0_2.json")
-		man, err := os.ReadFile(manPath)
-		require.NoError(t, err)
-		var m layout.Manifest
-		require.NoError(t, json.Unmarshal(man, &m))
-		for i := range m.Files {
-			name := m.Files[i].Name
-			if name != "metadata_v0_2.json" && name != "dataset_v0_2.json" {
-				continue
-			}
-			path := filepath.Join(dir, name)
-			data, err := os.ReadFile(path)
-			require.NoError(t, err)
-			edited := string(data)
-			for k := 0; k < len(pairs); k += 2 {
-				next := strings.Replace(edited, pairs[k], pairs[k+1], 1)
-				require.NotEqual(t, edited, next, "%s: %s", name, pairs[k])
-				edited = next
-			}
-			sum := sha256.Sum256([]byte(edited))
-			m.Files[i].SHA256, m.Files[i].Bytes = hex.EncodeToString(sum[:]), int64(len(edited))
-			require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
-		}
-		man, err = json.MarshalIndent(m, "", "  ")
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(manPath, man, 0o644))
-		return dir
+		return editFolder(t, golden, "snapshot_manifest_v0_2.json", []string{"metadata_v0_2.json", "dataset_v0_2.json"}, pairs...)
 	}
 	release := `"version": "` + version.Version + `"`
 
@@ -134,11 +83,7 @@ func TestEarlierGeneratorIsProvenByIntegrity(t *testing.T) {
 	require.True(t, rep.Clean(), "%v", rep.ByRule)
 	require.Equal(t, "integrity only: generator 0.2.0 records are checked by synthpipe 0.2.0 (git tag v0.2.0)", rep.Scope)
 
-	path := filepath.Join(dir, "persons_v0_2.csv")
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	b[len(b)/2] ^= 1
-	require.NoError(t, os.WriteFile(path, b, 0o644))
+	flipAByte(t, filepath.Join(dir, "persons_v0_2.csv"))
 	rep, err = Run(dir)
 	require.NoError(t, err)
 	require.Contains(t, rulesOf(rep), contract.RuleSHA256MatchManifest)
@@ -146,4 +91,48 @@ func TestEarlierGeneratorIsProvenByIntegrity(t *testing.T) {
 	rep, err = Run(golden)
 	require.NoError(t, err)
 	require.NotContains(t, rep.Scope, "integrity only", "this release's snapshot is checked record by record")
+}
+
+// flipAByte flips a bit of the byte in the middle of the file at path.
+func flipAByte(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	b[len(b)/2] ^= 1
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+}
+
+// editFolder copies the snapshot src with, in each of the files names,
+// pairs[0] replaced by pairs[1], pairs[2] by pairs[3] and so on (once each),
+// and their manifest entries recomputed, so only a pin can tell.
+func editFolder(t *testing.T, src, manName string, names []string, pairs ...string) string {
+	t.Helper()
+	dir := testrun.CopyFolder(t, src)
+	manPath := filepath.Join(dir, manName)
+	man, err := os.ReadFile(manPath)
+	require.NoError(t, err)
+	var m layout.Manifest
+	require.NoError(t, json.Unmarshal(man, &m))
+	for i := range m.Files {
+		name := m.Files[i].Name
+		if !slices.Contains(names, name) {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		edited := string(data)
+		for k := 0; k+1 < len(pairs); k += 2 {
+			next := strings.Replace(edited, pairs[k], pairs[k+1], 1)
+			require.NotEqual(t, edited, next, "%s: %s", name, pairs[k])
+			edited = next
+		}
+		sum := sha256.Sum256([]byte(edited))
+		m.Files[i].SHA256, m.Files[i].Bytes = hex.EncodeToString(sum[:]), int64(len(edited))
+		require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
+	}
+	man, err = json.MarshalIndent(m, "", "  ")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(manPath, man, 0o644))
+	return dir
 }

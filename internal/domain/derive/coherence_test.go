@@ -22,10 +22,7 @@ func TestTagsFireWithTheirFactors(t *testing.T) {
 	run := testkit.Run(2000, 11)
 	mb := testkit.Batch(run, "profile")
 	ref := run.ReferenceDate
-	households := map[string][]model.Vehicle{}
-	for _, v := range mb.Vehicles {
-		households[v.HouseholdID] = append(households[v.HouseholdID], v)
-	}
+	households := vehiclesByHousehold(mb)
 	r := rand.New(rand.NewPCG(3, 4))
 	pairs := []struct{ tag, factor string }{
 		{derive.TagEVOwner, "fuel=1.05"},

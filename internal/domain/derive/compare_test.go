@@ -148,10 +148,7 @@ func TestCompareIsTheComparisonWithProfile(t *testing.T) {
 	run := testkit.Run(2000, 7)
 	mb := testkit.Batch(run, "profile")
 	ref := run.ReferenceDate
-	households := map[string][]model.Vehicle{}
-	for _, v := range mb.Vehicles {
-		households[v.HouseholdID] = append(households[v.HouseholdID], v)
-	}
+	households := vehiclesByHousehold(mb)
 	r := rand.New(rand.NewPCG(1, 2))
 	seen := derive.Mismatch(0)
 	for i := range mb.Profiles {
@@ -188,4 +185,13 @@ func TestCompareAllocatesNothing(t *testing.T) {
 	}); n != 0 {
 		t.Fatalf("%v allocations", n)
 	}
+}
+
+// vehiclesByHousehold returns a batch's vehicles by household id.
+func vehiclesByHousehold(mb *model.Batch) map[string][]model.Vehicle {
+	households := map[string][]model.Vehicle{}
+	for _, v := range mb.Vehicles {
+		households[v.HouseholdID] = append(households[v.HouseholdID], v)
+	}
+	return households
 }

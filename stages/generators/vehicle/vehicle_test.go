@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sort"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -104,16 +105,31 @@ func TestBuildRefusesWhatCannotBeMade(t *testing.T) {
 	require.ErrorContains(t, err, "whose reserved range (format")
 }
 
+// hundredThousand makes the vehicles of 100k persons once for the tests
+// of distributions, which read them only.
+var hundredThousand = func() func(t *testing.T) (*model.Run, []*model.Batch, *refdata.Fleet) {
+	var once sync.Once
+	var run *model.Run
+	var batches []*model.Batch
+	return func(t *testing.T) (*model.Run, []*model.Batch, *refdata.Fleet) {
+		once.Do(func() {
+			run = testkit.Run(100_000, 3)
+			batches = makeRun(t, run, 25_000)
+		})
+		fleet, err := refdata.V02Fleet()
+		require.NoError(t, err)
+		require.NotNil(t, batches, "the 100k run failed in an earlier test")
+		return run, batches, fleet
+	}
+}()
+
 // Distributions at 100k persons: fleet age, EV shares of the largest
 // states, make shares.
 func TestDistributions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("100k persons")
 	}
-	run := testkit.Run(100_000, 3)
-	batches := makeRun(t, run, 25_000)
-	fleet, err := refdata.V02Fleet()
-	require.NoError(t, err)
+	run, batches, fleet := hundredThousand(t)
 	var n, ageSum, evs, evAgeSum float64
 	makes := map[string]float64{}
 	type tally struct{ n, ev, phev, hev float64 }
@@ -249,10 +265,7 @@ func TestPlugInModelShares(t *testing.T) {
 	if testing.Short() {
 		t.Skip("100k persons")
 	}
-	run := testkit.Run(100_000, 3)
-	batches := makeRun(t, run, 25_000)
-	fleet, err := refdata.V02Fleet()
-	require.NoError(t, err)
+	run, batches, fleet := hundredThousand(t)
 	refYear := run.ReferenceDate.Year()
 	for _, class := range []struct {
 		c    int
