@@ -56,7 +56,8 @@ var (
 
 // RegisterRunSetting records that the config of a stage type decides a
 // setting of the whole run (one the metadata records, for validate to
-// check against): set copies it from the stage's config onto the run.
+// check against, or one another stage reads): set copies it from the
+// stage's config onto the run.
 func RegisterRunSetting(stageType string, set func(pipeline.Conf, *model.Run)) {
 	runSettingsMu.Lock()
 	defer runSettingsMu.Unlock()

@@ -20,7 +20,18 @@ type Run struct {
 	// without one): the metadata records it, so that validate checks a
 	// snapshot's incidents against the window they were made in.
 	LookbackYears int
+	// AllValidLicenses is the person stage's license_status_mix all_valid:
+	// no licence is expired, suspended or revoked.
+	AllValidLicenses bool
 }
+
+// Of full licences, per thousand, those the person stage suspends or
+// revokes (a status mix synthpipe assumes; the incident stage gives each a
+// cause in the history and takes the DUIs so added off its drawn rate).
+const (
+	SuspendedPermille = 30
+	RevokedPermille   = 10
+)
 
 // Sharded reports whether the run makes one part of a sharded run.
 func (r *Run) Sharded() bool { return r.Shards > 1 }

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -27,6 +28,8 @@ type exposure struct {
 // TestFrequenciesByAge measures annual rates per licensed driver-year at
 // 100k persons and compares them with the source figures (and the model's
 // own assumed levels where there is no source). Figures are logged (-v).
+// DUIs keep to the source by age: those given as causes to suspensions
+// and revocations are taken off the drawn rate (duiAsCause).
 func TestFrequenciesByAge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("100k persons")
@@ -153,6 +156,10 @@ func TestFrequenciesByAge(t *testing.T) {
 		// Accidents follow the police-reported source within sampling error
 		// (bands hold 4k-70k driver-years; allow 20 %).
 		require.InDelta(t, police(bd), e.crash/e.years, 0.20*police(bd), bd.name)
+		// DUIs within 25 % or 3 binomial standard errors, whichever is
+		// larger (75+ holds some 20 DUIs).
+		src, se := duiSrc(bd), 1000*math.Sqrt(e.dui)/e.years
+		require.InDelta(t, src, 1000*e.dui/e.years, max(0.25*src, 3*se), "DUI per 1000 driver-years at %s", bd.name)
 	}
 	// The young have the most incidents, the 45-54s fewer than 25-34s.
 	require.Greater(t, ex[0].all/ex[0].years, 1.5*ex[1].all/ex[1].years)
@@ -185,11 +192,15 @@ func TestFrequenciesByAge(t *testing.T) {
 	require.InDelta(t, c.SeverityUSD, compPaid/compN, 0.15*c.SeverityUSD)
 	require.InDelta(t, pd.SeverityUSD, afPaid/afN, 0.10*pd.SeverityUSD)
 
-	var filings = map[string]int{}
-	var lapses, noHitYoung, young int
+	var filings, statuses = map[string]int{}, map[string]int{}
+	var lapses, noHitYoung, young, full int
 	for i := range b.Persons {
 		p := &b.Persons[i]
 		filings[p.FinancialFiling]++
+		if p.LicenseType == "full" {
+			full++
+			statuses[p.LicenseStatus]++
+		}
 		if p.CoverageLapseDays > 0 {
 			lapses++
 		}
@@ -203,6 +214,8 @@ func TestFrequenciesByAge(t *testing.T) {
 	n := float64(len(b.Persons))
 	t.Logf("filings: SR-22 %.2f %%, FR-44 %.3f %%, none %.2f %%; lapse %.2f %%; no_hit at 16-20 %.1f %%",
 		100*float64(filings["SR-22"])/n, 100*float64(filings["FR-44"])/n, 100*float64(filings["none"])/n, 100*float64(lapses)/n, 100*float64(noHitYoung)/float64(young))
+	t.Logf("full licences: suspended %.2f %%, revoked %.2f %%, expired %.2f %%",
+		100*float64(statuses["suspended"])/float64(full), 100*float64(statuses["revoked"])/float64(full), 100*float64(statuses["expired"])/float64(full))
 	require.Positive(t, filings["FR-44"])
 	require.InDelta(t, 0.04, float64(lapses)/n, 0.01)
 }

@@ -236,7 +236,12 @@ type Stage struct {
 
 // groupRates are the rates of the event groups before gComp per
 // driver-year, and their exp(-rate): a whole year's Poisson draw needs it.
-type groupRates struct{ rate, exp [gComp]float64 }
+type groupRates struct {
+	rate, exp [gComp]float64
+	// dui is the source's DUI rate: rate[gDUI] less the DUIs given as
+	// causes to suspensions and revocations (duiAsCause), which dui weighs.
+	dui float64
+}
 
 // lookbackYear is one year of the look-back window: its first and last
 // days and its middle's calendar fields (a person's age that year is their
@@ -332,6 +337,10 @@ func New(run *model.Run, lookbackYears int) (*Stage, error) {
 			r := &s.rates[sex][a]
 			r.rate = [gComp]float64{gDUI: h.DUI[sex][a], gSpeeding: speeding[sex], gOther: otherAt25to34 * shape,
 				gAtFault: crash * share, gNotAtFault: crash * (1 - share)}
+			r.dui = r.rate[gDUI]
+			if !run.AllValidLicenses {
+				r.rate[gDUI] = max(0, r.dui-r.duiAsCause())
+			}
 			for g, rate := range r.rate {
 				r.exp[g] = math.Exp(-rate)
 			}

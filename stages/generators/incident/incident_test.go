@@ -414,3 +414,30 @@ func householdsWithVehicles(t testing.TB, run *model.Run) *model.Batch {
 	require.NoError(t, cars.Process(context.Background(), b))
 	return b.Payload
 }
+
+// The drawn DUI rate leaves out the DUIs that suspensions and revocations
+// are given as causes, the same for every look-back, and none when the run
+// suspends no licence (license_status_mix all_valid).
+func TestDrawnDUIsLeaveOutThoseGivenAsCauses(t *testing.T) {
+	h, err := refdata.V02History()
+	require.NoError(t, err)
+	run := testrun.Run(10, 1)
+	five, err := New(run, 5)
+	require.NoError(t, err)
+	one, err := New(run, 1)
+	require.NoError(t, err)
+	valid := *run
+	valid.AllValidLicenses = true
+	none, err := New(&valid, 5)
+	require.NoError(t, err)
+	for _, a := range []int{18, 30, 50, 80} {
+		for sex := range 3 {
+			src := h.DUI[sex][a]
+			require.Equal(t, src, none.rates[sex][a].rate[gDUI], "all valid: the source's rate")
+			r5, r1 := five.rates[sex][a].rate[gDUI], one.rates[sex][a].rate[gDUI]
+			require.Less(t, r5, src, "age %d sex %d", a, sex)
+			require.Equal(t, r5, r1, "age %d sex %d: the look-back keeps the drawn rate", a, sex)
+			require.Equal(t, src, five.rates[sex][a].dui, "causes are weighed by the source's rate")
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package incident
 
 import (
+	"math"
+
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
 )
@@ -66,7 +68,7 @@ func (s *Stage) addCause(r *stream.Stream, p *model.Person, rows []Incident, rat
 		points = rates.rate[gSpeeding] + rates.rate[gOther]*(1-recklessShare)
 	}
 	reckless := rates.rate[gOther] * recklessShare
-	switch u := r.Float64() * (points + reckless + rates.rate[gDUI]); {
+	switch u := r.Float64() * (points + reckless + rates.dui); {
 	case u < points:
 		th := negligentOperator[0]
 		since := ref.AddYears(-int(th.years))
@@ -85,4 +87,22 @@ func (s *Stage) addCause(r *stream.Stream, p *model.Person, rows []Incident, rat
 	default:
 		s.events = append(s.events, event{date: dated(from), group: gDUI})
 	}
+}
+
+// duiAsCause is the yearly rate of the DUIs addCause gives a licence of
+// these rates, which the drawn rate leaves out so that all DUIs keep the
+// source's rate by age and sex: the person stage's shares of suspended and
+// revoked full licences (model.SuspendedPermille, RevokedPermille), times
+// the chance that the drawn history holds no cause (a DUI or reckless
+// driving in the look-back, points aside), times addCause's chance of a DUI,
+// spread over the default look-back's years. Every look-back draws at this
+// rate, so a shorter one keeps the events of the years it covers; its DUIs
+// are above the source by the causes it packs into fewer years.
+func (r *groupRates) duiAsCause() float64 {
+	const lookbackYears = DefaultLookbackYears
+	reckless := r.rate[gOther] * recklessShare
+	points := r.rate[gSpeeding] + r.rate[gOther]*(1-recklessShare)
+	noCause := math.Exp(-(r.dui + reckless) * float64(lookbackYears))
+	perLicence := (model.RevokedPermille*r.dui/(r.dui+reckless) + model.SuspendedPermille*r.dui/(r.dui+reckless+points)) / 1000
+	return perLicence * noCause / float64(lookbackYears)
 }

@@ -56,6 +56,9 @@ func init() {
 		run := env.Shared
 		return New(run, int(c.Int(fieldGenderX)), c.String(fieldLicenseStatus) == "all_valid")
 	})
+	component.RegisterRunSetting(Type, func(c pipeline.Conf, run *model.Run) {
+		run.AllValidLicenses = c.String(fieldLicenseStatus) == "all_valid"
+	})
 }
 
 // Household columns, each with its own stream keyed by household index.
@@ -748,9 +751,9 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, born model.CivilDate,
 		case d < 40 && renewals > 0:
 			renewals-- // did not renew: the card of the cycle before, now expired
 			l.status = "expired"
-		case d >= 960 && d < 990 && suspendable:
+		case d >= 1000-model.RevokedPermille-model.SuspendedPermille && d < 1000-model.RevokedPermille && suspendable:
 			l.status = "suspended"
-		case d >= 990 && suspendable:
+		case d >= 1000-model.RevokedPermille && suspendable:
 			l.status = "revoked"
 		}
 	}
