@@ -167,8 +167,15 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	oldest := 95 // a spouse's bound; drivers' is their last band's
 	for _, b := range pop.DriverAges {
 		for sex := range 2 {
-			m := pop.MaritalOf((b.From+b.To)/2, sex)
+			mid := (b.From + b.To) / 2
+			m := pop.MaritalOf(mid, sex)
 			married := b.Count[sex] * m[1] / (m[0] + m[1] + m[2] + m[3])
+			if mid < len(childAgeWeights) && childAgeWeights[mid] > 0 {
+				// Grown children at home, all single, are a share of
+				// their age: the married share of the age's primaries
+				// and spouses is higher by as much.
+				married = min(b.Count[sex], married*100/int64(100-childAgeWeights[mid]))
+			}
 			s.ages[anyAdult][sex].Add(b.Count[sex])
 			s.ages[marriedAdult][sex].Add(married)
 			s.ages[unmarriedAdult][sex].Add(b.Count[sex] - married)
@@ -421,7 +428,8 @@ func sexOf(gender string, r *stream.Stream) int {
 }
 
 // Age mixes of adults: licensed drivers as FHWA counts them, and split by
-// the ACS married share of each band and sex, so a primary with a spouse
+// the ACS married share of each band and sex (over the share of the age not
+// living with parents, CPS: childAgeWeights), so a primary with a spouse
 // has the age of a married driver (few are 18) and one without the age of
 // an unmarried one, while the two together keep the FHWA mix.
 const (
