@@ -50,7 +50,7 @@ func TestArenaIdentifiers(t *testing.T) {
 			a.String(AppendPhone(a.Free(), "212", int(i%100))),
 			a.String(AppendEmail(a.Free(), "Mary-Jo", "O'Neil", j, "example.org")),
 			a.String(vins.Append(a.Free(), j, "1FA", vds, 2015)))
-		p, err := PlateSpace("@##-##@", "").Serial(serial, 99)
+		p, err := PlateSpace("@##-##@", "").serial(serial, 99)
 		require.NoError(t, err)
 		want = append(want, p, SSN(7, j), ID("PER-", j), Phone("212", int(i%100)),
 			Email("Mary-Jo", "O'Neil", j, "example.org"), VINv2(7, j, "1FA", vds, 2015))

@@ -76,18 +76,18 @@ func TestEmailAndPhone(t *testing.T) {
 func TestPatterns(t *testing.T) {
 	for _, p := range []string{"@#######", "WDL*********", "#@@@###", "@@@-####"} {
 		for serial := range uint64(200) {
-			plate, err := PlateSpace(p, "").Serial(serial*997, 34)
+			plate, err := PlateSpace(p, "").serial(serial*997, 34)
 			require.NoError(t, err)
-			require.True(t, MatchesPlate(p, plate), plate)
+			require.True(t, matchesPlate(p, plate), plate)
 			require.NotContains(t, plate, "I")
 			require.NotContains(t, plate, "O")
 			require.NotContains(t, plate, "Q")
-			licence, err := LicenseSpace(p, "").Serial(serial*997, 34)
+			licence, err := LicenseSpace(p, "").serial(serial*997, 34)
 			require.NoError(t, err)
-			require.True(t, MatchesLicense(p, licence))
+			require.True(t, matchesLicense(p, licence))
 		}
 	}
-	require.False(t, MatchesPlate("@@@-####", "ABC1234"))
+	require.False(t, matchesPlate("@@@-####", "ABC1234"))
 }
 
 func TestIDs(t *testing.T) {

@@ -42,12 +42,6 @@ func matches(pattern string, pos *letterPositions, s string) bool {
 	return true
 }
 
-// MatchesLicense reports whether s is a licence number of pattern.
-func MatchesLicense(pattern, s string) bool { return matches(pattern, allTable, s) }
-
-// MatchesPlate reports whether s is a plate of pattern.
-func MatchesPlate(pattern, s string) bool { return matches(pattern, plateTable, s) }
-
 func indexByte(s string, c byte) int { return int(positions(s)[c]) }
 
 // letterPositions maps a byte to its place in a character set, -1 when

@@ -284,15 +284,6 @@ func (sp *Space) Capacity() (uint64, error) {
 	return sp.rest * uint64(len(sp.prefixes)), sp.err
 }
 
-// Serial writes serial into the space under key: a keyed permutation over
-// the whole span picks the reserved character and the rest, so serials
-// spread over it evenly.
-func (sp *Space) Serial(serial, key uint64) (string, error) {
-	n := sp.Numbering(key)
-	b, err := n.Append(nil, serial)
-	return string(b), err
-}
-
 // Numbering is a space's serials under one key, its permutations set up
 // once: a generator keeps one per state rather than one per record.
 type Numbering struct {
@@ -305,7 +296,9 @@ func (sp *Space) Numbering(key uint64) Numbering {
 	return Numbering{sp: sp, whole: stream.NewPermutation(sp.rest*uint64(len(sp.prefixes)), key), rest: stream.NewPermutation(sp.rest, key)}
 }
 
-// Append appends Serial(serial, key) to b.
+// Append appends the number of serial to b: a keyed permutation over the
+// whole span picks the reserved prefix and the rest, so serials spread
+// over it evenly.
 func (n *Numbering) Append(b []byte, serial uint64) ([]byte, error) {
 	sp := n.sp
 	if sp.err != nil {
@@ -316,13 +309,6 @@ func (n *Numbering) Append(b []byte, serial uint64) ([]byte, error) {
 	}
 	q := n.whole.Of(serial)
 	return appendRest(b, sp.pattern, &sp.places, sp.prefixes[q/sp.rest], n.rest.Of(q%sp.rest)), nil
-}
-
-// SerialOf inverts Serial: the serial s encodes under key, or false if s is
-// not of the space. A checker of many keeps a Numbering instead.
-func (sp *Space) SerialOf(s string, key uint64) (uint64, bool) {
-	n := sp.Numbering(key)
-	return n.SerialOf(s)
 }
 
 // SerialOf inverts Append: the serial s encodes, or false if s is not of

@@ -44,6 +44,25 @@ func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
 	return string(appendRest(nil, pattern, &d, prefix, stream.PermuteIndex(serial, n, key)))
 }
 
+// serial is the string of serial under key: Numbering.Append for one.
+func (sp *Space) serial(serial, key uint64) (string, error) {
+	n := sp.Numbering(key)
+	b, err := n.Append(nil, serial)
+	return string(b), err
+}
+
+// serialOf inverts serial: Numbering.SerialOf for one.
+func (sp *Space) serialOf(s string, key uint64) (uint64, bool) {
+	n := sp.Numbering(key)
+	return n.SerialOf(s)
+}
+
+// matchesLicense and matchesPlate report whether s is of pattern with the
+// licence or plate letters.
+func matchesLicense(pattern, s string) bool { return matches(pattern, allTable, s) }
+
+func matchesPlate(pattern, s string) bool { return matches(pattern, plateTable, s) }
+
 func TestSerialCapacity(t *testing.T) {
 	for _, tc := range []struct {
 		pattern, letters, reserved string
@@ -235,7 +254,7 @@ func TestEncodeSerialOutOfRange(t *testing.T) {
 	}
 	_, err := encodeSerial("########", allLetters, "A", 0, 7)
 	require.Error(t, err, "a reserved prefix that does not fit")
-	_, err = LicenseSpace("ABC", "").Serial(0, 7)
+	_, err = LicenseSpace("ABC", "").serial(0, 7)
 	require.Error(t, err, "nothing to reserve")
 }
 
@@ -269,16 +288,16 @@ func TestLicenseAndPlateSerials(t *testing.T) {
 		{"#@@@###", "", true},
 		{"#@@@###", "[0]", true},
 	} {
-		sp, matches := LicenseSpace(tc.pattern, tc.reserve), MatchesLicense
+		sp, matches := LicenseSpace(tc.pattern, tc.reserve), matchesLicense
 		if tc.plate {
-			sp, matches = PlateSpace(tc.pattern, tc.reserve), MatchesPlate
+			sp, matches = PlateSpace(tc.pattern, tc.reserve), matchesPlate
 		}
 		n, err := sp.Capacity()
 		require.NoError(t, err)
 		count := min(n, 100_000)
 		seen := make(map[string]struct{}, count)
 		for s := range count {
-			got, err := sp.Serial(s, 0x5eed)
+			got, err := sp.serial(s, 0x5eed)
 			require.NoError(t, err)
 			require.True(t, matches(tc.pattern, got), "%q: %q", tc.pattern, got)
 			require.True(t, sp.Reserved(got), "%q: %q", tc.pattern, got)
@@ -286,7 +305,7 @@ func TestLicenseAndPlateSerials(t *testing.T) {
 			require.False(t, dup, "%q: serial %d repeats %q", tc.pattern, s, got)
 			seen[got] = struct{}{}
 		}
-		_, err = sp.Serial(n, 0x5eed)
+		_, err = sp.serial(n, 0x5eed)
 		require.Error(t, err, tc.pattern)
 	}
 }
@@ -336,24 +355,24 @@ func TestReservedSerialsReadBack(t *testing.T) {
 		require.NoError(t, err)
 		lead := map[byte]bool{}
 		for _, serial := range []uint64{0, 1, 2, n / 3, n / 2, n - 2, n - 1, 12345, 999_999} {
-			s, err := LicenseSpace(pattern, "").Serial(serial, 77)
+			s, err := LicenseSpace(pattern, "").serial(serial, 77)
 			require.NoError(t, err)
-			got, ok := LicenseSpace(pattern, "").SerialOf(s, 77)
+			got, ok := LicenseSpace(pattern, "").serialOf(s, 77)
 			require.True(t, ok, s)
 			require.Equal(t, serial, got, "%s %s", pattern, s)
-			_, wrongKey := LicenseSpace(pattern, "").SerialOf(s, 78)
+			_, wrongKey := LicenseSpace(pattern, "").serialOf(s, 78)
 			require.True(t, wrongKey, "another key still decodes, to another serial")
 			if pn, _ := PlateSpace(pattern, "").Capacity(); serial < pn {
-				p, err := PlateSpace(pattern, "").Serial(serial, 77)
+				p, err := PlateSpace(pattern, "").serial(serial, 77)
 				require.NoError(t, err)
-				back, ok := PlateSpace(pattern, "").SerialOf(p, 77)
+				back, ok := PlateSpace(pattern, "").serialOf(p, 77)
 				require.True(t, ok)
 				require.Equal(t, serial, back)
 			}
 			lead[s[0]] = true
 		}
 		require.Len(t, lead, len(LicenseSpace(pattern, "").prefixes), "%s: serials spread over the span", pattern)
-		_, ok := LicenseSpace(pattern, "").SerialOf("A"+strings.Repeat("1", len(pattern)-1), 77)
+		_, ok := LicenseSpace(pattern, "").serialOf("A"+strings.Repeat("1", len(pattern)-1), 77)
 		require.False(t, ok, "outside the span")
 	}
 }
