@@ -29,6 +29,14 @@ const (
 	WidowedMinAge  = 25
 )
 
+// Of full licences, per thousand, those the person stage suspends or
+// revokes (a status mix synthpipe assumes; the incident stage gives each a
+// cause in the history and takes the DUIs so added off its drawn rate).
+const (
+	SuspendedPermille = 30
+	RevokedPermille   = 10
+)
+
 // MaritalMinAge returns the youngest age at which status is plausible.
 func MaritalMinAge(status string) int {
 	switch status {

@@ -25,14 +25,6 @@ type Run struct {
 	AllValidLicenses bool
 }
 
-// Of full licences, per thousand, those the person stage suspends or
-// revokes (a status mix synthpipe assumes; the incident stage gives each a
-// cause in the history and takes the DUIs so added off its drawn rate).
-const (
-	SuspendedPermille = 30
-	RevokedPermille   = 10
-)
-
 // Sharded reports whether the run makes one part of a sharded run.
 func (r *Run) Sharded() bool { return r.Shards > 1 }
 
