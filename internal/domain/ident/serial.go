@@ -346,9 +346,9 @@ func appendRest(b []byte, pattern string, d *places, prefix string, q uint64) []
 	return b
 }
 
-// readRest reads what s's positions after prefix hold, mixed-radix (before
-// the permutation encodeRest applies is undone); false if s is not of
-// pattern (read as d) after prefix.
+// readRest reads what s's positions after prefix hold, mixed-radix (the
+// permuted value Append wrote, before SerialOf undoes the permutation);
+// false if s is not of pattern (read as d) after prefix.
 func readRest(pattern string, d places, prefix, s string) (uint64, bool) {
 	if len(s) != len(pattern) || !strings.HasPrefix(s, prefix) {
 		return 0, false
