@@ -193,7 +193,7 @@ func (x *derivation) of(p *model.Person, household []model.Vehicle, h History, r
 		}
 	}
 	d := &x.driven
-	suspended := p.LicenseStatus == "suspended" || p.LicenseStatus == "revoked"
+	suspended := p.Suspended()
 	add(x.age < 25, TagYoungDriver)
 	add(x.age >= 70, TagSeniorDriver)
 	add(p.LicenseType != "unlicensed" && x.years < 2, TagNewDriver)

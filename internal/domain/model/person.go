@@ -154,3 +154,9 @@ var PersonColumns = []Column[Person]{
 // (A learner permit needs a licensed driver beside; the expired,
 // suspended, revoked and unlicensed may not drive.)
 func (p *Person) Licensed() bool { return p.LicenseType == "full" && p.LicenseStatus == "valid" }
+
+// Suspended reports whether p's licence is suspended or revoked: what a
+// cause in the history, an SR-22 and the suspended_license tag follow.
+func (p *Person) Suspended() bool {
+	return p.LicenseStatus == "suspended" || p.LicenseStatus == "revoked"
+}

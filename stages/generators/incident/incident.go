@@ -47,7 +47,7 @@
 // California's negligent-operator threshold, VC 12810.5: 4 in the last 12
 // months, 6 in 24, 8 in 36), one is added before the history is counted,
 // so the filing, tags and rating follow it: a DUI, reckless driving or —
-// for a suspension only — 1-point moving violations up to 4 points in the
+// for a suspension only — 1-point speeding tickets up to 4 points in the
 // last 12 months, drawn in proportion to the person's own yearly rates of
 // each (ASSUMED: the offence they commit most often), dated within the
 // look-back, after the first licence and the current card's issue.
@@ -519,7 +519,7 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 	// A suspended or revoked licence whose drawn history holds no cause gets
 	// one; its rows are made again, as their sequences (and so the draws of
 	// their own columns) follow the added events.
-	if suspended(p.LicenseStatus) && !HasSuspensionCause((*rows)[first:], ref, s.windowStart()) {
+	if p.Suspended() && !HasSuspensionCause((*rows)[first:], ref, s.windowStart()) {
 		s.addCause(c.Of(cCause), p, (*rows)[first:], &s.rates[sex][ageIn(dob, s.years[0])])
 		s.sortEvents()
 		*rows = (*rows)[:first]
@@ -527,7 +527,7 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 	}
 
 	// Underwriting.
-	p.FinancialFiling = filing(recentDUI, p.LicenseStatus, slices.Contains(s.fr44, p.State))
+	p.FinancialFiling = filing(recentDUI, p.Suspended(), slices.Contains(s.fr44, p.State))
 	p.CreditTier = s.creditTier(c.Of(cCredit), dob.YearsUntil(ref))
 	if p.LicenseType == "unlicensed" { // never insured as a driver
 		p.CoverageLapseDays, p.PriorInsuranceMonths = 0, 0
@@ -642,11 +642,11 @@ func (s *Stage) emit(idx int64, p *model.Person, hhVehicles []model.Vehicle, dri
 }
 
 // filing is the SR-22/FR-44 a person's history requires.
-func filing(recentDUI bool, licenseStatus string, fr44State bool) string {
+func filing(recentDUI, suspended, fr44State bool) string {
 	switch {
 	case recentDUI && fr44State:
 		return "FR-44"
-	case recentDUI, licenseStatus == "suspended", licenseStatus == "revoked":
+	case recentDUI, suspended:
 		return "SR-22"
 	}
 	return "none"

@@ -104,7 +104,7 @@ func TestColumnsDrawIndependently(t *testing.T) {
 	causeAdded := map[string]bool{}
 	for i := range five.Persons {
 		require.Equal(t, five.Persons[i].CreditTier, three.Persons[i].CreditTier)
-		causeAdded[five.Persons[i].PersonID] = suspended(five.Persons[i].LicenseStatus)
+		causeAdded[five.Persons[i].PersonID] = five.Persons[i].Suspended()
 	}
 	key := func(r *Incident) string {
 		return fmt.Sprint(r.PersonID, r.IncidentDate, r.Category, r.AtFault)
@@ -336,7 +336,7 @@ func TestSuspensionsHaveACause(t *testing.T) {
 		require.Empty(t, violations(t, run, b), "lookback %d", lookback)
 		n := 0
 		for i := range b.Persons {
-			if p := &b.Persons[i]; suspended(p.LicenseStatus) {
+			if p := &b.Persons[i]; p.Suspended() {
 				n++
 				require.Equal(t, "full", p.LicenseType, p.PersonID)
 				require.NotEqual(t, "none", p.FinancialFiling, p.PersonID)

@@ -21,7 +21,7 @@ func CheckFiling(p *model.Person, incidents []Incident, refDate model.Date, fr44
 			recent = true
 		}
 	}
-	if want := filing(recent, p.LicenseStatus, fr44State); p.FinancialFiling != want {
+	if want := filing(recent, p.Suspended(), fr44State); p.FinancialFiling != want {
 		return RuleFilingCoherent, p.FinancialFiling + " (want " + want + ")", false
 	}
 	return "", "", true
@@ -81,7 +81,7 @@ func CheckAtRefDate(b *model.Batch, run *model.Run, fr44 []string, report entity
 		if rule, value, ok := CheckFiling(per, rows[j:k], refDate, slices.Contains(fr44, per.State)); !ok {
 			report(per.PersonID, rule, "financial_filing", value)
 		}
-		if suspended(per.LicenseStatus) && !HasSuspensionCause(rows[j:k], refDate, earliest) {
+		if per.Suspended() && !HasSuspensionCause(rows[j:k], refDate, earliest) {
 			report(per.PersonID, RuleSuspensionHasCause, "license_status", per.LicenseStatus)
 		}
 		if column, value, ok := checkUnderwriting(per, refDate); !ok {

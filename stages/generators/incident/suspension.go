@@ -13,17 +13,16 @@ import (
 // date.
 var negligentOperator = [...]struct{ years, points int32 }{{1, 4}, {2, 6}, {3, 8}}
 
-// suspended reports whether a licence status needs a cause in the history.
-func suspended(licenseStatus string) bool {
-	return licenseStatus == "suspended" || licenseStatus == "revoked"
-}
-
 // HasSuspensionCause reports whether a person's incidents (all of theirs, in
 // any order) dated from `from` (the look-back window's first day) to
 // before refDate hold a cause for a suspended or revoked licence: a DUI or a
 // reckless-driving conviction, or points reaching negligentOperator.
 func HasSuspensionCause(incidents []Incident, refDate, from model.Date) bool {
 	var points [len(negligentOperator)]int32
+	var since [len(negligentOperator)]model.Date
+	for k, t := range negligentOperator {
+		since[k] = refDate.AddYears(-int(t.years))
+	}
 	for i := range incidents {
 		r := &incidents[i]
 		if r.IncidentDate < from || r.IncidentDate >= refDate {
@@ -32,8 +31,8 @@ func HasSuspensionCause(incidents []Incident, refDate, from model.Date) bool {
 		if r.IncidentType == "dui" || r.IncidentType == "reckless" {
 			return true
 		}
-		for k, t := range negligentOperator {
-			if r.IncidentDate >= refDate.AddYears(-int(t.years)) {
+		for k := range since {
+			if r.IncidentDate >= since[k] {
 				points[k] += r.Points
 			}
 		}
@@ -50,8 +49,8 @@ func HasSuspensionCause(incidents []Incident, refDate, from model.Date) bool {
 // whose drawn history (rows) holds none. The cause is drawn in proportion
 // to the person's own yearly rates of each (rates, of their sex and present
 // age): a DUI, a reckless-driving conviction, or — for a suspension only, a
-// revocation follows the graver offences — 1-point moving violations
-// (speeding, distracted, other) up to the 12-month threshold. So DUIs keep
+// revocation follows the graver offences — 1-point speeding tickets (weighed
+// by the rate of all 1-point moving violations) up to the 12-month threshold. So DUIs keep
 // to the sexes and ages the DUI source gives them, and points are the
 // usual cause of the young's suspensions. It is dated after the first
 // licence and, when that leaves a day, after the current card's issue (a
