@@ -57,7 +57,7 @@ func stageBench(b *testing.B, upTo string, stage component.Stage, reset func(*mo
 
 func BenchmarkPerson(b *testing.B) {
 	run := testkit.Run(benchPersons, 1)
-	people, err := person.New(run, 5, false)
+	people, err := person.New(run, 5)
 	if err != nil {
 		b.Fatal(err)
 	}

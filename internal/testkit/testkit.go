@@ -32,7 +32,7 @@ func Batch(run *model.Run, upTo string) *model.Batch {
 	if _, err := src.Next(context.Background(), b); err != nil {
 		panic(err)
 	}
-	people, err := person.New(run, 5, false)
+	people, err := person.New(run, 5)
 	if err != nil {
 		panic(err)
 	}

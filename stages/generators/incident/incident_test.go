@@ -406,7 +406,7 @@ func householdsWithVehicles(t testing.TB, run *model.Run) *model.Batch {
 	b := &component.Batch{Payload: src.NewPayload()}
 	_, err := src.Next(context.Background(), b)
 	require.NoError(t, err)
-	people, err := person.New(run, 5, false)
+	people, err := person.New(run, 5)
 	require.NoError(t, err)
 	cars, err := vehicle.New(run, vehicle.MaxAge)
 	require.NoError(t, err)

@@ -27,7 +27,7 @@ func TestAddingAColumnMovesNoOther(t *testing.T) {
 		require.NoError(t, s.Process(context.Background(), b))
 		return b.Payload.Persons
 	}
-	plain, err := person.New(run, 5, false)
+	plain, err := person.New(run, 5)
 	require.NoError(t, err)
 	with, err := person.NewWithColumn(run, "favourite_colour")
 	require.NoError(t, err)

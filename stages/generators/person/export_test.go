@@ -8,7 +8,7 @@ import (
 // NewWithColumn returns a person stage that also draws a column named
 // name from its own stream, as a later contract might add one.
 func NewWithColumn(run *model.Run, name string) (*Stage, error) {
-	s, err := New(run, 5, false)
+	s, err := New(run, 5)
 	if err != nil {
 		return nil, err
 	}

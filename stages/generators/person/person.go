@@ -54,7 +54,7 @@ func init() {
 		},
 	}, func(c pipeline.Conf, env *component.Env) (component.Stage, error) {
 		run := env.Shared
-		return New(run, int(c.Int(fieldGenderX)), c.String(fieldLicenseStatus) == "all_valid")
+		return New(run, int(c.Int(fieldGenderX)))
 	})
 	component.RegisterRunSetting(Type, func(c pipeline.Conf, run *model.Run) {
 		run.AllValidLicenses = c.String(fieldLicenseStatus) == "all_valid"
@@ -93,13 +93,12 @@ var personColumns = []string{"first_name", "middle_name", "name_suffix", "date_o
 
 // Stage makes persons. One per worker: it keeps reusable streams.
 type Stage struct {
-	run      *model.Run
-	pop      *refdata.Population
-	serials  *household.Serials
-	genderX  int
-	allValid bool
-	hh, per  *stream.Columns
-	members  []member // reused for each household
+	run     *model.Run
+	pop     *refdata.Population
+	serials *household.Serials
+	genderX int
+	hh, per *stream.Columns
+	members []member // reused for each household
 	// extra, in tests, draws a column the contract does not have (its
 	// index in the person columns), to show it moves no other column.
 	extra    int
@@ -142,7 +141,7 @@ func CheckCapacity(records int64, serials *household.Serials, pop *refdata.Popul
 }
 
 // New returns a person stage.
-func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
+func New(run *model.Run, genderXPermille int) (*Stage, error) {
 	pop, err := refdata.V02()
 	if err != nil {
 		return nil, err
@@ -151,7 +150,7 @@ func New(run *model.Run, genderXPermille int, allValid bool) (*Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stage{run: run, pop: pop, serials: serials, genderX: genderXPermille, allValid: allValid,
+	s := &Stage{run: run, pop: pop, serials: serials, genderX: genderXPermille,
 		hh:  stream.NewColumns(run.Seed, stream.Household, householdColumns...),
 		per: stream.NewColumns(run.Seed, stream.Person, personColumns...), extra: -1}
 	if err := CheckCapacity(run.Records, serials, pop); err != nil {
@@ -754,7 +753,7 @@ func (s *Stage) license(r, sr *stream.Stream, kind string, born model.CivilDate,
 	// incident stage dates one there): a licence first issued the day
 	// before the reference date stays valid.
 	suspendable := kind == "full" && l.first < refDate-1
-	if !s.allValid {
+	if !s.run.AllValidLicenses {
 		switch d := sr.IntN(1000); {
 		case d < 40 && renewals > 0:
 			renewals-- // did not renew: the card of the cycle before, now expired

@@ -27,7 +27,7 @@ func makeRun(t testing.TB, run *model.Run, batchSize int) []*model.Batch {
 	r := *run
 	r.BatchSize = batchSize
 	src := seed.New(&r)
-	people, err := person.New(&r, 5, false)
+	people, err := person.New(&r, 5)
 	require.NoError(t, err)
 	veh, err := vehicle.New(&r, 30)
 	require.NoError(t, err)
