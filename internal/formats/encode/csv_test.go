@@ -244,6 +244,8 @@ func TestCSVEncoderNeedsTheAccessorsField(t *testing.T) {
 // of its tables, and declines the days beyond them.
 func TestPutISODate(t *testing.T) {
 	first, end := model.DateOf(isoFirstYear, 1, 1), model.DateOf(isoFirstYear+isoYears, 1, 1)
+	require.Equal(t, first, isoFirstDay)
+	require.Equal(t, end-first, model.Date(isoDays))
 	w := make([]byte, 13)
 	for d := first - 1000; d < end+1000; d++ {
 		clear(w)

@@ -6,39 +6,37 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 )
 
-// Dates of the years isoFirstYear … isoFirstYear+isoYears-1 (every date a
-// record holds) are written from tables, not by Date.Civil and a digit at a
-// time: a row has several.
+// Dates from 1901 to 2099 (every date a record holds) are written from
+// tables, not by Date.Civil and a digit at a time: a row has several. In
+// those years every fourth year is a leap year, from 1904 (2000 is one), so
+// the year of a day is a division.
 const (
-	isoFirstYear = 1800
-	isoYears     = 500
+	isoFirstYear = 1901
+	isoYears     = 199
+	// isoFirstDay is 1901-01-01 and isoDays the days to 2100-01-01.
+	isoFirstDay model.Date = -25202
+	isoDays                = isoYears*365 + isoYears/4
 )
 
 var (
-	isoFirstDay = model.DateOf(isoFirstYear, 1, 1)
-	// isoYearStart[k] is 1 January of the year isoFirstYear+k, in days from
-	// isoFirstDay; the last entry ends the tables' span.
-	isoYearStart [isoYears + 1]uint32
-	// isoYear[k] is "YYYY-" of the year isoFirstYear+k, as putISODate
+	// isoYear[y] is "YYYY-" of the year isoFirstYear+y, as putISODate
 	// stores it.
 	isoYear [isoYears]uint64
-	// isoMonthDay[leap][doy] is "MM-DD," of day doy (from 0) of a common
-	// (leap 0) or leap year.
-	isoMonthDay [2][366]uint64
+	// isoMonthDay[y%4][doy] is "MM-DD," of day doy (from 0) of the year
+	// isoFirstYear+y: a leap year when y%4 is 3.
+	isoMonthDay [4][366]uint64
 )
 
 func init() {
-	for k := range isoYearStart {
-		isoYearStart[k] = uint32(model.DateOf(isoFirstYear+k, 1, 1) - isoFirstDay)
+	for y := range isoYear {
+		iso := model.DateOf(isoFirstYear+y, 1, 1).AppendISO(nil)
+		isoYear[y] = binary.LittleEndian.Uint64(append(iso[:5], 0, 0, 0))
 	}
-	for k := range isoYear {
-		isoYear[k] = binary.LittleEndian.Uint64(append(model.DateOf(isoFirstYear+k, 1, 1).AppendISO(nil)[:5], 0, 0, 0))
-	}
-	for leap, year := range []int{2001, 2000} {
-		start := model.DateOf(year, 1, 1)
-		for doy := range 365 + leap {
-			iso := (start + model.Date(doy)).AppendISO(nil)
-			isoMonthDay[leap][doy] = binary.LittleEndian.Uint64(append(iso[5:], ',', 0, 0))
+	for cycle := range isoMonthDay {
+		start := model.DateOf(isoFirstYear+cycle, 1, 1)
+		for doy := range model.DateOf(isoFirstYear+cycle+1, 1, 1) - start {
+			iso := (start + doy).AppendISO(nil)
+			isoMonthDay[cycle][doy] = binary.LittleEndian.Uint64(append(iso[5:], ',', 0, 0))
 		}
 	}
 }
@@ -48,17 +46,11 @@ func init() {
 // tables (w is left as it was).
 func putISODate(w []byte, d model.Date) bool {
 	days := uint32(d - isoFirstDay) // a date before isoFirstDay wraps past the span
-	if days >= isoYearStart[isoYears] {
+	if days >= isoDays {
 		return false
 	}
-	k := days / 365 // the year, or the one after: years have 365 days or more
-	if days < isoYearStart[k] {
-		k--
-	}
-	start, next := isoYearStart[k], isoYearStart[k+1]
-	leap := next - start - 365
-	w = w[:13]
-	binary.LittleEndian.PutUint64(w, isoYear[k])
-	binary.LittleEndian.PutUint64(w[5:], isoMonthDay[leap&1][days-start])
+	y := (4*days + 3) / 1461 // 1461 days in 4 years
+	binary.LittleEndian.PutUint64(w[:8], isoYear[y])
+	binary.LittleEndian.PutUint64(w[5:13], isoMonthDay[y%4][days-1461*y/4])
 	return true
 }
