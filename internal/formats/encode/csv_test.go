@@ -14,10 +14,15 @@ import (
 
 // rec has a column of every kind and way of writing.
 type rec struct {
-	Free, Safe, Unsafe, Enum string
-	N                        int64
-	D, ND                    model.Date
-	L                        []string
+	Free   string     `json:"free"`
+	Safe   string     `json:"safe"`
+	Unsafe string     `json:"unsafe"`
+	Enum   string     `json:"enum"`
+	N      int64      `json:"n"`
+	D      model.Date `json:"d"`
+	ND     model.Date `json:"nd"`
+	L      []string   `json:"l"`
+	M      int32      `json:"m"`
 }
 
 var recCols = []model.Column[rec]{
@@ -29,6 +34,7 @@ var recCols = []model.Column[rec]{
 	{Name: "d", Kind: model.KindDate, Date: func(r *rec) model.Date { return r.D }},
 	{Name: "nd", Kind: model.KindDate, Nullable: true, Date: func(r *rec) model.Date { return r.ND }},
 	{Name: "l", Kind: model.KindStringList, List: func(r *rec) []string { return r.L }},
+	{Name: "m", Kind: model.KindInt, Int: func(r *rec) int64 { return int64(r.M) }},
 	{Name: "odd", Kind: model.Kind(99)},
 }
 
@@ -113,7 +119,7 @@ func TestCSVRowUnchanged(t *testing.T) {
 	enc := NewCSVEncoder(recCols)
 	var rows []rec
 	for range 20000 {
-		r := rec{Free: randText(rng), Safe: randText(rng), Unsafe: randText(rng), Enum: randText(rng), N: randInt(rng), D: randDate(rng), ND: randDate(rng)}
+		r := rec{Free: randText(rng), Safe: randText(rng), Unsafe: randText(rng), Enum: randText(rng), N: randInt(rng), D: randDate(rng), ND: randDate(rng), M: int32(randInt(rng))}
 		if rng.IntN(5) == 0 {
 			r.ND = model.NoDate
 		}
@@ -200,5 +206,58 @@ func BenchmarkCSVEncoder(b *testing.B) {
 		for i := range rows {
 			sink = enc.AppendRow(sink, &rows[i])
 		}
+	}
+}
+
+// The encoder reads a column's field only where the column's accessor
+// returns that field of its json tag, of the kind's type.
+func TestCSVEncoderNeedsTheAccessorsField(t *testing.T) {
+	type two struct {
+		A string `json:"a"`
+		B string `json:"b"`
+		C int    `json:"c"`
+	}
+	str := func(name string, f func(*two) string) model.Column[two] {
+		return model.Column[two]{Name: name, Kind: model.KindString, Str: f}
+	}
+	a := func(r *two) string { return r.A }
+	b := func(r *two) string { return r.B }
+	require.NotPanics(t, func() { NewCSVEncoder([]model.Column[two]{str("a", a), str("b", b)}) })
+	require.PanicsWithValue(t, "encode: the accessor of column b of encode.two does not return its field B", func() {
+		NewCSVEncoder([]model.Column[two]{str("a", a), str("b", a)})
+	})
+	require.PanicsWithValue(t, `encode: the accessor of column a of encode.two does not return its field A`, func() {
+		NewCSVEncoder([]model.Column[two]{str("a", func(r *two) string { return strings.ToUpper(r.A) })})
+	})
+	require.PanicsWithValue(t, `encode: encode.two has no field of type string tagged json:"x"`, func() {
+		NewCSVEncoder([]model.Column[two]{str("x", a)})
+	})
+	require.PanicsWithValue(t, `encode: encode.two has no field of type int tagged json:"c"`, func() {
+		NewCSVEncoder([]model.Column[two]{{Name: "c", Kind: model.KindInt, Int: func(r *two) int64 { return int64(r.C) }}})
+	})
+	require.PanicsWithValue(t, `encode: the accessor of column a of encode.two does not return its field A`, func() {
+		NewCSVEncoder([]model.Column[two]{{Name: "a", Kind: model.KindString}})
+	})
+}
+
+// putISODate writes what Date.AppendISO writes, and a comma, on every day
+// of its tables, and declines the days beyond them.
+func TestPutISODate(t *testing.T) {
+	first, end := model.DateOf(isoFirstYear, 1, 1), model.DateOf(isoFirstYear+isoYears, 1, 1)
+	require.Equal(t, first, isoFirstDay)
+	require.Equal(t, end-first, model.Date(isoDays))
+	w := make([]byte, 13)
+	for d := first - 1000; d < end+1000; d++ {
+		clear(w)
+		ok := putISODate(w, d)
+		require.Equal(t, d >= first && d < end, ok, "%v", d)
+		if ok {
+			require.Equal(t, d.String()+",", string(w[:11]))
+		} else {
+			require.Equal(t, make([]byte, 13), w)
+		}
+	}
+	for _, d := range []model.Date{math.MinInt32, math.MaxInt32, 0} {
+		require.Equal(t, d >= first && d < end, putISODate(w, d))
 	}
 }

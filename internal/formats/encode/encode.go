@@ -1,13 +1,15 @@
 // Package encode turns records into CSV rows and JSON objects from the
-// column tables of package model, without reflection or fmt, so every
-// writer renders a value the same way: dates YYYY-MM-DD, lists joined with
-// '|' in CSV and as arrays in JSON, empty nullable strings as empty CSV
+// column tables of package model, with no reflection or fmt per record, so
+// every writer renders a value the same way: dates YYYY-MM-DD, lists joined
+// with '|' in CSV and as arrays in JSON, empty nullable strings as empty CSV
 // fields and JSON null.
 package encode
 
 import (
 	"encoding/binary"
+	"reflect"
 	"strconv"
+	"unsafe"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 )
@@ -24,83 +26,28 @@ func CSVHeader[T any](dst []byte, cols []model.Column[T]) []byte {
 }
 
 // CSVEncoder renders records of T as RFC 4180 rows ending in \n, settling
-// once per column how to write it (quoting, numbers, dates, lists).
+// once per column how to write it (quoting, numbers, dates, lists) and
+// where in T its value is: a row is one loop over the columns reading
+// fields, with no call per value.
 type CSVEncoder[T any] struct {
-	cols []csvCol[T]
+	cols []csvCol
 }
 
-// NewCSVEncoder prepares the rows of cols.
+// NewCSVEncoder prepares the rows of cols. Every column is read from the
+// field of T its json tag names, which its accessor must return (it panics
+// otherwise; see fieldsOf).
 func NewCSVEncoder[T any](cols []model.Column[T]) *CSVEncoder[T] {
-	e := &CSVEncoder[T]{cols: make([]csvCol[T], len(cols))}
+	fields := fieldsOf(cols)
+	e := &CSVEncoder[T]{cols: make([]csvCol, len(cols))}
 	for i := range cols {
-		e.cols[i] = csvColOf(&cols[i])
+		e.cols[i] = csvCol{op: csvOpOf(&cols[i], fields[i].Type), off: fields[i].Offset}
 	}
 	return e
 }
 
 // AppendRow appends r as a CSV row ending in \n.
 func (e *CSVEncoder[T]) AppendRow(dst []byte, r *T) []byte {
-	cols := e.cols // a local: not reloaded through e after every call
-	if len(cols) == 0 {
-		return append(dst, '\n')
-	}
-	for i := range cols {
-		c := &cols[i]
-		// A switch in the row loop, not a call per column: the call cost
-		// as much as most values.
-		switch c.op {
-		case opRaw, opField:
-			s := c.str(r)
-			n, at := len(s), len(dst)
-			if n < 4 || n > 16 || cap(dst)-at <= n {
-				if c.op == opField {
-					dst = appendCSVField(dst, s)
-				} else {
-					dst = append(dst, s...)
-				}
-				break
-			}
-			// Most values: copied as two words, overlapping, and tested
-			// from them, not by calls to memmove and needsQuote, and their
-			// comma with them. A value to quote is then written again
-			// over its copy.
-			w := dst[at : at+n+1]
-			var quote bool
-			if n >= 8 {
-				head, tail := load8(s), load8(s[n-8:])
-				binary.LittleEndian.PutUint64(w, head)
-				binary.LittleEndian.PutUint64(w[n-8:], tail)
-				quote = c.op == opField && (quoteIn(head) || quoteIn(tail))
-			} else {
-				// The halves make one word: a zero upper half would pass
-				// for bytes below '-' and take quoteIn's slow test.
-				head, tail := load4(s), load4(s[n-4:])
-				binary.LittleEndian.PutUint32(w, uint32(head))
-				binary.LittleEndian.PutUint32(w[n-4:], uint32(tail))
-				quote = c.op == opField && quoteIn(head|tail<<32)
-			}
-			if quote {
-				dst = appendCSVField(dst, s)
-				break
-			}
-			w[n] = ','
-			dst = dst[:at+n+1]
-			continue
-		case opInt:
-			dst = appendInt(dst, c.int(r))
-		case opDate:
-			dst = c.date(r).AppendISO(dst)
-		case opDateNull:
-			if d := c.date(r); d != model.NoDate {
-				dst = d.AppendISO(dst)
-			}
-		case opList:
-			dst = appendList(dst, c.list(r))
-		}
-		dst = append(dst, ',')
-	}
-	dst[len(dst)-1] = '\n' // the last column's comma ends the row
-	return dst
+	return appendRow(dst, unsafe.Pointer(r), e.cols)
 }
 
 // AppendRows appends rows[from:] until dst holds at least limit bytes or the
@@ -109,18 +56,15 @@ func (e *CSVEncoder[T]) AppendRow(dst []byte, r *T) []byte {
 func (e *CSVEncoder[T]) AppendRows(dst []byte, rows []T, from, limit int) ([]byte, int) {
 	i := from
 	for ; i < len(rows) && len(dst) < limit; i++ {
-		dst = e.AppendRow(dst, &rows[i])
+		dst = appendRow(dst, unsafe.Pointer(&rows[i]), e.cols)
 	}
 	return dst, i
 }
 
-// csvCol is a column as the encoder writes it: how, and its accessor.
-type csvCol[T any] struct {
-	op   csvOp
-	str  func(*T) string
-	int  func(*T) int64
-	date func(*T) model.Date
-	list func(*T) []string
+// csvCol is a column as the encoder writes it: how, and from where.
+type csvCol struct {
+	op  csvOp
+	off uintptr // of the column's field in the record
 }
 
 // csvOp is how a column's values are written.
@@ -130,33 +74,119 @@ const (
 	opNone     csvOp = iota // a kind without a CSV form: an empty field
 	opField                 // a string that may need quotes
 	opRaw                   // a string that never needs quotes
-	opInt                   // decimal
+	opInt32                 // decimal, of an int32 field
+	opInt64                 // decimal, of an int64 field
 	opDate                  // YYYY-MM-DD
 	opDateNull              // YYYY-MM-DD, or empty for NoDate
 	opList                  // values joined with '|', quoted as one field
 )
 
-func csvColOf[T any](c *model.Column[T]) csvCol[T] {
-	col := csvCol[T]{str: c.Str, int: c.Int, date: c.Date, list: c.List}
+// csvOpOf is how column c, whose field has type t, is written.
+func csvOpOf[T any](c *model.Column[T], t reflect.Type) csvOp {
 	switch c.Kind {
 	case model.KindEnum:
-		col.op = opRaw // enum values never need quotes
+		return opRaw // enum values never need quotes
 	case model.KindString:
-		col.op = opField
 		if c.Pattern != "" && !patternAllowsQuote(c.Pattern) {
-			col.op = opRaw
+			return opRaw
 		}
+		return opField
 	case model.KindInt:
-		col.op = opInt
-	case model.KindDate:
-		col.op = opDate
-		if c.Nullable {
-			col.op = opDateNull
+		if t.Size() == 4 {
+			return opInt32
 		}
+		return opInt64
+	case model.KindDate:
+		if c.Nullable {
+			return opDateNull
+		}
+		return opDate
 	case model.KindStringList:
-		col.op = opList
+		return opList
 	}
-	return col
+	return opNone
+}
+
+// appendRow appends the record at p as a CSV row of cols. Every value is
+// read as the type fieldsOf checked its field has. Short values are
+// written by fixed-size stores into the room dst has (checked once per
+// value), each with the comma after it.
+func appendRow(dst []byte, p unsafe.Pointer, cols []csvCol) []byte {
+	if len(cols) == 0 {
+		return append(dst, '\n')
+	}
+	for _, c := range cols {
+		f, at := unsafe.Add(p, c.off), len(dst)
+		switch c.op {
+		case opRaw, opField:
+			s := *(*string)(f)
+			n := len(s)
+			if n > 16 || cap(dst)-at < 17 {
+				if c.op == opField {
+					dst = appendCSVField(dst, s)
+				} else {
+					dst = append(dst, s...)
+				}
+				break
+			}
+			// Copied as two words, overlapping, or as three bytes, and
+			// tested from them; a value to quote is then written again
+			// over its copy.
+			w := dst[at : at+17]
+			var quote bool
+			switch {
+			case n >= 8:
+				head, tail := load8(s), load8(s[n-8:])
+				binary.LittleEndian.PutUint64(w, head)
+				binary.LittleEndian.PutUint64(w[n-8:], tail)
+				quote = c.op == opField && (quoteIn(head) || quoteIn(tail))
+			case n >= 4:
+				// The halves make one word: a zero upper half would pass
+				// for bytes below '-' and take quoteIn's slow test.
+				head, tail := load4(s), load4(s[n-4:])
+				binary.LittleEndian.PutUint32(w, uint32(head))
+				binary.LittleEndian.PutUint32(w[n-4:], uint32(tail))
+				quote = c.op == opField && quoteIn(head|tail<<32)
+			case n > 0:
+				a, b, z := s[0], s[n/2], s[n-1] // 1 to 3 bytes: all of them
+				w[0], w[n/2], w[n-1] = a, b, z
+				quote = c.op == opField && (quoteChars[a] || quoteChars[b] || quoteChars[z])
+			}
+			if quote {
+				dst = appendCSVField(dst, s)
+				break
+			}
+			w[n] = ','
+			dst = dst[:at+n+1]
+			continue
+		case opInt32:
+			v := *(*int32)(f)
+			if uint32(v) < 10 && cap(dst)-at >= 2 { // most counts
+				w := dst[at : at+2]
+				w[0], w[1] = byte('0'+v), ','
+				dst = dst[:at+2]
+				continue
+			}
+			dst = appendInt(dst, int64(v))
+		case opInt64:
+			dst = appendInt(dst, *(*int64)(f))
+		case opDate, opDateNull:
+			d := *(*model.Date)(f)
+			if d == model.NoDate && c.op == opDateNull {
+				break
+			}
+			if cap(dst)-at >= 13 && putISODate(dst[at:at+13], d) {
+				dst = dst[:at+11]
+				continue
+			}
+			dst = d.AppendISO(dst)
+		case opList:
+			dst = appendList(dst, *(*[]string)(f))
+		}
+		dst = append(dst, ',')
+	}
+	dst[len(dst)-1] = '\n' // the last column's comma ends the row
+	return dst
 }
 
 // appendList appends list joined with '|' as one field.

@@ -88,7 +88,7 @@ func TestJSONStringUnchanged(t *testing.T) {
 // arrays, and a key alone for a kind without a JSON form.
 func TestJSONEncoderAppendObject(t *testing.T) {
 	r := rec{Free: "", Safe: "NE", Unsafe: `a "b"`, Enum: "x_y", N: -12, D: model.DateOf(2024, 2, 29), ND: model.NoDate, L: []string{"p", "q\n"}}
-	want := `{"free":null,"safe":"NE","unsafe":"a \"b\"","enum":"x_y","n":-12,"d":"2024-02-29","nd":null,"l":["p","q\u000a"],"odd":}`
+	want := `{"free":null,"safe":"NE","unsafe":"a \"b\"","enum":"x_y","n":-12,"d":"2024-02-29","nd":null,"l":["p","q\u000a"],"m":0,"odd":}`
 	require.Equal(t, want, string(NewJSONEncoder(recCols).AppendObject([]byte("x"), &r)[1:]))
 	require.Equal(t, want, string(NewJSONEncoder(recCols).AppendObject(nil, &r)))
 	r.Free, r.ND, r.L = "f", model.DateOf(1, 1, 1), nil
