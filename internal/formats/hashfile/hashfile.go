@@ -1,12 +1,13 @@
 // Package hashfile writes a file through a buffer while counting its bytes
 // and hashing it with SHA-256, so the manifest never reads a file twice.
 //
-// Where the file system takes direct I/O (Linux ext4, XFS, btrfs …), whole
-// blocks are written with O_DIRECT: they go from the buffer to the disk
-// without being copied into the page cache, whose new pages cost more than
-// the disk's time on a virtual machine, and Close's fsync finds nothing left
-// to write but the last partial block. Elsewhere (tmpfs, other systems) the
-// file is written through the page cache, as any file is.
+// A file written while the run goes on goes through the page cache: the
+// writer's goroutine returns at once and the run keeps its cores. A large
+// file appended at close (AppendFile: the JSON dataset's spools), where
+// nothing else runs, is written with direct I/O where the file system takes
+// it (Linux ext4, XFS, btrfs …): whole blocks go from the buffer to the
+// disk without being copied into the page cache, whose new pages cost more
+// than the disk's time on a virtual machine.
 package hashfile
 
 import (
@@ -22,8 +23,8 @@ import (
 )
 
 // BufferSize is the block a File gathers before it hashes it and writes it
-// out: every write but the last is one whole block, at an offset that is a
-// multiple of it, as direct I/O requires.
+// out. Once direct, every write but the last is one whole block, at an
+// offset that is a multiple of it, as direct I/O requires.
 const BufferSize = 256 << 10
 
 // blockAlign is the memory alignment of a block: a page, at least what any
@@ -55,7 +56,7 @@ func Create(dir, name string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
-	return &File{f: f, sum: sha256.New(), name: name, direct: setDirect(f, true)}, nil
+	return &File{f: f, sum: sha256.New(), name: name}, nil
 }
 
 // newBlock returns an empty block of BufferSize bytes' capacity, aligned
@@ -106,6 +107,17 @@ func (h *File) Write(p []byte) (int, error) { return write(h, p) }
 func (h *File) WriteString(s string) (int, error) { return write(h, s) }
 
 func write[S string | []byte](h *File, p S) (int, error) {
+	if !h.direct && len(h.buf) == 0 && len(p) >= BufferSize {
+		// A whole buffer or more, nothing gathered: hashed and written
+		// from the caller's slice, not copied (the CSV sink hands over
+		// whole buffers). A direct write could not take it: it is not
+		// aligned.
+		h.out([]byte(p)) // no copy for a []byte; a string this long is rare
+		if h.err != nil {
+			return 0, h.err
+		}
+		return len(p), nil
+	}
 	done := 0
 	for h.err == nil && len(p) > 0 {
 		if h.buf == nil {
@@ -124,13 +136,17 @@ func write[S string | []byte](h *File, p S) (int, error) {
 }
 
 // AppendFile appends the whole of src, from its start, after the bytes
-// written so far. src is read once, into whole blocks; each block is hashed
+// written so far, and writes it and every later block with direct I/O where
+// the file system takes it. src is read once, into whole blocks; each block is hashed
 // here while another goroutine writes the blocks before it (it alone
 // touches the file and its counts meanwhile), so reading, hashing and
 // writing a large file overlap. The last partial block stays gathered.
 func (h *File) AppendFile(src *os.File) error {
 	if h.err != nil {
 		return h.err
+	}
+	if !h.direct && h.n%BufferSize == 0 { // else a caller's whole buffer left it unaligned
+		h.direct = setDirect(h.f, true)
 	}
 	if h.buf == nil {
 		h.buf = newBlock()

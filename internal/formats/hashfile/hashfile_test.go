@@ -110,6 +110,7 @@ func testAppendFile(t *testing.T, create func(string, string) (*File, error)) {
 		_, err = src.Write(p) // leaves the offset at the end
 		require.NoError(t, err)
 		require.NoError(t, f.AppendFile(src))
+		require.Equal(t, takesDirect(t, dir), f.direct, "appended files are written direct where the file system takes it")
 		want.Write(p)
 		back, err := os.ReadFile(src.Name())
 		require.NoError(t, err)
@@ -153,26 +154,27 @@ func TestAppendFileError(t *testing.T) {
 	}
 }
 
-// mode is a way files are written: through the page cache, or with direct
-// I/O where the test's temporary file system takes it.
+// mode is a way files are written: through the page cache until
+// AppendFile, or with direct I/O from the start where the test's temporary
+// file system takes it.
 type mode struct {
 	name   string
 	create func(dir, name string) (*File, error)
 }
 
 func modes(t *testing.T) []mode {
-	ms := []mode{{"page cache", func(dir, name string) (*File, error) {
+	ms := []mode{{"page cache", Create}}
+	direct := func(dir, name string) (*File, error) {
 		f, err := Create(dir, name)
-		if err == nil && f.direct {
-			require.False(t, setDirect(f.f, false))
-			f.direct = false
+		if err == nil {
+			f.direct = setDirect(f.f, true)
 		}
 		return f, err
-	}}}
-	f, err := Create(t.TempDir(), "probe")
+	}
+	f, err := direct(t.TempDir(), "probe")
 	require.NoError(t, err)
 	if f.direct {
-		ms = append(ms, mode{"direct", Create})
+		ms = append(ms, mode{"direct", direct})
 	} else {
 		t.Logf("%s takes no direct I/O: only the page cache is tried", os.TempDir())
 	}
@@ -187,7 +189,7 @@ func TestDirectFallsBack(t *testing.T) {
 	dir := t.TempDir()
 	f, err := Create(dir, "x.csv")
 	require.NoError(t, err)
-	if !f.direct {
+	if f.direct = setDirect(f.f, true); !f.direct {
 		t.Skipf("%s takes no direct I/O", dir)
 	}
 	odd := []byte("seven b")
@@ -206,4 +208,39 @@ func TestDirectFallsBack(t *testing.T) {
 	h := sha256.Sum256(want)
 	require.Equal(t, int64(len(want)), n)
 	require.Equal(t, hex.EncodeToString(h[:]), sum)
+}
+
+// takesDirect reports whether the file system of dir takes direct I/O.
+func takesDirect(t *testing.T, dir string) bool {
+	f, err := os.CreateTemp(dir, "probe")
+	require.NoError(t, err)
+	defer os.Remove(f.Name())
+	defer f.Close()
+	return setDirect(f, true)
+}
+
+// A caller's whole buffer, written from its slice, leaves the file at an
+// offset direct I/O cannot take: AppendFile then stays with the page cache,
+// and the file is still whole.
+func TestAppendFileAfterUnalignedWrite(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(dir, "x.json")
+	require.NoError(t, err)
+	head := bytes.Repeat([]byte("h"), BufferSize+1)
+	_, err = f.Write(head)
+	require.NoError(t, err)
+	body := bytes.Repeat([]byte("b"), 3*BufferSize+2)
+	src, err := os.CreateTemp(dir, "spool")
+	require.NoError(t, err)
+	_, err = src.Write(body)
+	require.NoError(t, err)
+	require.NoError(t, f.AppendFile(src))
+	require.False(t, f.direct)
+	n, _, err := f.Close()
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(dir, "x.json"))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(append(head, body...), got))
+	require.Equal(t, int64(len(got)), n)
+	require.NoError(t, src.Close())
 }
