@@ -1,5 +1,13 @@
 // Package hashfile writes a file through a buffer while counting its bytes
 // and hashing it with SHA-256, so the manifest never reads a file twice.
+//
+// A file written while the run goes on goes through the page cache: the
+// writer's goroutine returns at once and the run keeps its cores. A large
+// file appended at close (AppendFile: the JSON dataset's spools), where
+// nothing else runs, is written with direct I/O where the file system takes
+// it (Linux ext4, XFS, btrfs …): whole blocks go from the buffer to the
+// disk without being copied into the page cache, whose new pages cost more
+// than the disk's time on a virtual machine.
 package hashfile
 
 import (
@@ -11,30 +19,35 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"unsafe"
 )
 
-// BufferSize is how many bytes a File gathers before it hashes them and
-// writes them out. A Write of BufferSize bytes or more while nothing is
-// gathered is hashed and written from the caller's slice, not copied: a
-// writer that hands over whole buffers saves a copy of every byte.
+// BufferSize is the block a File gathers before it hashes it and writes it
+// out. Once direct, every write but the last is one whole block, at an
+// offset that is a multiple of it, as direct I/O requires.
 const BufferSize = 256 << 10
 
-// writebackChunk is how many written bytes a File lets gather before it
-// has the kernel start writing them to disk: Close's fsync then finds
-// little left to write, and a large file's dirty pages do not pile up
-// towards where the kernel throttles the writers.
+// blockAlign is the memory alignment of a block: a page, at least what any
+// file system asks of direct I/O (statx reports 512 or 4096).
+const blockAlign = 4096
+
+// writebackChunk is how many bytes written through the page cache a File
+// lets gather before it has the kernel start writing them to disk: Close's
+// fsync then finds little left to write, and a large file's dirty pages do
+// not pile up towards where the kernel throttles the writers.
 const writebackChunk = 8 << 20
 
 // File is a file being written.
 type File struct {
 	f       *os.File
-	buf     []byte // gathered, not yet hashed and written; cap BufferSize once made
+	buf     []byte // the block being filled: gathered, not yet hashed and written
 	sum     hash.Hash
 	n       int64
 	started int64 // bytes whose writeback was started
 	err     error // the first write error, returned by every later write
 	name    string
 	close   bool
+	direct  bool // whole blocks are written with O_DIRECT
 }
 
 // Create creates name in dir.
@@ -46,22 +59,42 @@ func Create(dir, name string) (*File, error) {
 	return &File{f: f, sum: sha256.New(), name: name}, nil
 }
 
+// newBlock returns an empty block of BufferSize bytes' capacity, aligned
+// for direct I/O.
+func newBlock() []byte {
+	b := make([]byte, BufferSize+blockAlign)
+	off := int(-uintptr(unsafe.Pointer(&b[0])) & (blockAlign - 1))
+	return b[off : off : off+BufferSize]
+}
+
 // out hashes p and writes it to the file.
 func (h *File) out(p []byte) {
 	if h.err != nil || len(p) == 0 {
 		return
 	}
 	h.sum.Write(p)
+	h.put(p)
+}
+
+// put writes p, hashed already, to the file. A direct write the file
+// refuses as misaligned (a file system that claimed more than it takes) is
+// written again through the page cache, as is every later one.
+func (h *File) put(p []byte) {
 	n, err := h.f.Write(p)
+	if err != nil && h.direct && n == 0 && isInvalid(err) && !setDirect(h.f, false) {
+		h.direct = false
+		n, err = h.f.Write(p)
+	}
 	h.wrote(int64(n))
 	h.err = err
 }
 
-// wrote counts n bytes written and starts the writeback of the bytes
-// written since the last start once they make a writebackChunk.
+// wrote counts n bytes written and, through the page cache, starts the
+// writeback of the bytes written since the last start once they make a
+// writebackChunk.
 func (h *File) wrote(n int64) {
 	h.n += n
-	if h.n-h.started >= writebackChunk {
+	if !h.direct && h.n-h.started >= writebackChunk {
 		startWriteback(h.f, h.started, h.n-h.started)
 		h.started = h.n
 	}
@@ -74,109 +107,121 @@ func (h *File) Write(p []byte) (int, error) { return write(h, p) }
 func (h *File) WriteString(s string) (int, error) { return write(h, s) }
 
 func write[S string | []byte](h *File, p S) (int, error) {
-	done := 0
-	for h.err == nil && len(h.buf)+len(p) >= BufferSize {
-		if len(h.buf) == 0 {
-			h.out([]byte(p)) // no copy for a []byte; a string this long is rare
-			if h.err != nil {
-				return done, h.err
-			}
-			return done + len(p), nil
+	if !h.direct && len(h.buf) == 0 && len(p) >= BufferSize {
+		// A whole buffer or more, nothing gathered: hashed and written
+		// from the caller's slice, not copied (the CSV sink hands over
+		// whole buffers). A direct write could not take it: it is not
+		// aligned.
+		h.out([]byte(p)) // no copy for a []byte; a string this long is rare
+		if h.err != nil {
+			return 0, h.err
 		}
-		// Top the buffer up and write it whole, as bufio does.
-		k := BufferSize - len(h.buf)
-		h.buf = append(h.buf, p[:k]...)
+		return len(p), nil
+	}
+	done := 0
+	for h.err == nil && len(p) > 0 {
+		if h.buf == nil {
+			h.buf = newBlock() // made on the first write: an empty file needs none
+		}
+		k := copy(h.buf[len(h.buf):cap(h.buf)], p)
+		h.buf = h.buf[:len(h.buf)+k]
 		done += k
 		p = p[k:]
-		h.out(h.buf)
-		h.buf = h.buf[:0]
+		if len(h.buf) == cap(h.buf) {
+			h.out(h.buf)
+			h.buf = h.buf[:0]
+		}
 	}
-	if h.err != nil {
-		return done, h.err
-	}
-	if h.buf == nil && len(p) > 0 {
-		// Made on the first short write: a writer of whole buffers needs none.
-		h.buf = make([]byte, 0, BufferSize)
-	}
-	h.buf = append(h.buf, p...)
-	return done + len(p), nil
+	return done, h.err
 }
 
 // AppendFile appends the whole of src, from its start, after the bytes
-// written so far. src is read once, a block at a time; each block is hashed
+// written so far, and writes it and every later block with direct I/O where
+// the file system takes it. src is read once, into whole blocks; each block is hashed
 // here while another goroutine writes the blocks before it (it alone
-// touches the file and its counts meanwhile), so hashing and writing a
-// large file overlap.
+// touches the file and its counts meanwhile), so reading, hashing and
+// writing a large file overlap. The last partial block stays gathered.
 func (h *File) AppendFile(src *os.File) error {
-	h.out(h.buf)
-	h.buf = h.buf[:0]
 	if h.err != nil {
 		return h.err
 	}
+	if !h.direct && h.n%BufferSize == 0 { // else a caller's whole buffer left it unaligned
+		h.direct = setDirect(h.f, true)
+	}
+	if h.buf == nil {
+		h.buf = newBlock()
+	}
 	free := make(chan []byte, appendBlocks)
-	for range appendBlocks {
-		free <- make([]byte, appendBlock)
+	for range appendBlocks - 1 {
+		free <- newBlock()
 	}
 	full := make(chan []byte, appendBlocks)
 	failed := make(chan struct{}) // closed on the first write error
 	written := make(chan error, 1)
 	go func() {
-		var err error
 		for b := range full {
-			if err == nil {
-				var n int
-				n, err = h.f.Write(b)
-				h.wrote(int64(n))
-				if err != nil {
+			if h.err == nil {
+				h.put(b)
+				if h.err != nil {
 					close(failed)
 				}
 			}
-			free <- b[:cap(b)]
+			free <- b[:0]
 		}
-		written <- err
+		written <- h.err
 	}()
 	var err error
-read:
+	b := h.buf // the gathered bytes start the first block
 	for off := int64(0); ; {
-		var b []byte
+		n, rerr := src.ReadAt(b[len(b):cap(b)], off)
+		off += int64(n)
+		b = b[:len(b)+n]
+		if rerr != nil && rerr != io.EOF {
+			err = rerr
+			break
+		}
+		if len(b) < cap(b) { // the end of src (ReadAt fills b before then)
+			break
+		}
+		h.sum.Write(b)
+		full <- b
 		select {
 		case b = <-free:
 		case <-failed:
-			break read
+			b = nil
 		}
-		n, rerr := src.ReadAt(b, off)
-		off += int64(n)
-		h.sum.Write(b[:n])
-		full <- b[:n]
-		if rerr != nil {
-			if rerr != io.EOF {
-				err = rerr
-			}
+		if b == nil {
 			break
 		}
 	}
 	close(full)
-	h.err = cmp.Or(<-written, err)
+	werr := <-written // the writer has returned: h is the caller's again
+	if b == nil {
+		b = newBlock()
+	}
+	h.buf = b
+	h.err = cmp.Or(werr, err)
 	return h.err
 }
 
-// AppendFile reads appendBlock bytes at a time and has at most
-// appendBlocks of them read and not yet written.
-const (
-	appendBlock  = 1 << 20
-	appendBlocks = 4
-)
+// appendBlocks is how many blocks AppendFile has read and not yet written
+// at most.
+const appendBlocks = 8
 
 // Name returns the file's base name.
 func (h *File) Name() string { return h.name }
 
-// Close flushes, syncs and closes the file and returns its size and SHA-256.
-// Closing twice is a no-op.
+// Close writes the last partial block through the page cache (direct I/O
+// takes whole blocks only), syncs and closes the file and returns its size
+// and SHA-256. Closing twice is a no-op.
 func (h *File) Close() (int64, string, error) {
 	if h.close {
 		return h.n, hex.EncodeToString(h.sum.Sum(nil)), nil
 	}
 	h.close = true
+	if h.direct && len(h.buf) > 0 && h.err == nil && !setDirect(h.f, false) {
+		h.direct = false
+	}
 	h.out(h.buf)
 	h.buf = nil
 	err := h.err

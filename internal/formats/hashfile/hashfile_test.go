@@ -16,13 +16,19 @@ import (
 // and without bytes gathered), the file holds them in order and its size
 // and hash are theirs.
 func TestWritesInOrder(t *testing.T) {
+	for _, m := range modes(t) {
+		t.Run(m.name, func(t *testing.T) { testWritesInOrder(t, m.create) })
+	}
+}
+
+func testWritesInOrder(t *testing.T, create func(string, string) (*File, error)) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	sizes := []int{0, 1, 100, BufferSize - 1, BufferSize, BufferSize + 1, 3*BufferSize + 7, 1000, BufferSize / 2, BufferSize/2 + 1}
 	for range 40 {
 		sizes = append(sizes, rng.IntN(2*BufferSize))
 	}
 	dir := t.TempDir()
-	f, err := Create(dir, "x.csv")
+	f, err := create(dir, "x.csv")
 	require.NoError(t, err)
 	var want bytes.Buffer
 	for i, n := range sizes {
@@ -75,9 +81,15 @@ func TestWriteError(t *testing.T) {
 // buffered writes: the file holds every byte in order, its size and hash
 // are theirs, and the appended files are left as they were.
 func TestAppendFile(t *testing.T) {
+	for _, m := range modes(t) {
+		t.Run(m.name, func(t *testing.T) { testAppendFile(t, m.create) })
+	}
+}
+
+func testAppendFile(t *testing.T, create func(string, string) (*File, error)) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	dir := t.TempDir()
-	f, err := Create(dir, "x.json")
+	f, err := create(dir, "x.json")
 	require.NoError(t, err)
 	var want bytes.Buffer
 	write := func(s string) {
@@ -87,7 +99,7 @@ func TestAppendFile(t *testing.T) {
 	}
 	// Sizes below a block, of two blocks exactly, none, and of more blocks
 	// than are ever in flight, past writebackChunk.
-	for i, n := range []int{100, 2 * appendBlock, 0, writebackChunk + BufferSize + 3} {
+	for i, n := range []int{100, 2 * BufferSize, 0, writebackChunk + BufferSize + 3} {
 		write("part " + string(rune('a'+i)) + ":")
 		p := make([]byte, n)
 		for j := range p {
@@ -98,6 +110,7 @@ func TestAppendFile(t *testing.T) {
 		_, err = src.Write(p) // leaves the offset at the end
 		require.NoError(t, err)
 		require.NoError(t, f.AppendFile(src))
+		require.Equal(t, takesDirect(t, dir), f.direct, "appended files are written direct where the file system takes it")
 		want.Write(p)
 		back, err := os.ReadFile(src.Name())
 		require.NoError(t, err)
@@ -124,7 +137,7 @@ func TestAppendFileError(t *testing.T) {
 	require.NoError(t, unread.Close())
 	big, err := os.CreateTemp(dir, "spool")
 	require.NoError(t, err)
-	_, err = big.Write(make([]byte, 3*appendBlocks*appendBlock))
+	_, err = big.Write(make([]byte, 3*appendBlocks*BufferSize))
 	require.NoError(t, err)
 
 	for name, fail := range map[string]func(*File) error{
@@ -139,4 +152,95 @@ func TestAppendFileError(t *testing.T) {
 		_, _, err = f.Close()
 		require.ErrorContains(t, err, "write "+name+".json")
 	}
+}
+
+// mode is a way files are written: through the page cache until
+// AppendFile, or with direct I/O from the start where the test's temporary
+// file system takes it.
+type mode struct {
+	name   string
+	create func(dir, name string) (*File, error)
+}
+
+func modes(t *testing.T) []mode {
+	ms := []mode{{"page cache", Create}}
+	direct := func(dir, name string) (*File, error) {
+		f, err := Create(dir, name)
+		if err == nil {
+			f.direct = setDirect(f.f, true)
+		}
+		return f, err
+	}
+	f, err := direct(t.TempDir(), "probe")
+	require.NoError(t, err)
+	if f.direct {
+		ms = append(ms, mode{"direct", direct})
+	} else {
+		t.Logf("%s takes no direct I/O: only the page cache is tried", os.TempDir())
+	}
+	_, _, err = f.Close()
+	require.NoError(t, err)
+	return ms
+}
+
+// A direct write the file system refuses as misaligned is written through
+// the page cache instead, and so is every later one: nothing is lost.
+func TestDirectFallsBack(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(dir, "x.csv")
+	require.NoError(t, err)
+	if f.direct = setDirect(f.f, true); !f.direct {
+		t.Skipf("%s takes no direct I/O", dir)
+	}
+	odd := []byte("seven b")
+	f.out(odd) // not a whole block: O_DIRECT refuses it
+	require.NoError(t, f.err)
+	require.False(t, f.direct)
+	rest := bytes.Repeat([]byte("x"), BufferSize+5)
+	_, err = f.Write(rest)
+	require.NoError(t, err)
+	n, sum, err := f.Close()
+	require.NoError(t, err)
+	want := append(odd, rest...)
+	got, err := os.ReadFile(filepath.Join(dir, "x.csv"))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(want, got))
+	h := sha256.Sum256(want)
+	require.Equal(t, int64(len(want)), n)
+	require.Equal(t, hex.EncodeToString(h[:]), sum)
+}
+
+// takesDirect reports whether the file system of dir takes direct I/O.
+func takesDirect(t *testing.T, dir string) bool {
+	f, err := os.CreateTemp(dir, "probe")
+	require.NoError(t, err)
+	defer os.Remove(f.Name())
+	defer f.Close()
+	return setDirect(f, true)
+}
+
+// A caller's whole buffer, written from its slice, leaves the file at an
+// offset direct I/O cannot take: AppendFile then stays with the page cache,
+// and the file is still whole.
+func TestAppendFileAfterUnalignedWrite(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(dir, "x.json")
+	require.NoError(t, err)
+	head := bytes.Repeat([]byte("h"), BufferSize+1)
+	_, err = f.Write(head)
+	require.NoError(t, err)
+	body := bytes.Repeat([]byte("b"), 3*BufferSize+2)
+	src, err := os.CreateTemp(dir, "spool")
+	require.NoError(t, err)
+	_, err = src.Write(body)
+	require.NoError(t, err)
+	require.NoError(t, f.AppendFile(src))
+	require.False(t, f.direct)
+	n, _, err := f.Close()
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(dir, "x.json"))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(append(head, body...), got))
+	require.Equal(t, int64(len(got)), n)
+	require.NoError(t, src.Close())
 }
