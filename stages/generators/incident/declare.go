@@ -170,7 +170,9 @@ func atFaultText(b bool) string {
 }
 
 func check(r *Incident, report entity.Report) {
-	if parent, _, ok := entity.ParsePerParentID(IDPrefix, r.IncidentID); ok && r.PersonID != ident.ID("PER-", parent) {
+	// A parsed id's 10 digits are its parent's, as ident.ID writes them:
+	// compared in place rather than made into an id per row.
+	if _, _, ok := entity.ParsePerParentID(IDPrefix, r.IncidentID); ok && !personOf(r.PersonID, r.IncidentID[len(IDPrefix):len(IDPrefix)+10]) {
 		report(RulePersonMatchesID, "person_id", r.PersonID)
 	}
 	k, ok := kinds[r.IncidentType]
@@ -196,6 +198,11 @@ func check(r *Incident, report entity.Report) {
 	case k.category == "claim" && r.VehicleID == "", k.category == "violation" && r.VehicleID != "":
 		report(RuleVehicleMatchesType, "vehicle_id", r.VehicleID)
 	}
+}
+
+// personOf reports whether id is PER- and digits.
+func personOf(id, digits string) bool {
+	return len(id) == len("PER-")+len(digits) && id[:len("PER-")] == "PER-" && id[len("PER-"):] == digits
 }
 
 // checkAcross checks each incident against its person and vehicle in the
