@@ -21,8 +21,8 @@ func (c *Checker) person(p *model.Person) facts {
 	f, zip, born := c.factsOf(p)
 	id := p.PersonID
 	bad := func(col string, rule RuleName, val string) { c.bad("person", id, col, rule, val) }
-	idx, ok := ident.ParseID("PER-", id)
-	if !ok {
+	idx := f.Index
+	if !f.IDOK {
 		bad("person_id", RuleIDFormat, id)
 	}
 	if f.household < 0 {
@@ -42,8 +42,8 @@ func (c *Checker) person(p *model.Person) facts {
 		if p.Gender != "M" {
 			bad("name_suffix", RuleSuffixMenOnly, p.NameSuffix)
 		}
-		if p.NameSuffix == "Sr" && f.age < model.SeniorMinAge {
-			bad("name_suffix", RuleSuffixFitsAge, fmt.Sprintf("%s at %d", p.NameSuffix, f.age))
+		if p.NameSuffix == "Sr" && f.Age < model.SeniorMinAge {
+			bad("name_suffix", RuleSuffixFitsAge, fmt.Sprintf("%s at %d", p.NameSuffix, f.Age))
 		}
 	}
 	birthYear := born.Year
@@ -56,7 +56,7 @@ func (c *Checker) person(p *model.Person) facts {
 	if p.LastName == "" {
 		bad("last_name", RuleNotEmpty, p.LastName)
 	}
-	age := f.age
+	age := f.Age
 	if age < 16 || age > 95 {
 		bad("date_of_birth", RuleAge16To95, p.DateOfBirth.String())
 	}
@@ -276,9 +276,9 @@ func (c *Checker) household(members []model.Person, fs []facts) {
 		c.bad("person", members[0].PersonID, "relationship", RuleOnePrimaryPerHousehold, fmt.Sprintf("%d primaries in %s", primaries, members[0].HouseholdID))
 		return
 	}
-	youngestParent := fs[primary].age
+	youngestParent := fs[primary].Age
 	if spouse >= 0 {
-		youngestParent = min(youngestParent, fs[spouse].age)
+		youngestParent = min(youngestParent, fs[spouse].Age)
 	}
 	head := &members[primary]
 	hok := fs[primary].household >= 0
@@ -307,7 +307,7 @@ func (c *Checker) household(members []model.Person, fs []facts) {
 				bad("marital_status", RuleSpousesMarried, p.MaritalStatus+"/"+head.MaritalStatus)
 			}
 		case "child":
-			if youngestParent-fs[i].age < 16 {
+			if youngestParent-fs[i].Age < 16 {
 				bad("date_of_birth", RuleChild16YearsYoungerThanParents, p.DateOfBirth.String())
 			}
 			if p.LastName != head.LastName {

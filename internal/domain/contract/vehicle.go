@@ -125,12 +125,12 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 	} else if persons[driver].HouseholdID != v.HouseholdID {
 		bad("primary_driver_person_id", RuleDriverSameHousehold, v.PrimaryDriverPersonID)
 	} else {
-		c.vehicleDriver(v, &persons[driver], fs[driver].age, persons, bad)
+		c.vehicleDriver(v, &persons[driver], fs[driver].Age, persons, bad)
 	}
 	if owner >= 0 {
 		student := false
 		if driver >= 0 && persons[driver].Relationship == "child" {
-			student = fs[driver].age >= 18 && fs[driver].age <= 24
+			student = fs[driver].Age >= 18 && fs[driver].Age <= 24
 		}
 		vehicleGaraging(v, &persons[owner], student, bad)
 	}
