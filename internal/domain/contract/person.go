@@ -231,21 +231,31 @@ func (c *Checker) unitLine(s string) bool {
 }
 
 func addressLine(s string) bool {
-	num, rest, ok := strings.Cut(s, " ")
-	if !ok || num == "" || rest == "" {
-		return false
-	}
-	for i := 0; i < len(num); i++ {
-		if num[i] < '0' || num[i] > '9' {
+	i := 0 // the house number: digits up to the first space
+	for i < len(s) && s[i] != ' ' {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
+		i++
 	}
-	// len(strings.Fields(rest)) >= 2, counted rune by rune (unicode.IsSpace
-	// asked of non-ASCII runes alone: it is not inlined)
+	if i == 0 || i+1 >= len(s) {
+		return false
+	}
+	// len(strings.Fields(rest)) >= 2, counted byte by byte (a non-ASCII
+	// rune decoded and asked of unicode.IsSpace, which is not inlined)
 	n, in := 0, false
-	for _, r := range rest {
+	for i++; i < len(s); {
+		var space bool
+		if c := s[i]; c < utf8.RuneSelf {
+			space = c <= ' ' && asciiSpaces>>c&1 != 0
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
 		switch {
-		case r == ' ' || r >= '\t' && r <= '\r' || r >= utf8.RuneSelf && unicode.IsSpace(r):
+		case space:
 			in = false
 		case !in:
 			if n++; n == 2 {
@@ -256,6 +266,9 @@ func addressLine(s string) bool {
 	}
 	return false
 }
+
+// asciiSpaces has bit c set for each ASCII space c (unicode.IsSpace).
+const asciiSpaces = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\v' | 1<<'\f' | 1<<'\r'
 
 // household checks what members of one household must share, and what
 // the household decides of them: parents' ages, licence serials. fs are
