@@ -29,17 +29,22 @@ type makeModel struct{ make, model string }
 // modelFacts is what the vehicle rules read of a real make and model: its
 // runs, its make's WMIs and its VIN descriptors by vehicle type.
 type modelFacts struct {
-	runs        []int
-	wmis        [4][]string         // fleet.WMIs[make]
+	runs []int
+	// wmis are fleet.WMIs[make] as wmiKey packs them, compared as numbers
+	// rather than strings (a WMI not of 3 bytes is of no VIN and left out).
+	wmis        [4][]uint32
 	descriptors []ident.Descriptors // by index into refdata.VehicleTypes
 }
 
-// hasWMI is fleet.HasWMI, with a real model's WMIs from m.
+// wmiKey packs a WMI of 3 bytes into a number.
+func wmiKey(wmi string) uint32 { return uint32(wmi[0])<<16 | uint32(wmi[1])<<8 | uint32(wmi[2]) }
+
+// hasWMI is fleet.HasWMI of a WMI of 3 bytes, with a real model's WMIs from m.
 func (t *vehicleTables) hasWMI(m *modelFacts, make string, typ int, wmi string) bool {
 	if m == nil || typ < 0 || typ >= len(m.wmis) {
 		return t.fleet.HasWMI(make, typ, wmi)
 	}
-	return slices.Contains(m.wmis[typ], wmi)
+	return slices.Contains(m.wmis[typ], wmiKey(wmi))
 }
 
 // plateKeyTag is the tag of the vehicle stage's per-state plate keys
@@ -71,7 +76,14 @@ func (c *Checker) vehicleTables() *vehicleTables {
 		if t.models[k] != nil {
 			continue
 		}
-		m := &modelFacts{runs: t.fleet.RunsOf(r.Make, r.Model), wmis: t.fleet.WMIs[r.Make]}
+		m := &modelFacts{runs: t.fleet.RunsOf(r.Make, r.Model)}
+		for typ, wmis := range t.fleet.WMIs[r.Make] {
+			for _, w := range wmis {
+				if len(w) == 3 {
+					m.wmis[typ] = append(m.wmis[typ], wmiKey(w))
+				}
+			}
+		}
 		for _, typ := range refdata.VehicleTypes {
 			m.descriptors = append(m.descriptors, ident.DescriptorsOf(r.Make, r.Model, typ))
 		}
