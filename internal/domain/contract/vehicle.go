@@ -12,12 +12,14 @@ import (
 )
 
 // vehicleTables is what the vehicle rules of contract v0.2 read, made once
-// per Checker: the tables, each state's plate space and key, and what the
-// rules read of each real make and model, found with one lookup.
+// per Checker: the reference year, the tables, each state's plate space and
+// key, and what the rules read of each real make and model, found with one
+// lookup.
 type vehicleTables struct {
-	err    error
-	fleet  *refdata.Fleet
-	plates []reserved // by state
+	err     error
+	refYear int
+	fleet   *refdata.Fleet
+	plates  []reserved // by state
 	// bodies[r] is derive.BodyType of fleet.Runs[r], "" for a run of no
 	// known type (asked of derive then).
 	bodies []string
@@ -55,7 +57,7 @@ func (c *Checker) vehicleTables() *vehicleTables {
 	if c.veh != nil {
 		return c.veh
 	}
-	t := &vehicleTables{fleet: c.Fleet}
+	t := &vehicleTables{refYear: c.RefDate.Year(), fleet: c.Fleet}
 	c.veh = t
 	if t.fleet == nil {
 		if t.fleet, t.err = refdata.V02Fleet(); t.err != nil {
@@ -147,7 +149,6 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 		vehicleGaraging(v, &persons[owner], student, bad)
 	}
 
-	refYear := c.RefDate.Year()
 	typ := refdata.TypeIndex(v.VehicleType)
 	m := t.models[makeModel{v.Make, v.Model}]
 	var run *refdata.ModelRun
@@ -157,7 +158,7 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 	} else {
 		for _, i := range m.runs {
 			r := &t.fleet.Runs[i]
-			if derive.InProduction(t.fleet, r, int(v.ModelYear), refYear, derive.MaxVehicleAge) {
+			if derive.InProduction(t.fleet, r, int(v.ModelYear), t.refYear, derive.MaxVehicleAge) {
 				run, body = r, t.bodies[i]
 				break
 			}
