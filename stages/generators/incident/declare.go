@@ -171,9 +171,12 @@ func atFaultText(b bool) string {
 
 func check(r *Incident, report entity.Report) {
 	// A parsed id's 10 digits are its parent's, as ident.ID writes them:
-	// compared in place rather than made into an id per row.
-	if _, _, ok := entity.ParsePerParentID(IDPrefix, r.IncidentID); ok && !personOf(r.PersonID, r.IncidentID[len(IDPrefix):len(IDPrefix)+10]) {
-		report(RulePersonMatchesID, "person_id", r.PersonID)
+	// compared in place rather than made into an id per row, and the id
+	// parsed only when they differ (the rule is of ids that parse).
+	if !personOf(r.PersonID, r.IncidentID) {
+		if _, _, ok := entity.ParsePerParentID(IDPrefix, r.IncidentID); ok {
+			report(RulePersonMatchesID, "person_id", r.PersonID)
+		}
 	}
 	k, ok := kinds[r.IncidentType]
 	if !ok {
@@ -200,9 +203,11 @@ func check(r *Incident, report entity.Report) {
 	}
 }
 
-// personOf reports whether id is PER- and digits.
-func personOf(id, digits string) bool {
-	return len(id) == len("PER-")+len(digits) && id[:len("PER-")] == "PER-" && id[len("PER-"):] == digits
+// personOf reports whether personID is PER- and the 10 bytes after the
+// prefix of incidentID.
+func personOf(personID, incidentID string) bool {
+	return len(incidentID) >= len(IDPrefix)+10 && len(personID) == len("PER-")+10 &&
+		personID[:len("PER-")] == "PER-" && personID[len("PER-"):] == incidentID[len(IDPrefix):len(IDPrefix)+10]
 }
 
 // checkAcross checks each incident against its person and vehicle in the
