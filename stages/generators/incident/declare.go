@@ -219,6 +219,7 @@ func checkAcross(b *model.Batch, run *model.Run, report entity.BatchReport) {
 		CheckAtRefDate(b, run, h.FR44States, report)
 	}
 	checkProfiles(b, rows, report)
+	vs := batchVehicles(b.Vehicles)
 	p := 0
 	for i := range rows {
 		r := &rows[i]
@@ -237,7 +238,7 @@ func checkAcross(b *model.Batch, run *model.Run, report entity.BatchReport) {
 			report(r.IncidentID, RuleAfterFirstLicence, "incident_date", r.IncidentDate.String())
 		}
 		if r.VehicleID != "" {
-			if v := drives(b, r.VehicleID, per); v == nil {
+			if v := vs.drives(r.VehicleID, per); v == nil {
 				report(r.IncidentID, RuleVehicleDriven, "vehicle_id", r.VehicleID)
 			} else if r.IncidentDate < OnRoadFrom(v) {
 				report(r.IncidentID, RuleVehicleOnRoad, "incident_date", fmt.Sprintf("%s, %s is a %d model", r.IncidentDate, r.VehicleID, v.ModelYear))
@@ -246,18 +247,30 @@ func checkAcross(b *model.Batch, run *model.Run, report entity.BatchReport) {
 	}
 }
 
+// vehicles are a batch's vehicles and the index of the first's id (ok
+// false when there is none or it does not parse), read once per batch.
+type vehicles struct {
+	all   []model.Vehicle
+	first int64
+	ok    bool
+}
+
+func batchVehicles(all []model.Vehicle) vehicles {
+	vs := vehicles{all: all}
+	if len(all) > 0 {
+		vs.first, vs.ok = ident.ParseID("VEH-", all[0].VehicleID)
+	}
+	return vs
+}
+
 // drives returns the batch's vehicle id when it is of the person's
 // household and driven by them, else nil.
-func drives(b *model.Batch, id string, p *model.Person) *model.Vehicle {
+func (vs *vehicles) drives(id string, p *model.Person) *model.Vehicle {
 	idx, ok := ident.ParseID("VEH-", id)
-	if !ok || len(b.Vehicles) == 0 {
+	if !ok || !vs.ok || idx < vs.first || idx-vs.first >= int64(len(vs.all)) {
 		return nil
 	}
-	first, ok := ident.ParseID("VEH-", b.Vehicles[0].VehicleID)
-	if !ok || idx < first || idx-first >= int64(len(b.Vehicles)) {
-		return nil
-	}
-	v := &b.Vehicles[idx-first]
+	v := &vs.all[idx-vs.first]
 	if v.VehicleID != id || v.HouseholdID != p.HouseholdID || v.PrimaryDriverPersonID != p.PersonID {
 		return nil
 	}
