@@ -44,3 +44,17 @@ func TestPersonMatchesIDAsParsed(t *testing.T) {
 		}
 	}
 }
+
+// kindOf is the look-up of kinds, for every type and strings that are none.
+func TestKindOfIsKinds(t *testing.T) {
+	names := []string{"", "du", "dui ", "Dui", "comprehensive_glasx", "comprehensive_vandalism_and_more_than_that"}
+	for name := range kinds {
+		names = append(names, name, name[1:], name+"s")
+	}
+	for _, name := range names {
+		want, wok := kinds[name]
+		if got, ok := kindOf(name); got != want || ok != wok {
+			t.Errorf("kindOf(%q) = %v, %v; want %v, %v", name, got, ok, want, wok)
+		}
+	}
+}

@@ -149,6 +149,36 @@ var kinds = map[string]kind{
 	"comprehensive_vandalism": {"claim", 0, false},
 }
 
+// kindsByLength are kinds by the length of their type: a row's type is
+// found among the one or two of its length, which costs less than hashing it.
+var kindsByLength = func() [][]typeKind {
+	var t [][]typeKind
+	for name, k := range kinds {
+		for len(t) <= len(name) {
+			t = append(t, nil)
+		}
+		t[len(name)] = append(t[len(name)], typeKind{name, k})
+	}
+	return t
+}()
+
+type typeKind struct {
+	name string
+	kind
+}
+
+// kindOf is kinds[t].
+func kindOf(t string) (kind, bool) {
+	if len(t) < len(kindsByLength) {
+		for _, e := range kindsByLength[len(t)] {
+			if e.name == t {
+				return e.kind, true
+			}
+		}
+	}
+	return kind{}, false
+}
+
 // caSchedule names the row of refdata's California schedule each type's
 // points come from (types absent get 0).
 var caSchedule = map[string]string{
@@ -178,7 +208,7 @@ func check(r *Incident, report entity.Report) {
 			report(RulePersonMatchesID, "person_id", r.PersonID)
 		}
 	}
-	k, ok := kinds[r.IncidentType]
+	k, ok := kindOf(r.IncidentType)
 	if !ok {
 		return // the enum check names it
 	}
