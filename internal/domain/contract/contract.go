@@ -56,6 +56,9 @@ type Checker struct {
 	licences []reserved
 	ssns     ident.SSNs
 	vins     ident.VINs
+	// zip is the ZIP last looked up: a household's members share theirs,
+	// and its record is out of the cache by the time the next is checked.
+	zip lastZip
 	// facts are what the checks of the batch's persons found of each, in
 	// batch order, for its households and vehicles (reused across batches:
 	// copies of a Checker that has checked share it, so copy fresh ones).
@@ -78,24 +81,44 @@ func newReserved(sp *ident.Space, key uint64) reserved {
 // long out of the cache when the household's vehicles are checked.
 type facts struct {
 	household int64 // the index of household_id; -1 if it is no id
-	age       int   // at the reference date
-	zipState  int   // the state of the person's ZIP; -1 if it is none
-	zipRural  bool
+	// the index of person_id and the age at the reference date, which
+	// their profile's check reads too
+	derive.Known
+	zipState int // the state of the person's ZIP; -1 if it is none
+	zipRural bool
 }
 
 // factsOf returns p's facts, the record of p's ZIP (nil if none) and the
 // calendar fields of p's date of birth, which the person rules read again.
 func (c *Checker) factsOf(p *model.Person) (facts, *refdata.Zip, model.CivilDate) {
 	born := p.DateOfBirth.CivilDate()
-	f := facts{household: -1, age: born.YearsUntil(c.RefDate), zipState: -1}
+	f := facts{household: -1, zipState: -1}
+	f.Index, f.IDOK = ident.ParseID("PER-", p.PersonID)
+	f.Age = born.YearsUntil(c.RefDate)
 	if hh, ok := ident.ParseID("HH-", p.HouseholdID); ok {
 		f.household = hh
 	}
-	z, ok := c.Pop.Zip(p.Zip)
-	if ok {
+	z := c.zipOf(p.Zip)
+	if z != nil {
 		f.zipState, f.zipRural = z.State, z.Rural
 	}
 	return f, z, born
+}
+
+// lastZip is a ZIP code and its record in pop (nil if none).
+type lastZip struct {
+	pop  *refdata.Population
+	code string
+	zip  *refdata.Zip
+}
+
+// zipOf returns the record of ZIP code (nil if none), remembering the last.
+func (c *Checker) zipOf(code string) *refdata.Zip {
+	if m := &c.zip; m.pop != c.Pop || m.code != code {
+		z, _ := c.Pop.Zip(code)
+		*m = lastZip{pop: c.Pop, code: code, zip: z}
+	}
+	return c.zip.zip
 }
 
 // licence returns state si's licence space and serials.
@@ -194,7 +217,7 @@ func (c *Checker) Batch(mb *model.Batch) {
 		for i := range profiles[:np] {
 			pr := &profiles[i]
 			if p := find(members, pr.PersonID); p >= 0 {
-				c.Profile(pr, &members[p], vehicles[:nv])
+				c.profile(pr, &members[p], mfs[p].Known, vehicles[:nv])
 			} else {
 				c.bad("profile", pr.ProfileID, "person_id", RuleFKPerson, pr.PersonID)
 			}

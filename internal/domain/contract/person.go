@@ -21,8 +21,8 @@ func (c *Checker) person(p *model.Person) facts {
 	f, zip, born := c.factsOf(p)
 	id := p.PersonID
 	bad := func(col string, rule RuleName, val string) { c.bad("person", id, col, rule, val) }
-	idx, ok := ident.ParseID("PER-", id)
-	if !ok {
+	idx := f.Index
+	if !f.IDOK {
 		bad("person_id", RuleIDFormat, id)
 	}
 	if f.household < 0 {
@@ -42,8 +42,8 @@ func (c *Checker) person(p *model.Person) facts {
 		if p.Gender != "M" {
 			bad("name_suffix", RuleSuffixMenOnly, p.NameSuffix)
 		}
-		if p.NameSuffix == "Sr" && f.age < model.SeniorMinAge {
-			bad("name_suffix", RuleSuffixFitsAge, fmt.Sprintf("%s at %d", p.NameSuffix, f.age))
+		if p.NameSuffix == "Sr" && f.Age < model.SeniorMinAge {
+			bad("name_suffix", RuleSuffixFitsAge, fmt.Sprintf("%s at %d", p.NameSuffix, f.Age))
 		}
 	}
 	birthYear := born.Year
@@ -56,7 +56,7 @@ func (c *Checker) person(p *model.Person) facts {
 	if p.LastName == "" {
 		bad("last_name", RuleNotEmpty, p.LastName)
 	}
-	age := f.age
+	age := f.Age
 	if age < 16 || age > 95 {
 		bad("date_of_birth", RuleAge16To95, p.DateOfBirth.String())
 	}
@@ -231,21 +231,31 @@ func (c *Checker) unitLine(s string) bool {
 }
 
 func addressLine(s string) bool {
-	num, rest, ok := strings.Cut(s, " ")
-	if !ok || num == "" || rest == "" {
-		return false
-	}
-	for i := 0; i < len(num); i++ {
-		if num[i] < '0' || num[i] > '9' {
+	i := 0 // the house number: digits up to the first space
+	for i < len(s) && s[i] != ' ' {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
+		i++
 	}
-	// len(strings.Fields(rest)) >= 2, counted rune by rune (unicode.IsSpace
-	// asked of non-ASCII runes alone: it is not inlined)
+	if i == 0 || i+1 >= len(s) {
+		return false
+	}
+	// len(strings.Fields(rest)) >= 2, counted byte by byte (a non-ASCII
+	// rune decoded and asked of unicode.IsSpace, which is not inlined)
 	n, in := 0, false
-	for _, r := range rest {
+	for i++; i < len(s); {
+		var space bool
+		if c := s[i]; c < utf8.RuneSelf {
+			space = c <= ' ' && asciiSpaces>>c&1 != 0
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
 		switch {
-		case r == ' ' || r >= '\t' && r <= '\r' || r >= utf8.RuneSelf && unicode.IsSpace(r):
+		case space:
 			in = false
 		case !in:
 			if n++; n == 2 {
@@ -256,6 +266,9 @@ func addressLine(s string) bool {
 	}
 	return false
 }
+
+// asciiSpaces has bit c set for each ASCII space c (unicode.IsSpace).
+const asciiSpaces = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\v' | 1<<'\f' | 1<<'\r'
 
 // household checks what members of one household must share, and what
 // the household decides of them: parents' ages, licence serials. fs are
@@ -276,9 +289,9 @@ func (c *Checker) household(members []model.Person, fs []facts) {
 		c.bad("person", members[0].PersonID, "relationship", RuleOnePrimaryPerHousehold, fmt.Sprintf("%d primaries in %s", primaries, members[0].HouseholdID))
 		return
 	}
-	youngestParent := fs[primary].age
+	youngestParent := fs[primary].Age
 	if spouse >= 0 {
-		youngestParent = min(youngestParent, fs[spouse].age)
+		youngestParent = min(youngestParent, fs[spouse].Age)
 	}
 	head := &members[primary]
 	hok := fs[primary].household >= 0
@@ -307,7 +320,7 @@ func (c *Checker) household(members []model.Person, fs []facts) {
 				bad("marital_status", RuleSpousesMarried, p.MaritalStatus+"/"+head.MaritalStatus)
 			}
 		case "child":
-			if youngestParent-fs[i].age < 16 {
+			if youngestParent-fs[i].Age < 16 {
 				bad("date_of_birth", RuleChild16YearsYoungerThanParents, p.DateOfBirth.String())
 			}
 			if p.LastName != head.LastName {

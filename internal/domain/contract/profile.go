@@ -10,7 +10,13 @@ import (
 
 // Profile checks a profile against the one its person and household derive.
 func (c *Checker) Profile(pr *model.Profile, p *model.Person, household []model.Vehicle) {
-	diff := derive.Compare(pr, p, household, c.RefDate)
+	c.profile(pr, p, derive.KnownOf(p, c.RefDate), household)
+}
+
+// profile is Profile with k, derive.KnownOf(p, c.RefDate), found by p's
+// checks.
+func (c *Checker) profile(pr *model.Profile, p *model.Person, k derive.Known, household []model.Vehicle) {
+	diff := derive.Compare(pr, p, k, household, c.RefDate)
 	bad := func(col string, rule RuleName, val string) { c.bad("profile", pr.ProfileID, col, rule, val) }
 	if diff&derive.ProfileIDDiffers != 0 {
 		bad("profile_id", RuleSameIndexAsPerson, pr.ProfileID)

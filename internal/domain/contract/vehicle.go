@@ -12,12 +12,14 @@ import (
 )
 
 // vehicleTables is what the vehicle rules of contract v0.2 read, made once
-// per Checker: the tables, each state's plate space and key, and what the
-// rules read of each real make and model, found with one lookup.
+// per Checker: the reference year, the tables, each state's plate space and
+// key, and what the rules read of each real make and model, found with one
+// lookup.
 type vehicleTables struct {
-	err    error
-	fleet  *refdata.Fleet
-	plates []reserved // by state
+	err     error
+	refYear int
+	fleet   *refdata.Fleet
+	plates  []reserved // by state
 	// bodies[r] is derive.BodyType of fleet.Runs[r], "" for a run of no
 	// known type (asked of derive then).
 	bodies []string
@@ -29,17 +31,22 @@ type makeModel struct{ make, model string }
 // modelFacts is what the vehicle rules read of a real make and model: its
 // runs, its make's WMIs and its VIN descriptors by vehicle type.
 type modelFacts struct {
-	runs        []int
-	wmis        [4][]string         // fleet.WMIs[make]
+	runs []int
+	// wmis are fleet.WMIs[make] as wmiKey packs them, compared as numbers
+	// rather than strings (a WMI not of 3 bytes is of no VIN and left out).
+	wmis        [4][]uint32
 	descriptors []ident.Descriptors // by index into refdata.VehicleTypes
 }
 
-// hasWMI is fleet.HasWMI, with a real model's WMIs from m.
+// wmiKey packs a WMI of 3 bytes into a number.
+func wmiKey(wmi string) uint32 { return uint32(wmi[0])<<16 | uint32(wmi[1])<<8 | uint32(wmi[2]) }
+
+// hasWMI is fleet.HasWMI of a WMI of 3 bytes, with a real model's WMIs from m.
 func (t *vehicleTables) hasWMI(m *modelFacts, make string, typ int, wmi string) bool {
 	if m == nil || typ < 0 || typ >= len(m.wmis) {
 		return t.fleet.HasWMI(make, typ, wmi)
 	}
-	return slices.Contains(m.wmis[typ], wmi)
+	return slices.Contains(m.wmis[typ], wmiKey(wmi))
 }
 
 // plateKeyTag is the tag of the vehicle stage's per-state plate keys
@@ -50,7 +57,7 @@ func (c *Checker) vehicleTables() *vehicleTables {
 	if c.veh != nil {
 		return c.veh
 	}
-	t := &vehicleTables{fleet: c.Fleet}
+	t := &vehicleTables{refYear: c.RefDate.Year(), fleet: c.Fleet}
 	c.veh = t
 	if t.fleet == nil {
 		if t.fleet, t.err = refdata.V02Fleet(); t.err != nil {
@@ -71,7 +78,14 @@ func (c *Checker) vehicleTables() *vehicleTables {
 		if t.models[k] != nil {
 			continue
 		}
-		m := &modelFacts{runs: t.fleet.RunsOf(r.Make, r.Model), wmis: t.fleet.WMIs[r.Make]}
+		m := &modelFacts{runs: t.fleet.RunsOf(r.Make, r.Model)}
+		for typ, wmis := range t.fleet.WMIs[r.Make] {
+			for _, w := range wmis {
+				if len(w) == 3 {
+					m.wmis[typ] = append(m.wmis[typ], wmiKey(w))
+				}
+			}
+		}
 		for _, typ := range refdata.VehicleTypes {
 			m.descriptors = append(m.descriptors, ident.DescriptorsOf(r.Make, r.Model, typ))
 		}
@@ -125,17 +139,16 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 	} else if persons[driver].HouseholdID != v.HouseholdID {
 		bad("primary_driver_person_id", RuleDriverSameHousehold, v.PrimaryDriverPersonID)
 	} else {
-		c.vehicleDriver(v, &persons[driver], fs[driver].age, persons, bad)
+		c.vehicleDriver(v, &persons[driver], fs[driver].Age, persons, bad)
 	}
 	if owner >= 0 {
 		student := false
 		if driver >= 0 && persons[driver].Relationship == "child" {
-			student = fs[driver].age >= 18 && fs[driver].age <= 24
+			student = fs[driver].Age >= 18 && fs[driver].Age <= 24
 		}
 		vehicleGaraging(v, &persons[owner], student, bad)
 	}
 
-	refYear := c.RefDate.Year()
 	typ := refdata.TypeIndex(v.VehicleType)
 	m := t.models[makeModel{v.Make, v.Model}]
 	var run *refdata.ModelRun
@@ -145,7 +158,7 @@ func (c *Checker) vehicle(v *model.Vehicle, persons []model.Person, fs []facts) 
 	} else {
 		for _, i := range m.runs {
 			r := &t.fleet.Runs[i]
-			if derive.InProduction(t.fleet, r, int(v.ModelYear), refYear, derive.MaxVehicleAge) {
+			if derive.InProduction(t.fleet, r, int(v.ModelYear), t.refYear, derive.MaxVehicleAge) {
 				run, body = r, t.bodies[i]
 				break
 			}

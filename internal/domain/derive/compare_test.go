@@ -154,7 +154,7 @@ func TestCompareIsTheComparisonWithProfile(t *testing.T) {
 	for i := range mb.Profiles {
 		p := &mb.Persons[i]
 		vs := households[p.HouseholdID]
-		if m := derive.Compare(&mb.Profiles[i], p, vs, ref); m != 0 {
+		if m := derive.Compare(&mb.Profiles[i], p, derive.KnownOf(p, ref), vs, ref); m != 0 {
 			t.Fatalf("profile %s as made: %b", mb.Profiles[i].ProfileID, m)
 		}
 		for range 8 {
@@ -163,7 +163,7 @@ func TestCompareIsTheComparisonWithProfile(t *testing.T) {
 				damages[r.IntN(len(damages))](r, &pr, &pc, &hv)
 			}
 			want := mismatchOf(&pr, &pc, hv, ref)
-			if got := derive.Compare(&pr, &pc, hv, ref); got != want {
+			if got := derive.Compare(&pr, &pc, derive.KnownOf(&pc, ref), hv, ref); got != want {
 				t.Fatalf("profile %s damaged: %b, want %b\n%+v\n%+v", pr.ProfileID, got, want, pr, pc)
 			}
 			seen |= want
@@ -180,7 +180,7 @@ func TestCompareAllocatesNothing(t *testing.T) {
 	mb := testkit.Batch(run, "profile")
 	if n := testing.AllocsPerRun(10, func() {
 		for i := range mb.Profiles {
-			derive.Compare(&mb.Profiles[i], &mb.Persons[i], mb.Vehicles, run.ReferenceDate)
+			derive.Compare(&mb.Profiles[i], &mb.Persons[i], derive.KnownOf(&mb.Persons[i], run.ReferenceDate), mb.Vehicles, run.ReferenceDate)
 		}
 	}); n != 0 {
 		t.Fatalf("%v allocations", n)

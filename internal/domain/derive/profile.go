@@ -66,7 +66,7 @@ func Profile(p *model.Person, household []model.Vehicle, h History, ref model.Da
 // stage fills its batch's rows in place rather than copy each.
 func ProfileInto(pr *model.Profile, p *model.Person, household []model.Vehicle, h History, ref model.Date) {
 	var x derivation
-	x.of(p, household, h, ref)
+	x.of(p, KnownOf(p, ref), household, h, ref)
 	pr.ProfileID = ident.ID("PRO-", x.index)
 	pr.PersonID = p.PersonID
 	pr.HouseholdID = p.HouseholdID
@@ -120,24 +120,37 @@ const (
 	ScenarioTagsDiffer
 )
 
+// Known is what the validate stage has found of a person by the time it
+// compares their profile, so that Compare does not find it again: their
+// index as ident.ParseID reads person_id (IDOK whether it does; the index
+// is 0 when not) and their age at the reference date (model.YearsBetween).
+type Known struct {
+	Index int64
+	IDOK  bool
+	Age   int
+}
+
+// KnownOf finds Known of p at ref.
+func KnownOf(p *model.Person, ref model.Date) Known {
+	idx, ok := ident.ParseID("PER-", p.PersonID)
+	return Known{Index: idx, IDOK: ok, Age: model.YearsBetween(p.DateOfBirth, ref)}
+}
+
 // Compare returns the columns of pr that differ from those of the profile
-// of p, the vehicles of p's household and pr's own history: what comparing
-// pr with Profile(p, household, HistoryOf(pr), ref) column by column finds
-// (lists compared as slices.Equal does), with nothing allocated, for the
-// validate stage, which compares every profile.
-func Compare(pr *model.Profile, p *model.Person, household []model.Vehicle, ref model.Date) Mismatch {
+// of p (k is KnownOf(p, ref)), the vehicles of p's household and pr's own
+// history: what comparing pr with Profile(p, household, HistoryOf(pr), ref)
+// column by column finds (lists compared as slices.Equal does), with
+// nothing allocated, for the validate stage, which compares every profile.
+func Compare(pr *model.Profile, p *model.Person, k Known, household []model.Vehicle, ref model.Date) Mismatch {
 	var x derivation
-	x.of(p, household, HistoryOf(pr), ref)
+	x.of(p, k, household, HistoryOf(pr), ref)
 	var m Mismatch
 	differs := func(ok bool, col Mismatch) {
 		if !ok {
 			m |= col
 		}
 	}
-	// The person's index is one ParseID reads from ten digits, so the one
-	// id of it is the one that parses to it.
-	idx, ok := ident.ParseID("PRO-", pr.ProfileID)
-	differs(ok && idx == x.index, ProfileIDDiffers)
+	differs(profileIDOf(pr.ProfileID, p.PersonID, k), ProfileIDDiffers)
 	differs(pr.Age == int32(x.age), AgeDiffers)
 	differs(pr.YearsLicensed == int32(x.years), YearsLicensedDiffers)
 	differs(pr.HouseholdVehicleCount == int32(len(household)), VehicleCountDiffers)
@@ -160,6 +173,18 @@ func Compare(pr *model.Profile, p *model.Person, household []model.Vehicle, ref 
 	return m
 }
 
+// profileIDOf reports whether id is the profile id of the person whose id
+// is personID: ident.ID("PRO-", k.Index). Ten digits parse to one index
+// and it is written in ten digits, so a person id that parses has the
+// digits of its profile's, compared in place.
+func profileIDOf(id, personID string, k Known) bool {
+	if k.IDOK {
+		return len(id) == len(personID) && id[:len("PRO-")] == "PRO-" && id[len("PRO-"):] == personID[len("PER-"):]
+	}
+	idx, ok := ident.ParseID("PRO-", id)
+	return ok && idx == k.Index
+}
+
 // derivation is what a profile derives to but its lists of vehicles (the
 // household's vehicles its person drives): its factors and tags in arrays
 // that hold them all, as each factor and tag fires at most once, so that
@@ -174,10 +199,10 @@ type derivation struct {
 	nFactors, nTags int
 }
 
-// of derives the profile of p, the vehicles of p's household and h into x.
-func (x *derivation) of(p *model.Person, household []model.Vehicle, h History, ref model.Date) {
-	x.index, _ = ident.ParseID("PER-", p.PersonID)
-	x.age = model.YearsBetween(p.DateOfBirth, ref)
+// of derives the profile of p (k is KnownOf(p, ref)), the vehicles of p's
+// household and h into x.
+func (x *derivation) of(p *model.Person, k Known, household []model.Vehicle, h History, ref model.Date) {
+	x.index, x.age = k.Index, k.Age
 	if p.LicenseType != "unlicensed" {
 		x.years = model.YearsBetween(p.FirstLicensedDate, ref)
 	}

@@ -140,13 +140,14 @@ func (s *Stage) checkPlan(mb *model.Batch) {
 		return
 	}
 	p0, v0 := mb.Households[0].FirstPerson, mb.Households[0].FirstVehicle
+	pers, vehs, hhs := idSeq{prefix: "PER-"}, idSeq{prefix: "VEH-"}, idSeq{prefix: "HH-"}
 	for i := range mb.Households {
 		h := &mb.Households[i]
 		// hh is the household's id once a record's is proven: its other
-		// records' are compared with it, not parsed.
+		// records' are compared with it.
 		hh := ""
 		isHH := func(id string) bool {
-			if hh != "" && id == hh || isID("HH-", id, h.Index) {
+			if hh != "" && id == hh || hhs.is(id, h.Index) {
 				hh = id
 				return true
 			}
@@ -159,13 +160,13 @@ func (s *Stage) checkPlan(mb *model.Batch) {
 				continue
 			}
 			p := &mb.Persons[j]
-			if !isID("PER-", p.PersonID, h.FirstPerson+int64(k)) || !isHH(p.HouseholdID) {
+			if !pers.is(p.PersonID, h.FirstPerson+int64(k)) || !isHH(p.HouseholdID) {
 				s.report(contract.Violation{Entity: "person", RecordID: p.PersonID, Column: "person_id", Rule: contract.RuleIDUniqueContiguous, Value: p.PersonID})
 			}
 		}
 		for k := 0; k < h.Vehicles && int(h.FirstVehicle-v0)+k < len(mb.Vehicles); k++ {
 			v := &mb.Vehicles[h.FirstVehicle-v0+int64(k)]
-			if !isID("VEH-", v.VehicleID, h.FirstVehicle+int64(k)) || !isHH(v.HouseholdID) {
+			if !vehs.is(v.VehicleID, h.FirstVehicle+int64(k)) || !isHH(v.HouseholdID) {
 				s.report(contract.Violation{Entity: "vehicle", RecordID: v.VehicleID, Column: "vehicle_id", Rule: contract.RuleIDUniqueContiguous, Value: v.VehicleID})
 			}
 		}
@@ -175,12 +176,40 @@ func (s *Stage) checkPlan(mb *model.Batch) {
 	}
 }
 
-// isID reports whether id == ident.ID(prefix, index) without making the id:
-// an id ParseID reads as index is that id (ParseID inverts ID); any other is
-// compared with the one ID makes.
-func isID(prefix, id string, index int64) bool {
-	if n, ok := ident.ParseID(prefix, id); ok && n == index {
-		return true
+// idSeq is the ids of one prefix asked for in index order: it keeps the
+// next index's id and counts it up in place, as comparing a record's id
+// with it costs less than parsing the id or making one per record.
+type idSeq struct {
+	prefix string
+	next   int64  // the index id holds, when ok
+	id     []byte // ident.ID(prefix, next)
+	ok     bool
+}
+
+// is reports whether id == ident.ID(s.prefix, index).
+func (s *idSeq) is(id string, index int64) bool {
+	if !s.ok || index != s.next {
+		s.id, s.next, s.ok = ident.AppendID(s.id[:0], s.prefix, index), index, true
 	}
-	return id == ident.ID(prefix, index)
+	same := id == string(s.id)
+	s.advance()
+	return same
+}
+
+// advance moves to the next index's id: its last digit up, carrying. An id
+// that would grow a digit, or follow one of a number below 1, is made anew.
+func (s *idSeq) advance() {
+	if s.next++; s.next <= 0 { // the id was of a number below 1
+		s.ok = false
+		return
+	}
+	d := s.id[len(s.prefix):] // digits, the number being 1 or more
+	for i := len(d) - 1; i >= 0; i-- {
+		if d[i] != '9' {
+			d[i]++
+			return
+		}
+		d[i] = '0'
+	}
+	s.ok = false
 }

@@ -91,3 +91,20 @@ func TestWarnModeGoesOn(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, s.Process(context.Background(), &component.Batch{Payload: mb}))
 }
+
+// BenchmarkProcess checks a clean batch of 4,000 persons, as the pipeline
+// does each batch; b.N batches.
+func BenchmarkProcess(b *testing.B) {
+	run := testkit.Run(4000, 20260101)
+	mb := testkit.Batch(run, "profile")
+	s, err := validate.New(run, true, 10, testkit.Logger)
+	require.NoError(b, err)
+	batch := &component.Batch{Payload: mb}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := s.Process(context.Background(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(mb.Persons)), "ns/person")
+}

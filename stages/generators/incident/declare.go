@@ -149,6 +149,36 @@ var kinds = map[string]kind{
 	"comprehensive_vandalism": {"claim", 0, false},
 }
 
+// kindsByLength are kinds by the length of their type: a row's type is
+// found among the one or two of its length, which costs less than hashing it.
+var kindsByLength = func() [][]typeKind {
+	var t [][]typeKind
+	for name, k := range kinds {
+		for len(t) <= len(name) {
+			t = append(t, nil)
+		}
+		t[len(name)] = append(t[len(name)], typeKind{name, k})
+	}
+	return t
+}()
+
+type typeKind struct {
+	name string
+	kind
+}
+
+// kindOf is kinds[t].
+func kindOf(t string) (kind, bool) {
+	if len(t) < len(kindsByLength) {
+		for _, e := range kindsByLength[len(t)] {
+			if e.name == t {
+				return e.kind, true
+			}
+		}
+	}
+	return kind{}, false
+}
+
 // caSchedule names the row of refdata's California schedule each type's
 // points come from (types absent get 0).
 var caSchedule = map[string]string{
@@ -170,10 +200,15 @@ func atFaultText(b bool) string {
 }
 
 func check(r *Incident, report entity.Report) {
-	if parent, _, ok := entity.ParsePerParentID(IDPrefix, r.IncidentID); ok && r.PersonID != ident.ID("PER-", parent) {
-		report(RulePersonMatchesID, "person_id", r.PersonID)
+	// A parsed id's 10 digits are its parent's, as ident.ID writes them:
+	// compared in place rather than made into an id per row, and the id
+	// parsed only when they differ (the rule is of ids that parse).
+	if !personOf(r.PersonID, r.IncidentID) {
+		if _, _, ok := entity.ParsePerParentID(IDPrefix, r.IncidentID); ok {
+			report(RulePersonMatchesID, "person_id", r.PersonID)
+		}
 	}
-	k, ok := kinds[r.IncidentType]
+	k, ok := kindOf(r.IncidentType)
 	if !ok {
 		return // the enum check names it
 	}
@@ -198,6 +233,13 @@ func check(r *Incident, report entity.Report) {
 	}
 }
 
+// personOf reports whether personID is PER- and the 10 bytes after the
+// prefix of incidentID.
+func personOf(personID, incidentID string) bool {
+	return len(incidentID) >= len(IDPrefix)+10 && len(personID) == len("PER-")+10 &&
+		personID[:len("PER-")] == "PER-" && personID[len("PER-"):] == incidentID[len(IDPrefix):len(IDPrefix)+10]
+}
+
 // checkAcross checks each incident against its person and vehicle in the
 // batch. Incidents follow their persons' order, so one pass over both
 // finds each person without a map.
@@ -207,6 +249,7 @@ func checkAcross(b *model.Batch, run *model.Run, report entity.BatchReport) {
 		CheckAtRefDate(b, run, h.FR44States, report)
 	}
 	checkProfiles(b, rows, report)
+	vs := batchVehicles(b.Vehicles)
 	p := 0
 	for i := range rows {
 		r := &rows[i]
@@ -225,7 +268,7 @@ func checkAcross(b *model.Batch, run *model.Run, report entity.BatchReport) {
 			report(r.IncidentID, RuleAfterFirstLicence, "incident_date", r.IncidentDate.String())
 		}
 		if r.VehicleID != "" {
-			if v := drives(b, r.VehicleID, per); v == nil {
+			if v := vs.drives(r.VehicleID, per); v == nil {
 				report(r.IncidentID, RuleVehicleDriven, "vehicle_id", r.VehicleID)
 			} else if r.IncidentDate < OnRoadFrom(v) {
 				report(r.IncidentID, RuleVehicleOnRoad, "incident_date", fmt.Sprintf("%s, %s is a %d model", r.IncidentDate, r.VehicleID, v.ModelYear))
@@ -234,18 +277,30 @@ func checkAcross(b *model.Batch, run *model.Run, report entity.BatchReport) {
 	}
 }
 
+// vehicles are a batch's vehicles and the index of the first's id (ok
+// false when there is none or it does not parse), read once per batch.
+type vehicles struct {
+	all   []model.Vehicle
+	first int64
+	ok    bool
+}
+
+func batchVehicles(all []model.Vehicle) vehicles {
+	vs := vehicles{all: all}
+	if len(all) > 0 {
+		vs.first, vs.ok = ident.ParseID("VEH-", all[0].VehicleID)
+	}
+	return vs
+}
+
 // drives returns the batch's vehicle id when it is of the person's
 // household and driven by them, else nil.
-func drives(b *model.Batch, id string, p *model.Person) *model.Vehicle {
+func (vs *vehicles) drives(id string, p *model.Person) *model.Vehicle {
 	idx, ok := ident.ParseID("VEH-", id)
-	if !ok || len(b.Vehicles) == 0 {
+	if !ok || !vs.ok || idx < vs.first || idx-vs.first >= int64(len(vs.all)) {
 		return nil
 	}
-	first, ok := ident.ParseID("VEH-", b.Vehicles[0].VehicleID)
-	if !ok || idx < first || idx-first >= int64(len(b.Vehicles)) {
-		return nil
-	}
-	v := &b.Vehicles[idx-first]
+	v := &vs.all[idx-vs.first]
 	if v.VehicleID != id || v.HouseholdID != p.HouseholdID || v.PrimaryDriverPersonID != p.PersonID {
 		return nil
 	}
