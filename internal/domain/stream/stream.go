@@ -142,7 +142,15 @@ type Permutation struct {
 	bits   uint
 	mask   uint64
 	rounds [4]uint64
+	// table, for halves of at most tableBits, holds every round's function
+	// of every half: a look-up, not a hash. A quota block (a million
+	// slots) and the area-666 SSNs are that narrow.
+	table *[4][1 << tableBits]uint16
 }
+
+// tableBits is the widest half a Permutation tables: its four rounds take
+// 8 KiB and up to 4,096 hashes to make.
+const tableBits = 10
 
 // NewPermutation returns the permutation of [0, n) keyed by key.
 func NewPermutation(n, key uint64) Permutation {
@@ -151,7 +159,24 @@ func NewPermutation(n, key uint64) Permutation {
 	for round := range p.rounds {
 		p.rounds[round] = key ^ uint64(round)<<56
 	}
+	if bits <= tableBits {
+		t := new([4][1 << tableBits]uint16)
+		for i := range t {
+			for h := range uint64(1) << bits {
+				t[i][h] = uint16(p.round(i, h))
+			}
+		}
+		p.table = t
+	}
 	return p
+}
+
+// round is the Feistel function of round i on half h.
+func (p *Permutation) round(i int, h uint64) uint64 {
+	if p.table != nil {
+		return uint64(p.table[i][h&(1<<tableBits-1)]) // h < 1<<bits: no bounds check
+	}
+	return Mix(h^p.rounds[i]) & p.mask
 }
 
 // Of is PermuteIndex(x, n, key).
@@ -161,12 +186,12 @@ func (p *Permutation) Of(x uint64) uint64 {
 	}
 	for {
 		// Four rounds, each half in turn xored with a hash of the other.
-		l, r := x>>p.bits, x&p.mask
-		l ^= Mix(r^p.rounds[0]) & p.mask
-		r ^= Mix(l^p.rounds[1]) & p.mask
-		l ^= Mix(r^p.rounds[2]) & p.mask
-		r ^= Mix(l^p.rounds[3]) & p.mask
-		x = l<<p.bits | r
+		l, r := x>>(p.bits&63), x&p.mask // &63: no test for shifts past 63
+		l ^= p.round(0, r)
+		r ^= p.round(1, l)
+		l ^= p.round(2, r)
+		r ^= p.round(3, l)
+		x = l<<(p.bits&63) | r
 		if x < p.n {
 			return x
 		}
@@ -179,12 +204,12 @@ func (p *Permutation) Inverse(y uint64) uint64 {
 		return 0
 	}
 	for {
-		l, r := y>>p.bits, y&p.mask
-		r ^= Mix(l^p.rounds[3]) & p.mask
-		l ^= Mix(r^p.rounds[2]) & p.mask
-		r ^= Mix(l^p.rounds[1]) & p.mask
-		l ^= Mix(r^p.rounds[0]) & p.mask
-		y = l<<p.bits | r
+		l, r := y>>(p.bits&63), y&p.mask
+		r ^= p.round(3, l)
+		l ^= p.round(2, r)
+		r ^= p.round(1, l)
+		l ^= p.round(0, r)
+		y = l<<(p.bits&63) | r
 		if y < p.n {
 			return y
 		}
