@@ -113,7 +113,18 @@ func (s *Stream) IntN(n int) int {
 
 // Float64 returns a uniform float64 in [0, 1): one of the 2^53 multiples
 // of 2^-53.
-func (s *Stream) Float64() float64 { return float64(s.Uint64()<<11>>11) / (1 << 53) }
+func (s *Stream) Float64() float64 { return unit(s.pcg.Uint64()) }
+
+// Float64s fills u with Float64 draws, in order: one call for a record's
+// several uniforms, not a call each.
+func (s *Stream) Float64s(u []float64) {
+	for i := range u {
+		u[i] = unit(s.pcg.Uint64())
+	}
+}
+
+// unit is the Float64 of a 64-bit draw: its low 53 bits over 2^53.
+func unit(x uint64) float64 { return float64(x<<11>>11) / (1 << 53) }
 
 // Chance returns true with probability p.
 func (s *Stream) Chance(p float64) bool { return s.Float64() < p }
