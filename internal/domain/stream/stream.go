@@ -47,8 +47,26 @@ func (k Keys) Of(index uint64) uint64 { return Mix(uint64(k) ^ index) }
 // Stream is a reusable random stream. One per worker: Reset re-keys it for
 // each record without allocating.
 type Stream struct {
-	pcg rand.PCG
+	pcg pcg
 	*rand.Rand
+}
+
+// pcg is math/rand/v2's PCG (a 128-bit LCG with the DXSM output), written
+// out so that its step costs the inliner less than rand.PCG's two calls:
+// Float64 and Chance inline into the generators' loops, which then keep
+// their values in registers across draws. A test holds it to rand.PCG.
+type pcg struct{ hi, lo uint64 }
+
+// Uint64 is rand.PCG's: the state times a constant plus another, then
+// the high half mixed with the low.
+func (p *pcg) Uint64() uint64 {
+	hi, lo := bits.Mul64(p.lo, 4865540595714422341)
+	hi += p.hi*4865540595714422341 + p.lo*2549297995355413924
+	lo, c := bits.Add64(lo, 1442695040888963407, 0)
+	hi += 6364136223846793005 + c
+	p.hi, p.lo = hi, lo
+	hi = (hi ^ hi>>32) * 0xda942042e4dd58b5
+	return (hi ^ hi>>48) * (lo | 1)
 }
 
 // New returns a stream keyed to (seed, e, index).
@@ -73,7 +91,7 @@ func streamKeyOf(seed uint64, e Entity) streamKey {
 }
 
 // reset re-keys s to index.
-func (k streamKey) reset(s *Stream, index uint64) { s.pcg.Seed(k.hi, Mix(index^k.lo)) }
+func (k streamKey) reset(s *Stream, index uint64) { s.pcg = pcg{k.hi, Mix(index ^ k.lo)} }
 
 // Uint64, Uint64N, IntN and Float64 call the stream's PCG directly rather
 // than through rand.Rand's Source interface, a call per draw the compiler
@@ -115,19 +133,11 @@ func (s *Stream) IntN(n int) int {
 // of 2^-53.
 func (s *Stream) Float64() float64 { return unit(s.pcg.Uint64()) }
 
-// Float64s fills u with Float64 draws, in order: one call for a record's
-// several uniforms, not a call each.
-func (s *Stream) Float64s(u []float64) {
-	for i := range u {
-		u[i] = unit(s.pcg.Uint64())
-	}
-}
-
 // unit is the Float64 of a 64-bit draw: its low 53 bits over 2^53.
-func unit(x uint64) float64 { return float64(x<<11>>11) / (1 << 53) }
+func unit(x uint64) float64 { return float64(x&(1<<53-1)) * 0x1p-53 }
 
 // Chance returns true with probability p.
-func (s *Stream) Chance(p float64) bool { return s.Float64() < p }
+func (s *Stream) Chance(p float64) bool { return unit(s.pcg.Uint64()) < p } // not through Float64: within the inliner's budget
 
 // Between returns an int in [lo, hi].
 func (s *Stream) Between(lo, hi int) int { return lo + s.IntN(hi-lo+1) }

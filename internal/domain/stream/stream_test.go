@@ -79,9 +79,11 @@ func TestDrawsAreRandRands(t *testing.T) {
 			if a, b := s.Float64(), r.Float64(); a != b {
 				t.Fatalf("Float64() = %v, rand.Rand draws %v", a, b)
 			}
-			var u [3]float64
-			if s.Float64s(u[:]); u != [3]float64{r.Float64(), r.Float64(), r.Float64()} {
-				t.Fatalf("Float64s draws %v, not rand.Rand's next three", u)
+			if a, b := s.Chance(0.3), r.Float64() < 0.3; a != b {
+				t.Fatalf("Chance(0.3) = %v, rand.Rand draws %v", a, b)
+			}
+			if a, b := s.NormFloat64(), r.NormFloat64(); a != b {
+				t.Fatalf("NormFloat64() = %v, rand.Rand draws %v", a, b)
 			}
 			if a, b := s.Uint64(), r.Uint64(); a != b {
 				t.Fatalf("Uint64() = %d, rand.Rand draws %d", a, b)

@@ -518,15 +518,13 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 		}
 		exposure := float64(end-from+1) / float64(end-start+1)
 		rates := &s.rates[sex][ageIn(dob, yr)]
-		var u [gComp]float64 // one uniform per group, drawn first: the dates draw from dr
-		er.Float64s(u[:])
 		for g := range rates.rate { // by index: ranging over the values copies them
 			lambda, expMinus := rates.rate[g], rates.exp[g] // a whole year: exposure is 1
 			if from != start {
 				lambda *= exposure
 				expMinus = s.exps.of(lambda)
 			}
-			for range poisson(u[g], lambda, expMinus) {
+			for range poisson(er.Float64(), lambda, expMinus) {
 				s.events = append(s.events, event{date: from + model.Date(dr.IntN(int(end-from)+1)), group: g})
 			}
 		}
