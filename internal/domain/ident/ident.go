@@ -42,7 +42,7 @@ func ssnKey(seed uint64, tag uint64) uint64 { return stream.Key(seed, stream.Per
 // SSN returns the SSN of the person with 0-based index i: a keyed
 // permutation of i, so unique within a run.
 func SSN(seed uint64, i int64) string {
-	var b [11]byte
+	var b [32]byte // room for appendPad's writes: the string is the one allocation
 	ssns := NewSSNs(seed)
 	return string(ssns.Append(b[:0], i))
 }
