@@ -69,15 +69,24 @@ func vehiclesOf(u uint64, size int) int {
 	// none 8.6 %, 1 32.5 %, 2 37.1 %, 3+ 21.9 %); the split by size is
 	// assumed (no national table of vehicles by size was found). They read
 	// the bits after the size's, the spouse's and the members'.
-	d := int(u >> (10 + 10 + 7*(model.MaxHouseholdSize-1)) % 100)
-	for v, pct := range vehicleMix[size-1] {
-		if d < pct {
-			return v
-		}
-		d -= pct
-	}
-	return 0
+	return int(vehiclesByDraw[size-1][u>>(10+10+7*(model.MaxHouseholdSize-1))%100])
 }
+
+// vehiclesByDraw[size-1][d] is the vehicle count of draw d (0-99) at a
+// size, vehicleMix's per cents laid end to end: one look-up per household
+// (every plan is drawn twice or more at the start of a run).
+var vehiclesByDraw = func() (t [model.MaxHouseholdSize][100]uint8) {
+	for size, mix := range vehicleMix {
+		d := 0
+		for v, pct := range mix {
+			for range pct {
+				t[size][d] = uint8(v)
+				d++
+			}
+		}
+	}
+	return t
+}()
 
 // vehicleMix[size-1] is the per-cent chance of 0, 1, 2, 3 and 4 vehicles.
 var vehicleMix = [model.MaxHouseholdSize][model.MaxHouseholdVehicles + 1]int{

@@ -55,3 +55,21 @@ func TestACutPlanFitsItsUncutSlots(t *testing.T) {
 		}
 	}
 }
+
+// The look-up table gives each draw the count vehicleMix's running per
+// cents give it.
+func TestVehiclesByDrawIsTheMix(t *testing.T) {
+	for size := range vehicleMix {
+		for d := range 100 {
+			want, left := 0, d
+			for v, pct := range vehicleMix[size] {
+				if left < pct {
+					want = v
+					break
+				}
+				left -= pct
+			}
+			require.Equal(t, want, int(vehiclesByDraw[size][d]), "size %d, draw %d", size+1, d)
+		}
+	}
+}

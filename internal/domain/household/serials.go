@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/quota"
 	"github.com/synthpipe/synthpipe/internal/domain/refdata"
 	"github.com/synthpipe/synthpipe/internal/domain/stream"
@@ -79,8 +80,44 @@ func (x *Serials) Of(index int64) (state int, person, vehicle uint64, err error)
 	}
 	slot := t.order.Slot(uint64(index))
 	state = x.q.CategoryOf(slot)
+	person, vehicle = x.serialsAt(t, slot, state)
+	return state, person, vehicle, nil
+}
+
+// serialsAt returns the first serials of the household in a slot of t, a
+// slot of state's.
+func (x *Serials) serialsAt(t *blockTable, slot uint64, state int) (person, vehicle uint64) {
 	at := t.at[slot]
-	return state, block*x.persons[state] + uint64(at[0]), block*x.cars[state] + uint64(at[1]), nil
+	return t.block*x.persons[state] + uint64(at[0]), t.block*x.cars[state] + uint64(at[1])
+}
+
+// Place sets every household's state and first serials (as Of) and marks
+// it Placed. The slots come first, in a pass of their own, then the table
+// reads: each read misses the caches (a block's table is 8 MiB, the slots
+// anywhere in it), and reads made back to back are in flight together,
+// where a permutation's work between two would keep them one at a time.
+// The first pass keeps each household's slot in its PersonSerial.
+func (x *Serials) Place(hs []model.Household) error {
+	var t *blockTable
+	for pass := range 2 {
+		for i := range hs {
+			h := &hs[i]
+			if block := uint64(h.Index) / x.q.BlockSize(); t == nil || t.block != block {
+				var err error
+				if t, err = x.table(block); err != nil {
+					return err
+				}
+			}
+			if pass == 0 {
+				slot := t.order.Slot(uint64(h.Index))
+				h.State, h.PersonSerial = x.q.CategoryOf(slot), slot
+				continue
+			}
+			h.PersonSerial, h.VehicleSerial = x.serialsAt(t, h.PersonSerial, h.State)
+			h.Placed = true
+		}
+	}
+	return nil
 }
 
 // table returns a block's table, from the cache or made.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/domain/quota"
 )
 
@@ -97,5 +98,23 @@ func TestSerialsConcurrently(t *testing.T) {
 		for k := range indexes {
 			require.Equal(t, want[(k+w)%len(indexes)], got[w][k], "worker %d", w)
 		}
+	}
+}
+
+// Place gives each household what Of gives it, across a block boundary and
+// with more blocks than are cached.
+func TestPlaceIsOf(t *testing.T) {
+	q, err := quota.New([]int64{50, 30, 20}, 9)
+	require.NoError(t, err)
+	x := NewSerials(4, q)
+	var hs []model.Household
+	for _, i := range []int64{1<<20 - 3, 1<<20 - 2, 1<<20 - 1, 1 << 20, 1<<20 + 1, 7, 2 << 20, 3<<20 + 5, 9} {
+		hs = append(hs, model.Household{Index: i})
+	}
+	require.NoError(t, x.Place(hs))
+	for _, h := range hs {
+		st, p, v, err := x.Of(h.Index)
+		require.NoError(t, err)
+		require.Equal(t, model.Household{Index: h.Index, State: st, PersonSerial: p, VehicleSerial: v, Placed: true}, h)
 	}
 }

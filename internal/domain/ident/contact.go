@@ -79,7 +79,7 @@ func EmailIndex(email string) (int64, bool) {
 
 // Phone returns NPA-555-01XX; xx is 00-99.
 func Phone(npa string, xx int) string {
-	var b [12]byte
+	var b [32]byte // room for appendPad's writes: the string is the one allocation
 	return string(AppendPhone(b[:0], npa, xx))
 }
 

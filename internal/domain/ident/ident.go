@@ -6,6 +6,7 @@
 package ident
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -41,7 +42,7 @@ func ssnKey(seed uint64, tag uint64) uint64 { return stream.Key(seed, stream.Per
 // SSN returns the SSN of the person with 0-based index i: a keyed
 // permutation of i, so unique within a run.
 func SSN(seed uint64, i int64) string {
-	var b [11]byte
+	var b [32]byte // room for appendPad's writes: the string is the one allocation
 	ssns := NewSSNs(seed)
 	return string(ssns.Append(b[:0], i))
 }
@@ -158,39 +159,36 @@ func (n ssn) index(x *SSNs) (int64, bool) {
 }
 
 // appendPad appends n in decimal, zero-padded to width digits. Every
-// identifier is made of such numbers: they are written two digits at a
-// time into a buffer padded at once, not through strconv and a loop of
-// appends.
+// identifier is made of such numbers: one of at most width digits is
+// written two digits at a time straight into b's room, the leading zeros
+// as pairs of them, with no buffer to copy from and no loop of appends.
 func appendPad(b []byte, n, width int) []byte {
-	if n < 0 { // no identifier's number; written as strconv does, padded
+	if uint(width-1) >= uint(len(pow10)-1) || uint64(n) >= pow10[width] { // n < 0 too
+		// No identifier's number: written as strconv does, padded.
 		s := strconv.Itoa(n)
 		for range width - len(s) {
 			b = append(b, '0')
 		}
 		return append(b, s...)
 	}
-	var tmp [20]byte
-	i, u := len(tmp), uint(n)
-	for u >= 100 {
+	at := len(b)
+	b = slices.Grow(b, len(pow10))
+	s := (*[len(pow10)]byte)(b[at : at+len(pow10)]) // width < len(pow10): no bounds checks
+	i, u := width, uint(n)
+	for ; i >= 2; i -= 2 {
 		q := u / 100
 		d := (u - q*100) * 2
-		i -= 2
-		tmp[i], tmp[i+1] = model.DigitPairs[d], model.DigitPairs[d+1]
+		s[i-2], s[i-1] = model.DigitPairs[d], model.DigitPairs[d+1]
 		u = q
 	}
-	if u >= 10 {
-		i -= 2
-		tmp[i], tmp[i+1] = model.DigitPairs[u*2], model.DigitPairs[u*2+1]
-	} else {
-		i--
-		tmp[i] = byte('0' + u)
+	if i == 1 {
+		s[0] = byte('0' + u) // u < 10: n has at most width digits
 	}
-	for i > len(tmp)-width {
-		i--
-		tmp[i] = '0'
-	}
-	return append(b, tmp[i:]...)
+	return b[:at+width]
 }
+
+// pow10[k] is 10^k.
+var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
 
 func digits(s string) (int, bool) {
 	n := 0

@@ -2,6 +2,7 @@ package ident
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"regexp"
 	"strconv"
@@ -212,6 +213,14 @@ func TestAppendPad(t *testing.T) {
 		if len(want) < width {
 			want = strings.Repeat("0", width-len(want)) + want
 		}
+		require.Equal(t, "x"+want, string(appendPad([]byte("x"), n, width)), "%d width %d", n, width)
+	}
+	// Numbers that fit their width, of every width and length.
+	for range 20000 {
+		width := 1 + r.IntN(19)
+		n := int(min(r.Uint64N(pow10[width]), math.MaxInt64) >> r.IntN(64))
+		want := strconv.Itoa(n)
+		want = strings.Repeat("0", width-len(want)) + want
 		require.Equal(t, "x"+want, string(appendPad([]byte("x"), n, width)), "%d width %d", n, width)
 	}
 }

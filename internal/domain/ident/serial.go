@@ -35,30 +35,31 @@ func serialRadix(c byte, letters string) uint64 {
 }
 
 // places is a pattern's positions as encoding writes and decoding reads
-// them: the characters of each position's class (digits, then letters), ""
-// for a literal; what each character is worth in it (its place in the
-// class, -1 if it is not of it), nil for a literal; and how many
-// characters the position takes.
-type places struct {
-	chars   []string
-	values  []*letterPositions
-	radixes []uint64
+// them, one entry each so a position is one look-up: the characters of its
+// class (digits, then letters), "" for a literal; what each character is
+// worth in it (its place in the class, -1 if it is not of it), nil for a
+// literal; and how many characters the position takes.
+type places []place
+
+type place struct {
+	chars  string
+	values *letterPositions
+	radix  uint64
 }
 
 func placesOf(pattern, letters string) places {
 	letterTab, anyTab := positions(letters), positions(digitChars+letters)
-	n := len(pattern)
-	d := places{chars: make([]string, n), values: make([]*letterPositions, n), radixes: make([]uint64, n)}
-	for i := 0; i < n; i++ {
+	d := make(places, len(pattern))
+	for i := range d {
 		switch pattern[i] {
 		case '#':
-			d.chars[i], d.values[i] = digitChars, digitsTable
+			d[i].chars, d[i].values = digitChars, digitsTable
 		case '@':
-			d.chars[i], d.values[i] = letters, letterTab
+			d[i].chars, d[i].values = letters, letterTab
 		case '*':
-			d.chars[i], d.values[i] = digitChars+letters, anyTab
+			d[i].chars, d[i].values = digitChars+letters, anyTab
 		}
-		d.radixes[i] = serialRadix(pattern[i], letters)
+		d[i].radix = serialRadix(pattern[i], letters)
 	}
 	return d
 }
@@ -162,7 +163,7 @@ func reservationOf(pattern, letters, reserve string) (at int, span string, err e
 func (sp *Space) enumerate() ([]string, error) {
 	n := len(sp.span)
 	for i := 0; i < sp.at; i++ {
-		if r := sp.places.radixes[i]; r > 0 {
+		if r := sp.places[i].radix; r > 0 {
 			if n *= int(r); n > maxPrefixes {
 				return nil, fmt.Errorf("ident: pattern %q has more than %d reserved prefixes before position %d", sp.pattern, maxPrefixes, sp.at+1)
 			}
@@ -174,8 +175,8 @@ func (sp *Space) enumerate() ([]string, error) {
 		b[sp.at] = sp.span[idx%len(sp.span)]
 		q := uint64(idx / len(sp.span))
 		for i := sp.at - 1; i >= 0; i-- {
-			if r := sp.places.radixes[i]; r > 0 {
-				b[i] = sp.places.chars[i][q%r]
+			if r := sp.places[i].radix; r > 0 {
+				b[i] = sp.places[i].chars[q%r]
 				q /= r
 			}
 		}
@@ -259,7 +260,7 @@ func (sp *Space) prefixOf(s string) int {
 	}
 	idx := 0
 	for i := 0; i < sp.at; i++ {
-		t := sp.places.values[i]
+		t := sp.places[i].values
 		if t == nil {
 			if s[i] != sp.pattern[i] {
 				return -1
@@ -270,7 +271,7 @@ func (sp *Space) prefixOf(s string) int {
 		if v < 0 {
 			return -1
 		}
-		idx = idx*int(sp.places.radixes[i]) + int(v)
+		idx = idx*int(sp.places[i].radix) + int(v)
 	}
 	k := sp.spanPos[s[sp.at]]
 	if k < 0 {
@@ -308,7 +309,7 @@ func (n *Numbering) Append(b []byte, serial uint64) ([]byte, error) {
 		return b, fmt.Errorf("ident: serial %d outside the capacity %d of pattern %q's reserved span", serial, total, sp.pattern)
 	}
 	q := n.whole.Of(serial)
-	return appendRest(b, sp.pattern, &sp.places, sp.prefixes[q/sp.rest], n.rest.Of(q%sp.rest)), nil
+	return appendRest(b, sp.pattern, sp.places, sp.prefixes[q/sp.rest], n.rest.Of(q%sp.rest)), nil
 }
 
 // SerialOf inverts Append: the serial s encodes, or false if s is not of
@@ -332,15 +333,16 @@ func (n *Numbering) SerialOf(s string) (uint64, bool) {
 // appendRest appends the string of pattern (read as d) of prefix and then
 // q written mixed-radix into the positions after it, the last least
 // significant.
-func appendRest(b []byte, pattern string, d *places, prefix string, q uint64) []byte {
+func appendRest(b []byte, pattern string, d places, prefix string, q uint64) []byte {
 	start := len(b)
 	b = append(b, pattern...)
 	s := b[start:]
 	copy(s, prefix)
+	d = d[:len(s)]
 	for i := len(s) - 1; i >= len(prefix); i-- {
-		if r := d.radixes[i]; r > 0 {
-			s[i] = d.chars[i][q%r]
-			q /= r
+		if p := &d[i]; p.radix > 0 {
+			s[i] = p.chars[q%p.radix]
+			q /= p.radix
 		}
 	}
 	return b
@@ -353,20 +355,21 @@ func readRest(pattern string, d places, prefix, s string) (uint64, bool) {
 	if len(s) != len(pattern) || !strings.HasPrefix(s, prefix) {
 		return 0, false
 	}
+	d = d[:len(s)]
 	q := uint64(0)
 	for i := len(prefix); i < len(s); i++ {
-		t := d.values[i]
-		if t == nil {
+		p := &d[i]
+		if p.values == nil {
 			if s[i] != pattern[i] {
 				return 0, false
 			}
 			continue
 		}
-		v := t[s[i]]
+		v := p.values[s[i]]
 		if v < 0 {
 			return 0, false
 		}
-		q = q*d.radixes[i] + uint64(v)
+		q = q*p.radix + uint64(v)
 	}
 	return q, true
 }

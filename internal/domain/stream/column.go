@@ -1,5 +1,10 @@
 package stream
 
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
 // Column returns the stream kind of one column of an entity. Each column
 // draws from its own stream, keyed by (seed, entity, column name, record
 // index), as tpchgen-rs keys one generator per column: adding a column, or
@@ -22,19 +27,30 @@ func Column(e Entity, name string) Entity {
 // each record. One per worker: it keeps the streams and allocates nothing
 // per record.
 type Columns struct {
-	index   uint64
-	keys    []streamKey
-	streams []*Stream
-	ready   []bool
+	index uint64
+	ready uint64 // bit i set: column i is keyed to index
+	cols  []column
 }
+
+// column is one column's stream and the part of its key the column fixes.
+type column struct {
+	key streamKey
+	s   Stream
+}
+
+// maxColumns is how many columns a Columns holds: one bit each in ready.
+const maxColumns = 64
 
 // NewColumns returns the streams of the named columns of entity e.
 func NewColumns(seed uint64, e Entity, names ...string) *Columns {
-	c := &Columns{keys: make([]streamKey, len(names)), streams: make([]*Stream, len(names)), ready: make([]bool, len(names))}
+	if len(names) > maxColumns {
+		panic(fmt.Sprintf("stream: %d columns, more than %d", len(names), maxColumns))
+	}
+	c := &Columns{cols: make([]column, len(names))}
 	for i, n := range names {
-		kind := Column(e, n)
-		c.keys[i] = streamKeyOf(seed, kind)
-		c.streams[i] = New(seed, kind, 0)
+		col := &c.cols[i]
+		col.key = streamKeyOf(seed, Column(e, n))
+		col.s.Rand = rand.New(&col.s.pcg)
 	}
 	return c
 }
@@ -44,14 +60,15 @@ func NewColumns(seed uint64, e Entity, names ...string) *Columns {
 // nothing.
 func (c *Columns) At(index uint64) {
 	c.index = index
-	clear(c.ready)
+	c.ready = 0
 }
 
 // Of returns column i's stream for the current record.
 func (c *Columns) Of(i int) *Stream {
-	if !c.ready[i] {
-		c.keys[i].reset(c.streams[i], c.index)
-		c.ready[i] = true
+	col, bit := &c.cols[i], uint64(1)<<(uint(i)%maxColumns)
+	if c.ready&bit == 0 {
+		col.key.reset(&col.s, c.index)
+		c.ready |= bit
 	}
-	return c.streams[i]
+	return &col.s
 }

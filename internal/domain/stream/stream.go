@@ -47,8 +47,26 @@ func (k Keys) Of(index uint64) uint64 { return Mix(uint64(k) ^ index) }
 // Stream is a reusable random stream. One per worker: Reset re-keys it for
 // each record without allocating.
 type Stream struct {
-	pcg rand.PCG
+	pcg pcg
 	*rand.Rand
+}
+
+// pcg is math/rand/v2's PCG (a 128-bit LCG with the DXSM output), written
+// out so that its step costs the inliner less than rand.PCG's two calls:
+// Float64 and Chance inline into the generators' loops, which then keep
+// their values in registers across draws. A test holds it to rand.PCG.
+type pcg struct{ hi, lo uint64 }
+
+// Uint64 is rand.PCG's: the state times a constant plus another, then
+// the high half mixed with the low.
+func (p *pcg) Uint64() uint64 {
+	hi, lo := bits.Mul64(p.lo, 4865540595714422341)
+	hi += p.hi*4865540595714422341 + p.lo*2549297995355413924
+	lo, c := bits.Add64(lo, 1442695040888963407, 0)
+	hi += 6364136223846793005 + c
+	p.hi, p.lo = hi, lo
+	hi = (hi ^ hi>>32) * 0xda942042e4dd58b5
+	return (hi ^ hi>>48) * (lo | 1)
 }
 
 // New returns a stream keyed to (seed, e, index).
@@ -73,7 +91,7 @@ func streamKeyOf(seed uint64, e Entity) streamKey {
 }
 
 // reset re-keys s to index.
-func (k streamKey) reset(s *Stream, index uint64) { s.pcg.Seed(k.hi, Mix(index^k.lo)) }
+func (k streamKey) reset(s *Stream, index uint64) { s.pcg = pcg{k.hi, Mix(index ^ k.lo)} }
 
 // Uint64, Uint64N, IntN and Float64 call the stream's PCG directly rather
 // than through rand.Rand's Source interface, a call per draw the compiler
@@ -113,10 +131,13 @@ func (s *Stream) IntN(n int) int {
 
 // Float64 returns a uniform float64 in [0, 1): one of the 2^53 multiples
 // of 2^-53.
-func (s *Stream) Float64() float64 { return float64(s.Uint64()<<11>>11) / (1 << 53) }
+func (s *Stream) Float64() float64 { return unit(s.pcg.Uint64()) }
+
+// unit is the Float64 of a 64-bit draw: its low 53 bits over 2^53.
+func unit(x uint64) float64 { return float64(x&(1<<53-1)) * 0x1p-53 }
 
 // Chance returns true with probability p.
-func (s *Stream) Chance(p float64) bool { return s.Float64() < p }
+func (s *Stream) Chance(p float64) bool { return unit(s.pcg.Uint64()) < p } // not through Float64: within the inliner's budget
 
 // Between returns an int in [lo, hi].
 func (s *Stream) Between(lo, hi int) int { return lo + s.IntN(hi-lo+1) }
@@ -142,7 +163,15 @@ type Permutation struct {
 	bits   uint
 	mask   uint64
 	rounds [4]uint64
+	// table, for halves of at most tableBits, holds every round's function
+	// of every half: a look-up, not a hash. A quota block (a million
+	// slots) and the area-666 SSNs are that narrow.
+	table *[4][1 << tableBits]uint16
 }
+
+// tableBits is the widest half a Permutation tables: its four rounds take
+// 8 KiB and up to 4,096 hashes to make.
+const tableBits = 10
 
 // NewPermutation returns the permutation of [0, n) keyed by key.
 func NewPermutation(n, key uint64) Permutation {
@@ -151,7 +180,24 @@ func NewPermutation(n, key uint64) Permutation {
 	for round := range p.rounds {
 		p.rounds[round] = key ^ uint64(round)<<56
 	}
+	if bits <= tableBits {
+		t := new([4][1 << tableBits]uint16)
+		for i := range t {
+			for h := range uint64(1) << bits {
+				t[i][h] = uint16(p.round(i, h))
+			}
+		}
+		p.table = t
+	}
 	return p
+}
+
+// round is the Feistel function of round i on half h.
+func (p *Permutation) round(i int, h uint64) uint64 {
+	if p.table != nil {
+		return uint64(p.table[i][h&(1<<tableBits-1)]) // h < 1<<bits: no bounds check
+	}
+	return Mix(h^p.rounds[i]) & p.mask
 }
 
 // Of is PermuteIndex(x, n, key).
@@ -161,12 +207,12 @@ func (p *Permutation) Of(x uint64) uint64 {
 	}
 	for {
 		// Four rounds, each half in turn xored with a hash of the other.
-		l, r := x>>p.bits, x&p.mask
-		l ^= Mix(r^p.rounds[0]) & p.mask
-		r ^= Mix(l^p.rounds[1]) & p.mask
-		l ^= Mix(r^p.rounds[2]) & p.mask
-		r ^= Mix(l^p.rounds[3]) & p.mask
-		x = l<<p.bits | r
+		l, r := x>>(p.bits&63), x&p.mask // &63: no test for shifts past 63
+		l ^= p.round(0, r)
+		r ^= p.round(1, l)
+		l ^= p.round(2, r)
+		r ^= p.round(3, l)
+		x = l<<(p.bits&63) | r
 		if x < p.n {
 			return x
 		}
@@ -179,12 +225,12 @@ func (p *Permutation) Inverse(y uint64) uint64 {
 		return 0
 	}
 	for {
-		l, r := y>>p.bits, y&p.mask
-		r ^= Mix(l^p.rounds[3]) & p.mask
-		l ^= Mix(r^p.rounds[2]) & p.mask
-		r ^= Mix(l^p.rounds[1]) & p.mask
-		l ^= Mix(r^p.rounds[0]) & p.mask
-		y = l<<p.bits | r
+		l, r := y>>(p.bits&63), y&p.mask
+		r ^= p.round(3, l)
+		l ^= p.round(2, r)
+		r ^= p.round(1, l)
+		l ^= p.round(0, r)
+		y = l<<(p.bits&63) | r
 		if y < p.n {
 			return y
 		}

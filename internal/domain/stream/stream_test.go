@@ -79,6 +79,12 @@ func TestDrawsAreRandRands(t *testing.T) {
 			if a, b := s.Float64(), r.Float64(); a != b {
 				t.Fatalf("Float64() = %v, rand.Rand draws %v", a, b)
 			}
+			if a, b := s.Chance(0.3), r.Float64() < 0.3; a != b {
+				t.Fatalf("Chance(0.3) = %v, rand.Rand draws %v", a, b)
+			}
+			if a, b := s.NormFloat64(), r.NormFloat64(); a != b {
+				t.Fatalf("NormFloat64() = %v, rand.Rand draws %v", a, b)
+			}
 			if a, b := s.Uint64(), r.Uint64(); a != b {
 				t.Fatalf("Uint64() = %d, rand.Rand draws %d", a, b)
 			}
@@ -87,7 +93,9 @@ func TestDrawsAreRandRands(t *testing.T) {
 }
 
 // The permutation is the textbook Feistel network: (l, r) becomes
-// (r, l ^ F(r)) four times, cycle-walking back into range.
+// (r, l ^ F(r)) four times, cycle-walking back into range; the inverse
+// undoes it. Domains of up to 2^20 take the tabled rounds, wider ones the
+// hashed.
 func TestPermuteIsTheFeistelNetwork(t *testing.T) {
 	feistel := func(x, n, key uint64) uint64 {
 		bits, mask := halfWidth(n)
@@ -105,8 +113,13 @@ func TestPermuteIsTheFeistelNetwork(t *testing.T) {
 	for range 20000 {
 		n := 2 + rng.Uint64N(1<<rng.UintN(40))
 		x, key := rng.Uint64N(n), rng.Uint64()
-		if got, want := PermuteIndex(x, n, key), feistel(x, n, key); got != want {
+		p := NewPermutation(n, key)
+		want := feistel(x, n, key)
+		if got := p.Of(x); got != want {
 			t.Fatalf("PermuteIndex(%d, %d, %d) = %d, want %d", x, n, key, got, want)
+		}
+		if back := p.Inverse(want); back != x {
+			t.Fatalf("UnpermuteIndex(%d, %d, %d) = %d, want %d", want, n, key, back, x)
 		}
 	}
 }

@@ -183,13 +183,39 @@ const (
 
 // Comprehensive causes: per-mille of claims (theft from HLDI, the rest
 // assumed) — the theft share is computed in New from the tables.
-var compCauses = []string{"comprehensive_weather", "comprehensive_glass", "comprehensive_vandalism", "comprehensive_animal"}
+var compCauses = typedOf("comprehensive_weather", "comprehensive_glass", "comprehensive_vandalism", "comprehensive_animal")
 var compCauseShares = []float64{0.30, 0.30, 0.22, 0.1733}
 
-var speedTypes = []string{"speeding_1_10", "speeding_11_20", "speeding_21_plus"}
+var speedTypes = typedOf("speeding_1_10", "speeding_11_20", "speeding_21_plus")
 var speedShares = []float64{0.45, 0.45, 0.10}
-var otherTypes = []string{"reckless", "distracted", "other_moving"}
+var otherTypes = typedOf("reckless", "distracted", "other_moving")
 var otherShares = []float64{recklessShare, 0.30, 0.60}
+
+// The types no mix draws.
+var (
+	duiType        = typedAs("dui")
+	recklessType   = typedAs("reckless")
+	atFaultType    = typedAs("at_fault_accident")
+	notAtFaultType = typedAs("not_at_fault_accident")
+	theftType      = typedAs("comprehensive_theft")
+)
+
+// typed is an incident type with its kind, looked up in kinds once, not
+// for every incident.
+type typed struct {
+	name string
+	kind
+}
+
+func typedAs(name string) typed { return typed{name, kinds[name]} }
+
+func typedOf(names ...string) []typed {
+	t := make([]typed, len(names))
+	for i, n := range names {
+		t[i] = typedAs(n)
+	}
+	return t
+}
 
 // recklessShare of other violations are reckless driving (a suspension's
 // cause weighs it too).
@@ -439,15 +465,17 @@ func lognormal(r *stream.Stream, mean float64) int32 {
 	return int32(min(max(v, 1), MaxPaidUSD))
 }
 
-func pickShare(r *stream.Stream, names []string, shares []float64) string {
+// pickShare draws an index into shares by them (the last for what the
+// shares leave).
+func pickShare(r *stream.Stream, shares []float64) int {
 	u := r.Float64()
 	for i, sh := range shares {
 		if u < sh {
-			return names[i]
+			return i
 		}
 		u -= sh
 	}
-	return names[len(names)-1]
+	return len(shares) - 1
 }
 
 // drivenVehicles are the household vehicles a person is the primary driver
@@ -490,10 +518,10 @@ func (s *Stage) person(idx int64, p *model.Person, hhVehicles []model.Vehicle, r
 		}
 		exposure := float64(end-from+1) / float64(end-start+1)
 		rates := &s.rates[sex][ageIn(dob, yr)]
-		for g, rate := range rates.rate {
-			lambda, expMinus := rate, rates.exp[g] // a whole year: exposure is 1
+		for g := range rates.rate { // by index: ranging over the values copies them
+			lambda, expMinus := rates.rate[g], rates.exp[g] // a whole year: exposure is 1
 			if from != start {
-				lambda = rate * exposure
+				lambda *= exposure
 				expMinus = s.exps.of(lambda)
 			}
 			for range poisson(er.Float64(), lambda, expMinus) {
@@ -589,29 +617,31 @@ func (s *Stage) emit(idx int64, p *model.Person, hhVehicles []model.Vehicle, dri
 			IncidentDate: e.date,
 		}
 		tr := s.inc.Of(cType)
+		var t typed
 		switch e.group {
 		case gDUI:
-			row.IncidentType = "dui"
+			t = duiType
 			recentDUI = recentDUI || e.date >= ref.AddYears(-FilingYears)
 		case gSpeeding:
-			row.IncidentType = pickShare(tr, speedTypes, speedShares)
+			t = speedTypes[pickShare(tr, speedShares)]
 		case gOther:
-			row.IncidentType = pickShare(tr, otherTypes, otherShares)
+			t = otherTypes[pickShare(tr, otherShares)]
 		case gReckless:
-			row.IncidentType = "reckless"
+			t = recklessType
 		case gAtFault:
-			row.IncidentType = "at_fault_accident"
+			t = atFaultType
 		case gNotAtFault:
-			row.IncidentType = "not_at_fault_accident"
+			t = notAtFaultType
 		case gComp:
 			if tr.Chance(s.theft) {
-				row.IncidentType = "comprehensive_theft"
+				t = theftType
 			} else {
-				row.IncidentType = pickShare(tr, compCauses, compCauseShares)
+				t = compCauses[pickShare(tr, compCauseShares)]
 			}
 			row.VehicleID = hhVehicles[driven.idx[e.vehicle]].VehicleID
 		}
-		k := kinds[row.IncidentType]
+		k := t.kind
+		row.IncidentType = t.name
 		row.Category, row.Points, row.AtFault = k.category, k.points, atFaultText(k.atFault)
 		if k.category == "accident" {
 			// One of the person's vehicles on the road that day, if any.
@@ -653,19 +683,20 @@ func filing(recentDUI, suspended, fr44State bool) string {
 }
 
 func (s *Stage) creditTier(r *stream.Stream, age int) string {
-	mix := creditMix[len(creditMix)-1].share
-	for _, m := range creditMix {
-		if age <= m.to {
-			mix = m.share
+	// By index and pointer: ranging over the values copies each row.
+	mix := &creditMix[len(creditMix)-1].share
+	for i := range creditMix {
+		if age <= creditMix[i].to {
+			mix = &creditMix[i].share
 			break
 		}
 	}
 	u := r.IntN(1000)
-	for i, sh := range mix {
-		if u < sh {
+	for i := range mix {
+		if u < mix[i] {
 			return model.CreditTiers[i]
 		}
-		u -= sh
+		u -= mix[i]
 	}
 	return model.CreditTiers[len(model.CreditTiers)-1]
 }

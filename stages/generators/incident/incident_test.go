@@ -441,3 +441,14 @@ func TestDrawnDUIsLeaveOutThoseGivenAsCauses(t *testing.T) {
 		}
 	}
 }
+
+// Every type the stage draws has its kind: a name missing from kinds would
+// take the zero kind silently.
+func TestDrawnTypesHaveKinds(t *testing.T) {
+	all := append(append(append([]typed{duiType, recklessType, atFaultType, notAtFaultType, theftType}, speedTypes...), otherTypes...), compCauses...)
+	for _, ty := range all {
+		k, ok := kinds[ty.name]
+		require.True(t, ok, ty.name)
+		require.Equal(t, k, ty.kind, ty.name)
+	}
+}

@@ -193,13 +193,8 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	// Every household's state and serials first, in a pass of their own:
 	// each is a lookup in a table larger than the caches, and misses made
 	// back to back overlap.
-	for i := range mb.Households {
-		h := &mb.Households[i]
-		var err error
-		if h.State, h.PersonSerial, h.VehicleSerial, err = s.serials.Of(h.Index); err != nil {
-			return fmt.Errorf("person: batch %d: %w", b.Seq, err)
-		}
-		h.Placed = true
+	if err := s.serials.Place(mb.Households); err != nil {
+		return fmt.Errorf("person: batch %d: %w", b.Seq, err)
 	}
 	for i := range mb.Households {
 		if err := s.household(mb, &mb.Households[i]); err != nil {
