@@ -92,6 +92,10 @@ func (e *Declared[T]) AppendJSONRow(dst []byte, b *model.Batch, i int) []byte {
 	return e.json.AppendObject(dst, &(*e.def.Rows(b))[i])
 }
 
+func (e *Declared[T]) AppendJSONRows(dst []byte, b *model.Batch, from, limit int, sep string) ([]byte, int) {
+	return e.json.AppendObjects(dst, *e.def.Rows(b), from, limit, sep)
+}
+
 // ---- Parquet ----
 
 // Table is one Parquet file being written.

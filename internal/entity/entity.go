@@ -163,6 +163,8 @@ type Entity interface {
 	// of the first row not appended: one call per buffer, not per row.
 	AppendCSVRows(dst []byte, b *model.Batch, from, limit int) ([]byte, int)
 	AppendJSONRow(dst []byte, b *model.Batch, i int) []byte
+	// AppendJSONRows is AppendCSVRows for JSON objects, each after sep.
+	AppendJSONRows(dst []byte, b *model.Batch, from, limit int, sep string) ([]byte, int)
 	// NewParquet starts a Parquet file of this entity on w.
 	NewParquet(w io.Writer, rowGroupRows int64, createdBy [2]string) Table
 

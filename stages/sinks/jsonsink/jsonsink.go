@@ -52,17 +52,23 @@ type spool struct {
 	rows int64
 }
 
-// add appends row i of b to the array, each row on a line of its own, and
-// writes the rows gathered once they make a spoolChunk.
-func (s *spool) add(b *model.Batch, i int) error {
-	if s.rows > 0 {
-		s.buf = append(s.buf, ',')
+// add appends b's rows of the entity to the array, each on a line of its
+// own, and writes the rows gathered each time they make a spoolChunk.
+func (s *spool) add(b *model.Batch) error {
+	i, n := 0, s.e.Len(b)
+	if s.rows == 0 && n > 0 { // the array's first row: no comma before it
+		s.buf = s.e.AppendJSONRow(append(s.buf, "\n    "...), b, 0)
+		s.rows, i = 1, 1
 	}
-	s.buf = append(s.buf, "\n    "...)
-	s.buf = s.e.AppendJSONRow(s.buf, b, i)
-	s.rows++
-	if len(s.buf) >= spoolChunk {
-		return s.flush()
+	for i < n {
+		from := i
+		s.buf, i = s.e.AppendJSONRows(s.buf, b, i, spoolChunk, ",\n    ")
+		s.rows += int64(i - from)
+		if len(s.buf) >= spoolChunk {
+			if err := s.flush(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -103,10 +109,8 @@ func (s *Sink) Write(_ context.Context, b *component.Batch) error {
 	mb := b.Payload
 	s.counter.Add(mb)
 	for _, sp := range s.spools {
-		for i := range sp.e.Len(mb) {
-			if err := sp.add(mb, i); err != nil {
-				return err
-			}
+		if err := sp.add(mb); err != nil {
+			return err
 		}
 	}
 	return nil
