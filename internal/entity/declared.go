@@ -14,13 +14,14 @@ import (
 // Declared is an entity declared with row type T. It implements Entity;
 // generators and tests use Rows for typed access.
 type Declared[T any] struct {
-	def  Def[T]
-	csv  *encode.CSVEncoder[T]  // def.Columns, prepared once for every row
-	json *encode.JSONEncoder[T] // likewise
+	def   Def[T]
+	rules map[string]bool        // the names of def.Rules
+	csv   *encode.CSVEncoder[T]  // def.Columns, prepared once for every row
+	json  *encode.JSONEncoder[T] // likewise
 }
 
-func newDeclared[T any](d Def[T]) *Declared[T] {
-	return &Declared[T]{def: d, csv: encode.NewCSVEncoder(d.Columns), json: encode.NewJSONEncoder(d.Columns)}
+func newDeclared[T any](d Def[T], rules map[string]bool) *Declared[T] {
+	return &Declared[T]{def: d, rules: rules, csv: encode.NewCSVEncoder(d.Columns), json: encode.NewJSONEncoder(d.Columns)}
 }
 
 // Rows returns b's row slice of this entity, for a generator to append to.
@@ -47,20 +48,40 @@ func (e *Declared[T]) RowID(b *model.Batch, i int) string { return e.def.ID(&(*e
 func (e *Declared[T]) CheckBatch(b *model.Batch, run *model.Run, report func(id, rule, column, value string)) {
 	rows := *e.def.Rows(b)
 	prev := ""
+	row := rowReporter{entity: e.def.Name, rules: e.rules, to: report}
+	rowReport := row.report // one closure for the batch, not two per row
 	for i := range rows {
 		id := e.def.ID(&rows[i])
+		row.id = id
 		if e.def.IDs == PerParent {
-			e.checkPerParent(id, func(rule, column, value string) { report(id, rule, column, value) })
+			e.checkPerParent(id, rowReport)
 			if prev != "" && id <= prev {
 				report(id, RuleIDPerParent, e.def.Columns[0].Name, id+" after "+prev)
 			}
 			prev = id
 		}
 		if e.def.Check != nil {
-			e.def.Check(&rows[i], func(rule, column, value string) { report(id, rule, column, value) })
+			e.def.Check(&rows[i], rowReport)
 		}
 	}
 	e.CheckAcross(b, run, report)
+}
+
+// rowReporter reports what the checks of one row find, under its id, and
+// holds them to the entity's declared rules: a rule Check reports must be
+// in Rules, so docs/rules.md lists it.
+type rowReporter struct {
+	entity string
+	rules  map[string]bool
+	id     string
+	to     func(id, rule, column, value string)
+}
+
+func (r *rowReporter) report(rule, column, value string) {
+	if !r.rules[rule] {
+		panic(fmt.Sprintf("entity %s: Check reports rule %q, not in its Rules", r.entity, rule))
+	}
+	r.to(r.id, rule, column, value)
 }
 
 func (e *Declared[T]) CheckAcross(b *model.Batch, run *model.Run, report func(id, rule, column, value string)) {
@@ -237,11 +258,12 @@ func (r *reader[T]) Check(report Report) {
 	if r.cur == nil {
 		return
 	}
+	row := rowReporter{entity: r.e.def.Name, rules: r.e.rules, to: func(_, rule, column, value string) { report(rule, column, value) }}
 	if r.e.def.IDs == PerParent {
-		r.e.checkPerParent(r.e.def.ID(r.cur), report)
+		r.e.checkPerParent(r.e.def.ID(r.cur), row.report)
 	}
 	if r.e.def.Check != nil {
-		r.e.def.Check(r.cur, report)
+		r.e.def.Check(r.cur, row.report)
 	}
 }
 

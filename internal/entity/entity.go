@@ -217,17 +217,6 @@ func Declare[T any](d Def[T]) *Declared[T] {
 	for _, r := range d.Rules {
 		declaredRule[r.Name], acrossRule[r.Name] = true, r.Across
 	}
-	if check := d.Check; check != nil {
-		// A rule Check reports must be in Rules, so docs/rules.md lists it.
-		d.Check = func(row *T, report Report) {
-			check(row, func(rule, column, value string) {
-				if !declaredRule[rule] {
-					panic(fmt.Sprintf("entity %s: Check reports rule %q, not in its Rules", d.Name, rule))
-				}
-				report(rule, column, value)
-			})
-		}
-	}
 	if across := d.CheckAcross; across != nil {
 		d.CheckAcross = func(b *model.Batch, run *model.Run, report BatchReport) {
 			across(b, run, func(id, rule, column, value string) {
@@ -238,7 +227,7 @@ func Declare[T any](d Def[T]) *Declared[T] {
 			})
 		}
 	}
-	e := newDeclared(d)
+	e := newDeclared(d, declaredRule) // Check's rules are held to Rules as it reports them
 	if e.def.Rows == nil {
 		slot := extraSlots
 		extraSlots++
