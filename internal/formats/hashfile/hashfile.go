@@ -40,15 +40,16 @@ const writebackChunk = 8 << 20
 
 // File is a file being written.
 type File struct {
-	f       *os.File
-	buf     []byte // the block being filled: gathered, not yet hashed and written
-	sum     hash.Hash
-	n       int64
-	started int64 // bytes whose writeback was started
-	err     error // the first write error, returned by every later write
-	name    string
-	close   bool
-	direct  bool // whole blocks are written with O_DIRECT
+	f        *os.File
+	buf      []byte // the block being filled: gathered, not yet hashed and written
+	sum      hash.Hash
+	n        int64
+	started  int64 // bytes whose writeback was started
+	err      error // the first write error, returned by every later write
+	name     string
+	close    bool
+	direct   bool // whole blocks are written with O_DIRECT
+	noDirect bool // a direct write was refused: never again
 }
 
 // Create creates name in dir.
@@ -82,9 +83,11 @@ func (h *File) out(p []byte) {
 // written again through the page cache, as is every later one.
 func (h *File) put(p []byte) {
 	n, err := h.f.Write(p)
-	if err != nil && h.direct && n == 0 && isInvalid(err) && !setDirect(h.f, false) {
-		h.direct = false
-		n, err = h.f.Write(p)
+	if err != nil && h.direct && isInvalid(err) && !setDirect(h.f, false) {
+		h.direct, h.noDirect = false, true
+		var m int
+		m, err = h.f.Write(p[n:]) // after a short direct write too
+		n += m
 	}
 	h.wrote(int64(n))
 	h.err = err
@@ -148,7 +151,7 @@ func (h *File) AppendFile(src *os.File) error {
 	if h.err != nil {
 		return h.err
 	}
-	if !h.direct && h.n%BufferSize == 0 { // else a caller's whole buffer left it unaligned
+	if !h.direct && !h.noDirect && h.n%BufferSize == 0 { // else a caller's whole buffer left it unaligned
 		h.direct = setDirect(h.f, true)
 	}
 	if h.buf == nil {

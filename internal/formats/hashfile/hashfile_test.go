@@ -97,8 +97,8 @@ func testAppendFile(t *testing.T, create func(string, string) (*File, error)) {
 		_, err := f.WriteString(s)
 		require.NoError(t, err)
 	}
-	// Sizes below a block, of two blocks exactly, none, and of more blocks
-	// than are ever in flight, past writebackChunk.
+	// Sizes below a buffer, of two buffers exactly, none, and of more
+	// blocks than are ever in flight, past writebackChunk.
 	for i, n := range []int{100, 2 * BufferSize, 0, writebackChunk + BufferSize + 3} {
 		write("part " + string(rune('a'+i)) + ":")
 		p := make([]byte, n)
@@ -137,7 +137,7 @@ func TestAppendFileError(t *testing.T) {
 	require.NoError(t, unread.Close())
 	big, err := os.CreateTemp(dir, "spool")
 	require.NoError(t, err)
-	_, err = big.Write(make([]byte, 3*appendBlocks*BufferSize))
+	_, err = big.Write(make([]byte, 3*appendBlocks*appendBlock))
 	require.NoError(t, err)
 
 	for name, fail := range map[string]func(*File) error{
@@ -192,13 +192,24 @@ func TestDirectFallsBack(t *testing.T) {
 	if f.direct = setDirect(f.f, true); !f.direct {
 		t.Skipf("%s takes no direct I/O", dir)
 	}
-	odd := []byte("seven b")
-	f.out(odd) // not a whole block: O_DIRECT refuses it
+	// A whole block at an aligned offset, from a misaligned address:
+	// O_DIRECT refuses it, and the offset after it would take the next.
+	odd := bytes.Repeat([]byte("o"), BufferSize+1)[1:]
+	f.out(odd)
 	require.NoError(t, f.err)
 	require.False(t, f.direct)
-	rest := bytes.Repeat([]byte("x"), BufferSize+5)
+	rest := bytes.Repeat([]byte("x"), BufferSize) // the offset stays aligned
 	_, err = f.Write(rest)
 	require.NoError(t, err)
+	src, err := os.CreateTemp(dir, "spool")
+	require.NoError(t, err)
+	appended := bytes.Repeat([]byte("a"), appendBlock+3)
+	_, err = src.Write(appended)
+	require.NoError(t, err)
+	require.NoError(t, f.AppendFile(src))
+	require.False(t, f.direct, "a file system that refused a direct write is not asked again")
+	require.NoError(t, src.Close())
+	rest = append(rest, appended...)
 	n, sum, err := f.Close()
 	require.NoError(t, err)
 	want := append(odd, rest...)
