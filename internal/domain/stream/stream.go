@@ -146,13 +146,13 @@ func (s *Stream) Between(lo, hi int) int { return lo + s.IntN(hi-lo+1) }
 // bijection (a balanced Feistel network on the next power of four, with
 // cycle walking back into range). Different keys give unrelated orders.
 func PermuteIndex(x, n, key uint64) uint64 {
-	p := NewPermutation(n, key)
+	p := keyed(n, key) // one index: a table would cost more than it saves
 	return p.Of(x)
 }
 
 // UnpermuteIndex inverts PermuteIndex with the same n and key.
 func UnpermuteIndex(y, n, key uint64) uint64 {
-	p := NewPermutation(n, key)
+	p := keyed(n, key)
 	return p.Inverse(y)
 }
 
@@ -173,21 +173,28 @@ type Permutation struct {
 // 8 KiB and up to 4,096 hashes to make.
 const tableBits = 10
 
-// NewPermutation returns the permutation of [0, n) keyed by key.
+// NewPermutation returns the permutation of [0, n) keyed by key, for many
+// indexes: narrow halves are tabled.
 func NewPermutation(n, key uint64) Permutation {
-	bits, mask := halfWidth(n)
-	p := Permutation{n: n, bits: bits, mask: mask}
-	for round := range p.rounds {
-		p.rounds[round] = key ^ uint64(round)<<56
-	}
-	if bits <= tableBits {
+	p := keyed(n, key)
+	if p.bits <= tableBits {
 		t := new([4][1 << tableBits]uint16)
 		for i := range t {
-			for h := range uint64(1) << bits {
+			for h := range uint64(1) << p.bits {
 				t[i][h] = uint16(p.round(i, h))
 			}
 		}
 		p.table = t
+	}
+	return p
+}
+
+// keyed returns the permutation of [0, n) keyed by key, untabled.
+func keyed(n, key uint64) Permutation {
+	bits, mask := halfWidth(n)
+	p := Permutation{n: n, bits: bits, mask: mask}
+	for round := range p.rounds {
+		p.rounds[round] = key ^ uint64(round)<<56
 	}
 	return p
 }

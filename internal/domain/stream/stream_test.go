@@ -94,8 +94,8 @@ func TestDrawsAreRandRands(t *testing.T) {
 
 // The permutation is the textbook Feistel network: (l, r) becomes
 // (r, l ^ F(r)) four times, cycle-walking back into range; the inverse
-// undoes it. Domains of up to 2^20 take the tabled rounds, wider ones the
-// hashed.
+// undoes it. Domains of up to 2^20 take the tabled rounds in a
+// Permutation, wider ones and PermuteIndex the hashed.
 func TestPermuteIsTheFeistelNetwork(t *testing.T) {
 	feistel := func(x, n, key uint64) uint64 {
 		bits, mask := halfWidth(n)
@@ -120,6 +120,10 @@ func TestPermuteIsTheFeistelNetwork(t *testing.T) {
 		}
 		if back := p.Inverse(want); back != x {
 			t.Fatalf("UnpermuteIndex(%d, %d, %d) = %d, want %d", want, n, key, back, x)
+		}
+		// The one-index helpers, untabled, agree.
+		if got, back := PermuteIndex(x, n, key), UnpermuteIndex(want, n, key); got != want || back != x {
+			t.Fatalf("untabled: PermuteIndex = %d, UnpermuteIndex = %d; want %d, %d", got, back, want, x)
 		}
 	}
 }
