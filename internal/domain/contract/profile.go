@@ -8,13 +8,8 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 )
 
-// Profile checks a profile against the one its person and household derive.
-func (c *Checker) Profile(pr *model.Profile, p *model.Person, household []model.Vehicle) {
-	c.profile(pr, p, derive.KnownOf(p, c.RefDate), household)
-}
-
-// profile is Profile with k, derive.KnownOf(p, c.RefDate), found by p's
-// checks.
+// profile checks a profile against the one its person and household
+// derive; k is derive.KnownOf(p, c.RefDate), found by p's checks.
 func (c *Checker) profile(pr *model.Profile, p *model.Person, k derive.Known, household []model.Vehicle) {
 	diff := derive.Compare(pr, p, k, household, c.RefDate)
 	bad := func(col string, rule RuleName, val string) { c.bad("profile", pr.ProfileID, col, rule, val) }

@@ -151,21 +151,16 @@ var kinds = map[string]kind{
 
 // kindsByLength are kinds by the length of their type: a row's type is
 // found among the one or two of its length, which costs less than hashing it.
-var kindsByLength = func() [][]typeKind {
-	var t [][]typeKind
+var kindsByLength = func() [][]typed {
+	var t [][]typed
 	for name, k := range kinds {
 		for len(t) <= len(name) {
 			t = append(t, nil)
 		}
-		t[len(name)] = append(t[len(name)], typeKind{name, k})
+		t[len(name)] = append(t[len(name)], typed{name, k})
 	}
 	return t
 }()
-
-type typeKind struct {
-	name string
-	kind
-}
 
 // kindOf is kinds[t].
 func kindOf(t string) (kind, bool) {
