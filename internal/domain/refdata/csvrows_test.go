@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/require"
 )
@@ -50,4 +51,17 @@ func TestSplitCSV(t *testing.T) {
 		_, err := splitCSV(nil, l)
 		require.Error(t, err, l)
 	}
+}
+
+// Errors name the line of the file, blank lines counted, and the header is
+// the first line that is not blank.
+func TestEachCSVLines(t *testing.T) {
+	fsys := fstest.MapFS{"data/t.csv": {Data: []byte("\nname,n\r\n\nann,1\nbob\n")}}
+	var rows [][]string
+	err := eachCSV(fsys, "data/t.csv", 2, func(row []string) error {
+		rows = append(rows, row)
+		return nil
+	})
+	require.EqualError(t, err, "refdata: t.csv line 5: 1 fields, want 2")
+	require.Equal(t, [][]string{{"ann", "1"}}, rows)
 }
