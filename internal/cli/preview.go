@@ -172,7 +172,7 @@ func previewRecords(cmd *cobra.Command, root *rootOptions, file, apiURL, token s
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := svc.Generate(cmd.Context(), service.GenerateRequest{Entity: service.Dataset, Records: records, Seed: seed, Format: service.FormatNDJSON}, &buf); err != nil {
+	if _, err := svc.Generate(cmd.Context(), service.GenerateRequest{Entity: service.Dataset, Records: records, Seed: seed, Format: service.FormatNDJSON}, &buf); err != nil {
 		return nil, err
 	}
 	return io.NopCloser(&buf), nil

@@ -197,7 +197,7 @@ func (t *tools) generate(ctx context.Context, _ *mcp.CallToolRequest, in Generat
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	w := &cappedBuffer{max: MaxOutput, cancel: cancel}
-	if err := t.api.Generate(ctx, req, w); err != nil {
+	if _, err := t.api.Generate(ctx, req, w); err != nil {
 		if w.over || errors.Is(context.Cause(ctx), errTooLarge) {
 			return nil, nil, &service.BadInput{Param: "records", Value: strconv.FormatInt(in.Records, 10),
 				Allowed: fmt.Sprintf("fewer records: the output passed %d MiB, the most a tool result carries; page with offset and records, or stream any size from the HTTP API /generate/{entity}", MaxOutput>>20)}

@@ -62,7 +62,14 @@ func (f *fakeAPI) CheckGenerate(req service.GenerateRequest) error {
 	return nil
 }
 
-func (f *fakeAPI) Generate(ctx context.Context, req service.GenerateRequest, w io.Writer) error {
+func (f *fakeAPI) Generate(ctx context.Context, req service.GenerateRequest, w io.Writer) (service.Served, error) {
+	if err := f.generate(ctx, req, w); err != nil {
+		return nil, err
+	}
+	return service.Served{req.Entity: req.Records}, nil // as many as asked for
+}
+
+func (f *fakeAPI) generate(ctx context.Context, req service.GenerateRequest, w io.Writer) error {
 	if err := f.CheckGenerate(req); err != nil {
 		return err
 	}

@@ -98,7 +98,7 @@ func (m *metrics) serve(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintf(&b, "synthpipe_http_request_duration_seconds_sum{route=%s} %s\n", label(r), strconv.FormatFloat(h.sum, 'g', -1, 64))
 		fmt.Fprintf(&b, "synthpipe_http_request_duration_seconds_count{route=%s} %d\n", label(r), h.count)
 	}
-	b.WriteString("# HELP synthpipe_records_served_total Records served: the persons a /generate request asked for (by entity or dataset; a page at the end of the dataset may hold fewer), and records looked up by id.\n# TYPE synthpipe_records_served_total counter\n")
+	b.WriteString("# HELP synthpipe_records_served_total Records served: the rows /generate streamed, by entity (a dataset request counts each of its entities), and records looked up by id.\n# TYPE synthpipe_records_served_total counter\n")
 	ents := make([]string, 0, len(m.records))
 	for e := range m.records {
 		ents = append(ents, e)

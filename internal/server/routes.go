@@ -221,12 +221,14 @@ func (s *Server) generateHandler(ctx context.Context, in *generateInput) (*huma.
 			sw.start() // the mux routes HEAD here: headers only, no pipeline run
 			return
 		}
-		err := s.api.Generate(r.Context(), req, sw)
+		served, err := s.api.Generate(r.Context(), req, sw)
 		if err == nil {
 			if sw.n == 0 {
 				sw.start() // an empty body is still a 200 with the right type
 			}
-			s.metrics.served(req.Entity, req.Records)
+			for e, n := range served {
+				s.metrics.served(e, n)
+			}
 			return
 		}
 		if sw.n == 0 {

@@ -480,9 +480,9 @@ func TestGenerateFailure(t *testing.T) {
 
 type midStreamFail struct{ *fakeAPI }
 
-func (m *midStreamFail) Generate(ctx context.Context, req service.GenerateRequest, w io.Writer) error {
+func (m *midStreamFail) Generate(ctx context.Context, req service.GenerateRequest, w io.Writer) (service.Served, error) {
 	w.Write([]byte(strings.Repeat("y", chunkSize)))
-	return errors.New("pipeline failed")
+	return nil, errors.New("pipeline failed")
 }
 
 func TestGracefulShutdown(t *testing.T) {

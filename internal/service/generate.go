@@ -66,16 +66,17 @@ func (s *Service) CheckGenerate(req GenerateRequest) error {
 // Generate runs the config's stages (validate included) over persons
 // [0, Offset+Records) of the requested seed, from the household whose
 // first person is at or after Offset, and streams what they make to w (see
-// the package doc for what a request returns).
-func (s *Service) Generate(ctx context.Context, req GenerateRequest, w io.Writer) error {
+// the package doc for what a request returns). It returns how many records
+// of each entity it wrote.
+func (s *Service) Generate(ctx context.Context, req GenerateRequest, w io.Writer) (Served, error) {
 	if err := s.CheckGenerate(req); err != nil {
-		return err
+		return nil, err
 	}
 	run := s.requestRun(req)
 	h, p, v := s.seek(run, req.Offset)
 	stages, err := s.buildStages(run, s.opt.Workers)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var entities []entity.Entity
 	if req.Entity == Dataset {
@@ -89,12 +90,12 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest, w io.Writer
 	case req.Entity == Dataset && req.Format == FormatJSON:
 		dir, err := os.MkdirTemp("", "synthpipe-generate-")
 		if err != nil {
-			return fmt.Errorf("generate: spool folder: %w", err)
+			return nil, fmt.Errorf("generate: spool folder: %w", err)
 		}
 		defer os.RemoveAll(dir)
 		js, err := jsonsink.New(dir, run)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		sink = &datasetJSON{Sink: js, dir: dir, name: layout.DatasetFile(layout.Suffix(run.SnapshotVersion)), w: bw}
 	case req.Entity == Dataset:
@@ -106,24 +107,46 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest, w io.Writer
 	default:
 		sink = &rowStream{e: entities[0], format: req.Format, w: bw}
 	}
+	count := &counted{Sink: sink, entities: entities, n: make([]int64, len(entities))}
 	plan := component.Plan{
 		Source:     seed.NewRange(run, h, p, v, min(req.Offset+req.Records, run.Records)),
 		Stages:     stages,
 		StageNames: s.stageNames(),
-		Sinks:      []component.Sink{sink},
+		Sinks:      []component.Sink{count},
 		SinkNames:  []string{req.Format},
 	}
 	if _, err := pipeline.Run(ctx, plan); err != nil {
-		return fmt.Errorf("generate %s: %w", req.Entity, err)
+		return nil, fmt.Errorf("generate %s: %w", req.Entity, err)
 	}
 	// Documents that spool are handed over only after a whole, validated
 	// run, so a failed one writes nothing of them.
 	if f, ok := sink.(interface{ finish() error }); ok {
 		if err := f.finish(); err != nil {
-			return fmt.Errorf("generate %s: %w", req.Entity, err)
+			return nil, fmt.Errorf("generate %s: %w", req.Entity, err)
 		}
 	}
-	return bw.Flush()
+	if err := bw.Flush(); err != nil {
+		return nil, err
+	}
+	served := Served{}
+	for i, e := range entities {
+		served[e.Name()] = count.n[i]
+	}
+	return served, nil
+}
+
+// counted counts the records of each entity a sink is handed.
+type counted struct {
+	component.Sink
+	entities []entity.Entity
+	n        []int64
+}
+
+func (c *counted) Write(ctx context.Context, b *component.Batch) error {
+	for i, e := range c.entities {
+		c.n[i] += int64(e.Len(b.Payload))
+	}
+	return c.Sink.Write(ctx, b)
 }
 
 func (s *Service) stageNames() []string {

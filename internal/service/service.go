@@ -115,13 +115,17 @@ type Snapshot struct {
 	Records     int64  `json:"records"` // persons, from its metadata
 }
 
+// Served is how many records of each entity a Generate wrote, by name.
+type Served map[string]int64
+
 // API is what the HTTP handlers and the MCP tools call.
 type API interface {
 	// Entities names what /generate/{entity} and /{entity}/{id} serve, in declaration order.
 	Entities() []string
-	// Generate streams the records to w in the requested format; Check runs
-	// first so a bad request is refused before a byte is written.
-	Generate(ctx context.Context, req GenerateRequest, w io.Writer) error
+	// Generate streams the records to w in the requested format and
+	// returns how many of each entity it wrote; Check runs first so a bad
+	// request is refused before a byte is written.
+	Generate(ctx context.Context, req GenerateRequest, w io.Writer) (Served, error)
 	// CheckGenerate refuses a request that Generate would refuse.
 	CheckGenerate(req GenerateRequest) error
 	// ContentType is the media type of a format.

@@ -54,7 +54,8 @@ func run(t testing.TB, records int64, seed *int64, shard *string) string {
 func gen(t testing.TB, s *Service, req GenerateRequest) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	require.NoError(t, s.Generate(context.Background(), req, &buf))
+	_, err := s.Generate(context.Background(), req, &buf)
+	require.NoError(t, err)
 	return buf.Bytes()
 }
 
@@ -343,7 +344,7 @@ func TestRefusals(t *testing.T) {
 	for _, c := range gens {
 		t.Run(c.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			err := s.Generate(ctx, c.req, &buf)
+			_, err := s.Generate(ctx, c.req, &buf)
 			require.Equal(t, err, s.CheckGenerate(c.req))
 			require.Zero(t, buf.Len(), "nothing written")
 			requireRefusal(t, err, c.param)
@@ -418,7 +419,7 @@ func TestGenerateValidateFails(t *testing.T) {
 	require.NoError(t, err)
 	for _, f := range []string{FormatJSON, FormatNDJSON} {
 		var buf bytes.Buffer
-		err = s.Generate(context.Background(), GenerateRequest{Entity: Dataset, Records: 100, Format: f}, &buf)
+		_, err = s.Generate(context.Background(), GenerateRequest{Entity: Dataset, Records: 100, Format: f}, &buf)
 		require.True(t, validate.IsValidationError(err), "%v", err)
 		require.Zero(t, buf.Len(), f)
 	}
@@ -427,7 +428,7 @@ func TestGenerateValidateFails(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err = s.Generate(ctx, GenerateRequest{Entity: "persons", Records: 100, Format: FormatCSV}, io.Discard)
+	_, err = s.Generate(ctx, GenerateRequest{Entity: "persons", Records: 100, Format: FormatCSV}, io.Discard)
 	require.ErrorIs(t, err, context.Canceled)
 }
 
@@ -557,7 +558,7 @@ func BenchmarkGenerateNDJSON1000(b *testing.B) {
 	s := newService(b, 200)
 	req := GenerateRequest{Entity: "persons", Records: 1000, Format: FormatNDJSON}
 	for b.Loop() {
-		if err := s.Generate(context.Background(), req, io.Discard); err != nil {
+		if _, err := s.Generate(context.Background(), req, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -578,7 +579,7 @@ func TestConcurrentUse(t *testing.T) {
 					err = errors.New("different record")
 				}
 				if err == nil && g%4 == 0 {
-					err = s.Generate(context.Background(), GenerateRequest{Entity: Dataset, Records: 50, Offset: int64(g) * 100, Format: FormatNDJSON}, io.Discard)
+					_, err = s.Generate(context.Background(), GenerateRequest{Entity: Dataset, Records: 50, Offset: int64(g) * 100, Format: FormatNDJSON}, io.Discard)
 				}
 				if err != nil {
 					errs <- err
@@ -622,4 +623,30 @@ func asMaps(t *testing.T, r Record) recordMaps {
 		}
 	}
 	return out
+}
+
+// Generate says how many records of each entity it wrote: the lines of a
+// dataset's NDJSON by entity, the rows of one entity's CSV — whole
+// households, so a page may hold more persons than it asked for, and the
+// last page fewer.
+func TestGenerateCountsWhatItServes(t *testing.T) {
+	s := newService(t, 200)
+	var buf bytes.Buffer
+	served, err := s.Generate(context.Background(), GenerateRequest{Entity: Dataset, Records: 30, Offset: 20, Format: FormatNDJSON}, &buf)
+	require.NoError(t, err)
+	lines := Served{}
+	for _, l := range bytes.Split(bytes.TrimSuffix(buf.Bytes(), []byte("\n")), []byte("\n")) {
+		var rec struct{ Entity string }
+		require.NoError(t, json.Unmarshal(l, &rec))
+		lines[rec.Entity]++
+	}
+	require.Equal(t, lines, served)
+	require.Len(t, served, len(s.Entities()))
+	require.GreaterOrEqual(t, served["persons"], int64(30))
+
+	buf.Reset()
+	served, err = s.Generate(context.Background(), GenerateRequest{Entity: "vehicles", Records: 30, Offset: 190, Format: FormatCSV}, &buf)
+	require.NoError(t, err)
+	rows := int64(bytes.Count(buf.Bytes(), []byte("\n")) - 1) // the header
+	require.Equal(t, Served{"vehicles": rows}, served)
 }
