@@ -15,6 +15,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/derive"
@@ -203,6 +204,12 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	if len(mb.Households) == 0 {
 		return nil
 	}
+	// Persons made by a stage that did not look their households up.
+	if slices.ContainsFunc(mb.Households, func(h model.Household) bool { return !h.Placed }) {
+		if err := s.serials.Place(mb.Households); err != nil {
+			return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
+		}
+	}
 	first := mb.Households[0].FirstPerson
 	refDate := s.run.ReferenceDate
 	for i := range mb.Households {
@@ -210,13 +217,6 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 		members := mb.Persons[h.FirstPerson-first : h.FirstPerson-first+int64(h.Size)]
 		if h.Vehicles == 0 {
 			continue
-		}
-		if !h.Placed { // persons made by a stage that did not look them up
-			var err error
-			if h.State, h.PersonSerial, h.VehicleSerial, err = s.serials.Of(h.Index); err != nil {
-				return fmt.Errorf("vehicle: batch %d: %w", b.Seq, err)
-			}
-			h.Placed = true
 		}
 		var ages [model.MaxHouseholdSize]int
 		for k := range members {
