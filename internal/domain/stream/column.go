@@ -1,9 +1,6 @@
 package stream
 
-import (
-	"fmt"
-	"math/rand/v2"
-)
+import "fmt"
 
 // Column returns the stream kind of one column of an entity. Each column
 // draws from its own stream, keyed by (seed, entity, column name, record
@@ -50,7 +47,7 @@ func NewColumns(seed uint64, e Entity, names ...string) *Columns {
 	for i, n := range names {
 		col := &c.cols[i]
 		col.key = streamKeyOf(seed, Column(e, n))
-		col.s.Rand = rand.New(&col.s.pcg)
+		col.s.bind() // in the slice, which never moves
 	}
 	return c
 }

@@ -72,10 +72,13 @@ func (p *pcg) Uint64() uint64 {
 // New returns a stream keyed to (seed, e, index).
 func New(seed uint64, e Entity, index uint64) *Stream {
 	s := &Stream{}
-	s.Rand = rand.New(&s.pcg)
+	s.bind()
 	s.Reset(seed, e, index)
 	return s
 }
+
+// bind points s's Rand at its own pcg; once, where s will stay.
+func (s *Stream) bind() { s.Rand = rand.New(&s.pcg) }
 
 // Reset re-keys s to (seed, e, index).
 func (s *Stream) Reset(seed uint64, e Entity, index uint64) {
