@@ -98,7 +98,9 @@ func PerParentPattern(prefix string) string {
 }
 
 // Def declares an entity whose rows are T, a struct whose fields carry
-// `parquet` and `json` tags matching Columns.
+// `parquet` and `json` tags matching Columns. Each column's accessor
+// returns, as it is, the field its json tag names (the CSV and JSON
+// encoders read that field; Declare panics otherwise).
 type Def[T any] struct {
 	// Name is the plural name: the file stem (persons_v0_1.csv), the JSON
 	// section, the manifest's entity and the metadata's record_count_<name>.
