@@ -3,6 +3,7 @@ package ident
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 
 	"github.com/synthpipe/synthpipe/internal/domain/memo"
@@ -38,13 +39,40 @@ func serialRadix(c byte, letters string) uint64 {
 // them, one entry each so a position is one look-up: the characters of its
 // class (digits, then letters), "" for a literal; what each character is
 // worth in it (its place in the class, -1 if it is not of it), nil for a
-// literal; and how many characters the position takes.
+// literal; how many characters the position takes; and the reciprocal
+// that divides by that number.
 type places []place
 
 type place struct {
 	chars  string
 	values *letterPositions
 	radix  uint64
+	recip  uint64 // ⌈2^(62+shift+2) / radix⌉, for divide
+	shift  uint
+}
+
+// divide returns q/p.radix and q%p.radix for q < 2^62 (every serial is
+// below maxSerialCapacity) by a multiply and a shift: a division
+// instruction per position was a third of a licence number's cost.
+// Granlund and Montgomery (1994, theorem 4.2): with 2^ℓ ≥ radix and
+// m = ⌈2^(62+ℓ)/radix⌉, which fits 64 bits, ⌊q·m / 2^(62+ℓ)⌋ = ⌊q/radix⌋
+// for every q < 2^62.
+func (p *place) divide(q uint64) (quo, rem uint64) {
+	hi, _ := bits.Mul64(q, p.recip)
+	quo = hi >> (p.shift & 63)
+	return quo, q - quo*p.radix
+}
+
+// reciprocal returns divide's multiplier and shift for a radix of 2 or
+// more (SerialCapacity refuses a class of one letter).
+func reciprocal(radix uint64) (recip uint64, shift uint) {
+	l := max(2, uint(bits.Len64(radix-1))) // 2^ℓ ≥ radix, and 62+ℓ ≥ 64
+	// 2^(62+ℓ) is 2^(ℓ-2) in the high word, below radix: no overflow.
+	quo, rem := bits.Div64(uint64(1)<<(l-2), 0, radix)
+	if rem != 0 {
+		quo++
+	}
+	return quo, l - 2
 }
 
 func placesOf(pattern, letters string) places {
@@ -59,7 +87,9 @@ func placesOf(pattern, letters string) places {
 		case '*':
 			d[i].chars, d[i].values = digitChars+letters, anyTab
 		}
-		d[i].radix = serialRadix(pattern[i], letters)
+		if d[i].radix = serialRadix(pattern[i], letters); d[i].radix >= 2 {
+			d[i].recip, d[i].shift = reciprocal(d[i].radix)
+		}
 	}
 	return d
 }
@@ -85,7 +115,7 @@ func SerialCapacity(pattern, letters string, reserved string) (uint64, error) {
 			continue
 		}
 		r := serialRadix(c, letters)
-		if r == 0 {
+		if r < 2 { // a class of one letter (divide needs a radix of 2 or more)
 			return 0, fmt.Errorf("ident: pattern %q needs letters", pattern)
 		}
 		if n > maxSerialCapacity/r {
@@ -341,8 +371,9 @@ func appendRest(b []byte, pattern string, d places, prefix string, q uint64) []b
 	d = d[:len(s)]
 	for i := len(s) - 1; i >= len(prefix); i-- {
 		if p := &d[i]; p.radix > 0 {
-			s[i] = p.chars[q%p.radix]
-			q /= p.radix
+			var c uint64
+			q, c = p.divide(q)
+			s[i] = p.chars[c]
 		}
 	}
 	return b

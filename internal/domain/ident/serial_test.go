@@ -414,3 +414,24 @@ func TestSpaceReservedAsPrefixSearch(t *testing.T) {
 		}
 	}
 }
+
+// divide is q/radix and q%radix for every radix a class can have and q
+// below 2^62: random ones, the largest and those about multiples.
+func TestDivideDivides(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for radix := uint64(2); radix <= 10+uint64(len(allLetters)); radix++ {
+		var p place
+		p.radix = radix
+		p.recip, p.shift = reciprocal(radix)
+		qs := []uint64{0, 1, radix - 1, radix, radix + 1, maxSerialCapacity - 1, maxSerialCapacity - radix}
+		for range 100000 {
+			q := r.Uint64N(maxSerialCapacity)
+			qs = append(qs, q, q-q%radix, q-q%radix-1)
+		}
+		for _, q := range qs {
+			if quo, rem := p.divide(q); quo != q/radix || rem != q%radix {
+				t.Fatalf("divide(%d) by %d = %d, %d; want %d, %d", q, radix, quo, rem, q/radix, q%radix)
+			}
+		}
+	}
+}

@@ -41,3 +41,29 @@ func TestSealedIndexPicksTheSame(t *testing.T) {
 		check(sealed.Total() - 1)
 	}
 }
+
+// BenchmarkIndex picks from the largest tables the generators draw from,
+// surnames and a state's ZIPs, at random u.
+func BenchmarkIndex(b *testing.B) {
+	p, err := V02()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		w    *Weighted
+	}{{"surnames", &p.Surnames.Pick}, {"zips", &p.States[4].ZipPick}, {"first", &p.FirstNames[5][0].Pick}} {
+		b.Run(c.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			us := make([]uint64, 4096)
+			for i := range us {
+				us[i] = r.Uint64N(c.w.Total())
+			}
+			sum := 0
+			for i := 0; b.Loop(); i++ {
+				sum += c.w.Index(us[i%len(us)])
+			}
+			_ = sum
+		})
+	}
+}

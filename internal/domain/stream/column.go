@@ -1,7 +1,5 @@
 package stream
 
-import "fmt"
-
 // Column returns the stream kind of one column of an entity. Each column
 // draws from its own stream, keyed by (seed, entity, column name, record
 // index), as tpchgen-rs keys one generator per column: adding a column, or
@@ -24,26 +22,22 @@ func Column(e Entity, name string) Entity {
 // each record. One per worker: it keeps the streams and allocates nothing
 // per record.
 type Columns struct {
-	index uint64
-	ready uint64 // bit i set: column i is keyed to index
-	cols  []column
+	index  uint64
+	record uint64 // counts the calls of At: a column keyed under another is stale
+	cols   []column
 }
 
-// column is one column's stream and the part of its key the column fixes.
+// column is one column's stream, the part of its key the column fixes,
+// and the At its stream was keyed under.
 type column struct {
-	key streamKey
-	s   Stream
+	key    streamKey
+	record uint64
+	s      Stream
 }
-
-// maxColumns is how many columns a Columns holds: one bit each in ready.
-const maxColumns = 64
 
 // NewColumns returns the streams of the named columns of entity e.
 func NewColumns(seed uint64, e Entity, names ...string) *Columns {
-	if len(names) > maxColumns {
-		panic(fmt.Sprintf("stream: %d columns, more than %d", len(names), maxColumns))
-	}
-	c := &Columns{cols: make([]column, len(names))}
+	c := &Columns{record: 1, cols: make([]column, len(names))} // at 1: no column is keyed yet
 	for i, n := range names {
 		col := &c.cols[i]
 		col.key = streamKeyOf(seed, Column(e, n))
@@ -57,15 +51,15 @@ func NewColumns(seed uint64, e Entity, names ...string) *Columns {
 // nothing.
 func (c *Columns) At(index uint64) {
 	c.index = index
-	c.ready = 0
+	c.record++
 }
 
 // Of returns column i's stream for the current record.
 func (c *Columns) Of(i int) *Stream {
-	col, bit := &c.cols[i], uint64(1)<<(uint(i)%maxColumns)
-	if c.ready&bit == 0 {
-		col.key.reset(&col.s, c.index)
-		c.ready |= bit
+	col := &c.cols[i]
+	if col.record != c.record {
+		col.s.pcg = col.key.at(c.index)
+		col.record = c.record
 	}
 	return &col.s
 }

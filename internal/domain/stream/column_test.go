@@ -39,3 +39,17 @@ func TestColumnsAreIndependent(t *testing.T) {
 	a.At(2)
 	require.NotEqual(t, x, a.Of(0).Uint64(), "another record draws another value")
 }
+
+// At re-keys every column, to the same record too, and a column is keyed
+// to record 0 before any At: each stream starts where New's would.
+func TestColumnsAtRekeys(t *testing.T) {
+	c := NewColumns(7, Person, "gender", "first_name")
+	fresh := func(idx uint64) uint64 { return New(7, Column(Person, "first_name"), idx).Uint64() }
+	require.Equal(t, fresh(0), c.Of(1).Uint64(), "before any At")
+	for _, idx := range []uint64{5, 5, 6, 5} {
+		c.At(idx)
+		_ = c.Of(0).Uint64()
+		require.Equal(t, fresh(idx), c.Of(1).Uint64(), "record %d", idx)
+		require.NotEqual(t, fresh(idx), c.Of(1).Uint64(), "drawn from, not re-keyed, within a record")
+	}
+}

@@ -82,7 +82,7 @@ func (s *Stream) bind() { s.Rand = rand.New(&s.pcg) }
 
 // Reset re-keys s to (seed, e, index).
 func (s *Stream) Reset(seed uint64, e Entity, index uint64) {
-	streamKeyOf(seed, e).reset(s, index)
+	s.pcg = streamKeyOf(seed, e).at(index)
 }
 
 // streamKey is the part of a stream's key that (seed, entity) decide, so
@@ -93,8 +93,8 @@ func streamKeyOf(seed uint64, e Entity) streamKey {
 	return streamKey{hi: Mix(seed ^ uint64(e)), lo: uint64(e) ^ seed}
 }
 
-// reset re-keys s to index.
-func (k streamKey) reset(s *Stream, index uint64) { s.pcg = pcg{k.hi, Mix(index ^ k.lo)} }
+// at is the state of the stream of index.
+func (k streamKey) at(index uint64) pcg { return pcg{k.hi, Mix(index ^ k.lo)} }
 
 // Uint64, Uint64N, IntN and Float64 call the stream's PCG directly rather
 // than through rand.Rand's Source interface, a call per draw the compiler

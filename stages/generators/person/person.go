@@ -99,6 +99,7 @@ type Stage struct {
 	genderX int
 	hh, per *stream.Columns
 	members []member // reused for each household
+	homes   []home   // the batch's households', reused
 	// extra, in tests, draws a column the contract does not have (its
 	// index in the person columns), to show it moves no other column.
 	extra    int
@@ -196,8 +197,14 @@ func (s *Stage) Process(_ context.Context, b *component.Batch) error {
 	if err := s.serials.Place(mb.Households); err != nil {
 		return fmt.Errorf("person: batch %d: %w", b.Seq, err)
 	}
+	// Then their ZIPs, area codes and surnames, for the same reason: the
+	// ZIP and surname tables are larger than the caches too.
+	s.homes = s.homes[:0]
 	for i := range mb.Households {
-		if err := s.household(mb, &mb.Households[i]); err != nil {
+		s.homes = append(s.homes, s.homeOf(&mb.Households[i]))
+	}
+	for i := range mb.Households {
+		if err := s.household(mb, &mb.Households[i], &s.homes[i]); err != nil {
 			return fmt.Errorf("person: batch %d: %w", b.Seq, err)
 		}
 	}
@@ -222,28 +229,35 @@ type member struct {
 	age                        int
 }
 
-func (s *Stage) household(mb *model.Batch, h *model.Household) error {
+// homeOf draws a placed household's ZIP, area code and surname.
+func (s *Stage) homeOf(h *model.Household) home {
 	c := s.hh
 	c.At(uint64(h.Index))
-	st, serial := h.State, h.PersonSerial
-	state := &s.pop.States[st]
+	state := &s.pop.States[h.State]
 	zr := c.Of(hZip)
 	zip := &s.pop.Zips[state.Zips[state.ZipPick.Index(zr.Uint64N(state.ZipPick.Total()))]]
+	return home{state: state, stateIndex: h.State, firstSerial: h.PersonSerial, zip: zip,
+		areaCode: zip.AreaCodes[c.Of(hAreaCode).IntN(len(zip.AreaCodes))],
+		surname:  pick(&s.pop.Surnames, c.Of(hSurname)),
+	}
+}
+
+// household appends h's members; hm is its homeOf, completed here.
+func (s *Stage) household(mb *model.Batch, h *model.Household, hm *home) error {
+	c := s.hh
+	c.At(uint64(h.Index))
+	state := hm.state
 	sr := c.Of(hStreet)
 	a := &s.strs
 	b := strconv.AppendInt(a.Free(), int64(sr.Between(1, 9899)), 10)
 	b = append(append(b, ' '), pick(&s.pop.StreetNames, sr)...)
 	b = append(append(b, ' '), s.suffixes[pickIndex(&s.pop.StreetSuffixes, sr)]...)
-	hm := home{state: state, stateIndex: st, firstSerial: serial, zip: zip,
-		street:   a.String(b),
-		areaCode: zip.AreaCodes[c.Of(hAreaCode).IntN(len(zip.AreaCodes))],
-		surname:  pick(&s.pop.Surnames, c.Of(hSurname)),
-	}
+	hm.street = a.String(b)
 	// Homes in buildings of two or more units have a unit line: the state's
 	// ACS share, more in urban ZIPs and less in rural ones (about 90 % of
 	// apartments are in urban areas).
 	share := state.MultiUnitShare * 1.15
-	if zip.Rural {
+	if hm.zip.Rural {
 		share = state.MultiUnitShare * 0.3
 	}
 	if ur := c.Of(hUnit); ur.Chance(share) {
@@ -312,7 +326,7 @@ func (s *Stage) household(mb *model.Batch, h *model.Household) error {
 		if members[m].rel == "child" && father >= 0 {
 			dad = &mb.Persons[base+father]
 		}
-		if err := s.person(&mb.Persons[len(mb.Persons)-1], h.FirstPerson+int64(m), m, hhID, &members[m], dad, &hm); err != nil {
+		if err := s.person(&mb.Persons[len(mb.Persons)-1], h.FirstPerson+int64(m), m, hhID, &members[m], dad, hm); err != nil {
 			return err
 		}
 	}
