@@ -33,12 +33,6 @@ type rootOptions struct {
 	stopProf func()
 }
 
-// NewRoot returns the root command, writing to out and errOut.
-func NewRoot(out, errOut io.Writer) *cobra.Command {
-	root, _ := newRoot(out, errOut)
-	return root
-}
-
 func newRoot(out, errOut io.Writer) (*cobra.Command, *rootOptions) {
 	opts := &rootOptions{}
 	root := &cobra.Command{

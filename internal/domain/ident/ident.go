@@ -77,17 +77,6 @@ func (s *SSNs) Append(b []byte, i int64) []byte {
 	return appendPad(b, serial, 4)
 }
 
-// SSNIndex inverts SSN: the person index an SSN encodes, or false when it is
-// not a safe SSN.
-func SSNIndex(seed uint64, s string) (int64, bool) {
-	n, ok := parseSSN(s)
-	if !ok {
-		return 0, false
-	}
-	ssns := NewSSNs(seed)
-	return n.index(&ssns)
-}
-
 // IsSafeSSN reports whether s is in the never-issued space, with area 666
 // required for persons below the 666 capacity.
 func IsSafeSSN(s string, personIndex int64) bool {
@@ -95,8 +84,8 @@ func IsSafeSSN(s string, personIndex int64) bool {
 	return ok && n.safeFor(personIndex)
 }
 
-// SafeIndex is IsSafeSSN and then, for a safe SSN, SSNIndex, reading s
-// once: a checker asks both of every person.
+// SafeIndex is IsSafeSSN and then, for a safe SSN, the person index it
+// encodes, reading s once: a checker asks both of every person.
 func (x *SSNs) SafeIndex(s string, personIndex int64) (safe bool, index int64, ok bool) {
 	n, ok := parseSSN(s)
 	if !ok || !n.safeFor(personIndex) {

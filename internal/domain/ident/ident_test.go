@@ -224,3 +224,14 @@ func TestAppendPad(t *testing.T) {
 		require.Equal(t, "x"+want, string(appendPad([]byte("x"), n, width)), "%d width %d", n, width)
 	}
 }
+
+// SSNIndex is the person index an SSN encodes, or false when it encodes
+// none: SafeIndex's index in one call, for the tests.
+func SSNIndex(seed uint64, s string) (int64, bool) {
+	n, ok := parseSSN(s)
+	if !ok {
+		return 0, false
+	}
+	ssns := NewSSNs(seed)
+	return n.index(&ssns)
+}

@@ -17,7 +17,7 @@ import (
 // carry a keyed permutation of a serial, so distinct serials give distinct
 // numbers that still look random.
 
-// maxSerialCapacity bounds a pattern's capacity: stream.PermuteIndex works
+// maxSerialCapacity bounds a pattern's capacity: stream.Permutation works
 // on the next power of four, which must fit in 64 bits.
 const maxSerialCapacity = uint64(1) << 62
 

@@ -34,13 +34,15 @@ func decodeSerial(pattern, letters, reserved, s string, key uint64) (uint64, boo
 		return 0, false
 	}
 	q, ok := readRest(pattern, placesOf(pattern, letters), reserved, s)
-	return stream.UnpermuteIndex(q, n, key), ok
+	p := stream.NewPermutation(n, key)
+	return p.Inverse(q), ok
 }
 
 // encodeRest writes serial, through a keyed permutation over the n
 // serials the positions after prefix hold, mixed-radix into them.
 func encodeRest(pattern, letters, prefix string, serial, n, key uint64) string {
-	return string(appendRest(nil, pattern, placesOf(pattern, letters), prefix, stream.PermuteIndex(serial, n, key)))
+	p := stream.NewPermutation(n, key)
+	return string(appendRest(nil, pattern, placesOf(pattern, letters), prefix, p.Of(serial)))
 }
 
 // serial is the string of serial under key: Numbering.Append for one.

@@ -52,20 +52,15 @@ func fnv1a(parts ...string) uint64 {
 	return h
 }
 
-// DescriptorOf returns positions 4-8 for a make, model and vehicle type
-// (compared byte for byte): a hash of the three, so every vehicle of a model
-// shares them. Position 7 is a letter for model years 2010-2039 and a digit
-// otherwise; both come from the same hash, so a model keeps one letter and
-// one digit and only the cycle chooses between them.
-func DescriptorOf(make, model, vehicleType string, year int) VDS {
-	return DescriptorsOf(make, model, vehicleType).Of(year)
-}
-
 // Descriptors are a make, model and vehicle type's two descriptors, one for
 // each cycle of position 7: what a checker keeps per model.
 type Descriptors struct{ digit, letter VDS }
 
-// DescriptorsOf returns the descriptors DescriptorOf chooses between.
+// DescriptorsOf returns positions 4-8 for a make, model and vehicle type
+// (compared byte for byte): a hash of the three, so every vehicle of a model
+// shares them. Position 7 is a letter for model years 2010-2039 and a digit
+// otherwise; both come from the same hash, so a model keeps one letter and
+// one digit and only the cycle (Of) chooses between them.
 func DescriptorsOf(make, model, vehicleType string) Descriptors {
 	h := stream.Mix(fnv1a(make, model, vehicleType))
 	var d VDS
@@ -87,16 +82,6 @@ func (ds Descriptors) Of(year int) VDS {
 	return ds.digit
 }
 
-// VINv2 builds the VIN of 0-based vehicle index i: wmi (three VIN
-// characters), the descriptor vds, the check digit, the model-year code and
-// a keyed permutation of i over positions 11-17, so VINs are unique within
-// a run. An index outside [0, VINv2Capacity) panics: it would repeat a VIN.
-func VINv2(seed uint64, i int64, wmi string, vds VDS, year int) string {
-	var b [17]byte
-	vins := NewVINs(seed)
-	return string(vins.Append(b[:0], i, wmi, vds, year))
-}
-
 // VINs makes the VIN v2s of one seed, its permutation keyed once: a
 // generator keeps one rather than key it for every vehicle.
 type VINs struct{ p stream.Permutation }
@@ -106,7 +91,10 @@ func NewVINs(seed uint64) VINs {
 	return VINs{stream.NewPermutation(VINv2Capacity, vinV2Key(seed))}
 }
 
-// Append appends VINv2(seed, i, wmi, vds, year) to b.
+// Append appends the VIN of 0-based vehicle index i to b: wmi (three VIN
+// characters), the descriptor vds, the check digit, the model-year code and
+// a keyed permutation of i over positions 11-17, so VINs are unique within
+// a run. An index outside [0, VINv2Capacity) panics: it would repeat a VIN.
 func (vs *VINs) Append(b []byte, i int64, wmi string, vds VDS, year int) []byte {
 	if i < 0 || i >= VINv2Capacity {
 		panic(fmt.Sprintf("ident: vehicle index %d outside the VIN v2 capacity %d", i, VINv2Capacity))
@@ -126,14 +114,8 @@ func (vs *VINs) Append(b []byte, i int64, wmi string, vds VDS, year int) []byte 
 	return append(b, v[:]...)
 }
 
-// VINv2Index returns the vehicle index positions 11-17 of a VIN v2 encode;
+// Index returns the vehicle index positions 11-17 of a VIN of vs encode;
 // it reads only those positions (VINv2Problem checks the rest).
-func VINv2Index(seed uint64, vin string) (int64, bool) {
-	vs := NewVINs(seed)
-	return vs.Index(vin)
-}
-
-// Index is VINv2Index under the seed of vs.
 func (vs *VINs) Index(vin string) (int64, bool) {
 	if len(vin) != 17 {
 		return 0, false

@@ -141,3 +141,21 @@ func TestVINv2Pinned(t *testing.T) {
 	got := VINv2(42, 7, "1FT", DescriptorOf("Ford", "F-150", "truck", 2021), 2021)
 	require.Equal(t, "1FT4TMBG8M8F04698", got)
 }
+
+// VINv2, VINv2Index and DescriptorOf are the one-call forms of VINs and
+// Descriptors the tests read best in.
+
+func VINv2(seed uint64, i int64, wmi string, vds VDS, year int) string {
+	var b [17]byte
+	vins := NewVINs(seed)
+	return string(vins.Append(b[:0], i, wmi, vds, year))
+}
+
+func VINv2Index(seed uint64, vin string) (int64, bool) {
+	vs := NewVINs(seed)
+	return vs.Index(vin)
+}
+
+func DescriptorOf(make, model, vehicleType string, year int) VDS {
+	return DescriptorsOf(make, model, vehicleType).Of(year)
+}

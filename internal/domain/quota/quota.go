@@ -111,13 +111,6 @@ func (q *Quota) Index(category int, serial uint64) uint64 {
 	return q.IndexAt(block, q.start[category]+rank)
 }
 
-// MaxSerial returns how many serials category c uses among the first n
-// records: an upper bound, for checking that a category's identifier space
-// is large enough for a run before it starts.
-func (q *Quota) MaxSerial(c int, n uint64) uint64 {
-	return (n + q.block - 1) / q.block * q.count[c]
-}
-
 // BlockSize returns the records of each block (Block).
 func (q *Quota) BlockSize() uint64 { return q.block }
 

@@ -145,22 +145,10 @@ func (s *Stream) Chance(p float64) bool { return unit(s.pcg.Uint64()) < p } // n
 // Between returns an int in [lo, hi].
 func (s *Stream) Between(lo, hi int) int { return lo + s.IntN(hi-lo+1) }
 
-// PermuteIndex maps x in [0, n) to a distinct value in [0, n): a keyed
-// bijection (a balanced Feistel network on the next power of four, with
-// cycle walking back into range). Different keys give unrelated orders.
-func PermuteIndex(x, n, key uint64) uint64 {
-	p := keyed(n, key) // one index: a table would cost more than it saves
-	return p.Of(x)
-}
-
-// UnpermuteIndex inverts PermuteIndex with the same n and key.
-func UnpermuteIndex(y, n, key uint64) uint64 {
-	p := keyed(n, key)
-	return p.Inverse(y)
-}
-
-// Permutation is PermuteIndex and UnpermuteIndex over one n and key, their
-// set-up (the halves' width, the round keys) done once for many indexes.
+// Permutation maps [0, n) onto itself by a keyed bijection: a balanced
+// Feistel network on the next power of four, with cycle walking back into
+// range. Different keys give unrelated orders. Its set-up (the halves'
+// width, the round keys) is done once for many indexes.
 type Permutation struct {
 	n      uint64
 	bits   uint

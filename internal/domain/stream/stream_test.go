@@ -127,3 +127,16 @@ func TestPermuteIsTheFeistelNetwork(t *testing.T) {
 		}
 	}
 }
+
+// PermuteIndex is Permutation.Of over one index, untabled: the reference
+// the tabled permutations are held to.
+func PermuteIndex(x, n, key uint64) uint64 {
+	p := keyed(n, key) // one index: a table would cost more than it saves
+	return p.Of(x)
+}
+
+// UnpermuteIndex inverts PermuteIndex with the same n and key.
+func UnpermuteIndex(y, n, key uint64) uint64 {
+	p := keyed(n, key)
+	return p.Inverse(y)
+}
