@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -93,6 +96,33 @@ func TestShardsAsProcessesEqualSingleRun(t *testing.T) {
 	out, err = run("merge", "-c", "configs/v0.2.yaml", "--records", records, "--seed", "5", "--output-dir", sharded).CombinedOutput()
 	require.Error(t, err)
 	require.Contains(t, string(out), "another configuration")
+
+	// A part damaged after it was made (the reviewer's repro: its Parquet
+	// deleted, a first name lengthened in its CSV) is refused with exit 3,
+	// naming the part and its files, and nothing is merged.
+	require.NoError(t, os.RemoveAll(filepath.Join(sharded, "v0.2")))
+	part2 := filepath.Join(sharded, "v0.2.parts", "part-0002-of-0004")
+	require.NoError(t, os.Remove(filepath.Join(part2, "persons_v0_2.parquet")))
+	csvPath := filepath.Join(part2, "persons_v0_2.csv")
+	b, err := os.ReadFile(csvPath)
+	require.NoError(t, err)
+	lines := strings.SplitN(string(b), "\n", 3)
+	col := slices.Index(strings.Split(lines[0], ","), "first_name")
+	require.GreaterOrEqual(t, col, 0)
+	row := strings.Split(lines[1], ",")
+	row[col] += "n"
+	lines[1] = strings.Join(row, ",")
+	require.NoError(t, os.WriteFile(csvPath, []byte(strings.Join(lines, "\n")), 0o644))
+	out, err = run("merge", "-c", "configs/v0.2.yaml", "--records", records, "--output-dir", sharded).CombinedOutput()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, string(out))
+	require.Equal(t, 3, ee.ExitCode(), string(out))
+	require.Contains(t, string(out), "part-0002-of-0004: snapshot is damaged")
+	require.Contains(t, string(out), "persons_v0_2.parquet: missing")
+	require.Contains(t, string(out), "persons_v0_2.csv: ")
+	require.Contains(t, string(out), "--shard 2/4 --force")
+	_, err = os.Stat(filepath.Join(sharded, "v0.2"))
+	require.ErrorIs(t, err, fs.ErrNotExist, "no merged snapshot")
 }
 
 // A 60M-person run, past the 55,984,401 never-issued SSNs, is accepted as

@@ -30,12 +30,13 @@ func (e *InterruptedError) ExitCode() int {
 // context.Canceled.
 func (e *InterruptedError) Is(target error) bool { return target == context.Canceled }
 
-// DamagedError is returned when the target holds the same snapshot as the
-// run made (same manifest) but its files no longer match that manifest.
-// --force replaces it.
+// DamagedError is returned when a snapshot folder's files no longer match
+// its manifest: the target of a run that made the same snapshot (--force
+// replaces it), or a part that merge would read.
 type DamagedError struct {
 	Dir      string
 	Problems []string // one per file: "persons_v0_1.csv: size 120, manifest says 100"
+	Fix      string   // what repairs it; "" is the target's "use --force to replace it"
 }
 
 // maxProblemsShown bounds the message: a folder may hold any number of
@@ -48,7 +49,11 @@ func (e *DamagedError) Error() string {
 	if len(shown) > maxProblemsShown {
 		shown, more = shown[:maxProblemsShown], fmt.Sprintf("; and %d more", len(e.Problems)-maxProblemsShown)
 	}
-	return fmt.Sprintf("%s: snapshot is damaged, its files do not match its manifest: %s%s (use --force to replace it)", e.Dir, strings.Join(shown, "; "), more)
+	fix := e.Fix
+	if fix == "" {
+		fix = "use --force to replace it"
+	}
+	return fmt.Sprintf("%s: snapshot is damaged, its files do not match its manifest: %s%s (%s)", e.Dir, strings.Join(shown, "; "), more, fix)
 }
 
 // ExitCode is the documented code for failed validation.

@@ -15,6 +15,8 @@ import (
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/formats/layout"
+	"github.com/synthpipe/synthpipe/internal/formats/safeio"
+	"github.com/synthpipe/synthpipe/pipeline"
 )
 
 // Parts lists the part folders of a sharded run in order, and fails unless
@@ -54,7 +56,11 @@ func Parts(partsDir string) ([]string, error) {
 // Merge joins the parts of cfg's sharded run, made with the same config
 // (checked by config_sha256), into the snapshot <output.dir>/<version>,
 // through cfg's own sinks and finalizers: the result is byte for byte the
-// snapshot a single run makes.
+// snapshot a single run makes. Each part is first checked whole against its
+// own manifest (every listed file present, regular, of its size and SHA-256,
+// nothing extra), as a rerun checks its target: a damaged part fails the
+// merge with a *DamagedError (exit 3) naming the part and its files, before
+// anything is written.
 func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error) {
 	run := cfg.Run()
 	run.Shard, run.Shards = 0, 0
@@ -63,43 +69,91 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 		return Result{}, err
 	}
 	suffix := layout.Suffix(run.SnapshotVersion)
-	for _, p := range parts {
-		raw, err := os.ReadFile(filepath.Join(p, layout.MetadataFile(suffix)))
-		if err != nil {
-			return Result{}, fmt.Errorf("part %s: %w", filepath.Base(p), err)
-		}
-		var meta model.Metadata
-		if err := json.Unmarshal(raw, &meta); err != nil {
-			return Result{}, fmt.Errorf("part %s: metadata: %w", filepath.Base(p), err)
-		}
-		if meta.ConfigSHA256 != run.ConfigSHA256 {
-			return Result{}, fmt.Errorf("part %s was made with another configuration (config_sha256 %s, this one %s): merge with the same config, records and seed", filepath.Base(p), meta.ConfigSHA256, run.ConfigSHA256)
-		}
+	files, err := checkParts(ctx, parts, suffix, run.ConfigSHA256)
+	if err != nil {
+		return Result{}, err
 	}
+	src := newPartSource(parts, files, suffix, entity.Of(run.Entities))
+	defer src.Close()
 	return write(ctx, Target(cfg.OutputDir, run), "output.dir "+cfg.OutputDir, run, opt, func(env *component.Env) (component.Plan, error) {
 		plan, err := cfg.Plan(env, 1)
 		if err != nil {
 			return plan, err
 		}
-		plan.Source = newPartSource(parts, suffix, entity.Of(run.Entities))
+		plan.Source = src
 		plan.Stages, plan.StageNames = nil, nil // the parts were validated when made
 		plan.Window = 2 * runtime.GOMAXPROCS(0)
 		return plan, nil
 	})
 }
 
+// checkParts checks every part against its own manifest and then its
+// config_sha256 against the merge's, and returns each part's manifest
+// entries by name. Every damaged part is named, so that one rerun of them
+// all repairs the run.
+func checkParts(ctx context.Context, parts []string, suffix, configSHA256 string) ([]map[string]pipeline.FileInfo, error) {
+	manName := layout.ManifestFile(suffix)
+	out := make([]map[string]pipeline.FileInfo, len(parts))
+	var damaged []error
+	for i, p := range parts {
+		var problems []string
+		raw, err := safeio.ReadSmall(p, manName, maxManifestBytes)
+		if err != nil {
+			problems = []string{openProblem(manName, err)}
+		} else {
+			problems = checkFiles(ctx, p, raw, manName)
+		}
+		if ctx.Err() != nil {
+			return nil, interrupted(ctx, ctx.Err())
+		}
+		if len(problems) > 0 {
+			damaged = append(damaged, damagedPart(p, problems))
+			continue
+		}
+		var m layout.Manifest
+		_ = json.Unmarshal(raw, &m) // checkFiles has read it
+		out[i] = map[string]pipeline.FileInfo{}
+		for _, f := range m.Files {
+			out[i][f.Name] = f
+		}
+		metaRaw, err := safeio.ReadSmall(p, layout.MetadataFile(suffix), 1<<20)
+		if err != nil {
+			return nil, fmt.Errorf("part %s: %w", filepath.Base(p), err)
+		}
+		var meta model.Metadata
+		if err := json.Unmarshal(metaRaw, &meta); err != nil {
+			return nil, fmt.Errorf("part %s: metadata: %w", filepath.Base(p), err)
+		}
+		if meta.ConfigSHA256 != configSHA256 {
+			return nil, fmt.Errorf("part %s was made with another configuration (config_sha256 %s, this one %s): merge with the same config, records and seed", filepath.Base(p), meta.ConfigSHA256, configSHA256)
+		}
+	}
+	if len(damaged) > 0 {
+		return nil, errors.Join(damaged...)
+	}
+	return out, nil
+}
+
+// damagedPart is the error for a part whose files do not match its
+// manifest: making the part again repairs it.
+func damagedPart(dir string, problems []string) *DamagedError {
+	k, n, _ := layout.ParsePart(filepath.Base(dir))
+	return &DamagedError{Dir: dir, Problems: problems, Fix: fmt.Sprintf("nothing was merged: make this part again with run --shard %d/%d --force", k, n)}
+}
+
 // partSource reads the records of every part in order, each entity on its
 // own, in chunks: the sinks need no household alignment.
 type partSource struct {
 	parts   []string
+	files   []map[string]pipeline.FileInfo // each part's manifest entries by name
 	suffix  string
 	readers []*entityReader
 }
 
 const mergeChunk = 4096
 
-func newPartSource(parts []string, suffix string, entities []entity.Entity) *partSource {
-	s := &partSource{parts: parts, suffix: suffix}
+func newPartSource(parts []string, files []map[string]pipeline.FileInfo, suffix string, entities []entity.Entity) *partSource {
+	s := &partSource{parts: parts, files: files, suffix: suffix}
 	for _, e := range entities {
 		s.readers = append(s.readers, &entityReader{e: e})
 	}
@@ -122,11 +176,23 @@ func (s *partSource) Next(_ context.Context, b *component.Batch) (bool, error) {
 	return any, nil
 }
 
+// Close closes the part files still open, those of a merge that failed or
+// was interrupted; the engine never closes a source.
+func (s *partSource) Close() {
+	for _, r := range s.readers {
+		if r.src != nil {
+			r.src.Close()
+			r.src = nil
+		}
+	}
+}
+
 // entityReader walks one entity through the parts.
 type entityReader struct {
 	e    entity.Entity
 	part int
 	src  entity.Reader
+	file pipeline.FileInfo // the manifest's entry of the file src reads
 	done bool
 }
 
@@ -139,16 +205,20 @@ func (r *entityReader) read(s *partSource, mb *model.Batch) (int, error) {
 				r.done = true
 				break
 			}
-			src, err := openPart(s.parts[r.part], r.e, s.suffix)
+			src, file, err := openPart(s.parts[r.part], s.files[r.part], r.e, s.suffix)
 			if err != nil {
 				return n, err
 			}
-			r.src = src
+			r.src, r.file = src, file
 		}
 		err := r.src.Next()
 		if errors.Is(err, io.EOF) {
+			rows := r.src.Row()
 			r.src.Close()
 			r.src = nil
+			if rows != r.file.Records {
+				return n, damagedPart(s.parts[r.part], []string{fmt.Sprintf("%s: %d records, manifest says %d", r.file.Name, rows, r.file.Records)})
+			}
 			r.part++
 			continue
 		}
@@ -161,32 +231,32 @@ func (r *entityReader) read(s *partSource, mb *model.Batch) (int, error) {
 	return n, nil
 }
 
-// openPart opens a part's Parquet file for an entity, or its CSV file when
-// the part has no Parquet.
-func openPart(dir string, e entity.Entity, suffix string) (entity.Reader, error) {
-	pq := layout.DataFile(e.Name(), suffix, layout.Parquet)
-	if f, err := os.Open(filepath.Join(dir, pq)); err == nil {
-		st, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return nil, err
-		}
-		src, err := e.OpenParquet(f, st.Size(), f)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("%s: %w", filepath.Join(filepath.Base(dir), pq), err)
-		}
-		return src, nil
+// openPart opens the file of an entity that a part's manifest lists: its
+// Parquet, or its CSV when the part has no Parquet. The part was checked
+// against that manifest, so the file is there; any error is the file's.
+func openPart(dir string, files map[string]pipeline.FileInfo, e entity.Entity, suffix string) (entity.Reader, pipeline.FileInfo, error) {
+	pq, csvName := layout.DataFile(e.Name(), suffix, layout.Parquet), layout.DataFile(e.Name(), suffix, layout.CSV)
+	file, ok := files[pq]
+	if !ok {
+		file, ok = files[csvName]
 	}
-	csvName := layout.DataFile(e.Name(), suffix, layout.CSV)
-	f, err := os.Open(filepath.Join(dir, csvName))
+	if !ok {
+		return nil, file, fmt.Errorf("part %s: its manifest lists neither %s nor %s: merge reads one of them (the parquet or csv sink)", filepath.Base(dir), pq, csvName)
+	}
+	path := filepath.Join(filepath.Base(dir), file.Name)
+	f, st, err := safeio.OpenRegular(dir, file.Name)
 	if err != nil {
-		return nil, fmt.Errorf("part %s has neither %s nor %s", filepath.Base(dir), pq, csvName)
+		return nil, file, fmt.Errorf("part %s: %w", path, err)
 	}
-	src, err := e.OpenCSV(f, f)
+	var src entity.Reader
+	if file.Name == pq {
+		src, err = e.OpenParquet(f, st.Size(), f)
+	} else {
+		src, err = e.OpenCSV(f, f)
+	}
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: %w", filepath.Join(filepath.Base(dir), csvName), err)
+		return nil, file, fmt.Errorf("part %s: %w", path, err)
 	}
-	return src, nil
+	return src, file, nil
 }

@@ -209,14 +209,8 @@ func checkFiles(ctx context.Context, dir string, manifestJSON []byte, manifestNa
 // size and SHA-256, read no further than that size.
 func fileProblem(dir string, f pipeline.FileInfo) string {
 	fh, st, err := safeio.OpenRegular(dir, f.Name)
-	var nr *safeio.NotRegularError
-	switch {
-	case errors.As(err, &nr):
-		return safeio.QuoteName(f.Name) + ": " + nr.Kind
-	case errors.Is(err, os.ErrNotExist):
-		return safeio.QuoteName(f.Name) + ": missing"
-	case err != nil:
-		return safeio.QuoteName(f.Name) + ": unreadable: " + err.Error()
+	if err != nil {
+		return openProblem(f.Name, err)
 	}
 	defer fh.Close()
 	if st.Size() != f.Bytes {
@@ -230,4 +224,17 @@ func fileProblem(dir string, f pipeline.FileInfo) string {
 		return f.Name + ": SHA-256 differs from the manifest's"
 	}
 	return ""
+}
+
+// openProblem says why safeio could not open or read a file of a snapshot
+// folder, as one of its problems.
+func openProblem(name string, err error) string {
+	var nr *safeio.NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return safeio.QuoteName(name) + ": " + nr.Kind
+	case errors.Is(err, os.ErrNotExist):
+		return safeio.QuoteName(name) + ": missing"
+	}
+	return safeio.QuoteName(name) + ": unreadable: " + err.Error()
 }
