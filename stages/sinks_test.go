@@ -122,6 +122,21 @@ func TestJSONAndMetadataSinks(t *testing.T) {
 	require.NotContains(t, string(metaRaw), "time", "no wall-clock timestamp")
 }
 
+// The JSON sink's Close stops joining when its context has ended: no
+// dataset file is left, nor any spool.
+func TestJSONSinkCloseStopsWhenCancelled(t *testing.T) {
+	dir := t.TempDir()
+	run := testkit.Run(60, 3)
+	s, err := jsonsink.New(dir, run)
+	require.NoError(t, err)
+	require.NoError(t, s.Write(context.Background(), &component.Batch{Payload: testkit.Batch(run, "profile")}))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = s.Close(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	require.Empty(t, testkit.FileHashes(t, dir), "no dataset file, no spool")
+}
+
 func TestManifestListsFilesSortedByName(t *testing.T) {
 	dir := t.TempDir()
 	run := testkit.Run(1, 1)
