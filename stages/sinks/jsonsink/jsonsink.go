@@ -115,6 +115,9 @@ func (s *Sink) Write(_ context.Context, b *component.Batch) error {
 	return nil
 }
 
+// Abort removes the spools: the dataset file is never made.
+func (s *Sink) Abort() { s.removeSpools() }
+
 func (s *Sink) removeSpools() {
 	for _, sp := range s.spools {
 		sp.remove()
