@@ -28,11 +28,16 @@ type Stage[P any] interface {
 	Process(ctx context.Context, b *Batch[P]) error
 }
 
-// Sink writes every batch, in sequence order. Close flushes and reports the
-// files it wrote; it is called once, also after a failed run.
+// Sink writes every batch, in sequence order, then is told how the run
+// ended by exactly one of two calls. Close finishes its files (flush, join,
+// fsync) and reports them; a long Close stops when ctx ends. Abort, called
+// instead after a failed or cancelled run, releases and removes what it
+// holds without finishing anything: that output is thrown away, and
+// finishing it could take longer than the run did.
 type Sink[P any] interface {
 	Write(ctx context.Context, b *Batch[P]) error
 	Close(ctx context.Context) ([]FileInfo, error)
+	Abort()
 }
 
 // Finalizer runs after every sink has closed, with the files they wrote, and

@@ -9,7 +9,7 @@
 // RegisterSink or RegisterFinalizer, each with a build func that returns the
 // kind's interface, so a built component needs no type assertion. Run wires
 // the parts of a run, each in its own function: source, stage (a worker pool
-// per stage), reorder, sink, then closeSinks and finalize.
+// per stage), reorder, sink, then finalize, or abortSinks after a failure.
 //
 // Lifecycle, and who closes what:
 //
@@ -25,13 +25,16 @@
 //     sink. It closes the sinks' channels when its input is drained.
 //   - Each sink goroutine writes every batch in order. The last sink to finish
 //     with a batch reports it (Plan.Written, for progress) and returns it to
-//     the free list.
-//   - After every goroutine has returned without error, the runner closes the
-//     sinks (in config order), collecting the files they wrote, and then runs
-//     the finalizers (the manifest) with that list.
+//     the free list. Once it has written the last batch, the goroutine closes
+//     its sink (Close: flush, join, fsync), side by side with the others.
+//   - After every goroutine has returned without error, the runner collects
+//     the files the sinks wrote (in config order) and runs the finalizers
+//     (the manifest) with that list.
 //
-// Every channel send selects on ctx.Done(). The first error cancels the
-// context; every goroutine then returns, errgroup.Wait reports the first
-// error, and the runner still closes the sinks so no file handle leaks. The
-// caller discards the partial output (see package snapshot).
+// Every channel send selects on ctx.Done(). The first error, or the
+// caller's cancel, cancels the context; every goroutine then returns,
+// errgroup.Wait reports the first error, and the runner aborts every sink
+// not closed yet (Abort: its files are released and removed unfinished, so
+// no file handle leaks and no work is spent on output that is thrown
+// away). The caller discards the partial output (see package snapshot).
 package pipeline

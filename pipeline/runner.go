@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -33,8 +32,8 @@ type Plan[P any] struct {
 //
 // It wires the parts below in the Go-blog pipeline style: source → one
 // worker pool per stage → reorder → one goroutine per sink, each part
-// owning (and closing, with defer) its out channels; then it closes the sinks
-// and runs the finalizers.
+// owning (and closing, with defer) its out channels; each sink is closed by
+// its goroutine once written, then the finalizers run.
 func Run[P any](ctx context.Context, p Plan[P]) ([]FileInfo, error) {
 	window := p.window()
 	free := make(chan *Batch[P], window)
@@ -53,37 +52,42 @@ func Run[P any](ctx context.Context, p Plan[P]) ([]FileInfo, error) {
 		closers[i] = closer[P]{sink: s, name: p.sinkName(i)}
 		sink(gctx, g, &closers[i], outs[i], free, p.Written)
 	}
-	runErr := g.Wait()
-
-	// Sinks are always closed, so a failed run leaks no file handle.
-	files, closeErr := closeSinks(ctx, closers)
-	if runErr != nil {
-		return nil, runErr
+	if err := g.Wait(); err != nil {
+		abortSinks(closers)
+		return nil, err
 	}
-	if closeErr != nil {
-		return nil, closeErr
+	// Every sink goroutine returned nil, so every sink has closed.
+	var files []FileInfo
+	for _, c := range closers {
+		files = append(files, c.files...)
 	}
 	return finalize(ctx, p.Finalizers, files)
 }
 
-// closer closes one sink once and keeps what its Close returned.
+// closer ends one sink once, with Close or Abort, and keeps the files its
+// Close reported.
 type closer[P any] struct {
-	sink   Sink[P]
-	name   string
-	closed bool
-	files  []FileInfo
-	err    error
+	sink  Sink[P]
+	name  string
+	ended bool
+	files []FileInfo
 }
 
 func (c *closer[P]) close(ctx context.Context) error {
-	if !c.closed {
-		c.closed = true
-		c.files, c.err = c.sink.Close(ctx)
-		if c.err != nil {
-			c.err = fmt.Errorf("%s close: %w", c.name, c.err)
-		}
+	c.ended = true
+	files, err := c.sink.Close(ctx)
+	if err != nil {
+		return fmt.Errorf("%s close: %w", c.name, err)
 	}
-	return c.err
+	c.files = files
+	return nil
+}
+
+func (c *closer[P]) abort() {
+	if !c.ended {
+		c.ended = true
+		c.sink.Abort()
+	}
 }
 
 // window is how many batches may be in flight.
@@ -209,7 +213,9 @@ func reorder[P any](ctx context.Context, g *errgroup.Group, in <-chan *Batch[P],
 // sink writes every batch of in, in order. The last sink to finish with a
 // batch reports it (written) and returns it to the free list. A sink that
 // has written the last batch is closed at once, so its flush and fsync
-// overlap the sinks still writing (the JSON sink joins 2 GB at close).
+// overlap the sinks still writing (the JSON sink joins 2 GB at close), and
+// so the sinks close side by side. A cancelled run closes none: they are
+// aborted.
 func sink[P any](ctx context.Context, g *errgroup.Group, c *closer[P], in <-chan *Batch[P], free chan<- *Batch[P], written func(*Batch[P])) {
 	g.Go(func() error {
 		for b := range in {
@@ -230,23 +236,14 @@ func sink[P any](ctx context.Context, g *errgroup.Group, c *closer[P], in <-chan
 	})
 }
 
-// closeSinks closes, side by side, every sink not closed yet (after a
-// failed run, those that had not written their last batch) and returns the files they wrote, in config order.
-func closeSinks[P any](ctx context.Context, closers []closer[P]) ([]FileInfo, error) {
-	var wg sync.WaitGroup
+// abortSinks aborts, after a failed or cancelled run, every sink that had
+// not begun to close (those a Close had begun released their files
+// themselves, finished or not): nothing is finished that the caller throws
+// away, and no file handle leaks.
+func abortSinks[P any](closers []closer[P]) {
 	for i := range closers {
-		wg.Go(func() { closers[i].close(ctx) })
+		closers[i].abort()
 	}
-	wg.Wait()
-	var files []FileInfo
-	var errs []error
-	for _, c := range closers {
-		files = append(files, c.files...)
-		if c.err != nil {
-			errs = append(errs, c.err)
-		}
-	}
-	return files, errors.Join(errs...)
 }
 
 // finalize runs the finalizers in order, each with the files so far, and

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,10 +36,11 @@ func (jitter) Process(_ context.Context, b *Batch[*int]) error {
 }
 
 type collect struct {
-	mu     sync.Mutex
-	got    []int
-	failAt int
-	closed bool
+	mu      sync.Mutex
+	got     []int
+	failAt  int
+	closed  bool
+	aborted bool
 }
 
 func (c *collect) Write(_ context.Context, b *Batch[*int]) error {
@@ -55,6 +57,8 @@ func (c *collect) Close(context.Context) ([]FileInfo, error) {
 	c.closed = true
 	return []FileInfo{{Name: "x", Records: int64(len(c.got))}}, nil
 }
+
+func (c *collect) Abort() { c.aborted = true }
 
 func TestRunKeepsOrderAcrossWorkers(t *testing.T) {
 	for _, workers := range []int{1, 3, 8} {
@@ -100,7 +104,8 @@ func TestFailingSinkStopsRunWithoutLeaks(t *testing.T) {
 		Sinks: []Sink[*int]{good, bad}, SinkNames: []string{"csv", "json"}, Finalizers: []Finalizer{f},
 	})
 	require.ErrorContains(t, err, "sink json: disk full", "the sink is named by its type")
-	require.True(t, bad.closed && good.closed, "sinks are closed after a failure")
+	require.True(t, bad.aborted && good.aborted, "sinks are aborted after a failure")
+	require.False(t, bad.closed || good.closed, "no sink finishes its files after a failure")
 	require.Nil(t, f.saw, "no manifest after a failure")
 	deadline := time.Now().Add(2 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
@@ -166,4 +171,61 @@ type closeFails struct {
 func (c *closeFails) Close(context.Context) ([]FileInfo, error) {
 	c.closes++
 	return nil, errors.New("disk full")
+}
+
+// A cancelled run aborts every sink and closes none: nothing is finished
+// (joined, synced) that the caller throws away.
+func TestCancelAbortsSinks(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, b := &collect{}, &collect{}
+	var n atomic.Int32
+	_, err := Run(ctx, Plan[*int]{
+		Source: &counter{limit: 1 << 30}, Sinks: []Sink[*int]{a, b},
+		Written: func(*Batch[*int]) {
+			if n.Add(1) == 3 {
+				cancel()
+			}
+		},
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.True(t, a.aborted && b.aborted, "sinks are aborted")
+	require.False(t, a.closed || b.closed, "no sink is closed")
+}
+
+// A sink that closed before another failed keeps its Close: each sink is
+// ended once, by Close or by Abort.
+func TestSinkClosedBeforeFailureIsNotAborted(t *testing.T) {
+	done := &closeSignal{closed: make(chan struct{})}
+	bad := &failAfter{at: 4, after: done.closed}
+	_, err := Run(context.Background(), Plan[*int]{Source: &counter{limit: 5}, Sinks: []Sink[*int]{done, bad}, SinkNames: []string{"csv", "json"}})
+	require.ErrorContains(t, err, "sink json: disk full")
+	require.True(t, bad.aborted && !bad.closed, "the failing sink is aborted")
+	require.True(t, done.collect.closed && !done.aborted, "the sink that had closed is not aborted")
+}
+
+// closeSignal closes its channel when it is closed.
+type closeSignal struct {
+	collect
+	closed chan struct{}
+}
+
+func (c *closeSignal) Close(ctx context.Context) ([]FileInfo, error) {
+	defer close(c.closed)
+	return c.collect.Close(ctx)
+}
+
+// failAfter fails its write of batch at, once after is closed.
+type failAfter struct {
+	collect
+	at    int
+	after chan struct{}
+}
+
+func (f *failAfter) Write(ctx context.Context, b *Batch[*int]) error {
+	if *b.Payload == f.at {
+		<-f.after
+		return errors.New("disk full")
+	}
+	return f.collect.Write(ctx, b)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/synthpipe/synthpipe/stages/sinks/csvsink"
 	"github.com/synthpipe/synthpipe/stages/sinks/jsonsink"
 	"github.com/synthpipe/synthpipe/stages/sinks/metasink"
+	"github.com/synthpipe/synthpipe/stages/sinks/parquetsink"
 )
 
 // writeAll writes two batches through a sink and closes it.
@@ -120,6 +121,48 @@ func TestJSONAndMetadataSinks(t *testing.T) {
 	require.NoError(t, json.Unmarshal(metaRaw, &meta))
 	require.Equal(t, doc.Metadata, meta)
 	require.NotContains(t, string(metaRaw), "time", "no wall-clock timestamp")
+}
+
+// A sink aborted after writing leaves nothing in its folder: the JSON sink
+// joins no dataset file and removes its spools, the CSV and Parquet sinks
+// remove their unfinished files, the metadata sink never makes its file.
+func TestAbortedSinksLeaveNothing(t *testing.T) {
+	run := testkit.Run(60, 3)
+	mb := testkit.Batch(run, "profile")
+	entities := entity.Of(run.Entities)
+	for name, newSink := range map[string]func(dir string) (component.Sink, error){
+		"json":     func(dir string) (component.Sink, error) { return jsonsink.New(dir, run) },
+		"csv":      func(dir string) (component.Sink, error) { return csvsink.New(dir, "v0_2", entities) },
+		"parquet":  func(dir string) (component.Sink, error) { return parquetsink.New(dir, "v0_2", entities, 131072) },
+		"metadata": func(dir string) (component.Sink, error) { return metasink.New(dir, run), nil },
+	} {
+		dir := t.TempDir()
+		s, err := newSink(dir)
+		require.NoError(t, err)
+		for i := range 3 {
+			require.NoError(t, s.Write(context.Background(), &component.Batch{Seq: uint64(i), Payload: mb}), name)
+		}
+		if name != "metadata" {
+			require.NotEmpty(t, testkit.FileHashes(t, dir), "%s: files open while writing", name)
+		}
+		s.Abort()
+		require.Empty(t, testkit.FileHashes(t, dir), "%s: nothing left after Abort", name)
+	}
+}
+
+// The JSON sink's Close stops joining when its context has ended: no
+// dataset file is left, nor any spool.
+func TestJSONSinkCloseStopsWhenCancelled(t *testing.T) {
+	dir := t.TempDir()
+	run := testkit.Run(60, 3)
+	s, err := jsonsink.New(dir, run)
+	require.NoError(t, err)
+	require.NoError(t, s.Write(context.Background(), &component.Batch{Payload: testkit.Batch(run, "profile")}))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = s.Close(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	require.Empty(t, testkit.FileHashes(t, dir), "no dataset file, no spool")
 }
 
 func TestManifestListsFilesSortedByName(t *testing.T) {

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/synthpipe/synthpipe/internal/component"
@@ -39,7 +38,7 @@ func (c *Config) Plan(env *component.Env, workers int) (component.Plan, error) {
 	for _, comp := range c.Sinks {
 		s, err := component.Registry.BuildSink(comp.Type, comp.Conf, envFor(comp))
 		if err != nil {
-			closeSinks(p.Sinks)
+			abortSinks(p.Sinks)
 			return p, wrap(comp, err)
 		}
 		p.Sinks = append(p.Sinks, s)
@@ -48,7 +47,7 @@ func (c *Config) Plan(env *component.Env, workers int) (component.Plan, error) {
 	for _, comp := range c.Finalizers {
 		f, err := component.Registry.BuildFinalizer(comp.Type, comp.Conf, envFor(comp))
 		if err != nil {
-			closeSinks(p.Sinks)
+			abortSinks(p.Sinks)
 			return p, wrap(comp, err)
 		}
 		p.Finalizers = append(p.Finalizers, f)
@@ -56,8 +55,9 @@ func (c *Config) Plan(env *component.Env, workers int) (component.Plan, error) {
 	return p, nil
 }
 
-func closeSinks(sinks []component.Sink) {
+// abortSinks releases the files of sinks built for a plan that cannot run.
+func abortSinks(sinks []component.Sink) {
 	for _, s := range sinks {
-		_, _ = s.Close(context.Background())
+		s.Abort()
 	}
 }

@@ -226,6 +226,9 @@ func (r *rowStream) Write(_ context.Context, b *component.Batch) error {
 	return err
 }
 
+// Abort has nothing to release: a failed request's body is left unfinished.
+func (*rowStream) Abort() {}
+
 func (r *rowStream) Close(context.Context) ([]pipeline.FileInfo, error) {
 	var err error
 	switch {
@@ -246,6 +249,9 @@ type parquetStream struct{ t entity.Table }
 func (p *parquetStream) Write(_ context.Context, b *component.Batch) error {
 	return p.t.Write(b.Payload)
 }
+
+// Abort writes no footer: a failed request's body is left unfinished.
+func (*parquetStream) Abort() {}
 
 func (p *parquetStream) Close(context.Context) ([]pipeline.FileInfo, error) {
 	_, err := p.t.Close()
@@ -314,8 +320,10 @@ func (d *datasetNDJSON) Write(_ context.Context, b *component.Batch) error {
 	return nil
 }
 
-// Close keeps the spools for finish; Generate removes them (cleanup).
+// Close keeps the spools for finish; Generate removes them (cleanup), also
+// after Abort.
 func (d *datasetNDJSON) Close(context.Context) ([]pipeline.FileInfo, error) { return nil, nil }
+func (d *datasetNDJSON) Abort()                                             {}
 
 func (d *datasetNDJSON) finish() error {
 	for k, f := range d.spools {

@@ -110,6 +110,7 @@ func (brokenSink) Write(context.Context, *component.Batch) error { return errors
 func (brokenSink) Close(context.Context) ([]pipeline.FileInfo, error) {
 	return nil, nil
 }
+func (brokenSink) Abort() {}
 
 func init() {
 	component.RegisterSink(pipeline.Spec{Type: "broken"}, func(pipeline.Conf, *component.Env) (component.Sink, error) { return brokenSink{}, nil })

@@ -2,6 +2,7 @@ package hashfile
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"math/rand/v2"
@@ -109,7 +110,7 @@ func testAppendFile(t *testing.T, create func(string, string) (*File, error)) {
 		require.NoError(t, err)
 		_, err = src.Write(p) // leaves the offset at the end
 		require.NoError(t, err)
-		require.NoError(t, f.AppendFile(src))
+		require.NoError(t, f.AppendFile(t.Context(), src))
 		require.Equal(t, takesDirect(t, dir), f.direct, "appended files are written direct where the file system takes it")
 		want.Write(p)
 		back, err := os.ReadFile(src.Name())
@@ -141,8 +142,8 @@ func TestAppendFileError(t *testing.T) {
 	require.NoError(t, err)
 
 	for name, fail := range map[string]func(*File) error{
-		"read":  func(f *File) error { return f.AppendFile(unread) },
-		"write": func(f *File) error { require.NoError(t, f.f.Close()); return f.AppendFile(big) },
+		"read":  func(f *File) error { return f.AppendFile(t.Context(), unread) },
+		"write": func(f *File) error { require.NoError(t, f.f.Close()); return f.AppendFile(t.Context(), big) },
 	} {
 		f, err := Create(dir, name+".json")
 		require.NoError(t, err)
@@ -206,7 +207,7 @@ func TestDirectFallsBack(t *testing.T) {
 	appended := bytes.Repeat([]byte("a"), appendBlock+3)
 	_, err = src.Write(appended)
 	require.NoError(t, err)
-	require.NoError(t, f.AppendFile(src))
+	require.NoError(t, f.AppendFile(t.Context(), src))
 	require.False(t, f.direct, "a file system that refused a direct write is not asked again")
 	require.NoError(t, src.Close())
 	rest = append(rest, appended...)
@@ -245,7 +246,7 @@ func TestAppendFileAfterUnalignedWrite(t *testing.T) {
 	require.NoError(t, err)
 	_, err = src.Write(body)
 	require.NoError(t, err)
-	require.NoError(t, f.AppendFile(src))
+	require.NoError(t, f.AppendFile(t.Context(), src))
 	require.False(t, f.direct)
 	n, _, err := f.Close()
 	require.NoError(t, err)
@@ -254,4 +255,67 @@ func TestAppendFileAfterUnalignedWrite(t *testing.T) {
 	require.True(t, bytes.Equal(append(head, body...), got))
 	require.Equal(t, int64(len(got)), n)
 	require.NoError(t, src.Close())
+}
+
+// countSyncs counts the fsyncs made until the test ends.
+func countSyncs(t *testing.T) *int {
+	n := new(int)
+	was := fsync
+	fsync = func(f *os.File) error { *n++; return was(f) }
+	t.Cleanup(func() { fsync = was })
+	return n
+}
+
+// Abort throws a file away: its gathered bytes are not written, it is not
+// synced, it is removed. Close, for comparison, syncs once.
+func TestAbortNeitherWritesNorSyncs(t *testing.T) {
+	syncs := countSyncs(t)
+	dir := t.TempDir()
+	f, err := Create(dir, "x.csv")
+	require.NoError(t, err)
+	_, err = f.Write(bytes.Repeat([]byte("w"), BufferSize+5)) // written from the slice, not gathered
+	require.NoError(t, err)
+	_, err = f.WriteString("gathered")
+	require.NoError(t, err)
+	f.Abort()
+	require.Zero(t, *syncs, "an aborted file is not synced")
+	require.NoFileExists(t, filepath.Join(dir, "x.csv"))
+	f.Abort() // again: nothing
+
+	done, err := Create(dir, "y.csv")
+	require.NoError(t, err)
+	_, err = done.WriteString("kept")
+	require.NoError(t, err)
+	_, _, err = done.Close()
+	require.NoError(t, err)
+	require.Equal(t, 1, *syncs, "Close syncs")
+	done.Abort()
+	got, err := os.ReadFile(filepath.Join(dir, "y.csv"))
+	require.NoError(t, err)
+	require.Equal(t, "kept", string(got), "Abort after Close leaves the file")
+}
+
+// AppendFile with its context ended appends nothing and fails with the
+// context's error, as does the Close after it, which does not sync.
+func TestAppendFileStopsWhenCancelled(t *testing.T) {
+	syncs := countSyncs(t)
+	dir := t.TempDir()
+	src, err := os.CreateTemp(dir, "spool")
+	require.NoError(t, err)
+	defer src.Close()
+	_, err = src.Write(make([]byte, 3*appendBlocks*appendBlock))
+	require.NoError(t, err)
+	for _, size := range []int64{3 * appendBlocks * appendBlock, 10} { // many blocks; one partial block
+		require.NoError(t, src.Truncate(size))
+		f, err := Create(dir, "x.json")
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		require.ErrorIs(t, f.AppendFile(ctx, src), context.Canceled)
+		require.Zero(t, f.n, "nothing appended")
+		_, _, err = f.Close()
+		require.ErrorIs(t, err, context.Canceled)
+		require.Zero(t, *syncs)
+		require.NoError(t, os.Remove(filepath.Join(dir, "x.json")))
+	}
 }

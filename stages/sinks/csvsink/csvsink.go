@@ -58,7 +58,7 @@ func New(dir, suffix string, entities []entity.Entity) (*Sink, error) {
 	for _, e := range entities {
 		f, err := hashfile.Create(dir, layout.DataFile(e.Name(), suffix, layout.CSV))
 		if err != nil {
-			s.Close(context.Background())
+			s.Abort()
 			return nil, err
 		}
 		// A row may end a little past chunk: room for it saves a copy.
@@ -105,4 +105,11 @@ func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 		out = append(out, pipeline.FileInfo{Name: t.f.Name(), Entity: t.e.Name(), Format: layout.CSV, Records: t.rows, Bytes: n, SHA256: sum})
 	}
 	return out, first
+}
+
+// Abort removes every file unfinished: the rows left are not written.
+func (s *Sink) Abort() {
+	for _, t := range s.tables {
+		t.f.Abort()
+	}
 }

@@ -11,7 +11,6 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -116,6 +115,9 @@ func (s *Sink) Write(_ context.Context, b *component.Batch) error {
 	return nil
 }
 
+// Abort removes the spools: the dataset file is never made.
+func (s *Sink) Abort() { s.removeSpools() }
+
 func (s *Sink) removeSpools() {
 	for _, sp := range s.spools {
 		sp.remove()
@@ -131,8 +133,9 @@ func (s *spool) remove() {
 	}
 }
 
-// Close joins metadata and the spooled arrays into the dataset file.
-func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
+// Close joins metadata and the spooled arrays into the dataset file; when
+// ctx ends first, it removes the file unfinished.
+func (s *Sink) Close(ctx context.Context) ([]pipeline.FileInfo, error) {
 	defer s.removeSpools()
 	name := layout.DatasetFile(layout.Suffix(s.run.SnapshotVersion))
 	out, err := hashfile.Create(s.dir, name)
@@ -140,8 +143,7 @@ func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 		return nil, err
 	}
 	fail := func(err error) ([]pipeline.FileInfo, error) {
-		out.Close()
-		os.Remove(filepath.Join(s.dir, name))
+		out.Abort()
 		return nil, fmt.Errorf("json: %w", err)
 	}
 	out.WriteString("{\n  \"metadata\": ")
@@ -151,7 +153,7 @@ func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 			return fail(err)
 		}
 		out.WriteString(",\n  \"" + sp.e.Name() + "\": [")
-		if err := out.AppendFile(sp.f); err != nil {
+		if err := out.AppendFile(ctx, sp.f); err != nil {
 			return fail(err)
 		}
 		// Gone as soon as it is joined: the disk holds the dataset and the

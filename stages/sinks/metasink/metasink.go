@@ -52,6 +52,9 @@ func (s *Sink) Write(_ context.Context, b *component.Batch) error {
 	return nil
 }
 
+// Abort does nothing: the file is made at Close only.
+func (s *Sink) Abort() {}
+
 // Close writes the file.
 func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 	name := layout.MetadataFile(layout.Suffix(s.run.SnapshotVersion))

@@ -63,7 +63,7 @@ func New(dir, suffix string, entities []entity.Entity, rowGroupRows int64) (*Sin
 	for _, e := range entities {
 		f, err := hashfile.Create(dir, layout.DataFile(e.Name(), suffix, layout.Parquet))
 		if err != nil {
-			s.Close(context.Background())
+			s.Abort()
 			return nil, err
 		}
 		s.tables = append(s.tables, &table{e: e, f: f, w: e.NewParquet(f, rowGroupRows, [2]string{version.Name, version.Version})})
@@ -98,4 +98,11 @@ func (s *Sink) Close(context.Context) ([]pipeline.FileInfo, error) {
 		out = append(out, pipeline.FileInfo{Name: t.f.Name(), Entity: t.e.Name(), Format: layout.Parquet, Records: rows, Bytes: n, SHA256: sum})
 	}
 	return out, first
+}
+
+// Abort removes every file unfinished: no last row group, no footer.
+func (s *Sink) Abort() {
+	for _, t := range s.tables {
+		t.f.Abort()
+	}
 }
