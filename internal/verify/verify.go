@@ -329,38 +329,17 @@ func integrityOnly(rep *Report, meta model.Metadata, manName string, manRaw []by
 	return rep
 }
 
-// eachEntry calls fn with every name in dir, a chunk of names at a time,
-// so that a folder of millions of names costs time, not memory.
-func eachEntry(dir string, fn func(fs.DirEntry)) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	for {
-		entries, err := d.ReadDir(1024)
-		for _, e := range entries {
-			fn(e)
-		}
-		if errors.Is(err, io.EOF) || err == nil && len(entries) == 0 {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
 // findManifest returns the name of the folder's one manifest.
 func findManifest(dir string) (string, error) {
 	var found []string
 	n := 0
-	err := eachEntry(dir, func(e fs.DirEntry) {
+	err := safeio.EachEntry(dir, func(e fs.DirEntry) error {
 		if strings.HasPrefix(e.Name(), layout.ManifestPrefix) && strings.HasSuffix(e.Name(), ".json") {
 			if n++; len(found) < 3 {
 				found = append(found, safeio.QuoteName(e.Name()))
 			}
 		}
+		return nil
 	})
 	if err != nil {
 		return "", unusable("%s: %w", dir, err)
@@ -454,14 +433,14 @@ func checkFiles(dir, manName string, man layout.Manifest, listed map[string]pipe
 	// those are kept, so a folder of millions costs no memory.
 	var first []contract.Violation
 	extra := int64(0)
-	err := eachEntry(dir, func(e fs.DirEntry) {
+	err := safeio.EachEntry(dir, func(e fs.DirEntry) error {
 		if e.Name() == manName || all[e.Name()] {
-			return
+			return nil
 		}
 		extra++
 		i, _ := slices.BinarySearchFunc(first, e.Name(), func(v contract.Violation, name string) int { return strings.Compare(v.File, name) })
 		if i >= examplesPerRule {
-			return
+			return nil
 		}
 		v := contract.Violation{File: e.Name(), Entity: "file", Column: "*", Rule: contract.RuleNoUnexpectedFiles, Value: "not in the manifest"}
 		if !e.Type().IsRegular() {
@@ -469,6 +448,7 @@ func checkFiles(dir, manName string, man layout.Manifest, listed map[string]pipe
 		}
 		first = slices.Insert(first, i, v)
 		first = first[:min(len(first), examplesPerRule)]
+		return nil
 	})
 	for _, v := range first {
 		rep.add(v)
