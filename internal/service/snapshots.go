@@ -221,7 +221,7 @@ func (s *Service) Validate(ctx context.Context, p string) ([]byte, bool, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	rep, err := verify.Run(s.abs(d.rel))
+	rep, err := verify.Run(ctx, s.abs(d.rel))
 	if err != nil {
 		return nil, false, fmt.Errorf("validate %s: %w", p, err)
 	}
