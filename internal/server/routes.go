@@ -216,7 +216,7 @@ func (s *Server) generateHandler(ctx context.Context, in *generateInput) (*huma.
 	return &huma.StreamResponse{Body: func(hctx huma.Context) {
 		defer func() { <-s.generate }()
 		r, w := humago.Unwrap(hctx)
-		sw := &streamWriter{w: w, contentType: s.api.ContentType(req.Format)}
+		sw := &streamWriter{w: s.deadlineWriter(w), contentType: s.api.ContentType(req.Format)}
 		if r.Method == http.MethodHead {
 			sw.start() // the mux routes HEAD here: headers only, no pipeline run
 			return
@@ -250,8 +250,9 @@ func (s *Server) generateHandler(ctx context.Context, in *generateInput) (*huma.
 
 // streamWriter sends the status and Content-Type with the first byte, so
 // a Generate that fails before writing can still answer with a problem.
-// It writes straight through to the connection's ResponseWriter: no layer
-// between Generate and the socket holds more than net/http's own 4 KiB.
+// It writes straight through to the connection's ResponseWriter (by way of
+// a deadlineWriter): no layer between Generate and the socket holds more
+// than net/http's own 4 KiB.
 type streamWriter struct {
 	w           http.ResponseWriter
 	contentType string
@@ -347,13 +348,7 @@ func (s *Server) fileHandler(ctx context.Context, in *fileInput) (*huma.StreamRe
 		w.Header().Set("ETag", `"`+f.ETag()+`"`)
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		// A snapshot file may take longer than the write timeout on a slow
-		// link: the deadline moves on while bytes flow, so only a stalled
-		// client is cut off.
-		rc := http.NewResponseController(w)
-		http.ServeContent(&rangeProblem{ResponseWriter: w, progress: func() {
-			_ = rc.SetWriteDeadline(time.Now().Add(s.opt.WriteTimeout))
-		}}, r, f.Name(), time.Time{}, f)
+		http.ServeContent(&rangeProblem{ResponseWriter: s.deadlineWriter(w)}, r, f.Name(), time.Time{}, f)
 	}}, nil
 }
 
@@ -361,8 +356,7 @@ func (s *Server) fileHandler(ctx context.Context, in *fileInput) (*huma.StreamRe
 // text, into a problem like every other error (Content-Range kept).
 type rangeProblem struct {
 	http.ResponseWriter
-	swallow  bool
-	progress func() // called before each write, if set
+	swallow bool
 }
 
 func (rp *rangeProblem) WriteHeader(code int) {
@@ -379,23 +373,7 @@ func (rp *rangeProblem) Write(p []byte) (int, error) {
 	if rp.swallow {
 		return len(p), nil
 	}
-	if rp.progress == nil {
-		return rp.ResponseWriter.Write(p)
-	}
-	// Writes of at most 64 KiB, each with a fresh deadline: a source that
-	// hands over the whole file in one Write is cut up too.
-	n := 0
-	for len(p) > 0 {
-		chunk := p[:min(len(p), 64<<10)]
-		rp.progress()
-		m, err := rp.ResponseWriter.Write(chunk)
-		n += m
-		if err != nil {
-			return n, err
-		}
-		p = p[len(chunk):]
-	}
-	return n, nil
+	return rp.ResponseWriter.Write(p)
 }
 
 func (s *Server) writeServiceProblem(w http.ResponseWriter, r *http.Request, err error) {

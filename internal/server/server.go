@@ -32,8 +32,10 @@ const (
 	DefaultAddr              = "127.0.0.1:8080"
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultReadTimeout       = 30 * time.Second
-	// DefaultWriteTimeout bounds a whole response: long enough for a
-	// 10,000-record Parquet stream on a busy machine.
+	// DefaultWriteTimeout bounds the writing of a response. A generate
+	// stream and a snapshot file move it on with every write
+	// (deadlineWriter): however long they last, they are cut off only
+	// when the client stops reading for that long.
 	DefaultWriteTimeout    = 60 * time.Second
 	DefaultIdleTimeout     = 120 * time.Second
 	DefaultShutdownTimeout = 30 * time.Second
