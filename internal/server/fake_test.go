@@ -116,18 +116,6 @@ func (f *fakeAPI) generate(ctx context.Context, req service.GenerateRequest, w i
 	return nil
 }
 
-func (f *fakeAPI) ContentType(format string) string {
-	switch format {
-	case service.FormatNDJSON:
-		return "application/x-ndjson"
-	case service.FormatCSV:
-		return "text/csv; charset=utf-8"
-	case service.FormatParquet:
-		return "application/vnd.apache.parquet"
-	}
-	return "application/json"
-}
-
 func (f *fakeAPI) Record(_ context.Context, req service.RecordRequest) (service.Record, error) {
 	if !slices.Contains(f.Entities(), req.Entity) {
 		return service.Record{}, &service.NotFound{What: "entity", Value: req.Entity}

@@ -117,7 +117,7 @@ func (s *Server) routes(entities []string) {
 
 	streamed := map[string]*huma.MediaType{}
 	for _, f := range generateFormats {
-		streamed[s.api.ContentType(f)] = &huma.MediaType{}
+		streamed[service.MediaType(f)] = &huma.MediaType{}
 	}
 	huma.Register(s.huma, huma.Operation{
 		OperationID: "generate", Method: http.MethodGet, Path: "/generate/{entity}", Tags: []string{"generate"},
@@ -206,17 +206,14 @@ func (s *Server) generateHandler(ctx context.Context, in *generateInput) (*huma.
 	if err := s.api.CheckGenerate(req); err != nil {
 		return nil, s.fromService(ctx, err)
 	}
-	select {
-	case s.generate <- struct{}{}:
-	default:
-		s.metrics.rejected()
-		return nil, huma.ErrorWithHeaders(problem(http.StatusTooManyRequests, "", "",
-			"too many generate requests in flight; retry later"), http.Header{"Retry-After": {retryAfter}})
-	}
 	return &huma.StreamResponse{Body: func(hctx huma.Context) {
-		defer func() { <-s.generate }()
 		r, w := humago.Unwrap(hctx)
-		sw := &streamWriter{w: s.deadlineWriter(w), contentType: s.api.ContentType(req.Format)}
+		release, ok := s.admit(w)
+		if !ok {
+			return
+		}
+		defer release()
+		sw := &streamWriter{w: s.deadlineWriter(w), contentType: service.MediaType(req.Format)}
 		if r.Method == http.MethodHead {
 			sw.start() // the mux routes HEAD here: headers only, no pipeline run
 			return
@@ -232,12 +229,7 @@ func (s *Server) generateHandler(ctx context.Context, in *generateInput) (*huma.
 			return
 		}
 		if sw.n == 0 {
-			// Nothing sent yet: the client still gets a proper problem.
-			var em *huma.ErrorModel
-			if !errors.As(s.fromService(r.Context(), err), &em) {
-				em = problem(http.StatusInternalServerError, "", "", "internal error")
-			}
-			writeProblem(w, em)
+			s.writeServiceProblem(w, r, err) // nothing sent yet: the client still gets a proper problem
 			return
 		}
 		// Mid-stream the status is sent: abort the connection so the client

@@ -238,15 +238,26 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // semaphore of /generate), else answers 429 with Retry-After at once.
 func (s *Server) capped(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case s.generate <- struct{}{}:
-		default:
-			s.metrics.rejected()
-			w.Header().Set("Retry-After", retryAfter)
-			writeProblem(w, problem(http.StatusTooManyRequests, "", "", "too many generate requests in flight; retry later"))
+		release, ok := s.admit(w)
+		if !ok {
 			return
 		}
-		defer func() { <-s.generate }()
+		defer release()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// admit takes a generation slot without waiting and returns its release.
+// When none is free it counts the refusal, answers 429 with Retry-After
+// and returns false.
+func (s *Server) admit(w http.ResponseWriter) (release func(), ok bool) {
+	select {
+	case s.generate <- struct{}{}:
+		return func() { <-s.generate }, true
+	default:
+		s.metrics.rejected()
+		w.Header().Set("Retry-After", retryAfter)
+		writeProblem(w, problem(http.StatusTooManyRequests, "", "", "too many generate requests in flight; retry later"))
+		return nil, false
+	}
 }

@@ -48,6 +48,18 @@ const (
 	FormatParquet = "parquet" // as the snapshot's Parquet files
 )
 
+// mediaTypes are the media types of the formats, by format name, which is
+// also the extension of a snapshot file of that format.
+var mediaTypes = map[string]string{
+	FormatJSON:    "application/json",
+	FormatNDJSON:  "application/x-ndjson",
+	FormatCSV:     "text/csv; charset=utf-8",
+	FormatParquet: "application/vnd.apache.parquet",
+}
+
+// MediaType is the media type of a format ("" for an unknown one).
+func MediaType(format string) string { return mediaTypes[format] }
+
 // Dataset, in place of an entity name, asks for every entity the config makes.
 const Dataset = "dataset"
 
@@ -128,8 +140,6 @@ type API interface {
 	Generate(ctx context.Context, req GenerateRequest, w io.Writer) (Served, error)
 	// CheckGenerate refuses a request that Generate would refuse.
 	CheckGenerate(req GenerateRequest) error
-	// ContentType is the media type of a format.
-	ContentType(format string) string
 	Record(ctx context.Context, req RecordRequest) (Record, error)
 	Describe(entity string) (EntitySchema, error)
 	Snapshots() ([]Snapshot, error)

@@ -444,8 +444,8 @@ func TestDescribe(t *testing.T) {
 	require.NotEmpty(t, d.Rules)
 	require.Equal(t, "urn:synthpipe:schema:v0.2:person", d.JSONSchema["$id"])
 	require.Equal(t, []string{"persons", "vehicles", "profiles", "incidents"}, s.Entities())
-	require.Equal(t, "text/csv; charset=utf-8", s.ContentType(FormatCSV))
-	require.Equal(t, "application/x-ndjson", s.ContentType(FormatNDJSON))
+	require.Equal(t, "text/csv; charset=utf-8", MediaType(FormatCSV))
+	require.Equal(t, "application/x-ndjson", MediaType(FormatNDJSON))
 }
 
 func TestSnapshots(t *testing.T) {

@@ -201,13 +201,8 @@ func (f *file) Name() string { return f.name }
 func (f *file) ETag() string { return f.etag }
 
 func (f *file) ContentType() string {
-	switch path.Ext(f.name) {
-	case ".csv":
-		return "text/csv; charset=utf-8"
-	case ".parquet":
-		return "application/vnd.apache.parquet"
-	case ".json":
-		return "application/json"
+	if t := MediaType(strings.TrimPrefix(path.Ext(f.name), ".")); t != "" {
+		return t
 	}
 	return "application/octet-stream"
 }
