@@ -124,8 +124,12 @@ func (s *Server) routes(entities []string) {
 		Summary: "Generate records",
 		Description: "Streams the records of persons [offset, offset+records) of the configured run (with seed), made by the " +
 			"configured pipeline exactly as `synthpipe run` makes them, in the requested format. entity: one of " +
-			strings.Join(entities, ", ") + ", or dataset for every entity. The body is streamed as it is generated, never buffered; " +
-			"a request refused is refused before a byte is sent. When too many streams run at once the answer is 429 with Retry-After.",
+			strings.Join(entities, ", ") + ", or dataset for every entity. An entity's records are sent as they are made. " +
+			"The dataset is grouped by entity, so part of it waits in a temporary file (on disk, not in memory): in json the whole " +
+			"document, sent once the run has passed its validate stage; in ndjson every entity's lines but the first's, sent after " +
+			"the first's, which stream. A request refused is refused before a byte is sent; a run that fails after the first byte " +
+			"ends the body without its final chunk, so it cannot pass for complete. When too many streams run at once the answer " +
+			"is 429 with Retry-After.",
 		Errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusTooManyRequests},
 		Responses: map[string]*huma.Response{
 			"200": {Description: "the records, streamed", Content: streamed},

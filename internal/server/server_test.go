@@ -609,6 +609,8 @@ func TestOpenAPI(t *testing.T) {
 	}
 	require.Contains(t, body, "?dir=variants/clean-licences", "the snapshot URL scheme is documented")
 	require.NotContains(t, string(gen), `"422"`, "parameter errors are 400, so no 422 is documented")
+	require.Contains(t, string(gen), "in json the whole document, sent once the run has passed", "the dataset's spooling is documented")
+	require.NotContains(t, string(gen), "never buffered", "the dataset waits in a temporary file")
 }
 
 func TestDocs(t *testing.T) {

@@ -19,9 +19,12 @@
 // JSON equals dataset_<v>.json; an entity's JSON is an array of the rows of
 // its section there (one a line), NDJSON one row a line, and the dataset's
 // NDJSON {"entity":…,"record":…} lines grouped by entity in declaration
-// order. The validate stage runs as in the CLI: a violation fails the
-// request (with streamed formats some bytes may already be written; the
-// dataset's JSON and NDJSON write nothing until the run has passed).
+// order. An entity's records are written as they are made; the dataset,
+// grouped by entity, waits in temporary files: its JSON is written whole
+// once the run has passed, its NDJSON the first entity's lines as they are
+// made and the others' after the run. The validate stage runs as in the
+// CLI: a violation fails the request (some bytes may already be written,
+// except of the dataset's JSON).
 //
 // Record serves the configured dataset (the config's records and seed,
 // after overrides) in constant time: the id's household is found from a
