@@ -32,7 +32,7 @@ func newValidateCmd() *cobra.Command {
 			if format != "text" && format != "json" {
 				return &usageError{fmt.Errorf("--format %q: allowed: text, json", format)}
 			}
-			rep, err := verify.Run(args[0])
+			rep, err := verify.Run(cmd.Context(), args[0])
 			if err != nil {
 				if verify.IsUnusable(err) {
 					return &usageError{err} // not a snapshot folder: a wrong argument

@@ -69,30 +69,18 @@ func (c *Client) Generate(ctx context.Context, q GenerateQuery) (io.ReadCloser, 
 	if q.Format != "" {
 		v.Set("format", q.Format)
 	}
-	return c.get(ctx, "/generate/"+url.PathEscape(q.Entity), v)
+	return c.get(ctx, v, "generate", q.Entity)
 }
 
-// Record fetches one record by id with the records linked to it.
-func (c *Client) Record(ctx context.Context, entity, id string, include ...string) (map[string]any, error) {
-	v := url.Values{}
-	if len(include) > 0 {
-		v.Set("include", strings.Join(include, ","))
-	}
-	body, err := c.get(ctx, "/"+url.PathEscape(entity)+"/"+url.PathEscape(id), v)
-	if err != nil {
-		return nil, err
-	}
-	defer body.Close()
-	var out map[string]any
-	if err := json.NewDecoder(io.LimitReader(body, 16<<20)).Decode(&out); err != nil {
-		return nil, fmt.Errorf("record %s: %w", id, err)
-	}
-	return out, nil
-}
-
-func (c *Client) get(ctx context.Context, path string, q url.Values) (io.ReadCloser, error) {
+// get GETs the path of segments under the base URL. Each segment is
+// escaped once, so a "/" or "%" in one stays part of it.
+func (c *Client) get(ctx context.Context, q url.Values, segments ...string) (io.ReadCloser, error) {
 	u := *c.base
-	u.Path += path
+	u.RawPath = c.base.EscapedPath()
+	for _, seg := range segments {
+		u.Path += "/" + seg
+		u.RawPath += "/" + url.PathEscape(seg)
+	}
 	u.RawQuery = q.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {

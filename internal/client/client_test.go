@@ -18,8 +18,6 @@ func TestClientSendsTokenAndReadsProblems(t *testing.T) {
 		switch r.URL.Path {
 		case "/generate/persons":
 			io.WriteString(w, "person_id\nPER-0000000001\n")
-		case "/persons/PER-0000000001":
-			io.WriteString(w, `{"entity":"persons","record":{"person_id":"PER-0000000001"}}`)
 		default:
 			w.Header().Set("Content-Type", "application/problem+json")
 			w.WriteHeader(http.StatusBadRequest)
@@ -39,11 +37,6 @@ func TestClientSendsTokenAndReadsProblems(t *testing.T) {
 	require.Equal(t, "Bearer tok", gotAuth)
 	require.Equal(t, "format=csv&offset=3&records=1&seed=7", gotQuery)
 
-	rec, err := c.Record(context.Background(), "persons", "PER-0000000001", "vehicles", "profiles")
-	require.NoError(t, err)
-	require.Equal(t, "persons", rec["entity"])
-	require.Equal(t, "include=vehicles%2Cprofiles", gotQuery)
-
 	_, err = c.Generate(context.Background(), GenerateQuery{Entity: "widgets", Records: 0})
 	var p *Problem
 	require.True(t, errors.As(err, &p))
@@ -53,5 +46,24 @@ func TestClientSendsTokenAndReadsProblems(t *testing.T) {
 	for _, bad := range []string{"", "ftp://x", "localhost:8080", "http://"} {
 		_, err := New(bad, "")
 		require.Error(t, err, bad)
+	}
+}
+
+// A path segment is escaped once: a space, "/" or "%" in it reaches the
+// server inside the one segment, not escaped twice (%2520) nor split.
+func TestClientEscapesPathSegmentsOnce(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.EscapedPath()
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	for base, want := range map[string]string{srv.URL: "/generate/a%20b%2Fc%25", srv.URL + "/api%20v1/": "/api%20v1/generate/a%20b%2Fc%25"} {
+		c, err := New(base, "")
+		require.NoError(t, err)
+		body, err := c.Generate(context.Background(), GenerateQuery{Entity: "a b/c%", Records: 1})
+		require.NoError(t, err)
+		body.Close()
+		require.Equal(t, want, got, base)
 	}
 }

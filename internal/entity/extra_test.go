@@ -183,7 +183,7 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 	require.Contains(t, string(sch), `"^NOT-[0-9]{10}$"`)
 
 	// Read back and validated, in every format, by its own rules too.
-	rep, err := verify.Run(res.Dir)
+	rep, err := verify.Run(t.Context(), res.Dir)
 	require.NoError(t, err)
 	require.True(t, rep.Clean(), "%+v", rep.ByRule)
 	bad := filepath.Join(tmp, "bad")
@@ -196,7 +196,7 @@ func TestAnEntityDeclaredInATestGoesEverywhere(t *testing.T) {
 		}
 		require.NoError(t, os.WriteFile(filepath.Join(bad, name), b, 0o644))
 	}
-	rep, err = verify.Run(bad)
+	rep, err = verify.Run(t.Context(), bad)
 	require.NoError(t, err)
 	rules := map[string]bool{}
 	for _, r := range rep.ByRule {

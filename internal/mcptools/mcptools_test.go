@@ -110,8 +110,6 @@ func (f *fakeAPI) generate(ctx context.Context, req service.GenerateRequest, w i
 	return nil
 }
 
-func (f *fakeAPI) ContentType(string) string { return "application/octet-stream" }
-
 func (f *fakeAPI) Record(_ context.Context, req service.RecordRequest) (service.Record, error) {
 	if !slices.Contains(entities, req.Entity) {
 		return service.Record{}, &service.NotFound{What: "entity", Value: req.Entity}

@@ -1,6 +1,7 @@
 package samples
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -77,7 +78,7 @@ func Select(dir string, scenarios []Scenario) (Source, []Pick, error) {
 
 // openValid validates dir and reads its manifest and metadata.
 func openValid(dir string) (Source, snapshotFiles, error) {
-	rep, err := verify.Run(dir)
+	rep, err := verify.Run(context.Background(), dir) // Select takes no context: it runs to the end
 	if err != nil {
 		if verify.IsUnusable(err) {
 			return Source{}, snapshotFiles{}, &ArgError{err}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/synthpipe/synthpipe/internal/service"
 )
@@ -24,7 +25,8 @@ type fakeAPI struct {
 	// written; release, when set, holds each call until it is closed.
 	started chan struct{}
 	release chan struct{}
-	chunks  int // chunks of chunkSize bytes a Generate writes; default 1
+	chunks  int           // chunks of chunkSize bytes a Generate writes; default 1
+	pace    time.Duration // the wait before each chunk after the first
 	fail    error
 	calls   []string // snapshot paths and names that reached the service
 	files   map[string]map[string][]byte
@@ -90,6 +92,13 @@ func (f *fakeAPI) generate(ctx context.Context, req service.GenerateRequest, w i
 	}
 	chunk := bytes.Repeat([]byte("x"), chunkSize)
 	for i := range n {
+		if i > 0 && f.pace > 0 {
+			select {
+			case <-time.After(f.pace):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
 		if _, err := w.Write(chunk); err != nil {
 			return err
 		}
@@ -105,18 +114,6 @@ func (f *fakeAPI) generate(ctx context.Context, req service.GenerateRequest, w i
 		}
 	}
 	return nil
-}
-
-func (f *fakeAPI) ContentType(format string) string {
-	switch format {
-	case service.FormatNDJSON:
-		return "application/x-ndjson"
-	case service.FormatCSV:
-		return "text/csv; charset=utf-8"
-	case service.FormatParquet:
-		return "application/vnd.apache.parquet"
-	}
-	return "application/json"
 }
 
 func (f *fakeAPI) Record(_ context.Context, req service.RecordRequest) (service.Record, error) {

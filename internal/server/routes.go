@@ -117,15 +117,19 @@ func (s *Server) routes(entities []string) {
 
 	streamed := map[string]*huma.MediaType{}
 	for _, f := range generateFormats {
-		streamed[s.api.ContentType(f)] = &huma.MediaType{}
+		streamed[service.MediaType(f)] = &huma.MediaType{}
 	}
 	huma.Register(s.huma, huma.Operation{
 		OperationID: "generate", Method: http.MethodGet, Path: "/generate/{entity}", Tags: []string{"generate"},
 		Summary: "Generate records",
 		Description: "Streams the records of persons [offset, offset+records) of the configured run (with seed), made by the " +
 			"configured pipeline exactly as `synthpipe run` makes them, in the requested format. entity: one of " +
-			strings.Join(entities, ", ") + ", or dataset for every entity. The body is streamed as it is generated, never buffered; " +
-			"a request refused is refused before a byte is sent. When too many streams run at once the answer is 429 with Retry-After.",
+			strings.Join(entities, ", ") + ", or dataset for every entity. An entity's records are sent as they are made. " +
+			"The dataset is grouped by entity, so part of it waits in a temporary file (on disk, not in memory): in json the whole " +
+			"document, sent once the run has passed its validate stage; in ndjson every entity's lines but the first's, sent after " +
+			"the first's, which stream. A request refused is refused before a byte is sent; a run that fails after the first byte " +
+			"ends the body without its final chunk, so it cannot pass for complete. When too many streams run at once the answer " +
+			"is 429 with Retry-After.",
 		Errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusTooManyRequests},
 		Responses: map[string]*huma.Response{
 			"200": {Description: "the records, streamed", Content: streamed},
@@ -206,17 +210,14 @@ func (s *Server) generateHandler(ctx context.Context, in *generateInput) (*huma.
 	if err := s.api.CheckGenerate(req); err != nil {
 		return nil, s.fromService(ctx, err)
 	}
-	select {
-	case s.generate <- struct{}{}:
-	default:
-		s.metrics.rejected()
-		return nil, huma.ErrorWithHeaders(problem(http.StatusTooManyRequests, "", "",
-			"too many generate requests in flight; retry later"), http.Header{"Retry-After": {retryAfter}})
-	}
 	return &huma.StreamResponse{Body: func(hctx huma.Context) {
-		defer func() { <-s.generate }()
 		r, w := humago.Unwrap(hctx)
-		sw := &streamWriter{w: w, contentType: s.api.ContentType(req.Format)}
+		release, ok := s.admit(w)
+		if !ok {
+			return
+		}
+		defer release()
+		sw := &streamWriter{w: s.deadlineWriter(w), contentType: service.MediaType(req.Format)}
 		if r.Method == http.MethodHead {
 			sw.start() // the mux routes HEAD here: headers only, no pipeline run
 			return
@@ -232,12 +233,7 @@ func (s *Server) generateHandler(ctx context.Context, in *generateInput) (*huma.
 			return
 		}
 		if sw.n == 0 {
-			// Nothing sent yet: the client still gets a proper problem.
-			var em *huma.ErrorModel
-			if !errors.As(s.fromService(r.Context(), err), &em) {
-				em = problem(http.StatusInternalServerError, "", "", "internal error")
-			}
-			writeProblem(w, em)
+			s.writeServiceProblem(w, r, err) // nothing sent yet: the client still gets a proper problem
 			return
 		}
 		// Mid-stream the status is sent: abort the connection so the client
@@ -250,8 +246,9 @@ func (s *Server) generateHandler(ctx context.Context, in *generateInput) (*huma.
 
 // streamWriter sends the status and Content-Type with the first byte, so
 // a Generate that fails before writing can still answer with a problem.
-// It writes straight through to the connection's ResponseWriter: no layer
-// between Generate and the socket holds more than net/http's own 4 KiB.
+// It writes straight through to the connection's ResponseWriter (by way of
+// a deadlineWriter): no layer between Generate and the socket holds more
+// than net/http's own 4 KiB.
 type streamWriter struct {
 	w           http.ResponseWriter
 	contentType string
@@ -347,13 +344,7 @@ func (s *Server) fileHandler(ctx context.Context, in *fileInput) (*huma.StreamRe
 		w.Header().Set("ETag", `"`+f.ETag()+`"`)
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		// A snapshot file may take longer than the write timeout on a slow
-		// link: the deadline moves on while bytes flow, so only a stalled
-		// client is cut off.
-		rc := http.NewResponseController(w)
-		http.ServeContent(&rangeProblem{ResponseWriter: w, progress: func() {
-			_ = rc.SetWriteDeadline(time.Now().Add(s.opt.WriteTimeout))
-		}}, r, f.Name(), time.Time{}, f)
+		http.ServeContent(&rangeProblem{ResponseWriter: s.deadlineWriter(w)}, r, f.Name(), time.Time{}, f)
 	}}, nil
 }
 
@@ -361,8 +352,7 @@ func (s *Server) fileHandler(ctx context.Context, in *fileInput) (*huma.StreamRe
 // text, into a problem like every other error (Content-Range kept).
 type rangeProblem struct {
 	http.ResponseWriter
-	swallow  bool
-	progress func() // called before each write, if set
+	swallow bool
 }
 
 func (rp *rangeProblem) WriteHeader(code int) {
@@ -379,23 +369,7 @@ func (rp *rangeProblem) Write(p []byte) (int, error) {
 	if rp.swallow {
 		return len(p), nil
 	}
-	if rp.progress == nil {
-		return rp.ResponseWriter.Write(p)
-	}
-	// Writes of at most 64 KiB, each with a fresh deadline: a source that
-	// hands over the whole file in one Write is cut up too.
-	n := 0
-	for len(p) > 0 {
-		chunk := p[:min(len(p), 64<<10)]
-		rp.progress()
-		m, err := rp.ResponseWriter.Write(chunk)
-		n += m
-		if err != nil {
-			return n, err
-		}
-		p = p[len(chunk):]
-	}
-	return n, nil
+	return rp.ResponseWriter.Write(p)
 }
 
 func (s *Server) writeServiceProblem(w http.ResponseWriter, r *http.Request, err error) {

@@ -32,8 +32,10 @@ const (
 	DefaultAddr              = "127.0.0.1:8080"
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultReadTimeout       = 30 * time.Second
-	// DefaultWriteTimeout bounds a whole response: long enough for a
-	// 10,000-record Parquet stream on a busy machine.
+	// DefaultWriteTimeout bounds the writing of a response. A generate
+	// stream and a snapshot file move it on with every write
+	// (deadlineWriter): however long they last, they are cut off only
+	// when the client stops reading for that long.
 	DefaultWriteTimeout    = 60 * time.Second
 	DefaultIdleTimeout     = 120 * time.Second
 	DefaultShutdownTimeout = 30 * time.Second
@@ -236,15 +238,26 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // semaphore of /generate), else answers 429 with Retry-After at once.
 func (s *Server) capped(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case s.generate <- struct{}{}:
-		default:
-			s.metrics.rejected()
-			w.Header().Set("Retry-After", retryAfter)
-			writeProblem(w, problem(http.StatusTooManyRequests, "", "", "too many generate requests in flight; retry later"))
+		release, ok := s.admit(w)
+		if !ok {
 			return
 		}
-		defer func() { <-s.generate }()
+		defer release()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// admit takes a generation slot without waiting and returns its release.
+// When none is free it counts the refusal, answers 429 with Retry-After
+// and returns false.
+func (s *Server) admit(w http.ResponseWriter) (release func(), ok bool) {
+	select {
+	case s.generate <- struct{}{}:
+		return func() { <-s.generate }, true
+	default:
+		s.metrics.rejected()
+		w.Header().Set("Retry-After", retryAfter)
+		writeProblem(w, problem(http.StatusTooManyRequests, "", "", "too many generate requests in flight; retry later"))
+		return nil, false
+	}
 }

@@ -609,6 +609,8 @@ func TestOpenAPI(t *testing.T) {
 	}
 	require.Contains(t, body, "?dir=variants/clean-licences", "the snapshot URL scheme is documented")
 	require.NotContains(t, string(gen), `"422"`, "parameter errors are 400, so no 422 is documented")
+	require.Contains(t, string(gen), "in json the whole document, sent once the run has passed", "the dataset's spooling is documented")
+	require.NotContains(t, string(gen), "never buffered", "the dataset waits in a temporary file")
 }
 
 func TestDocs(t *testing.T) {
@@ -673,6 +675,25 @@ func TestSlowDownloadOutlivesWriteTimeout(t *testing.T) {
 	}
 	require.Greater(t, time.Since(began), 4*time.Second, "well past the write timeout")
 	require.True(t, bytes.Equal(big, got.Bytes()), "the whole file: %d of %d bytes", got.Len(), len(big))
+}
+
+// A generate stream that lasts longer than the write timeout completes
+// while bytes flow: the deadline moves on with every write, as for a
+// snapshot file.
+func TestLongGenerateOutlivesWriteTimeout(t *testing.T) {
+	fake := newFake()
+	fake.chunks, fake.pace = 12, 150*time.Millisecond // 1.65 s of writes, each 150 ms after the last
+	r := start(t, fake, Options{WriteTimeout: time.Second})
+	began := time.Now()
+	res, err := http.Get(r.url + "/generate/persons?records=3&format=csv")
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, 200, res.StatusCode)
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err, "the stream was cut after %v", time.Since(began))
+	require.Greater(t, time.Since(began), 1500*time.Millisecond, "past the write timeout")
+	head := "entity=persons records=3 seed=-1 offset=0 format=csv\n"
+	require.Equal(t, len(head)+12*chunkSize, len(body), "the whole stream")
 }
 
 func TestCheckTokenRefusesWhatNoClientCanSend(t *testing.T) {

@@ -141,21 +141,6 @@ func flatten(st [][]component.Stage) []component.Stage {
 // Entities names the entities the config makes, in declaration order.
 func (s *Service) Entities() []string { return slices.Clone(s.entities) }
 
-// ContentType is the media type of a format ("" for an unknown one).
-func (s *Service) ContentType(format string) string {
-	switch format {
-	case FormatJSON:
-		return "application/json"
-	case FormatNDJSON:
-		return "application/x-ndjson"
-	case FormatCSV:
-		return "text/csv; charset=utf-8"
-	case FormatParquet:
-		return "application/vnd.apache.parquet"
-	}
-	return ""
-}
-
 // Ready reports whether the config is loaded and the snapshots root is a
 // readable folder (a missing one is not ready: the snapshot routes would
 // all fail).

@@ -19,9 +19,12 @@
 // JSON equals dataset_<v>.json; an entity's JSON is an array of the rows of
 // its section there (one a line), NDJSON one row a line, and the dataset's
 // NDJSON {"entity":…,"record":…} lines grouped by entity in declaration
-// order. The validate stage runs as in the CLI: a violation fails the
-// request (with streamed formats some bytes may already be written; the
-// dataset's JSON and NDJSON write nothing until the run has passed).
+// order. An entity's records are written as they are made; the dataset,
+// grouped by entity, waits in temporary files: its JSON is written whole
+// once the run has passed, its NDJSON the first entity's lines as they are
+// made and the others' after the run. The validate stage runs as in the
+// CLI: a violation fails the request (some bytes may already be written,
+// except of the dataset's JSON).
 //
 // Record serves the configured dataset (the config's records and seed,
 // after overrides) in constant time: the id's household is found from a
@@ -47,6 +50,18 @@ const (
 	FormatCSV     = "csv"     // RFC 4180 with a header row, as the snapshot's CSV files
 	FormatParquet = "parquet" // as the snapshot's Parquet files
 )
+
+// mediaTypes are the media types of the formats, by format name, which is
+// also the extension of a snapshot file of that format.
+var mediaTypes = map[string]string{
+	FormatJSON:    "application/json",
+	FormatNDJSON:  "application/x-ndjson",
+	FormatCSV:     "text/csv; charset=utf-8",
+	FormatParquet: "application/vnd.apache.parquet",
+}
+
+// MediaType is the media type of a format ("" for an unknown one).
+func MediaType(format string) string { return mediaTypes[format] }
 
 // Dataset, in place of an entity name, asks for every entity the config makes.
 const Dataset = "dataset"
@@ -128,8 +143,6 @@ type API interface {
 	Generate(ctx context.Context, req GenerateRequest, w io.Writer) (Served, error)
 	// CheckGenerate refuses a request that Generate would refuse.
 	CheckGenerate(req GenerateRequest) error
-	// ContentType is the media type of a format.
-	ContentType(format string) string
 	Record(ctx context.Context, req RecordRequest) (Record, error)
 	Describe(entity string) (EntitySchema, error)
 	Snapshots() ([]Snapshot, error)

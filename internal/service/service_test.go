@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -443,8 +444,8 @@ func TestDescribe(t *testing.T) {
 	require.NotEmpty(t, d.Rules)
 	require.Equal(t, "urn:synthpipe:schema:v0.2:person", d.JSONSchema["$id"])
 	require.Equal(t, []string{"persons", "vehicles", "profiles", "incidents"}, s.Entities())
-	require.Equal(t, "text/csv; charset=utf-8", s.ContentType(FormatCSV))
-	require.Equal(t, "application/x-ndjson", s.ContentType(FormatNDJSON))
+	require.Equal(t, "text/csv; charset=utf-8", MediaType(FormatCSV))
+	require.Equal(t, "application/x-ndjson", MediaType(FormatNDJSON))
 }
 
 func TestSnapshots(t *testing.T) {
@@ -523,6 +524,32 @@ func TestSnapshots(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(root, "v0.2", "vehicles_v0_2.csv"), []byte("x"), 0o644))
 	_, err = s.OpenFile("v0.2", "vehicles_v0_2.csv")
 	require.ErrorContains(t, err, "manifest says")
+}
+
+// A listing stops at maxEntries names under the root, however many a
+// folder holds: the folders are read a chunk at a time (safeio.EachEntry,
+// whose own test proves it never reads to the end of a folder past the
+// limit), and the error names the limit.
+func TestSnapshotsListingIsBounded(t *testing.T) {
+	root := t.TempDir()
+	testrun.CopyFiles(t, "../../data/snapshots/v0.2", filepath.Join(root, "v0.2"))
+	junk := filepath.Join(root, "junk")
+	require.NoError(t, os.Mkdir(junk, 0o755))
+	s, err := New(load(t, 200, nil, nil), Options{SnapshotsDir: root})
+	require.NoError(t, err)
+	// Up to the limit the listing works: root's 2 names, v0.2's 10 files
+	// and manifest, and junk's names.
+	for i := range maxEntries - 13 {
+		require.NoError(t, os.WriteFile(filepath.Join(junk, strconv.Itoa(i)), nil, 0o644))
+	}
+	list, err := s.Snapshots()
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.NoError(t, os.WriteFile(filepath.Join(junk, "one-more"), nil, 0o644))
+	_, err = s.Snapshots()
+	require.ErrorContains(t, err, fmt.Sprintf("more than %d names to its depth of %d folders, the limit of a listing", maxEntries, maxDepth))
+	_, _, err = s.Manifest("v0.2")
+	require.ErrorContains(t, err, "the limit of a listing", "finding a snapshot lists too")
 }
 
 func TestValidateGoverned(t *testing.T) {

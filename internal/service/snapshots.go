@@ -2,6 +2,7 @@ package service
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,7 +14,6 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/synthpipe/synthpipe/internal/domain/model"
@@ -44,37 +44,34 @@ type snapshotDir struct {
 
 // walk finds the folders under the root that hold a manifest, to maxDepth,
 // never following a symlink and skipping hidden names (a run's staging and
-// lock files).
+// lock files). Folders are read a chunk of names at a time, so it stops
+// within a chunk of maxEntries however many names they hold.
 func (s *Service) walk() ([]snapshotDir, error) {
 	var out []snapshotDir
 	seen := 0
 	var visit func(rel string, depth int) error
 	visit = func(rel string, depth int) error {
-		ents, err := os.ReadDir(filepath.Join(s.opt.SnapshotsDir, filepath.FromSlash(rel)))
-		if err != nil {
-			return err
-		}
-		for _, de := range ents {
-			seen++
-			if seen > maxEntries {
-				return fmt.Errorf("snapshots folder %s: more than %d entries", s.opt.SnapshotsDir, maxEntries)
+		return safeio.EachEntry(filepath.Join(s.opt.SnapshotsDir, filepath.FromSlash(rel)), func(de fs.DirEntry) error {
+			if seen++; seen > maxEntries {
+				return fmt.Errorf("%s holds more than %d names to its depth of %d folders, the limit of a listing: keep only snapshot folders there", s.opt.SnapshotsDir, maxEntries, maxDepth)
 			}
 			name := de.Name()
 			if rel != "" && de.Type().IsRegular() && strings.HasPrefix(name, layout.ManifestPrefix) && strings.HasSuffix(name, ".json") {
 				out = append(out, snapshotDir{rel: rel, manifest: name})
 			}
 			if de.IsDir() && de.Type()&fs.ModeSymlink == 0 && !strings.HasPrefix(name, ".") && depth < maxDepth {
-				if err := visit(path.Join(rel, name), depth+1); err != nil {
-					return err
-				}
+				return visit(path.Join(rel, name), depth+1)
 			}
-		}
-		return nil
+			return nil
+		})
 	}
 	if err := visit("", 0); err != nil {
 		return nil, fmt.Errorf("snapshots: %w", err)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
+	// Folders are read in their own order: sort, so a listing is stable.
+	slices.SortFunc(out, func(a, b snapshotDir) int {
+		return cmp.Or(strings.Compare(a.rel, b.rel), strings.Compare(a.manifest, b.manifest))
+	})
 	return out, nil
 }
 
@@ -204,13 +201,8 @@ func (f *file) Name() string { return f.name }
 func (f *file) ETag() string { return f.etag }
 
 func (f *file) ContentType() string {
-	switch path.Ext(f.name) {
-	case ".csv":
-		return "text/csv; charset=utf-8"
-	case ".parquet":
-		return "application/vnd.apache.parquet"
-	case ".json":
-		return "application/json"
+	if t := MediaType(strings.TrimPrefix(path.Ext(f.name), ".")); t != "" {
+		return t
 	}
 	return "application/octet-stream"
 }
@@ -224,7 +216,7 @@ func (s *Service) Validate(ctx context.Context, p string) ([]byte, bool, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	rep, err := verify.Run(s.abs(d.rel))
+	rep, err := verify.Run(ctx, s.abs(d.rel))
 	if err != nil {
 		return nil, false, fmt.Errorf("validate %s: %w", p, err)
 	}

@@ -39,7 +39,7 @@ func TestGenerateIntoFolder(t *testing.T) {
 	require.Equal(t, target, res.Dir)
 	require.Equal(t, hashes(t, generateInto(t, 200, 1)), hashes(t, target), "the bytes run makes, directly in the folder")
 	require.Equal(t, []string{"snapshot_v0_1"}, names(t, parent), "no staging, no lock left beside it")
-	rep, err := verify.Run(target)
+	rep, err := verify.Run(t.Context(), target)
 	require.NoError(t, err)
 	require.Zero(t, rep.Violations)
 

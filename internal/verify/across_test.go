@@ -399,7 +399,7 @@ func TestAcrossRulesAreApplied(t *testing.T) {
 		t.Run(tc.rule, func(t *testing.T) {
 			dir := copySnapshot(t)
 			w := tc.damage(t, dir)
-			rep, err := Run(dir)
+			rep, err := Run(t.Context(), dir)
 			require.NoError(t, err)
 			require.Len(t, rep.ByRule, 1, "only %s: %+v", tc.rule, rep.ByRule)
 			rr := rep.ByRule[0]
@@ -448,7 +448,7 @@ func TestAcrossRulesStopAtAReadError(t *testing.T) {
 		return r
 	})
 	relist(t, dir, "incidents_v0_2.csv")
-	rep, err := Run(dir)
+	rep, err := Run(t.Context(), dir)
 	require.NoError(t, err)
 	rules := map[string]int64{}
 	for _, rr := range rep.ByRule {

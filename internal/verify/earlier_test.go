@@ -31,7 +31,7 @@ func rulesOf(rep *Report) []contract.RuleName {
 // The committed v0.1 snapshot, made by generator 0.1.x, is proven by its
 // files' integrity; damage to a byte or an unknown contract is caught.
 func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
-	rep, err := Run(goldenV01)
+	rep, err := Run(t.Context(), goldenV01)
 	require.NoError(t, err)
 	require.True(t, rep.Clean(), "%v", rep.ByRule)
 	require.Contains(t, rep.Scope, "integrity only: contract 0.1")
@@ -41,13 +41,13 @@ func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
 	// An edit with its manifest entry recomputed passes the integrity check
 	// but not the pin of the governed snapshot.
 	dir0 := editFolder(t, goldenV01, "snapshot_manifest_v0_1.json", []string{"persons_v0_1.csv"}, "666-", "123-")
-	rep, err = Run(dir0)
+	rep, err = Run(t.Context(), dir0)
 	require.NoError(t, err)
 	require.Equal(t, []contract.RuleName{contract.RuleGovernedSnapshotPinned}, rulesOf(rep))
 
 	dir := testrun.CopyFolder(t, goldenV01)
 	flipAByte(t, filepath.Join(dir, "persons_v0_1.csv"))
-	rep, err = Run(dir)
+	rep, err = Run(t.Context(), dir)
 	require.NoError(t, err)
 	require.Contains(t, rulesOf(rep), contract.RuleSHA256MatchManifest)
 
@@ -56,7 +56,7 @@ func TestEarlierContractIsProvenByIntegrity(t *testing.T) {
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(b), `"schema_version": "0.1"`, `"schema_version": "0.0"`, 1)), 0o644))
-	rep, err = Run(dir)
+	rep, err = Run(t.Context(), dir)
 	require.NoError(t, err)
 	require.Contains(t, rulesOf(rep), contract.RuleContractVersionKnown)
 }
@@ -73,22 +73,22 @@ func TestEarlierGeneratorIsProvenByIntegrity(t *testing.T) {
 	release := `"version": "` + version.Version + `"`
 
 	// Claiming to be the governed snapshot of 0.2.0 is not enough.
-	rep, err := Run(edit(release, `"version": "0.2.0"`))
+	rep, err := Run(t.Context(), edit(release, `"version": "0.2.0"`))
 	require.NoError(t, err)
 	require.Equal(t, []contract.RuleName{contract.RuleGovernedSnapshotPinned}, rulesOf(rep))
 
 	dir := edit(release, `"version": "0.2.0"`, `"dataset_name": "synthpipe-core"`, `"dataset_name": "team-fixtures"`)
-	rep, err = Run(dir)
+	rep, err = Run(t.Context(), dir)
 	require.NoError(t, err)
 	require.True(t, rep.Clean(), "%v", rep.ByRule)
 	require.Equal(t, "integrity only: generator 0.2.0 records are checked by synthpipe 0.2.0 (git tag v0.2.0)", rep.Scope)
 
 	flipAByte(t, filepath.Join(dir, "persons_v0_2.csv"))
-	rep, err = Run(dir)
+	rep, err = Run(t.Context(), dir)
 	require.NoError(t, err)
 	require.Contains(t, rulesOf(rep), contract.RuleSHA256MatchManifest)
 
-	rep, err = Run(golden)
+	rep, err = Run(t.Context(), golden)
 	require.NoError(t, err)
 	require.NotContains(t, rep.Scope, "integrity only", "this release's snapshot is checked record by record")
 }

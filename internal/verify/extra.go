@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"io/fs"
@@ -76,11 +77,12 @@ type rowStream struct {
 	// JSON form, which quotes every value (its CSV form may not).
 	ahead *model.Batch
 	taken int64 // bytes (canonical CSV) of the rows taken since the last flush
+	cancellation
 }
 
 // openRows opens e's file of one format. It returns nil when the file is not
 // listed or cannot be opened (reported, unless checkFiles named it).
-func openRows(dir, suffix, format string, e entity.Entity, listed map[string]pipeline.FileInfo, schemas *schema.Set, rep *Report) *rowStream {
+func openRows(ctx context.Context, dir, suffix, format string, e entity.Entity, listed map[string]pipeline.FileInfo, schemas *schema.Set, rep *Report) *rowStream {
 	name := layout.DataFile(e.Name(), suffix, format)
 	if format == layout.JSON {
 		name = layout.DatasetFile(suffix)
@@ -96,7 +98,7 @@ func openRows(dir, suffix, format string, e entity.Entity, listed map[string]pip
 		}
 		return nil
 	}
-	s := &rowStream{e: e, src: src, file: name, rep: rep}
+	s := &rowStream{e: e, src: src, file: name, rep: rep, cancellation: cancellation{ctx: ctx}}
 	s.seq = &idSequence{prefix: e.IDPrefix(), entity: e.Singular(), column: e.Columns()[0].Name}
 	if e.IDs() == entity.PerParent {
 		s.seq = &perParentSequence{prefix: e.IDPrefix(), entity: e.Singular(), column: e.Columns()[0].Name}
@@ -109,8 +111,13 @@ func openRows(dir, suffix, format string, e entity.Entity, listed map[string]pip
 }
 
 // advance reads the next good row, reporting bad ones (they are skipped).
+// It stops the stream, without a violation, once the context of Run ends.
 func (s *rowStream) advance() {
 	for {
+		if err := s.ended(); err != nil {
+			s.done, s.err = true, err
+			return
+		}
 		err := s.src.Next()
 		if errors.Is(err, io.EOF) {
 			s.done = true

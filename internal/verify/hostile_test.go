@@ -53,7 +53,7 @@ func runPromptly(t *testing.T, dir string) (*Report, error) {
 	done := make(chan result, 1)
 	start := time.Now()
 	go func() {
-		rep, err := Run(dir)
+		rep, err := Run(t.Context(), dir)
 		done <- result{rep, err}
 	}()
 	select {

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -58,6 +59,7 @@ type stream[T any] struct {
 	seq    *idSequence // ids that must run 1, 2, 3 … (nil: none)
 	entity string      // person, vehicle or profile, as violations name it
 	taken  int64       // bytes (canonical CSV) of the records taken since the last flush
+	cancellation
 }
 
 // take appends the current record to dst, remembers its file and row for
@@ -74,7 +76,7 @@ func (s *stream[T]) take(dst []T, rows map[string]rowRef, rep *Report) []T {
 	return dst
 }
 
-func newStream[T any](src readback.Source[T], file, entity string, cols []model.Column[T], id func(*T) string, rep *Report) *stream[T] {
+func newStream[T any](ctx context.Context, src readback.Source[T], file, entity string, cols []model.Column[T], id func(*T) string, rep *Report) *stream[T] {
 	// A record that failed to parse may be nil: its id is then unknown.
 	safeID := func(r *T) string {
 		if r == nil {
@@ -82,14 +84,19 @@ func newStream[T any](src readback.Source[T], file, entity string, cols []model.
 		}
 		return id(r)
 	}
-	s := &stream[T]{src: src, file: file, entity: entity, csv: encode.NewCSVEncoder(cols), id: safeID, rep: rep}
+	s := &stream[T]{src: src, file: file, entity: entity, csv: encode.NewCSVEncoder(cols), id: safeID, rep: rep, cancellation: cancellation{ctx: ctx}}
 	s.advance()
 	return s
 }
 
 // advance reads the next good record, reporting bad ones (they are skipped).
+// It stops the stream, without a violation, once the context of Run ends.
 func (s *stream[T]) advance() {
 	for {
+		if err := s.ended(); err != nil {
+			s.err, s.next, s.done = err, nil, true
+			return
+		}
 		rec, err := s.src.Next()
 		if errors.Is(err, io.EOF) {
 			s.next, s.done = nil, true

@@ -56,6 +56,7 @@
 package verify
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -154,8 +155,10 @@ func unusable(format string, args ...any) error {
 	return &UnusableError{Err: fmt.Errorf(format, args...)}
 }
 
-// Run validates the snapshot folder dir.
-func Run(dir string) (*Report, error) {
+// Run validates the snapshot folder dir. When ctx ends first it stops
+// reading within a file read or lookEvery records of each stream and
+// returns ctx's error, with no report.
+func Run(ctx context.Context, dir string) (*Report, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, unusable("%s: %w", dir, err)
@@ -196,7 +199,10 @@ func Run(dir string) (*Report, error) {
 		rep.add(contract.Violation{File: manName, Entity: "manifest", Column: "snapshot_version", Rule: contract.RuleFileNameContract, Value: fmt.Sprintf("%s, the file name says %s", man.SnapshotVersion, want)})
 	}
 	listed := acceptEntries(man, manName, suffix, rep)
-	checkFiles(dir, manName, man, listed, rep)
+	checkFiles(ctx, dir, manName, man, listed, rep)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 
 	meta, err := readMetadata(dir, suffix, listed, schemas, rep)
 	if err != nil {
@@ -227,12 +233,12 @@ func Run(dir string) (*Report, error) {
 			streams := make([]*rowStream, len(extras))
 			var placedStreams []*rowStream
 			for i, e := range extras {
-				streams[i] = openRows(dir, suffix, format, e, listed, schemas, rep)
+				streams[i] = openRows(ctx, dir, suffix, format, e, listed, schemas, rep)
 				if streams[i] != nil && placed(e) {
 					placedStreams = append(placedStreams, streams[i])
 				}
 			}
-			d := checkRecords(dir, suffix, format, listed, schemas, &chk, run, placedStreams, rep, c)
+			d := checkRecords(ctx, dir, suffix, format, listed, schemas, &chk, run, placedStreams, rep, c)
 			for i, e := range extras {
 				var ed *digests
 				var rows int64
@@ -257,6 +263,9 @@ func Run(dir string) (*Report, error) {
 		})
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err // the streams stopped early: the counts are partial
+	}
 	for name, n := range counts {
 		if f, ok := listed[name]; ok && f.Records != n {
 			rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: contract.RuleRecordsMatchManifest, Value: fmt.Sprintf("%d records, manifest says %d", n, f.Records)})
@@ -329,38 +338,17 @@ func integrityOnly(rep *Report, meta model.Metadata, manName string, manRaw []by
 	return rep
 }
 
-// eachEntry calls fn with every name in dir, a chunk of names at a time,
-// so that a folder of millions of names costs time, not memory.
-func eachEntry(dir string, fn func(fs.DirEntry)) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	for {
-		entries, err := d.ReadDir(1024)
-		for _, e := range entries {
-			fn(e)
-		}
-		if errors.Is(err, io.EOF) || err == nil && len(entries) == 0 {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
 // findManifest returns the name of the folder's one manifest.
 func findManifest(dir string) (string, error) {
 	var found []string
 	n := 0
-	err := eachEntry(dir, func(e fs.DirEntry) {
+	err := safeio.EachEntry(dir, func(e fs.DirEntry) error {
 		if strings.HasPrefix(e.Name(), layout.ManifestPrefix) && strings.HasSuffix(e.Name(), ".json") {
 			if n++; len(found) < 3 {
 				found = append(found, safeio.QuoteName(e.Name()))
 			}
 		}
+		return nil
 	})
 	if err != nil {
 		return "", unusable("%s: %w", dir, err)
@@ -413,9 +401,12 @@ func acceptEntries(man layout.Manifest, manName, suffix string, rep *Report) map
 // checkFiles compares the folder with the manifest: presence, kind, size,
 // SHA-256, and nothing unexpected. A file is read only up to its listed
 // size: one of another size is reported without reading it.
-func checkFiles(dir, manName string, man layout.Manifest, listed map[string]pipeline.FileInfo, rep *Report) {
+func checkFiles(ctx context.Context, dir, manName string, man layout.Manifest, listed map[string]pipeline.FileInfo, rep *Report) {
 	hashed := map[string]bool{}
 	for _, e := range man.Files { // in manifest order, for a stable report
+		if ctx.Err() != nil {
+			return // Run returns ctx's error
+		}
 		f, ok := listed[e.Name]
 		if !ok || hashed[e.Name] {
 			continue // not to be opened, or listed again
@@ -432,7 +423,7 @@ func checkFiles(dir, manName string, man layout.Manifest, listed map[string]pipe
 			continue
 		}
 		h := sha256.New()
-		n, err := io.Copy(h, io.LimitReader(fh, f.Bytes+1))
+		n, err := io.Copy(h, ctxReader{ctx, io.LimitReader(fh, f.Bytes+1)})
 		fh.Close()
 		if err != nil {
 			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: contract.RuleFileReadable, Value: readback.Truncate(err.Error())})
@@ -454,14 +445,14 @@ func checkFiles(dir, manName string, man layout.Manifest, listed map[string]pipe
 	// those are kept, so a folder of millions costs no memory.
 	var first []contract.Violation
 	extra := int64(0)
-	err := eachEntry(dir, func(e fs.DirEntry) {
+	err := safeio.EachEntry(dir, func(e fs.DirEntry) error {
 		if e.Name() == manName || all[e.Name()] {
-			return
+			return nil
 		}
 		extra++
 		i, _ := slices.BinarySearchFunc(first, e.Name(), func(v contract.Violation, name string) int { return strings.Compare(v.File, name) })
 		if i >= examplesPerRule {
-			return
+			return nil
 		}
 		v := contract.Violation{File: e.Name(), Entity: "file", Column: "*", Rule: contract.RuleNoUnexpectedFiles, Value: "not in the manifest"}
 		if !e.Type().IsRegular() {
@@ -469,6 +460,7 @@ func checkFiles(dir, manName string, man layout.Manifest, listed map[string]pipe
 		}
 		first = slices.Insert(first, i, v)
 		first = first[:min(len(first), examplesPerRule)]
+		return nil
 	})
 	for _, v := range first {
 		rep.add(v)
@@ -645,7 +637,7 @@ func firstDiff(a, b *digests) int {
 // returns the digests of the records, or nil when the format is absent.
 // The rows of extras are taken into the batches of their households, so
 // their rules across the batch are applied too.
-func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInfo, schemas *schema.Set, chk *contract.Checker, run *model.Run, extras []*rowStream, rep *Report, counts map[string]int64) map[string]*digests {
+func checkRecords(ctx context.Context, dir, suffix, format string, listed map[string]pipeline.FileInfo, schemas *schema.Set, chk *contract.Checker, run *model.Run, extras []*rowStream, rep *Report, counts map[string]int64) map[string]*digests {
 	names := map[string]string{}
 	for _, e := range []string{model.Persons, model.Vehicles, model.Profiles} {
 		if format == "json" {
@@ -690,9 +682,9 @@ func checkRecords(dir, suffix, format string, listed map[string]pipeline.FileInf
 	if bad {
 		return nil
 	}
-	ps := newStream(pSrc, names["persons"], "person", model.PersonColumns, func(p *model.Person) string { return p.PersonID }, rep)
-	vs := newStream(vSrc, names["vehicles"], "vehicle", model.VehicleColumns, func(v *model.Vehicle) string { return v.VehicleID }, rep)
-	prs := newStream(prSrc, names["profiles"], "profile", model.ProfileColumns, func(p *model.Profile) string { return p.ProfileID }, rep)
+	ps := newStream(ctx, pSrc, names["persons"], "person", model.PersonColumns, func(p *model.Person) string { return p.PersonID }, rep)
+	vs := newStream(ctx, vSrc, names["vehicles"], "vehicle", model.VehicleColumns, func(v *model.Vehicle) string { return v.VehicleID }, rep)
+	prs := newStream(ctx, prSrc, names["profiles"], "profile", model.ProfileColumns, func(p *model.Profile) string { return p.ProfileID }, rep)
 	checkFormat(ps, vs, prs, extras, chk, run, rep)
 	if format == "json" {
 		counts[names["persons"]] = pSrc.Row() + vSrc.Row() + prSrc.Row()

@@ -60,7 +60,7 @@ func hit(rep *Report, rule, file string) bool {
 }
 
 func TestCleanSnapshotPasses(t *testing.T) {
-	rep, err := Run(golden)
+	rep, err := Run(t.Context(), golden)
 	require.NoError(t, err)
 	require.True(t, rep.Clean(), "%+v", rep.ByRule)
 	require.Equal(t, RecordRulesChecked()+len(FileRules), rep.RulesChecked)
@@ -163,7 +163,7 @@ func TestEachDamageIsReportedByName(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := copySnapshot(t)
 			tc.damage(t, dir)
-			rep, err := Run(dir)
+			rep, err := Run(t.Context(), dir)
 			require.NoError(t, err)
 			require.False(t, rep.Clean())
 			require.True(t, hit(rep, tc.rule, tc.file), "want rule %s on %s, got %+v", tc.rule, tc.file, rep.ByRule)
@@ -176,17 +176,17 @@ func TestEachDamageIsReportedByName(t *testing.T) {
 }
 
 func TestUnusableInput(t *testing.T) {
-	_, err := Run(t.TempDir())
+	_, err := Run(t.Context(), t.TempDir())
 	require.True(t, IsUnusable(err))
 	require.ErrorContains(t, err, "not a snapshot folder")
 
-	_, err = Run(filepath.Join(golden, "persons_v0_2.csv"))
+	_, err = Run(t.Context(), filepath.Join(golden, "persons_v0_2.csv"))
 	require.True(t, IsUnusable(err))
 	require.ErrorContains(t, err, "not a folder")
 
 	dir := copySnapshot(t)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "snapshot_manifest_v0_2.json"), []byte("{not json"), 0o644))
-	_, err = Run(dir)
+	_, err = Run(t.Context(), dir)
 	require.True(t, IsUnusable(err))
 	require.True(t, strings.Contains(err.Error(), "not a manifest"))
 }
