@@ -50,7 +50,7 @@ func newSamplesCmd() *cobra.Command {
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			if out != "" && !check {
+			if out != "" {
 				if err := samples.CheckOut(out); err != nil {
 					return samplesError(err) // before the snapshot is read
 				}
@@ -134,7 +134,7 @@ func count(n int, noun string) string {
 func checkSamples(w io.Writer, dir, out string, files []samples.File) error {
 	changes, err := samples.Check(out, files)
 	if err != nil {
-		return err
+		return samplesError(err)
 	}
 	if len(changes) == 0 {
 		fmt.Fprintf(w, "%s is current: %d samples and %s, as synthpipe samples makes them of %s\n", out, len(files)-1, samples.IndexName, dir)
