@@ -117,17 +117,10 @@ func printChanges(w io.Writer, out string, files []samples.File, changes []sampl
 		line := fmt.Sprintf("  %-9s %s", c.Action, filepath.Join(out, c.Name))
 		if p := byName[c.Name]; p != nil {
 			h := p.Household
-			line += fmt.Sprintf("  %s: %s, %s, %s", h.ID, count(len(h.Persons), "person"), count(len(h.Vehicles), "vehicle"), count(len(h.Incidents), "incident"))
+			line += fmt.Sprintf("  %s: %s, %s, %s", h.ID, plural(len(h.Persons), "person"), plural(len(h.Vehicles), "vehicle"), plural(len(h.Incidents), "incident"))
 		}
 		fmt.Fprintln(w, line)
 	}
-}
-
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // checkSamples reports the files of out that are not what samples makes.
