@@ -121,9 +121,14 @@ func TestSchemaCommand(t *testing.T) {
 	code, out, _ := run("schema", "vehicle")
 	require.Equal(t, ExitOK, code)
 	require.Contains(t, out, `"urn:synthpipe:schema:v0.2:vehicle"`)
-	code, _, errOut := run("schema", "spaceship")
+	// An entity's name, as /generate/persons and describe_schema take it,
+	// gives its schema too.
+	code, plural, errOut := run("schema", "vehicles")
+	require.Equal(t, ExitOK, code, errOut)
+	require.Equal(t, out, plural)
+	code, _, errOut = run("schema", "spaceship")
 	require.Equal(t, ExitUsage, code)
-	require.Contains(t, errOut, "allowed: person, vehicle, profile, incident, metadata, manifest")
+	require.Contains(t, errOut, `synthpipe: schema: unknown entity "spaceship" (allowed: person or persons, vehicle or vehicles, profile or profiles, incident or incidents, metadata, manifest)`)
 }
 
 // docs/rules.md is generated from the rule lists and must be current.
