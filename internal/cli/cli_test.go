@@ -66,6 +66,24 @@ func TestUsageErrorsExit2(t *testing.T) {
 	require.Contains(t, errOut, "output.dir")
 }
 
+// --log-level is every command's: each refuses a bad one before it runs,
+// whether or not it logs.
+func TestEveryCommandChecksLogLevel(t *testing.T) {
+	root, _ := newRoot(nil, nil)
+	args := map[string][]string{"validate": {"../../data/snapshots/v0.2"}}
+	for _, c := range root.Commands() {
+		t.Run(c.Name(), func(t *testing.T) {
+			code, out, errOut := run(append(append([]string{c.Name()}, args[c.Name()]...), "--log-level", "bogus")...)
+			require.Equal(t, ExitUsage, code, errOut)
+			require.Equal(t, "synthpipe: --log-level \"bogus\": allowed: debug, info, warn, error\n", errOut)
+			require.Empty(t, out)
+		})
+	}
+	code, out, _ := run("--log-level", "bogus") // the root's help
+	require.Equal(t, ExitUsage, code)
+	require.Empty(t, out)
+}
+
 func TestVersion(t *testing.T) {
 	code, out, _ := run("version")
 	require.Equal(t, ExitOK, code)

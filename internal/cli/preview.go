@@ -161,10 +161,7 @@ func previewRecords(cmd *cobra.Command, root *rootOptions, file, apiURL, token s
 	}
 	// --records and --seed ask for what to show (the request), not for
 	// another configured run: the config loads as it is.
-	log, err := root.logger(cmd.ErrOrStderr())
-	if err != nil {
-		return nil, err
-	}
+	log := root.logger(cmd.ErrOrStderr())
 	if !cmd.Flags().Changed("log-level") {
 		// A preview is read on the terminal: the service's start-up notes
 		// (its record index) are not for the reader unless asked for.

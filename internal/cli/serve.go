@@ -47,10 +47,7 @@ func newServeCmd(root *rootOptions) *cobra.Command {
 			if err := server.CheckToken(token); err != nil {
 				return &usageError{fmt.Errorf("serve: %s: %w", from, err)}
 			}
-			log, err := root.logger(cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
+			log := root.logger(cmd.ErrOrStderr())
 			cfg, err := flags.load(cmd)
 			if err != nil {
 				return err
