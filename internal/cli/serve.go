@@ -34,7 +34,8 @@ func newServeCmd(root *rootOptions) *cobra.Command {
 			"The config is loaded as run loads it: the file, then SYNTHPIPE_* environment variables, then flags " +
 			"(SYNTHPIPE_RECORDS=50000000 synthpipe serve serves 50M persons).\n" +
 			"With a token (" + tokenEnv + " or --token) every route but /healthz needs Authorization: Bearer <token>.\n" +
-			"SIGINT or SIGTERM stops accepting, lets in-flight requests finish and exits 0.",
+			"SIGINT or SIGTERM stops accepting and gives in-flight requests " + server.DefaultShutdownTimeout.String() + " to finish, then exits 0; " +
+			"requests still running then are cut off (their connections closed) and serve exits 1. A second signal ends it at once.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if maxRecords < 1 {
