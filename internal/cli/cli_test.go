@@ -66,6 +66,24 @@ func TestUsageErrorsExit2(t *testing.T) {
 	require.Contains(t, errOut, "output.dir")
 }
 
+// --log-level is every command's: each refuses a bad one before it runs,
+// whether or not it logs.
+func TestEveryCommandChecksLogLevel(t *testing.T) {
+	root, _ := newRoot(nil, nil)
+	args := map[string][]string{"validate": {"../../data/snapshots/v0.2"}}
+	for _, c := range root.Commands() {
+		t.Run(c.Name(), func(t *testing.T) {
+			code, out, errOut := run(append(append([]string{c.Name()}, args[c.Name()]...), "--log-level", "bogus")...)
+			require.Equal(t, ExitUsage, code, errOut)
+			require.Equal(t, "synthpipe: --log-level \"bogus\": allowed: debug, info, warn, error\n", errOut)
+			require.Empty(t, out)
+		})
+	}
+	code, out, _ := run("--log-level", "bogus") // the root's help
+	require.Equal(t, ExitUsage, code)
+	require.Empty(t, out)
+}
+
 func TestVersion(t *testing.T) {
 	code, out, _ := run("version")
 	require.Equal(t, ExitOK, code)
@@ -121,9 +139,14 @@ func TestSchemaCommand(t *testing.T) {
 	code, out, _ := run("schema", "vehicle")
 	require.Equal(t, ExitOK, code)
 	require.Contains(t, out, `"urn:synthpipe:schema:v0.2:vehicle"`)
-	code, _, errOut := run("schema", "spaceship")
+	// An entity's name, as /generate/persons and describe_schema take it,
+	// gives its schema too.
+	code, plural, errOut := run("schema", "vehicles")
+	require.Equal(t, ExitOK, code, errOut)
+	require.Equal(t, out, plural)
+	code, _, errOut = run("schema", "spaceship")
 	require.Equal(t, ExitUsage, code)
-	require.Contains(t, errOut, "allowed: person, vehicle, profile, incident, metadata, manifest")
+	require.Contains(t, errOut, `synthpipe: schema: unknown entity "spaceship" (allowed: person or persons, vehicle or vehicles, profile or profiles, incident or incidents, metadata, manifest)`)
 }
 
 // docs/rules.md is generated from the rule lists and must be current.

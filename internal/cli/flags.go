@@ -67,10 +67,7 @@ func (f *intFlag) Set(s string) error {
 
 // prepare makes the logger and loads the config: the start of run and merge.
 func (f *configFlags) prepare(cmd *cobra.Command, root *rootOptions) (zerolog.Logger, *config.Config, error) {
-	log, err := root.logger(cmd.ErrOrStderr())
-	if err != nil {
-		return log, nil, err
-	}
+	log := root.logger(cmd.ErrOrStderr())
 	cfg, err := f.load(cmd)
 	if err != nil {
 		return log, nil, err

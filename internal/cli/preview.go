@@ -19,8 +19,14 @@ import (
 	"github.com/synthpipe/synthpipe/internal/service"
 )
 
-// maxPreview bounds what preview asks for: it is a look, not an export.
-const maxPreview = 1000
+// maxPreview bounds the persons preview makes: it is a look, not an
+// export. maxPreviewHouseholds is the most households it shows: --preview
+// alone makes MaxHouseholdSize persons for each, so that many households
+// always exist, and that stays within maxPreview.
+const (
+	maxPreview           = 1000
+	maxPreviewHouseholds = maxPreview / model.MaxHouseholdSize
+)
 
 // Defaults of preview: 5 persons make at least one household and, with
 // the governed config, two.
@@ -61,8 +67,8 @@ func newPreviewCmd(root *rootOptions) *cobra.Command {
 			if records < 1 || records > maxPreview {
 				return &usageError{fmt.Errorf("--records: %d is out of range (allowed: 1 to %d)", records, maxPreview)}
 			}
-			if households < 1 || households > maxPreview {
-				return &usageError{fmt.Errorf("--preview: %d is out of range (allowed: 1 to %d households)", households, maxPreview)}
+			if households < 1 || households > maxPreviewHouseholds {
+				return &usageError{fmt.Errorf("--preview: %d is out of range (allowed: 1 to %d households, which up to %d persons make: the most --records allows)", households, maxPreviewHouseholds, maxPreview)}
 			}
 			switch fs := cmd.Flags(); {
 			case fs.Changed("records") && !fs.Changed("preview"):
@@ -70,7 +76,7 @@ func newPreviewCmd(root *rootOptions) *cobra.Command {
 			case fs.Changed("records") && households > records:
 				return &usageError{fmt.Errorf("--preview %d with --records %d: %d persons make at most %d households (allowed: --preview 1 to %d, or raise --records)", households, records, records, records, records)}
 			case fs.Changed("preview") && !fs.Changed("records"):
-				records = min(maxPreview, households*model.MaxHouseholdSize)
+				records = households * model.MaxHouseholdSize
 			}
 			lo, hi := seedRange()
 			var seed *int64
@@ -113,10 +119,17 @@ func newPreviewCmd(root *rootOptions) *cobra.Command {
 				r.Household(h)
 			}
 			switch {
+			case len(shown) < len(all) && len(all) > maxPreviewHouseholds:
+				r.Note(fmt.Sprintf("%d of %d households from the first %d persons; --preview shows at most %d.", len(shown), len(all), records, maxPreviewHouseholds))
 			case len(shown) < len(all):
 				r.Note(fmt.Sprintf("%d of %d households from the first %d persons; --preview %d shows all.", len(shown), len(all), records, len(all)))
+			case int64(len(all)) < households && persons(all) < records:
+				// The configured run ended first: more --records make no more.
+				r.Note(fmt.Sprintf("Only %s in the configured run's %s.", plural(len(all), "household"), plural(int(persons(all)), "person")))
 			case int64(len(all)) < households:
-				r.Note(fmt.Sprintf("Only %s in the first %d persons: raise --records to see %d.", plural(len(all), "household"), records, households))
+				// As many persons as households have at most make them all:
+				// within maxPreview, as --preview is at most maxPreviewHouseholds.
+				r.Note(fmt.Sprintf("Only %s in the first %d persons: raise --records to %d to see %d.", plural(len(all), "household"), records, households*model.MaxHouseholdSize, households))
 			}
 			return r.Flush()
 		},
@@ -124,7 +137,7 @@ func newPreviewCmd(root *rootOptions) *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVarP(&flags.file, "config", "c", "configs/v0.2.yaml", "YAML config file (without --api-url)")
 	fs.Int64Var(&records, "records", defaultPreviewRecords, fmt.Sprintf("persons to generate, 1 to %d (households that start among them are whole); 5 × --preview when only --preview is given", maxPreview))
-	fs.Int64Var(&households, "preview", defaultPreviewHouseholds, fmt.Sprintf("households to show of those, 1 to %d and at most --records", maxPreview))
+	fs.Int64Var(&households, "preview", defaultPreviewHouseholds, fmt.Sprintf("households to show of those, 1 to %d and at most --records", maxPreviewHouseholds))
 	fs.Int64Var(&flags.seed, "seed", 0, "seed, 0 to 2^62-1 (default: the config's, or the server's)")
 	fs.BoolVar(&randomize, "randomize", false, "pick a fresh seed and print it, to reproduce with --seed")
 	fs.StringVar(&apiURL, "api-url", "", "fetch the records from a running synthpipe serve at `URL`, e.g. http://127.0.0.1:8080")
@@ -148,10 +161,7 @@ func previewRecords(cmd *cobra.Command, root *rootOptions, file, apiURL, token s
 	}
 	// --records and --seed ask for what to show (the request), not for
 	// another configured run: the config loads as it is.
-	log, err := root.logger(cmd.ErrOrStderr())
-	if err != nil {
-		return nil, err
-	}
+	log := root.logger(cmd.ErrOrStderr())
 	if !cmd.Flags().Changed("log-level") {
 		// A preview is read on the terminal: the service's start-up notes
 		// (its record index) are not for the reader unless asked for.
@@ -194,6 +204,15 @@ func randomSeed(lo, hi int64) int64 {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (it aborts the program instead)
 	return lo + int64(binary.LittleEndian.Uint64(b[:])%uint64(hi-lo+1))
+}
+
+// persons counts the persons of hh.
+func persons(hh []*preview.Household) int64 {
+	var n int64
+	for _, h := range hh {
+		n += int64(len(h.Persons))
+	}
+	return n
 }
 
 func plural(n int, noun string) string {

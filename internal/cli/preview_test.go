@@ -160,7 +160,7 @@ func TestPreviewHowManyHouseholds(t *testing.T) {
 
 	hh, text = count("--records", "2", "--preview", "2")
 	require.Len(t, hh, 1, "persons 1 and 2 are one household")
-	require.Contains(t, text, "Only 1 household in the first 2 persons: raise --records to see 2.")
+	require.Contains(t, text, "Only 1 household in the first 2 persons: raise --records to 10 to see 2.")
 
 	hh, _ = count("--records", "1")
 	require.Len(t, hh, 1, "--records alone: the default --preview asks for no more households than persons")
@@ -169,6 +169,11 @@ func TestPreviewHowManyHouseholds(t *testing.T) {
 	require.Len(t, hh, 1)
 	require.NotContains(t, text, "HH-0000000002")
 	require.Contains(t, text, "1 of 4 households from the first 12 persons; --preview 4 shows all.")
+
+	// The most --preview alone asks for stays within --records' 1000.
+	hh, text = count("--preview", "200")
+	require.Len(t, hh, 200, "--preview 200 alone: 1000 persons, at least 200 households")
+	require.Contains(t, text, "; --preview shows at most 200.", "more households than --preview may show: no impossible --preview")
 }
 
 // --randomize picks a seed and says it; --seed with it shows the same.
@@ -206,8 +211,9 @@ func TestPreviewBadFlagsAreUsageErrors(t *testing.T) {
 		{[]string{"--records", "0"}, "--records: 0 is out of range (allowed: 1 to 1000)"},
 		{[]string{"--records", "1001"}, "--records: 1001 is out of range"},
 		{[]string{"--records", "many"}, "--records"},
-		{[]string{"--preview", "0"}, "--preview: 0 is out of range (allowed: 1 to 1000 households)"},
-		{[]string{"--preview", "1001"}, "--preview: 1001 is out of range"},
+		{[]string{"--preview", "0"}, "--preview: 0 is out of range (allowed: 1 to 200 households, which up to 1000 persons make: the most --records allows)"},
+		{[]string{"--preview", "201"}, "--preview: 201 is out of range (allowed: 1 to 200 households"},
+		{[]string{"--records", "1000", "--preview", "1000"}, "--preview: 1000 is out of range (allowed: 1 to 200 households"},
 		{[]string{"--records", "5", "--preview", "6"}, "--preview 6 with --records 5: 5 persons make at most 5 households"},
 		{[]string{"--seed", "-1"}, "--seed: -1 is out of range (allowed: 0 to 4611686018427387903)"},
 		{[]string{"--seed", "7", "--randomize"}, "--randomize and --seed: give one"},
@@ -232,4 +238,10 @@ func TestPreviewWarnsOfASmallerConfiguredRun(t *testing.T) {
 	require.Contains(t, out, "HH-0000000001")
 	require.Contains(t, errOut, "the configured run has 3 persons")
 	require.Contains(t, errOut, "SYNTHPIPE_BOGUS")
+
+	// More households than the run has: no --records would show them.
+	code, out, errOut = run("preview", "-c", previewConfig, "--records", "5", "--preview", "3")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "Only 2 households in the configured run's 3 persons.")
+	require.NotContains(t, out, "raise --records")
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/progress"
 )
 
@@ -29,6 +28,7 @@ const (
 type rootOptions struct {
 	quiet    bool
 	logLevel string
+	level    zerolog.Level // logLevel, checked before any command runs
 	cpuProf  string
 	stopProf func()
 }
@@ -46,7 +46,14 @@ func newRoot(out, errOut io.Writer) (*cobra.Command, *rootOptions) {
 	root.PersistentFlags().StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	root.PersistentFlags().BoolVarP(&opts.quiet, "quiet", "q", false, "no progress bar or progress log lines")
 	root.PersistentFlags().StringVar(&opts.cpuProf, "cpuprofile", "", "write a CPU profile (pprof) of the command to this file")
+	// The global flags are checked here, once for every command, whether
+	// or not it logs.
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		lvl, err := zerolog.ParseLevel(opts.logLevel)
+		if err != nil || opts.logLevel == "" {
+			return &usageError{fmt.Errorf("--log-level %q: allowed: debug, info, warn, error", opts.logLevel)}
+		}
+		opts.level = lvl
 		if opts.cpuProf == "" {
 			return nil
 		}
@@ -111,15 +118,12 @@ func usageErrors(root *cobra.Command) {
 	root.SuggestionsMinimumDistance = 2
 }
 
-func (o *rootOptions) logger(w io.Writer) (zerolog.Logger, error) {
-	lvl, err := zerolog.ParseLevel(o.logLevel)
-	if err != nil || o.logLevel == "" {
-		return zerolog.Nop(), &config.Error{Err: fmt.Errorf("--log-level %q: allowed: debug, info, warn, error", o.logLevel)}
-	}
+// logger logs to w at --log-level (checked by the root's pre-run).
+func (o *rootOptions) logger(w io.Writer) zerolog.Logger {
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
 	}
-	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
+	return zerolog.New(w).Level(o.level).With().Timestamp().Logger()
 }
 
 // progress starts a progress reporter for total persons on w (stderr): a

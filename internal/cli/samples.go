@@ -50,7 +50,7 @@ func newSamplesCmd() *cobra.Command {
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			if out != "" && !check {
+			if out != "" {
 				if err := samples.CheckOut(out); err != nil {
 					return samplesError(err) // before the snapshot is read
 				}
@@ -117,24 +117,17 @@ func printChanges(w io.Writer, out string, files []samples.File, changes []sampl
 		line := fmt.Sprintf("  %-9s %s", c.Action, filepath.Join(out, c.Name))
 		if p := byName[c.Name]; p != nil {
 			h := p.Household
-			line += fmt.Sprintf("  %s: %s, %s, %s", h.ID, count(len(h.Persons), "person"), count(len(h.Vehicles), "vehicle"), count(len(h.Incidents), "incident"))
+			line += fmt.Sprintf("  %s: %s, %s, %s", h.ID, plural(len(h.Persons), "person"), plural(len(h.Vehicles), "vehicle"), plural(len(h.Incidents), "incident"))
 		}
 		fmt.Fprintln(w, line)
 	}
-}
-
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // checkSamples reports the files of out that are not what samples makes.
 func checkSamples(w io.Writer, dir, out string, files []samples.File) error {
 	changes, err := samples.Check(out, files)
 	if err != nil {
-		return err
+		return samplesError(err)
 	}
 	if len(changes) == 0 {
 		fmt.Fprintf(w, "%s is current: %d samples and %s, as synthpipe samples makes them of %s\n", out, len(files)-1, samples.IndexName, dir)

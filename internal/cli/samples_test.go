@@ -66,10 +66,18 @@ func TestSamplesRefusals(t *testing.T) {
 		{"samples", "../../docs", "--out", filepath.Join(t.TempDir(), "a")},
 		{"samples", "../../data/snapshots/v0.1", "--out", filepath.Join(t.TempDir(), "b")},
 		{"samples", "../../data/snapshots/v0.2", "--out", "../../docs"},
+		{"samples", "../../data/snapshots/v0.2", "--out", "../../docs", "--check"},
 		{"samples", "a", "b"},
 	} {
-		code, _, errOut := run(args...)
+		code, stdout, errOut := run(args...)
 		require.Equal(t, ExitUsage, code, "%v: %s", args, errOut)
+		if len(args) > 3 && args[3] == "../../docs" {
+			// --check refuses the folder as writing does, rather than
+			// listing hand-written docs as stale samples.
+			require.Contains(t, errOut, "synthpipe: --out ../../docs holds files synthpipe samples did not write (analysts.md, ")
+			require.NotContains(t, errOut, "regenerate")
+			require.Empty(t, stdout)
+		}
 		if args[2] == "--out" && args[3] != "../../docs" {
 			_, err := os.Stat(args[3])
 			require.True(t, os.IsNotExist(err), "%v created its --out", args)

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -31,7 +34,8 @@ func newServeCmd(root *rootOptions) *cobra.Command {
 			"The config is loaded as run loads it: the file, then SYNTHPIPE_* environment variables, then flags " +
 			"(SYNTHPIPE_RECORDS=50000000 synthpipe serve serves 50M persons).\n" +
 			"With a token (" + tokenEnv + " or --token) every route but /healthz needs Authorization: Bearer <token>.\n" +
-			"SIGINT or SIGTERM stops accepting, lets in-flight requests finish and exits 0.",
+			"SIGINT or SIGTERM stops accepting and gives in-flight requests " + server.DefaultShutdownTimeout.String() + " to finish, then exits 0; " +
+			"requests still running then are cut off (their connections closed) and serve exits 1. A second signal ends it at once.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if maxRecords < 1 {
@@ -40,6 +44,9 @@ func newServeCmd(root *rootOptions) *cobra.Command {
 			if maxGenerates < 0 {
 				return &usageError{fmt.Errorf("serve: --max-concurrent-generate %d: allowed: 1 or more, 0 for 2×GOMAXPROCS", maxGenerates)}
 			}
+			if err := checkAddr(addr); err != nil {
+				return err
+			}
 			from := "--token"
 			if !cmd.Flags().Changed("token") {
 				token, from = os.Getenv(tokenEnv), tokenEnv
@@ -47,10 +54,7 @@ func newServeCmd(root *rootOptions) *cobra.Command {
 			if err := server.CheckToken(token); err != nil {
 				return &usageError{fmt.Errorf("serve: %s: %w", from, err)}
 			}
-			log, err := root.logger(cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
+			log := root.logger(cmd.ErrOrStderr())
 			cfg, err := flags.load(cmd)
 			if err != nil {
 				return err
@@ -91,4 +95,24 @@ func newServeCmd(root *rootOptions) *cobra.Command {
 	fs.Int64Var(&maxRecords, "max-records", 10000, "most persons one /generate request may ask for")
 	fs.Int64Var(&maxGenerates, "max-concurrent-generate", 0, "most /generate streams at once, more get 429 (0: 2×GOMAXPROCS)")
 	return cmd
+}
+
+// checkAddr refuses an --addr that is not host:port before any work: a
+// wrong value is a usage error (2), while a listen that fails on a good
+// one (the port is taken) stays a failure (1).
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		if _, perr := strconv.ParseUint(port, 10, 16); perr != nil {
+			err = fmt.Errorf("port %q is not a port number", port)
+		}
+	}
+	if err != nil {
+		var ae *net.AddrError
+		if errors.As(err, &ae) {
+			err = errors.New(ae.Err) // without SplitHostPort's repeat of the address
+		}
+		return &usageError{fmt.Errorf("serve: --addr %q: %w (allowed: host:port with a port from 0 to 65535, e.g. 127.0.0.1:8080 or :8080; port 0 picks a free one)", addr, err)}
+	}
+	return nil
 }

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -114,7 +116,25 @@ func TestServeTokenFlagAndUsageErrors(t *testing.T) {
 	code, _, errOut = run("serve", "--records", "abc")
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "not a whole number")
-	code, _, errOut = run("serve", "-c", "../../configs/v0.2.yaml", "--addr", "256.0.0.1:99999", "--log-level", "error")
+
+	// An --addr not of the form host:port is refused before any work (2);
+	// a good one the server cannot listen on is a failure (1).
+	for addr, why := range map[string]string{
+		"nonsense":        "missing port in address",
+		"127.0.0.1:99999": `port "99999" is not a port number`,
+		"localhost:http":  `port "http" is not a port number`,
+		"[::1":            "missing ']' in address",
+	} {
+		code, out, errOut := run("serve", "-c", "../../configs/v0.2.yaml", "--addr", addr, "--log-level", "error")
+		require.Equal(t, ExitUsage, code, errOut)
+		require.Equal(t, fmt.Sprintf("synthpipe: serve: --addr %q: %s (allowed: host:port with a port from 0 to 65535, e.g. 127.0.0.1:8080 or :8080; port 0 picks a free one)\n", addr, why), errOut)
+		require.Empty(t, out)
+	}
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer taken.Close()
+	code, _, errOut = run("serve", "-c", "../../configs/v0.2.yaml", "--addr", taken.Addr().String(), "--log-level", "error")
 	require.Equal(t, ExitFailure, code, errOut)
-	require.Contains(t, errOut, "listen on 256.0.0.1:99999")
+	require.Contains(t, errOut, "listen on "+taken.Addr().String())
+	require.Contains(t, errOut, "address already in use")
 }

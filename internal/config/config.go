@@ -65,6 +65,20 @@ type Config struct {
 	Stages     []Component
 	Sinks      []Component
 	Finalizers []Component
+
+	from map[string]string // see From
+}
+
+// From names where the value of field (a name of Fields) came from, as
+// Load's own errors name it: the flag ("--output-dir"), the environment
+// variable ("environment SYNTHPIPE_OUTPUT_DIR") or the file and key
+// ("config c.yaml: output.dir"). An error found after loading (output.dir
+// not writable) starts with it, so it points at what the user wrote.
+func (c *Config) From(field string) string {
+	if f := c.from[field]; f != "" {
+		return f
+	}
+	return field
 }
 
 // Error is a usage or configuration error (exit code 2).
@@ -205,6 +219,7 @@ func load(path string, ov Overrides) (*Config, error) {
 		Workers:       int(conf.Int("workers")),
 		BatchSize:     int(conf.Int("batch_size")),
 		OutputDir:     conf.String("output.dir"),
+		from:          blame,
 	}
 	if ov.Shard != nil {
 		if cfg.Shard, cfg.Shards, err = ParseShard(*ov.Shard); err != nil {

@@ -213,6 +213,28 @@ func TestOverridesAreBlamedByName(t *testing.T) {
 	require.ErrorContains(t, err, "environment SYNTHPIPE_DATASET_REFERENCE_DATE: 1950-06-30 is out of range")
 }
 
+// A value found wrong after loading (an output.dir that is not writable)
+// is blamed as Load blames it: on the flag, the variable or the file's key.
+func TestFromNamesWhereAValueCameFrom(t *testing.T) {
+	path := write(t, good)
+	cfg, err := config.Load(path, config.Overrides{})
+	require.NoError(t, err)
+	require.Equal(t, "config "+path+": output.dir", cfg.From("output.dir"))
+	require.Equal(t, "config "+path+": workers", cfg.From("workers"), "a default is the file's key")
+
+	t.Setenv("SYNTHPIPE_OUTPUT_DIR", "env-out")
+	cfg, err = config.Load(path, config.Overrides{})
+	require.NoError(t, err)
+	require.Equal(t, "environment SYNTHPIPE_OUTPUT_DIR", cfg.From("output.dir"))
+	require.Equal(t, "config "+path+": records", cfg.From("records"))
+
+	dir, n := "flag-out", int64(3)
+	cfg, err = config.Load(path, config.Overrides{OutputDir: &dir, Records: &n})
+	require.NoError(t, err)
+	require.Equal(t, "--output-dir", cfg.From("output.dir"))
+	require.Equal(t, "--records", cfg.From("records"))
+}
+
 // An unknown SYNTHPIPE_ variable is most likely a typo: a warning names it
 // and the variables that exist.
 func TestUnknownEnvironmentWarns(t *testing.T) {

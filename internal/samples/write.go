@@ -81,8 +81,8 @@ func Write(out string, files []File) ([]Change, error) {
 	return changes, syncDir(out)
 }
 
-// CheckOut refuses, as Write would, an out that samples may not write to:
-// a caller checks it before the work of taking the samples.
+// CheckOut refuses, as Write and Check would, an out that samples may not
+// write to: a caller checks it before the work of taking the samples.
 func CheckOut(out string) error {
 	_, err := folder(out)
 	return err
@@ -184,8 +184,13 @@ func syncDir(dir string) error {
 
 // Check compares out with files without writing: it returns every file
 // that differs, is missing, or is in out without being one of files (none
-// when out holds exactly files).
+// when out holds exactly files). A folder Write would refuse is refused
+// (*ArgError) the same way: its files are not samples gone stale.
 func Check(out string, files []File) ([]Change, error) {
+	entries, err := folder(out)
+	if err != nil {
+		return nil, err
+	}
 	var changes []Change
 	want := map[string]bool{}
 	for _, f := range files {
@@ -199,10 +204,6 @@ func Check(out string, files []File) ([]Change, error) {
 		case !bytes.Equal(old, f.Data):
 			changes = append(changes, Change{f.Name, Differs})
 		}
-	}
-	entries, err := os.ReadDir(out)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
 	}
 	for _, e := range entries {
 		if !want[e.Name()] {

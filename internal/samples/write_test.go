@@ -107,6 +107,10 @@ func TestWriteRefusesAFolderItDidNotWrite(t *testing.T) {
 			var ae *ArgError
 			require.True(t, errors.As(err, &ae), "%v", err)
 			require.ErrorContains(t, err, "holds files synthpipe samples did not write ("+named)
+			// Check refuses it alike: its files are not stale samples.
+			changes, cerr := Check(dir, s.files)
+			require.Nil(t, changes)
+			require.Equal(t, err, cerr)
 			after, err := os.ReadDir(dir)
 			require.NoError(t, err)
 			require.Equal(t, len(before), len(after), "nothing written")
