@@ -75,7 +75,7 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 	}
 	src := newPartSource(parts, files, suffix, entity.Of(run.Entities))
 	defer src.Close()
-	return write(ctx, Target(cfg.OutputDir, run), "output.dir "+cfg.OutputDir, run, opt, func(env *component.Env) (component.Plan, error) {
+	return write(ctx, Target(cfg.OutputDir, run), cfg.From("output.dir"), run, opt, func(env *component.Env) (component.Plan, error) {
 		plan, err := cfg.Plan(env, 1)
 		if err != nil {
 			return plan, err

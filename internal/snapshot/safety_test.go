@@ -340,6 +340,7 @@ func TestFailedRunCreatesNoFolders(t *testing.T) {
 		_, err := snapshot.Generate(context.Background(), load(t, filepath.Join(dir, "file", "out"), 200, 1), snapshot.Options{})
 		require.True(t, config.IsConfigError(err), "%v", err)
 		require.ErrorContains(t, err, "is not a folder")
+		require.True(t, strings.HasPrefix(err.Error(), "--output-dir: "), "names the flag the folder came from: %v", err)
 		require.Equal(t, []string{"file"}, names(t, dir))
 	})
 	t.Run("shard with a failing sink", func(t *testing.T) {

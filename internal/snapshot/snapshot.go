@@ -129,7 +129,7 @@ func checkWritable(what, dir string) error {
 // part of a sharded run to its folder under <output.dir>/<version>.parts).
 func Generate(ctx context.Context, cfg *config.Config, opt Options) (Result, error) {
 	run := cfg.Run()
-	return generate(ctx, cfg, run, Target(cfg.OutputDir, run), "output.dir "+cfg.OutputDir, opt)
+	return generate(ctx, cfg, run, Target(cfg.OutputDir, run), cfg.From("output.dir"), opt)
 }
 
 // GenerateInto runs cfg and commits its snapshot to the folder dir itself,
