@@ -271,6 +271,11 @@ func Run(ctx context.Context, dir string) (*Report, error) {
 			rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: contract.RuleRecordsMatchManifest, Value: fmt.Sprintf("%d records, manifest says %d", n, f.Records)})
 		}
 	}
+	for i := range rep.Files {
+		if n, ok := counts[rep.Files[i].Name]; ok {
+			rep.Files[i].RecordsRead = &n
+		}
+	}
 	for _, c := range meta.Counts {
 		entity, want := c.Entity, c.Records
 		for _, ext := range []string{"csv", "parquet"} {
@@ -435,7 +440,9 @@ func checkFiles(ctx context.Context, dir, manName string, man layout.Manifest, l
 		}
 		if sum := hex.EncodeToString(h.Sum(nil)); sum != f.SHA256 {
 			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: contract.RuleSHA256MatchManifest, Value: sum})
+			continue
 		}
+		rep.intact[f.Name] = true // checked one file at a time, before the records
 	}
 	all := make(map[string]bool, len(man.Files))
 	for _, f := range man.Files {
