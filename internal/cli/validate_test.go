@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,33 @@ import (
 
 	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
 )
+
+func TestValidateEmptyFolderArgument(t *testing.T) {
+	code, out, errOut := run("validate", "")
+	require.Equal(t, ExitUsage, code)
+	require.Empty(t, out)
+	require.Equal(t, "synthpipe: the snapshot folder argument is empty (want a snapshot folder such as data/snapshots/v0.2)\n", errOut)
+}
+
+// With --format json, a folder that cannot be checked still gives JSON on
+// stdout, naming the folder, beside the message on stderr.
+func TestValidateUnusableFolderAsJSON(t *testing.T) {
+	dir := testrun.CopyFolder(t, "../../data/snapshots/v0.2")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "snapshot_manifest_v0_2.json"), []byte("{"), 0o644))
+	msg := dir + ": snapshot_manifest_v0_2.json is not a manifest: unexpected end of JSON input"
+
+	code, out, errOut := run("validate", dir)
+	require.Equal(t, ExitUsage, code)
+	require.Empty(t, out)
+	require.Equal(t, "synthpipe: "+msg+"\n", errOut)
+
+	code, out, errOut = run("validate", "--format", "json", dir)
+	require.Equal(t, ExitUsage, code)
+	require.Equal(t, "synthpipe: "+msg+"\n", errOut)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+	require.Equal(t, map[string]any{"dir": dir, "usable": false, "error": msg, "exit_code": 2.0}, got)
+}
 
 // A truncated file: exit 3, and the report names the file's own rules
 // before the record rules its damage breaks elsewhere.
