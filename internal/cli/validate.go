@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -18,6 +19,16 @@ func (e *violationsError) Error() string {
 
 func (e *violationsError) ExitCode() int { return ExitValidation }
 
+// noReport is what validate --format json prints instead of a report when
+// it has none to print: the folder, whether it was one to check (false:
+// exit 2), the error it also prints on stderr, and the exit code.
+type noReport struct {
+	Dir      string `json:"dir"`
+	Usable   bool   `json:"usable"`
+	Error    string `json:"error"`
+	ExitCode int    `json:"exit_code"`
+}
+
 func newValidateCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
@@ -26,20 +37,30 @@ func newValidateCmd() *cobra.Command {
 		Long: "Reads the files themselves — CSV, Parquet and the combined JSON — and checks every rule of data contract v" + model.ContractVersion + ",\n" +
 			"that they match the manifest, and that the three formats agree record for record. A snapshot of an earlier\n" +
 			"contract (v0.1) is proven by its files' integrity: manifest, names, sizes and SHA-256.\n" +
-			"Exit codes: 0 clean, 3 violations, 2 unusable input (not a snapshot folder, no metadata).",
+			"Exit codes: 0 clean, 3 violations, 2 unusable input (not a snapshot folder, no metadata).\n" +
+			"--format json prints the report, or, when there is none, {\"dir\", \"usable\", \"error\", \"exit_code\"}.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
 				return &usageError{fmt.Errorf("--format %q: allowed: text, json", format)}
 			}
+			out := cmd.OutOrStdout()
 			rep, err := verify.Run(cmd.Context(), args[0])
 			if err != nil {
 				if verify.IsUnusable(err) {
-					return &usageError{err} // not a snapshot folder: a wrong argument
+					err = &usageError{err} // not a snapshot folder: a wrong argument
+				}
+				if format == "json" {
+					// A script reads stdout: it gets JSON there too, saying why
+					// there is no report.
+					enc := json.NewEncoder(out)
+					enc.SetIndent("", "  ") // as the report
+					if werr := enc.Encode(noReport{Dir: args[0], Usable: !verify.IsUnusable(err), Error: err.Error(), ExitCode: ExitCode(err)}); werr != nil {
+						return werr
+					}
 				}
 				return err
 			}
-			out := cmd.OutOrStdout()
 			if format == "json" {
 				err = rep.WriteJSON(out)
 			} else {

@@ -25,12 +25,21 @@ type RuleResult struct {
 
 // FileResult is one file as validate found it.
 type FileResult struct {
-	Name    string `json:"name"`
-	Entity  string `json:"entity"`
-	Format  string `json:"format"`
-	Records int64  `json:"records"`
-	Bytes   int64  `json:"bytes"`
-	OK      bool   `json:"ok"`
+	Name   string `json:"name"`
+	Entity string `json:"entity"`
+	Format string `json:"format"`
+	// Records is the manifest's count; RecordsRead the records read back,
+	// absent when the file's records were not read (metadata, a snapshot
+	// proven by integrity only, a format whose files could not be opened).
+	Records     int64  `json:"records"`
+	RecordsRead *int64 `json:"records_read,omitempty"`
+	Bytes       int64  `json:"bytes"`
+	// OK: no violation names the file. Intact: it is the file the manifest
+	// lists — a regular file of its size and SHA-256 —, so a violation
+	// that names it follows from another file that is not (Note says which).
+	OK     bool   `json:"ok"`
+	Intact bool   `json:"intact"`
+	Note   string `json:"note,omitempty"`
 }
 
 // Report is the outcome of validating a snapshot folder.
@@ -50,10 +59,11 @@ type Report struct {
 	records int64
 	rules   map[contract.RuleName]*RuleResult
 	bad     map[string]bool // files with a violation
+	intact  map[string]bool // files of the manifest's size and SHA-256
 }
 
 func newReport(dir string) *Report {
-	return &Report{Dir: dir, rules: map[contract.RuleName]*RuleResult{}, bad: map[string]bool{}}
+	return &Report{Dir: dir, rules: map[contract.RuleName]*RuleResult{}, bad: map[string]bool{}, intact: map[string]bool{}}
 }
 
 func (r *Report) add(v contract.Violation) {
@@ -100,7 +110,27 @@ func (r *Report) addRecords(n int64) {
 	r.mu.Unlock()
 }
 
-// finish orders the results for output.
+// fileRuleRank places each file rule, in the order of FileRules, before
+// every record rule: a damaged or unreadable file is the cause of the
+// record rules it breaks in the files checked with it, so a report names
+// it first.
+var fileRuleRank = func() map[contract.RuleName]int {
+	m := make(map[contract.RuleName]int, len(FileRules))
+	for i, r := range FileRules {
+		m[r.Name] = i
+	}
+	return m
+}()
+
+func rank(rule contract.RuleName) int {
+	if i, ok := fileRuleRank[rule]; ok {
+		return i
+	}
+	return len(FileRules)
+}
+
+// finish orders the results for output: file rules first, then record
+// rules by count. It marks each file ok, intact, or neither.
 func (r *Report) finish() {
 	r.RecordsChecked = r.records
 	r.ByRule = r.ByRule[:0]
@@ -108,14 +138,42 @@ func (r *Report) finish() {
 		r.ByRule = append(r.ByRule, *rr)
 	}
 	sort.Slice(r.ByRule, func(i, j int) bool {
-		if r.ByRule[i].Count != r.ByRule[j].Count {
-			return r.ByRule[i].Count > r.ByRule[j].Count
+		a, b := r.ByRule[i], r.ByRule[j]
+		if rank(a.Rule) != rank(b.Rule) {
+			return rank(a.Rule) < rank(b.Rule)
 		}
-		return r.ByRule[i].Rule < r.ByRule[j].Rule
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Rule < b.Rule
 	})
-	for i := range r.Files {
-		r.Files[i].OK = !r.bad[r.Files[i].Name]
+	var damaged []string
+	for _, f := range r.Files {
+		if !r.intact[f.Name] {
+			damaged = append(damaged, f.Name)
+		}
 	}
+	for i := range r.Files {
+		f := &r.Files[i]
+		f.OK, f.Intact = !r.bad[f.Name], r.intact[f.Name]
+		if !f.OK && f.Intact && len(damaged) > 0 {
+			f.Note = "its violations follow from " + notAsListed(damaged)
+		}
+	}
+}
+
+// notAsListed names the files that are not as the manifest lists them,
+// the first few of them.
+func notAsListed(names []string) string {
+	const shown = 3
+	if len(names) == 1 {
+		return names[0] + ", which is not as the manifest lists it"
+	}
+	list := strings.Join(names[:min(len(names), shown)], ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(" and %d more", len(names)-shown)
+	}
+	return list + ", which are not as the manifest lists them"
 }
 
 // Clean reports whether no rule was broken.
@@ -134,11 +192,20 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%s\n", r.Scope)
 	}
 	for _, f := range r.Files {
-		mark := "ok "
-		if !f.OK {
+		// BAD is a file that is damaged or breaks rules itself; intact
+		// one whose violations follow from a damaged file.
+		mark, note := "ok", ""
+		switch {
+		case f.Note != "":
+			mark, note = "intact", "  ("+f.Note+")"
+		case !f.OK:
 			mark = "BAD"
 		}
-		fmt.Fprintf(&b, "  %s %-32s %-8s %-7s %10d records\n", mark, f.Name, f.Entity, f.Format, f.Records)
+		records := fmt.Sprint(f.Records)
+		if f.RecordsRead != nil && *f.RecordsRead != f.Records {
+			records = fmt.Sprintf("%d of %d", *f.RecordsRead, f.Records)
+		}
+		fmt.Fprintf(&b, "  %-6s %-32s %-8s %-7s %10s records%s\n", mark, f.Name, f.Entity, f.Format, records, note)
 	}
 	for _, rr := range r.ByRule {
 		fmt.Fprintf(&b, "rule %s: %d violation(s)\n", rr.Rule, rr.Count)

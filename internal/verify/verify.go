@@ -42,11 +42,12 @@
 // # Unusable input or violations
 //
 // Run returns an *UnusableError (synthpipe validate exits 2) when there is
-// no snapshot to check: the path is not a folder; it holds no or several
-// snapshot_manifest_* files, or one not named snapshot_manifest_vX_Y.json;
-// the manifest is a symlink, FIFO or anything but a regular file, is larger
-// than its limit, is not JSON or breaks its depth, token or entry limits;
-// or no readable metadata gives the seed and reference date. Everything
+// no snapshot to check: the path is empty or not a folder; it holds no or
+// several snapshot_manifest_* files, or one not named
+// snapshot_manifest_vX_Y.json; the manifest is a symlink, FIFO or anything
+// but a regular file, is larger than its limit, is not JSON or breaks its
+// depth, token or entry limits; or no readable metadata gives the seed and
+// reference date. Its message starts with the folder's path. Everything
 // else is a violation of a named rule in the report (exit 3): an extra
 // file (no_unexpected_files), a listed file that is a symlink, FIFO, device
 // or folder (file_regular), a name the contract does not define or an
@@ -140,9 +141,19 @@ func ChecksEntityRule(e entity.Entity, r entity.Rule) bool { return !r.Across ||
 
 // UnusableError means the input is not a snapshot that can be checked at
 // all (exit code 2), as opposed to a snapshot that breaks rules (exit 3).
-type UnusableError struct{ Err error }
+// Its message starts with the folder's path, so whoever reads it knows
+// which folder it is about.
+type UnusableError struct {
+	dir string
+	Err error
+}
 
-func (e *UnusableError) Error() string { return e.Err.Error() }
+func (e *UnusableError) Error() string {
+	if e.dir == "" {
+		return e.Err.Error() // no path to name: the message says so
+	}
+	return e.dir + ": " + e.Err.Error()
+}
 func (e *UnusableError) Unwrap() error { return e.Err }
 
 // IsUnusable reports whether err is an UnusableError.
@@ -151,20 +162,28 @@ func IsUnusable(err error) bool {
 	return errors.As(err, &u)
 }
 
-func unusable(format string, args ...any) error {
-	return &UnusableError{Err: fmt.Errorf(format, args...)}
+// unusable says why the folder dir cannot be checked.
+func unusable(dir, format string, args ...any) error {
+	return &UnusableError{dir: dir, Err: fmt.Errorf(format, args...)}
 }
 
 // Run validates the snapshot folder dir. When ctx ends first it stops
 // reading within a file read or lookEvery records of each stream and
 // returns ctx's error, with no report.
 func Run(ctx context.Context, dir string) (*Report, error) {
+	if dir == "" {
+		return nil, unusable("", "the snapshot folder argument is empty (want a snapshot folder such as data/snapshots/v0.2)")
+	}
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, unusable("%s: %w", dir, err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named once, first
+		}
+		return nil, unusable(dir, "%w", err)
 	}
 	if !st.IsDir() {
-		return nil, unusable("%s is not a folder (want a snapshot folder such as data/snapshots/v0.1)", dir)
+		return nil, unusable(dir, "not a folder (want a snapshot folder such as data/snapshots/v0.2)")
 	}
 	manName, err := findManifest(dir)
 	if err != nil {
@@ -173,17 +192,17 @@ func Run(ctx context.Context, dir string) (*Report, error) {
 	suffix := manifestName.FindStringSubmatch(manName)[1]
 	manRaw, err := safeio.ReadSmall(dir, manName, maxManifestBytes)
 	if err != nil {
-		return nil, unusable("%s is not a snapshot folder: manifest %w", dir, err)
+		return nil, unusable(dir, "not a snapshot folder: manifest %w", err)
 	}
 	if err := checkJSONShape(manRaw); err != nil {
-		return nil, unusable("%s is not a manifest: %w", manName, err)
+		return nil, unusable(dir, "%s is not a manifest: %w", manName, err)
 	}
 	var man layout.Manifest
 	if err := json.Unmarshal(manRaw, &man); err != nil {
-		return nil, unusable("%s is not a manifest: %s", manName, readback.Truncate(err.Error()))
+		return nil, unusable(dir, "%s is not a manifest: %s", manName, readback.Truncate(err.Error()))
 	}
 	if len(man.Files) > maxManifestFiles {
-		return nil, unusable("%s is not a manifest: it lists %d files, more than the %d limit (the contract defines %d)", manName, len(man.Files), maxManifestFiles, len(snapshotFiles(suffix)))
+		return nil, unusable(dir, "%s is not a manifest: it lists %d files, more than the %d limit (the contract defines %d)", manName, len(man.Files), maxManifestFiles, len(snapshotFiles(suffix)))
 	}
 	schemas, err := schema.Compile()
 	if err != nil {
@@ -213,7 +232,7 @@ func Run(ctx context.Context, dir string) (*Report, error) {
 	}
 	refDate, err := model.ParseDate(meta.ReferenceDate)
 	if err != nil {
-		return nil, unusable("metadata reference_date: %s", readback.Truncate(err.Error()))
+		return nil, unusable(dir, "metadata reference_date: %s", readback.Truncate(err.Error()))
 	}
 	base, err := contract.New(meta.Seed, refDate, nil)
 	if err != nil {
@@ -269,6 +288,11 @@ func Run(ctx context.Context, dir string) (*Report, error) {
 	for name, n := range counts {
 		if f, ok := listed[name]; ok && f.Records != n {
 			rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: contract.RuleRecordsMatchManifest, Value: fmt.Sprintf("%d records, manifest says %d", n, f.Records)})
+		}
+	}
+	for i := range rep.Files {
+		if n, ok := counts[rep.Files[i].Name]; ok {
+			rep.Files[i].RecordsRead = &n
 		}
 	}
 	for _, c := range meta.Counts {
@@ -351,13 +375,17 @@ func findManifest(dir string) (string, error) {
 		return nil
 	})
 	if err != nil {
-		return "", unusable("%s: %w", dir, err)
+		return "", unusable(dir, "%w", err)
 	}
 	if n != 1 {
-		return "", unusable("%s is not a snapshot folder: want exactly one snapshot_manifest_<version>.json, found %d %s", dir, n, strings.Join(found, " "))
+		names := ""
+		if n > 0 {
+			names = ": " + strings.Join(found, " ")
+		}
+		return "", unusable(dir, "not a snapshot folder: want exactly one snapshot_manifest_<version>.json, found %d%s", n, names)
 	}
 	if !manifestName.MatchString(found[0]) {
-		return "", unusable("%s is not a snapshot folder: manifest name %s is not snapshot_manifest_vX_Y.json", dir, found[0])
+		return "", unusable(dir, "not a snapshot folder: manifest name %s is not snapshot_manifest_vX_Y.json", found[0])
 	}
 	return found[0], nil
 }
@@ -435,7 +463,9 @@ func checkFiles(ctx context.Context, dir, manName string, man layout.Manifest, l
 		}
 		if sum := hex.EncodeToString(h.Sum(nil)); sum != f.SHA256 {
 			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: contract.RuleSHA256MatchManifest, Value: sum})
+			continue
 		}
+		rep.intact[f.Name] = true // checked one file at a time, before the records
 	}
 	all := make(map[string]bool, len(man.Files))
 	for _, f := range man.Files {
@@ -530,7 +560,7 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 	case !haveFile && haveDataset:
 		meta = fromDataset
 	case !haveFile:
-		return meta, unusable("no readable metadata (%s or the dataset's metadata): the seed and reference date are needed to check the rules", name)
+		return meta, unusable(dir, "no readable metadata (%s or the dataset's metadata): the seed and reference date are needed to check the rules", name)
 	}
 	return meta, nil
 }

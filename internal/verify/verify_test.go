@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -175,18 +174,26 @@ func TestEachDamageIsReportedByName(t *testing.T) {
 	}
 }
 
+// Every message about input that cannot be checked starts with the
+// folder's path, or says there is none.
 func TestUnusableInput(t *testing.T) {
-	_, err := Run(t.Context(), t.TempDir())
-	require.True(t, IsUnusable(err))
-	require.ErrorContains(t, err, "not a snapshot folder")
-
-	_, err = Run(t.Context(), filepath.Join(golden, "persons_v0_2.csv"))
-	require.True(t, IsUnusable(err))
-	require.ErrorContains(t, err, "not a folder")
-
-	dir := copySnapshot(t)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "snapshot_manifest_v0_2.json"), []byte("{not json"), 0o644))
-	_, err = Run(t.Context(), dir)
-	require.True(t, IsUnusable(err))
-	require.True(t, strings.Contains(err.Error(), "not a manifest"))
+	empty := t.TempDir()
+	file := filepath.Join(golden, "persons_v0_2.csv")
+	corrupt := copySnapshot(t)
+	require.NoError(t, os.WriteFile(filepath.Join(corrupt, manifestFile), []byte("{not json"), 0o644))
+	noMetadata := copySnapshot(t)
+	require.NoError(t, os.Remove(filepath.Join(noMetadata, "metadata_v0_2.json")))
+	require.NoError(t, os.Remove(filepath.Join(noMetadata, "dataset_v0_2.json")))
+	for dir, want := range map[string]string{
+		"":                         "the snapshot folder argument is empty (want a snapshot folder such as data/snapshots/v0.2)",
+		filepath.Join(empty, "no"): filepath.Join(empty, "no") + ": no such file or directory",
+		file:                       file + ": not a folder (want a snapshot folder such as data/snapshots/v0.2)",
+		empty:                      empty + ": not a snapshot folder: want exactly one snapshot_manifest_<version>.json, found 0",
+		corrupt:                    corrupt + ": snapshot_manifest_v0_2.json is not a manifest: invalid character 'n' looking for beginning of object key string",
+		noMetadata:                 noMetadata + ": no readable metadata (metadata_v0_2.json or the dataset's metadata): the seed and reference date are needed to check the rules",
+	} {
+		_, err := Run(t.Context(), dir)
+		require.True(t, IsUnusable(err), "%q: %v", dir, err)
+		require.EqualError(t, err, want)
+	}
 }

@@ -1,0 +1,115 @@
+package verify
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// ruleOrder returns the rules of a report as its text lists them.
+func ruleOrder(text string) []string {
+	var rules []string
+	for line := range strings.Lines(text) {
+		if name, ok := strings.CutPrefix(line, "rule "); ok {
+			rules = append(rules, name[:strings.Index(name, ":")])
+		}
+	}
+	return rules
+}
+
+// fileLine returns the files table's line of name.
+func fileLine(t *testing.T, text, name string) string {
+	t.Helper()
+	for line := range strings.Lines(text) {
+		if f := strings.Fields(line); len(f) > 1 && f[1] == name {
+			return strings.TrimSuffix(line, "\n")
+		}
+	}
+	t.Fatalf("no line for %s in\n%s", name, text)
+	return ""
+}
+
+// A truncated file is the cause of the record rules the files checked with
+// it break: the report names its file rules first, shows how many of its
+// records were read, and says the intact files only follow from it.
+func TestTruncatedFileIsNamedFirst(t *testing.T) {
+	dir := copySnapshot(t)
+	require.NoError(t, os.Truncate(filepath.Join(dir, "persons_v0_2.csv"), 100_000))
+	rep, err := Run(t.Context(), dir)
+	require.NoError(t, err)
+
+	want := []string{
+		"bytes_match_manifest", "records_match_manifest", "file_readable", "formats_agree", // file rules, as FileRules lists them
+		"fk_person", "one_profile_per_person", // record rules, by count
+	}
+	var text bytes.Buffer
+	require.NoError(t, rep.WriteText(&text))
+	require.Equal(t, want, ruleOrder(text.String()), text.String())
+	var js struct {
+		ByRule []struct {
+			Rule  string `json:"rule"`
+			Count int64  `json:"count"`
+		} `json:"by_rule"`
+		Files []map[string]any `json:"files"`
+	}
+	var raw bytes.Buffer
+	require.NoError(t, rep.WriteJSON(&raw))
+	require.NoError(t, json.Unmarshal(raw.Bytes(), &js))
+	var jsonOrder []string
+	for _, r := range js.ByRule {
+		jsonOrder = append(jsonOrder, r.Rule)
+	}
+	require.Equal(t, want, jsonOrder)
+	require.EqualValues(t, 4066, js.ByRule[4].Count)
+
+	follows := "its violations follow from persons_v0_2.csv, which is not as the manifest lists it"
+	require.Equal(t, "  BAD    persons_v0_2.csv                 persons  csv     372 of 2000 records", fileLine(t, text.String(), "persons_v0_2.csv"))
+	require.Equal(t, "  intact vehicles_v0_2.csv                vehicles csv           1507 records  ("+follows+")", fileLine(t, text.String(), "vehicles_v0_2.csv"))
+	require.Equal(t, "  intact profiles_v0_2.csv                profiles csv           2000 records  ("+follows+")", fileLine(t, text.String(), "profiles_v0_2.csv"))
+	require.Equal(t, "  ok     persons_v0_2.parquet             persons  parquet       2000 records", fileLine(t, text.String(), "persons_v0_2.parquet"))
+
+	byName := map[string]map[string]any{}
+	for _, f := range js.Files {
+		byName[f["name"].(string)] = f
+	}
+	require.Equal(t, map[string]any{"name": "persons_v0_2.csv", "entity": "persons", "format": "csv", "records": 2000.0, "records_read": 372.0, "bytes": 533522.0, "ok": false, "intact": false},
+		byName["persons_v0_2.csv"])
+	require.Equal(t, map[string]any{"name": "vehicles_v0_2.csv", "entity": "vehicles", "format": "csv", "records": 1507.0, "records_read": 1507.0, "bytes": byName["vehicles_v0_2.csv"]["bytes"], "ok": false, "intact": true, "note": follows},
+		byName["vehicles_v0_2.csv"])
+	require.NotContains(t, byName["metadata_v0_2.json"], "records_read", "metadata's records are not read back")
+	for name, f := range byName {
+		if name != "persons_v0_2.csv" && name != "vehicles_v0_2.csv" && name != "profiles_v0_2.csv" {
+			require.Equal(t, true, f["ok"], name)
+			require.Equal(t, true, f["intact"], name)
+		}
+	}
+}
+
+// A file that is as the manifest lists it but breaks rules itself (edited,
+// and its entry recomputed) is BAD: no other file explains its violations.
+func TestIntactFileWithItsOwnViolationsIsBad(t *testing.T) {
+	dir := copySnapshot(t)
+	editCSV(t, dir, "persons_v0_2.csv", func(r [][]string) [][]string { r[7][col(r, "ssn")] = "123-45-6789"; return r })
+	relist(t, dir, "persons_v0_2.csv")
+	rep, err := Run(t.Context(), dir)
+	require.NoError(t, err)
+	for _, f := range rep.Files {
+		require.True(t, f.Intact, f.Name)
+		require.Empty(t, f.Note, f.Name)
+		require.Equal(t, f.Name != "persons_v0_2.csv", f.OK, f.Name)
+	}
+	text := reportText(t, rep)
+	require.Equal(t, "  BAD    persons_v0_2.csv                 persons  csv           2000 records", fileLine(t, text, "persons_v0_2.csv"))
+	require.Equal(t, []string{"formats_agree", "ssn_never_issued"}, ruleOrder(text))
+}
+
+func TestNotAsListed(t *testing.T) {
+	require.Equal(t, "a.csv, which is not as the manifest lists it", notAsListed([]string{"a.csv"}))
+	require.Equal(t, "a.csv, b.csv, which are not as the manifest lists them", notAsListed([]string{"a.csv", "b.csv"}))
+	require.Equal(t, "a, b, c and 2 more, which are not as the manifest lists them", notAsListed([]string{"a", "b", "c", "d", "e"}))
+}
