@@ -47,8 +47,8 @@ type generateInput struct {
 }
 
 type recordInput struct {
-	ID      string   `path:"id" doc:"the record's id, e.g. PER-0000001234"`
-	Include []string `query:"include,explode" doc:"linked entities to include: include=vehicles,profiles or include=vehicles&include=profiles"`
+	ID      string   `path:"id" doc:"the record's id, e.g. PER-0000001234 or INC-0000001234-01; one that breaks the entity's id pattern is refused with 400"`
+	Include []string `query:"include,explode" doc:"other entities to include, those of the persons the record is about: include=vehicles,profiles or include=vehicles&include=profiles"`
 }
 
 type recordOutput struct {
