@@ -147,6 +147,9 @@ func flatten(st [][]component.Stage) []component.Stage {
 // Entities names the entities the config makes, in declaration order.
 func (s *Service) Entities() []string { return slices.Clone(s.entities) }
 
+// MaxRecords is the most persons one Generate request may ask for.
+func (s *Service) MaxRecords() int64 { return s.opt.MaxRecords }
+
 // Ready reports whether the config is loaded and the snapshots root is a
 // readable folder (a missing one is not ready: the snapshot routes would
 // all fail).

@@ -146,6 +146,9 @@ type API interface {
 	Generate(ctx context.Context, req GenerateRequest, w io.Writer) (Served, error)
 	// CheckGenerate refuses a request that Generate would refuse.
 	CheckGenerate(req GenerateRequest) error
+	// MaxRecords is the most persons one Generate request may ask for
+	// (from 1).
+	MaxRecords() int64
 	Record(ctx context.Context, req RecordRequest) (Record, error)
 	Describe(entity string) (EntitySchema, error)
 	Snapshots() ([]Snapshot, error)
