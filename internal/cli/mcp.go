@@ -41,7 +41,7 @@ func newMCPCmd(root *rootOptions) *cobra.Command {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			log.Info().Str("config", cfg.File).Int64("records", cfg.Records).Uint64("seed", cfg.Seed).Str("snapshots", snapshots).Msg("serving MCP tools on stdio")
-			err = mcptools.NewServer(svc, version.Version).Run(ctx, mcptools.Stdio())
+			err = mcptools.NewServer(svc, version.Version).Run(ctx, mcptools.Stdio(log))
 			if ctx.Err() != nil {
 				return nil
 			}

@@ -19,7 +19,7 @@ var (
 		Rows:    func(b *model.Batch) *[]model.Vehicle { return &b.Vehicles },
 	})
 	Profiles = Declare(Def[model.Profile]{
-		Name: model.Profiles, Singular: "profile", IDPrefix: "PRO-",
+		Name: model.Profiles, Singular: "profile", IDPrefix: "PRO-", Parent: model.Persons,
 		Columns: model.ProfileColumns,
 		ID:      func(p *model.Profile) string { return p.ProfileID },
 		Rows:    func(b *model.Batch) *[]model.Profile { return &b.Profiles },

@@ -32,6 +32,7 @@ func (e *Declared[T]) Singular() string { return e.def.Singular }
 func (e *Declared[T]) IDPrefix() string { return e.def.IDPrefix }
 func (e *Declared[T]) Rules() []Rule    { return e.def.Rules }
 func (e *Declared[T]) IDs() IDScheme    { return e.def.IDs }
+func (e *Declared[T]) Parent() string   { return e.def.Parent }
 
 func (e *Declared[T]) Columns() []ColumnInfo {
 	out := make([]ColumnInfo, len(e.def.Columns))

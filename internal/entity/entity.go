@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sync"
 
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
@@ -112,6 +113,14 @@ type Def[T any] struct {
 	IDPrefix string
 	// IDs is how ids are formed: Contiguous (the zero value) or PerParent.
 	IDs IDScheme
+	// Parent names the declared entity whose records this one's belong to
+	// and whose number its ids carry: under Contiguous ids one row per
+	// parent, numbered as it (PRO-0000000042 is PER-0000000042's profile),
+	// under PerParent ids (required there) any number of rows a parent.
+	// Empty for persons and vehicles, whose ids count their own rows. A
+	// record is looked up by id (synthpipe serve) through its parent, and
+	// its parent's linked records are its own.
+	Parent string
 	// Columns are the columns in contract order.
 	Columns []model.Column[T]
 	// ID returns a row's id; the id is the first column.
@@ -144,6 +153,8 @@ type Entity interface {
 	IDPrefix() string
 	// IDs is how the entity's ids are formed and checked.
 	IDs() IDScheme
+	// Parent is Def.Parent: the entity whose number the ids carry, or "".
+	Parent() string
 	Columns() []ColumnInfo
 	Rules() []Rule
 	// Len is the number of rows of this entity in b.
@@ -208,9 +219,15 @@ func Declare[T any](d Def[T]) *Declared[T] {
 			panic(fmt.Sprintf("entity: %s (%s, %s) clashes with %s (%s, %s): names, singulars and id prefixes are unique", d.Name, d.Singular, d.IDPrefix, o.Name(), o.Singular(), o.IDPrefix()))
 		}
 	}
+	if d.Parent != "" && !slices.ContainsFunc(declared, func(o Entity) bool { return o.Name() == d.Parent }) {
+		panic(fmt.Sprintf("entity: %s declared with parent %q, not an entity declared before it", d.Name, d.Parent))
+	}
 	switch d.IDs {
 	case Contiguous:
 	case PerParent:
+		if d.Parent == "" {
+			panic("entity: " + d.Name + " declared with PerParent ids and no Parent: whose number do they carry?")
+		}
 		d.Rules = append([]Rule{{Name: RuleIDPerParent, Description: "ids of " + d.Name + " are " + d.IDPrefix + ", the parent's 10 digits, - and a 2-digit sequence from 01; unique and increasing in file order"}}, d.Rules...)
 	default:
 		panic(fmt.Sprintf("entity: %s declared with unknown IDs %d", d.Name, d.IDs))

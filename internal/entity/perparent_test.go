@@ -18,7 +18,7 @@ type tag struct {
 }
 
 var tags = entity.Declare(entity.Def[tag]{
-	Name: "tags", Singular: "tag", IDPrefix: "TAG-", IDs: entity.PerParent,
+	Name: "tags", Singular: "tag", IDPrefix: "TAG-", IDs: entity.PerParent, Parent: model.Persons,
 	Columns: []model.Column[tag]{
 		{Name: "tag_id", Kind: model.KindString, Pattern: entity.PerParentPattern("TAG-"), Str: func(r *tag) string { return r.TagID }},
 		{Name: "person_id", Kind: model.KindString, Str: func(r *tag) string { return r.PersonID }},

@@ -55,9 +55,9 @@ type GenerateInput struct {
 
 // RecordInput is the get_record tool's arguments.
 type RecordInput struct {
-	Entity  string   `json:"entity" jsonschema:"the entity of the record: persons, vehicles, profiles …"`
-	ID      string   `json:"id" jsonschema:"the record's id, e.g. PER-0000001234"`
-	Include []string `json:"include,omitempty" jsonschema:"linked entities to return with it (for a person: vehicles, profiles; for a vehicle: persons …)"`
+	Entity  string   `json:"entity" jsonschema:"the entity of the record: persons, vehicles, profiles, incidents …"`
+	ID      string   `json:"id" jsonschema:"the record's id, e.g. PER-0000001234 or INC-0000001234-01 (describe_schema gives each entity's id pattern)"`
+	Include []string `json:"include,omitempty" jsonschema:"other entities to return with it, those of the persons the record is about (a person itself, a vehicle's owner and primary driver, a profile's or an incident's person)"`
 }
 
 // DescribeInput is the describe_schema tool's arguments.

@@ -32,6 +32,8 @@ const recordCap = 1_000_000
 
 func (f *fakeAPI) Entities() []string { return slices.Clone(entities) }
 
+func (f *fakeAPI) MaxRecords() int64 { return recordCap }
+
 func (f *fakeAPI) CheckGenerate(req service.GenerateRequest) error {
 	if req.Entity != service.Dataset && !slices.Contains(entities, req.Entity) {
 		return &service.NotFound{What: "entity", Value: req.Entity}

@@ -3,8 +3,11 @@ package mcptools
 import (
 	"context"
 	"io"
+	"os"
 	"sync"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -14,14 +17,19 @@ import (
 // requests already read: a generate call capped at MaxOutput takes seconds.
 const DrainTimeout = 2 * time.Minute
 
-// Stdio is the stdio transport for `synthpipe mcp`, with one change: when
-// stdin ends, the requests already read are answered before the session
-// closes. The SDK's own transport ends the session at once and drops them
-// (go-sdk issue #1061), so `printf '...' | synthpipe mcp` printed nothing.
-// The wait suits tools that ask the client nothing (synthpipe's send no
-// sampling or roots requests): an answer from a client whose input has
-// ended could never arrive.
-func Stdio() mcp.Transport { return &drained{inner: &mcp.StdioTransport{}, timeout: DrainTimeout} }
+// Stdio is the stdio transport for `synthpipe mcp`, with two changes:
+//
+//   - when stdin ends, the requests already read are answered before the
+//     session closes. The SDK's own transport ends the session at once and
+//     drops them (go-sdk issue #1061), so `printf '...' | synthpipe mcp`
+//     printed nothing. The wait suits tools that ask the client nothing
+//     (synthpipe's send no sampling or roots requests): an answer from a
+//     client whose input has ended could never arrive.
+//   - a line of stdin that is not JSON is answered with a JSON-RPC parse
+//     error (-32700) and the session goes on (see lines).
+func Stdio(log zerolog.Logger) mcp.Transport {
+	return &drained{inner: &lines{in: os.Stdin, out: os.Stdout, log: log}, timeout: DrainTimeout}
+}
 
 // drained wraps a transport's connections so that the end of input waits
 // for the answers owed.

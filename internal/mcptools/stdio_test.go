@@ -1,13 +1,18 @@
 package mcptools
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/internal/testkit"
@@ -37,7 +42,7 @@ func serveOneShot(t *testing.T, timeout time.Duration, slow time.Duration) (stri
 		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "done"}}}, nil, nil
 	})
 	out := &closingBuffer{}
-	tr := &drained{inner: &mcp.IOTransport{Reader: io.NopCloser(strings.NewReader(oneShot)), Writer: out}, timeout: timeout}
+	tr := &drained{inner: &lines{in: strings.NewReader(oneShot), out: out, log: zerolog.Nop()}, timeout: timeout}
 	start := time.Now()
 	err := s.Run(t.Context(), tr)
 	require.NoError(t, err)
@@ -57,4 +62,67 @@ func TestStdioDrainIsBounded(t *testing.T) {
 	require.Less(t, took, time.Minute, "a request that never ends does not hold the session open")
 	require.Contains(t, out, `"id":1,"result"`)
 	require.NotContains(t, out, `"id":2,"result"`)
+}
+
+// A line that is not JSON is answered with a parse error and the session
+// goes on: the requests before and after it are all answered, and Run
+// returns no error (the SDK's transport alone ended the session there,
+// go-sdk #1209).
+func TestStdioAnswersAroundALineThatIsNotJSON(t *testing.T) {
+	s := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "echo"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "done"}}}, nil, nil
+	})
+	call := func(id int) string {
+		return fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"echo","arguments":{}}}`, id)
+	}
+	in := []string{strings.SplitN(oneShot, "\n", 3)[0], strings.SplitN(oneShot, "\n", 3)[1]} // initialize (id 1), initialized
+	for id := 2; id <= 8; id++ {
+		in = append(in, call(id))
+	}
+	in = append(in, "not json", "", call(9), call(10)+"\r")
+	out := &closingBuffer{}
+	var logs testkit.SyncBuffer
+	tr := &drained{inner: &lines{in: strings.NewReader(strings.Join(in, "\n")), out: out, log: zerolog.New(&logs)}, timeout: time.Minute}
+	require.NoError(t, s.Run(t.Context(), tr))
+
+	answered := map[string]bool{}
+	var parseErrors []string
+	for l := range strings.Lines(out.String()) {
+		var m struct {
+			ID    json.RawMessage
+			Error *struct {
+				Code    int
+				Message string
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &m), "every output line is one JSON message: %q", l)
+		switch {
+		case m.Error != nil && m.Error.Code == -32700:
+			require.Equal(t, "null", string(m.ID))
+			parseErrors = append(parseErrors, m.Error.Message)
+		case m.Error == nil:
+			answered[string(m.ID)] = true
+		}
+	}
+	require.Len(t, answered, 10, "every request is answered: %s", out.String())
+	for id := 1; id <= 10; id++ {
+		require.True(t, answered[strconv.Itoa(id)], "id %d", id)
+	}
+	require.Equal(t, []string{"Parse error: invalid character 'o' in literal null (expecting 'u')"}, parseErrors)
+	require.Contains(t, logs.String(), "not JSON", "the bad line is logged")
+}
+
+// A line longer than the SDK's frame limit is refused whole, and the next
+// line is read as the next message.
+func TestReadLineTooLong(t *testing.T) {
+	r := bufio.NewReaderSize(strings.NewReader(strings.Repeat("x", 100)+"\n{}\n"), 16)
+	line, err := readLine(r, 40)
+	require.ErrorIs(t, err, errLineTooLong)
+	require.Len(t, line, 40)
+	line, err = readLine(r, 40)
+	require.NoError(t, err)
+	require.Equal(t, "{}", string(line))
+	_, err = readLine(r, 40)
+	require.ErrorIs(t, err, io.EOF)
 }

@@ -43,11 +43,13 @@ func newFake() *fakeAPI {
 
 func (f *fakeAPI) Entities() []string { return []string{"persons", "vehicles", "profiles"} }
 
+func (f *fakeAPI) MaxRecords() int64 { return 1000 }
+
 func (f *fakeAPI) CheckGenerate(req service.GenerateRequest) error {
 	if req.Entity != service.Dataset && !slices.Contains(f.Entities(), req.Entity) {
 		return &service.NotFound{What: "entity", Value: req.Entity}
 	}
-	if req.Records < 1 || req.Records > 1000 {
+	if req.Records < 1 || req.Records > f.MaxRecords() {
 		return &service.BadInput{Param: "records", Value: fmt.Sprint(req.Records), Allowed: "1 to 1000"}
 	}
 	if req.Offset < 0 {

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/validation"
 	"github.com/rs/zerolog"
 
 	"github.com/synthpipe/synthpipe/internal/service"
@@ -45,6 +46,7 @@ func installProblems() {
 					parts = append(parts, fmt.Sprintf("unknown %s parameter %q (allowed: %s)", where, name, strings.Join(allowedQuery(ctx), ", ")))
 					continue
 				}
+				d.Message = wholeRange(ctx, where, name, d.Message)
 				p := fmt.Sprintf("%s parameter %s: %s", where, name, d.Message)
 				if d.Value != nil && d.Value != "" {
 					p += fmt.Sprintf(" (got %s)", quoteValue(d.Value))
@@ -57,6 +59,26 @@ func installProblems() {
 			return em
 		}
 	})
+}
+
+// wholeRange turns huma's message for a number past one bound of a
+// parameter that has two ("expected number >= 1") into one that names
+// both, so a client learns the whole range from either refusal.
+func wholeRange(ctx huma.Context, where, name, msg string) string {
+	if ctx == nil || ctx.Operation() == nil {
+		return msg
+	}
+	for _, p := range ctx.Operation().Parameters {
+		if p.In != where || p.Name != name || p.Schema == nil {
+			continue
+		}
+		lo, hi := p.Schema.Minimum, p.Schema.Maximum
+		if lo != nil && hi != nil && (msg == huma.ErrorFormatter(validation.MsgExpectedMinimumNumber, *lo) ||
+			msg == huma.ErrorFormatter(validation.MsgExpectedMaximumNumber, *hi)) {
+			return fmt.Sprintf("expected number from %v to %v", *lo, *hi)
+		}
+	}
+	return msg
 }
 
 // allowedQuery names the query parameters of the operation ctx serves.

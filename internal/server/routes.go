@@ -27,6 +27,21 @@ type optInt64 struct {
 func (o *optInt64) Receiver() reflect.Value      { return reflect.ValueOf(o).Elem().Field(0) }
 func (o *optInt64) OnParamSet(isSet bool, _ any) { o.Set = isSet }
 
+// boundRecords gives /generate's records parameter its maximum, the
+// service's cap (--max-records): a tag cannot hold a value known only at
+// start, so it is set on the schema huma documents and validates the
+// parameter by (one pointer), with its messages made again.
+func (s *Server) boundRecords() {
+	for _, p := range s.huma.OpenAPI().Paths["/generate/{entity}"].Get.Parameters {
+		if p.In == "query" && p.Name == "records" {
+			p.Schema.Maximum = new(float64(s.api.MaxRecords()))
+			p.Schema.PrecomputeMessages()
+			return
+		}
+	}
+	panic("server: /generate has no records parameter")
+}
+
 // Schema documents the parameter as the integer it is, not its wrapper.
 func (optInt64) Schema(r huma.Registry) *huma.Schema {
 	return r.Schema(reflect.TypeFor[int64](), true, "")
@@ -47,8 +62,8 @@ type generateInput struct {
 }
 
 type recordInput struct {
-	ID      string   `path:"id" doc:"the record's id, e.g. PER-0000001234"`
-	Include []string `query:"include,explode" doc:"linked entities to include: include=vehicles,profiles or include=vehicles&include=profiles"`
+	ID      string   `path:"id" doc:"the record's id, e.g. PER-0000001234 or INC-0000001234-01; one that breaks the entity's id pattern is refused with 400"`
+	Include []string `query:"include,explode" doc:"other entities to include, those of the persons the record is about: include=vehicles,profiles or include=vehicles&include=profiles"`
 }
 
 type recordOutput struct {
@@ -135,6 +150,7 @@ func (s *Server) routes(entities []string) {
 			"200": {Description: "the records, streamed", Content: streamed},
 		},
 	}, s.generateHandler)
+	s.boundRecords()
 
 	for _, e := range entities {
 		e := e

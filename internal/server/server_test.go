@@ -158,9 +158,10 @@ func TestGenerateBadInput(t *testing.T) {
 		{"records not a number", "/generate/persons?records=ten", 400, []string{"records", "invalid integer", "ten"}},
 		{"seed not a number", "/generate/persons?seed=0x", 400, []string{"seed", "invalid integer"}},
 		{"offset not a number", "/generate/persons?offset=1.5", 400, []string{"offset"}},
-		{"records zero", "/generate/persons?records=0", 400, []string{"records", "expected number >= 1"}},
-		{"records negative", "/generate/persons?records=-5", 400, []string{"records"}},
-		{"records too large for the service", "/generate/persons?records=1000000", 400, []string{`records \"1000000\" is not allowed: 1 to 1000`, `"location":"query.records"`}},
+		// Either bound's refusal names the whole range, the cap being the service's.
+		{"records zero", "/generate/persons?records=0", 400, []string{"query parameter records: expected number from 1 to 1000", `"location":"query.records"`}},
+		{"records negative", "/generate/persons?records=-5", 400, []string{"records", "from 1 to 1000"}},
+		{"records one past the cap", "/generate/persons?records=1001", 400, []string{"query parameter records: expected number from 1 to 1000", `"location":"query.records"`}},
 		{"records beyond int64", "/generate/persons?records=99999999999999999999", 400, []string{"records"}},
 		{"offset negative", "/generate/persons?offset=-1", 400, []string{"offset"}},
 		{"unknown format", "/generate/persons?format=xml", 400, []string{"format", "json", "parquet"}},
@@ -608,6 +609,7 @@ func TestOpenAPI(t *testing.T) {
 		require.Contains(t, string(gen), want)
 	}
 	require.Contains(t, body, "?dir=variants/clean-licences", "the snapshot URL scheme is documented")
+	require.Contains(t, string(gen), `"maximum":1000,"minimum":1`, "records documents the service's cap")
 	require.NotContains(t, string(gen), `"422"`, "parameter errors are 400, so no 422 is documented")
 	require.Contains(t, string(gen), "in json the whole document, sent once the run has passed", "the dataset's spooling is documented")
 	require.NotContains(t, string(gen), "never buffered", "the dataset waits in a temporary file")

@@ -55,8 +55,9 @@ type Service struct {
 	// snapshot's.
 	rowGroupRows int64
 
-	idx    *checkpoints
-	stages sync.Pool // []component.Stage over run: a stage instance serves one goroutine at a time
+	idx     *checkpoints
+	lookups map[string]*lookup // by entity name: every entity the config makes
+	stages  sync.Pool          // []component.Stage over run: a stage instance serves one goroutine at a time
 
 	// replayed counts the household plans Record lookups replayed; tests
 	// read it to prove a lookup does not walk from the start.
@@ -89,6 +90,11 @@ func New(cfg *config.Config, opt Options) (*Service, error) {
 			}
 		}
 	}
+	lookups, err := newLookups(s.entities)
+	if err != nil {
+		return nil, err
+	}
+	s.lookups = lookups
 	// Build the stages once now, so a config whose stages cannot be built
 	// fails here rather than on the first request.
 	st, err := s.buildStages(s.run, 1)
@@ -140,6 +146,9 @@ func flatten(st [][]component.Stage) []component.Stage {
 
 // Entities names the entities the config makes, in declaration order.
 func (s *Service) Entities() []string { return slices.Clone(s.entities) }
+
+// MaxRecords is the most persons one Generate request may ask for.
+func (s *Service) MaxRecords() int64 { return s.opt.MaxRecords }
 
 // Ready reports whether the config is loaded and the snapshots root is a
 // readable folder (a missing one is not ready: the snapshot routes would

@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/synthpipe/synthpipe/internal/component"
-	"github.com/synthpipe/synthpipe/internal/domain/ident"
 	"github.com/synthpipe/synthpipe/internal/domain/model"
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/stages/sources/seed"
@@ -88,37 +86,24 @@ func (s *Service) household(i int64, byVehicle bool) model.Household {
 	}
 }
 
-// idShape is any id of the contract's shape; ids of another shape are
-// malformed (400), ids of this shape that name nothing are not found (404).
-var idShape = regexp.MustCompile(`^[A-Z]{2,3}-[0-9]{10}$`)
-
-// includes lists what each entity's record may include.
-var includes = map[string][]string{
-	model.Persons:  {model.Vehicles, model.Profiles},
-	model.Vehicles: {model.Persons, model.Profiles},
-	model.Profiles: {model.Persons, model.Vehicles},
-}
-
 // Record returns one record of the configured dataset by id, without
 // generating what comes before it: the id's household is found from the
 // checkpoint table (at most checkpointEvery plans replayed), generated
 // alone by the config's stages, validate included, and the record picked.
+// Every entity the config makes is found so, through its declaration (see
+// lookup): an id that breaks the entity's id pattern is refused (400), one
+// that has its form but names no record is not found (404).
 //
-// Includes, all from the record's household:
-//   - persons: vehicles (those the person is primary driver of: the
-//     profile's vehicle_ids) and profiles (the person's own);
-//   - vehicles: persons (the owner, then the primary driver if another
-//     person) and profiles (those persons' profiles);
-//   - profiles: persons (its person) and vehicles (its vehicle_ids).
+// Any other entity the config makes may be included, from the record's
+// household, through the persons the record is about (lookup.personsOf):
+// their own records (lookup.of) — the persons, the vehicles they are
+// primary driver of (a profile's vehicle_ids), their profiles and
+// incidents.
 func (s *Service) Record(ctx context.Context, req RecordRequest) (Record, error) {
-	e, err := s.entityByName(req.Entity)
-	if err != nil {
+	if _, err := s.entityByName(req.Entity); err != nil {
 		return Record{}, err
 	}
-	allowed := includes[req.Entity]
-	if allowed == nil {
-		return Record{}, &NotFound{What: "record lookup of entity", Value: req.Entity}
-	}
+	l := s.lookups[req.Entity]
 	var inc []string
 	for _, in := range req.Include {
 		for _, x := range strings.Split(in, ",") {
@@ -126,45 +111,47 @@ func (s *Service) Record(ctx context.Context, req RecordRequest) (Record, error)
 			if x == "" {
 				continue
 			}
-			if !slices.Contains(allowed, x) || !slices.Contains(s.entities, x) {
-				return Record{}, &BadInput{Param: "include", Value: x, Allowed: "for " + req.Entity + ": " + strings.Join(s.allowedIncludes(allowed), ", ")}
+			if x == req.Entity || !slices.Contains(s.entities, x) {
+				others := slices.DeleteFunc(slices.Clone(s.entities), func(n string) bool { return n == req.Entity })
+				return Record{}, &BadInput{Param: "include", Value: clip(x), Allowed: "for " + req.Entity + ": " + strings.Join(others, ", ")}
 			}
 			if !slices.Contains(inc, x) {
 				inc = append(inc, x)
 			}
 		}
 	}
-	prefix := e.IDPrefix()
-	if !idShape.MatchString(req.ID) {
-		return Record{}, &BadInput{Param: "id", Value: clip(req.ID), Allowed: "an id " + prefix + " and 10 digits, e.g. " + prefix + "0000000001 (pattern ^" + prefix + "[0-9]{10}$)"}
+	if !l.pattern.MatchString(req.ID) {
+		return Record{}, l.badID(req.ID)
 	}
-	i, ok := ident.ParseID(prefix, req.ID)
+	notFound := &NotFound{What: l.e.Singular(), Value: req.ID}
+	i, ok := l.rootIndex(req.ID)
 	total := s.idx.records
-	if req.Entity == model.Vehicles {
+	if l.root == model.Vehicles {
 		total = s.idx.vehicles
 	}
 	if !ok || i >= total {
-		return Record{}, &NotFound{What: e.Singular(), Value: req.ID}
+		return Record{}, notFound
 	}
 	if err := ctx.Err(); err != nil {
 		return Record{}, err
 	}
-	mb, err := s.generateHousehold(ctx, s.household(i, req.Entity == model.Vehicles))
+	mb, err := s.generateHousehold(ctx, s.household(i, l.root == model.Vehicles))
 	if err != nil {
 		return Record{}, err
 	}
-	rec, err := s.pick(mb, e, req.ID)
-	if err != nil {
-		return Record{}, err
+	rec, found := pick(mb, l.e, req.ID)
+	if !found { // a parent with fewer rows than the id's sequence
+		return Record{}, notFound
 	}
 	out := Record{Entity: req.Entity, Record: rec}
+	persons := l.personsOf(mb, req.ID)
 	for _, x := range inc {
-		ids := linkedIDs(mb, req.Entity, req.ID, x)
+		lx := s.lookups[x]
 		linked := []json.RawMessage{}
-		for _, id := range ids {
-			r, err := s.pick(mb, entity.Of([]string{x})[0], id)
-			if err != nil {
-				return Record{}, err
+		for _, id := range lx.of(mb, persons) {
+			r, found := pick(mb, lx.e, id)
+			if !found {
+				return Record{}, fmt.Errorf("record %s: linked %s not in its generated household", req.ID, id)
 			}
 			linked = append(linked, r)
 		}
@@ -187,16 +174,6 @@ func (s *Service) pluralOf(name string) string {
 	return name
 }
 
-func (s *Service) allowedIncludes(allowed []string) []string {
-	var out []string
-	for _, a := range allowed {
-		if slices.Contains(s.entities, a) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
 // generateHousehold runs the config's stages on a batch of one household.
 func (s *Service) generateHousehold(ctx context.Context, h model.Household) (*model.Batch, error) {
 	got := s.stages.Get()
@@ -216,84 +193,15 @@ func (s *Service) generateHousehold(ctx context.Context, h model.Household) (*mo
 	return mb, nil
 }
 
-// pick renders the row of e with id in mb as its JSON object.
-func (s *Service) pick(mb *model.Batch, e entity.Entity, id string) (json.RawMessage, error) {
+// pick renders the row of e with id in mb as its JSON object (false when
+// mb has no such row).
+func pick(mb *model.Batch, e entity.Entity, id string) (json.RawMessage, bool) {
 	for i := range e.Len(mb) {
 		if e.RowID(mb, i) == id {
-			return json.RawMessage(e.AppendJSONRow(nil, mb, i)), nil
+			return json.RawMessage(e.AppendJSONRow(nil, mb, i)), true
 		}
 	}
-	return nil, fmt.Errorf("record %s: not in its generated household", id)
-}
-
-// linkedIDs returns the ids of entity x linked to record id of entity from
-// (see Record).
-func linkedIDs(mb *model.Batch, from, id, x string) []string {
-	personOf := func(pid string) *model.Person {
-		for i := range mb.Persons {
-			if mb.Persons[i].PersonID == pid {
-				return &mb.Persons[i]
-			}
-		}
-		return nil
-	}
-	profileOf := func(pid string) string {
-		for i := range mb.Profiles {
-			if mb.Profiles[i].PersonID == pid {
-				return mb.Profiles[i].ProfileID
-			}
-		}
-		return ""
-	}
-	drivenBy := func(pid string) []string {
-		var out []string
-		for i := range mb.Vehicles {
-			if mb.Vehicles[i].PrimaryDriverPersonID == pid {
-				out = append(out, mb.Vehicles[i].VehicleID)
-			}
-		}
-		return out
-	}
-	var persons []string
-	switch from {
-	case model.Persons:
-		persons = []string{id}
-	case model.Vehicles:
-		for i := range mb.Vehicles {
-			if v := &mb.Vehicles[i]; v.VehicleID == id {
-				persons = append(persons, v.OwnerPersonID)
-				if v.PrimaryDriverPersonID != v.OwnerPersonID {
-					persons = append(persons, v.PrimaryDriverPersonID)
-				}
-			}
-		}
-	case model.Profiles:
-		for i := range mb.Profiles {
-			if mb.Profiles[i].ProfileID == id {
-				persons = append(persons, mb.Profiles[i].PersonID)
-			}
-		}
-	}
-	var out []string
-	switch x {
-	case model.Persons:
-		for _, p := range persons {
-			if personOf(p) != nil {
-				out = append(out, p)
-			}
-		}
-	case model.Profiles:
-		for _, p := range persons {
-			if pr := profileOf(p); pr != "" {
-				out = append(out, pr)
-			}
-		}
-	case model.Vehicles:
-		for _, p := range persons {
-			out = append(out, drivenBy(p)...)
-		}
-	}
-	return out
+	return nil, false
 }
 
 // clip keeps an echoed value short: input is hostile until proven otherwise.

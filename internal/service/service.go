@@ -29,11 +29,14 @@
 // Record serves the configured dataset (the config's records and seed,
 // after overrides) in constant time: the id's household is found from a
 // checkpoint table built once at New and generated alone by the config's
-// stages. Includes come from the record's household: a person's vehicles
-// are those it is primary driver of (its profile's vehicle_ids) and its
-// profiles its own; a vehicle's persons are its owner and then its primary
-// driver (if another person), its profiles theirs; a profile's person is
-// its person, its vehicles its vehicle_ids.
+// stages. Every entity the config makes is served so, from its declaration
+// (its id pattern and the parent whose number its ids carry: a profile's
+// and an incident's person). Includes come from the record's household,
+// through the persons the record is about — a person itself, a vehicle's
+// owner and then its primary driver (if another person), a profile's or an
+// incident's person — and are those persons' records: the persons, the
+// vehicles they are primary driver of (a profile's vehicle_ids), their
+// profiles and their incidents.
 package service
 
 import (
@@ -79,9 +82,9 @@ type GenerateRequest struct {
 // RecordRequest asks for one record of the configured dataset by its id,
 // with the records linked to it.
 type RecordRequest struct {
-	Entity  string   // persons, vehicles, profiles …
-	ID      string   // PER-0000001234
-	Include []string // linked entities: for a person vehicles, profiles; for a vehicle persons …
+	Entity  string   // persons, vehicles, profiles, incidents …
+	ID      string   // PER-0000001234, INC-0000001234-01
+	Include []string // any other entities the config makes: those of the persons the record is about
 }
 
 // Record is one record and, by entity name, the records linked to it.
@@ -143,6 +146,9 @@ type API interface {
 	Generate(ctx context.Context, req GenerateRequest, w io.Writer) (Served, error)
 	// CheckGenerate refuses a request that Generate would refuse.
 	CheckGenerate(req GenerateRequest) error
+	// MaxRecords is the most persons one Generate request may ask for
+	// (from 1).
+	MaxRecords() int64
 	Record(ctx context.Context, req RecordRequest) (Record, error)
 	Describe(entity string) (EntitySchema, error)
 	Snapshots() ([]Snapshot, error)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/component"
 	"github.com/synthpipe/synthpipe/internal/config"
 	"github.com/synthpipe/synthpipe/internal/domain/ident"
+	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/snapshot"
 	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
 	"github.com/synthpipe/synthpipe/pipeline"
@@ -210,8 +212,9 @@ func TestGenerateOffset(t *testing.T) {
 	})
 }
 
-// datasetIndex reads a dataset document's records by id.
-func datasetIndex(t testing.TB, dir string) map[string]map[string]map[string]any {
+// datasetIndex reads a dataset document's records by entity and id (the
+// first column), for every declared entity, and the ids in file order.
+func datasetIndex(t testing.TB, dir string) (map[string]map[string]map[string]any, map[string][]string) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, "dataset_v0_2.json"))
 	require.NoError(t, err)
@@ -219,26 +222,91 @@ func datasetIndex(t testing.TB, dir string) map[string]map[string]map[string]any
 	dec.UseNumber()
 	var doc map[string]json.RawMessage
 	require.NoError(t, dec.Decode(&doc))
-	out := map[string]map[string]map[string]any{}
-	for _, e := range []string{"persons", "vehicles", "profiles"} {
-		d := json.NewDecoder(bytes.NewReader(doc[e]))
+	out, order := map[string]map[string]map[string]any{}, map[string][]string{}
+	for _, e := range entity.All() {
+		d := json.NewDecoder(bytes.NewReader(doc[e.Name()]))
 		d.UseNumber()
 		var rows []map[string]any
-		require.NoError(t, d.Decode(&rows))
-		out[e] = map[string]map[string]any{}
-		first := map[string]string{"persons": "person_id", "vehicles": "vehicle_id", "profiles": "profile_id"}[e]
+		require.NoError(t, d.Decode(&rows), e.Name())
+		out[e.Name()] = map[string]map[string]any{}
 		for _, r := range rows {
-			out[e][r[first].(string)] = r
+			id := r[e.Columns()[0].Name].(string)
+			out[e.Name()][id] = r
+			order[e.Name()] = append(order[e.Name()], id)
 		}
 	}
-	return out
+	return out, order
+}
+
+// Every declared entity is served by id: real ids of a run (first, last
+// and some between) give the run's record, and every other entity can be
+// included, giving the rows of the run that belong to the record's persons.
+func TestRecordOfEveryEntity(t *testing.T) {
+	const records = 1500
+	s := newService(t, records)
+	idx, order := datasetIndex(t, run(t, records, nil, nil))
+	// personsOf and of say, from the run's columns, what Record includes.
+	personsOf := func(e string, r map[string]any) []any {
+		switch e {
+		case "persons":
+			return []any{r["person_id"]}
+		case "vehicles":
+			if r["owner_person_id"] == r["primary_driver_person_id"] {
+				return []any{r["owner_person_id"]}
+			}
+			return []any{r["owner_person_id"], r["primary_driver_person_id"]}
+		}
+		require.Contains(t, r, "person_id", "%s: say here which persons a record of it is about", e)
+		return []any{r["person_id"]}
+	}
+	of := func(x string, persons []any) []map[string]any {
+		out := []map[string]any{}
+		col := map[string]string{"vehicles": "primary_driver_person_id"}[x]
+		if col == "" {
+			col = "person_id"
+		}
+		for _, id := range order[x] {
+			if slices.Contains(persons, idx[x][id][col]) {
+				out = append(out, idx[x][id])
+			}
+		}
+		return out
+	}
+	ctx := context.Background()
+	for _, e := range entity.All() {
+		require.Contains(t, s.Entities(), e.Name(), "the governed config makes every declared entity")
+		ids := order[e.Name()]
+		require.NotEmpty(t, ids, e.Name())
+		var others []string
+		for _, x := range s.Entities() {
+			if x != e.Name() {
+				others = append(others, x)
+			}
+		}
+		for _, k := range []int{0, 1, len(ids) / 3, len(ids) / 2, len(ids) - 2, len(ids) - 1} {
+			id := ids[k]
+			got, err := s.Record(ctx, RecordRequest{Entity: e.Name(), ID: id, Include: others})
+			require.NoError(t, err, id)
+			m := asMaps(t, got)
+			require.Equal(t, idx[e.Name()][id], m.Record, id)
+			persons := personsOf(e.Name(), m.Record)
+			for _, x := range others {
+				want := of(x, persons)
+				require.ElementsMatch(t, want, m.Linked[x], "%s include %s", id, x)
+			}
+		}
+		// An id of the entity's form past the last record names nothing.
+		last := ids[len(ids)-1]
+		_, err := s.Record(ctx, RecordRequest{Entity: e.Name(), ID: strings.Replace(last, last[len(e.IDPrefix()):len(e.IDPrefix())+10], "0000009999", 1)})
+		require.ErrorAs(t, err, new(*NotFound), e.Name())
+	}
 }
 
 // Record returns the row the whole run writes, with what belongs to it.
 func TestRecordEqualsRun(t *testing.T) {
 	const records = 3000
 	s := newService(t, records)
-	idx := datasetIndex(t, run(t, records, nil, nil))
+	idx, _ := datasetIndex(t, run(t, records, nil, nil))
 	ctx := context.Background()
 	for _, id := range []string{"PER-0000000001", "PER-0000000002", "PER-0000001234", "PER-0000002049", "PER-0000003000"} {
 		raw, err := s.Record(ctx, RecordRequest{Entity: "persons", ID: id, Include: []string{"vehicles,profiles"}})
@@ -360,7 +428,13 @@ func TestRefusals(t *testing.T) {
 		param string
 	}{
 		{"unknown entity", RecordRequest{Entity: "pets", ID: "PET-0000000001"}, ""},
-		{"wrong prefix", RecordRequest{Entity: "persons", ID: "VEH-0000000001"}, ""},
+		{"wrong prefix", RecordRequest{Entity: "persons", ID: "VEH-0000000001"}, "id"},
+		{"another entity's form", RecordRequest{Entity: "incidents", ID: "PER-0000000001"}, "id"},
+		{"malformed incident", RecordRequest{Entity: "incidents", ID: "foo"}, "id"},
+		{"incident without its sequence", RecordRequest{Entity: "incidents", ID: "INC-0000000002"}, "id"},
+		{"incident of no person", RecordRequest{Entity: "incidents", ID: "INC-0000000000-01"}, ""},
+		{"incident past the last person", RecordRequest{Entity: "incidents", ID: "INC-0000000201-01"}, ""},
+		{"incident past a person's last", RecordRequest{Entity: "incidents", ID: "INC-0000000002-99"}, ""},
 		{"zero id", RecordRequest{Entity: "persons", ID: "PER-0000000000"}, ""},
 		{"past the last", RecordRequest{Entity: "persons", ID: "PER-0000000201"}, ""},
 		{"profile past the last", RecordRequest{Entity: "profiles", ID: "PRO-0000000201"}, ""},

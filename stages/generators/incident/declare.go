@@ -113,7 +113,7 @@ var Incidents *entity.Declared[Incident]
 
 func init() {
 	Incidents = entity.Declare(entity.Def[Incident]{
-		Name: Name, Singular: Singular, IDPrefix: IDPrefix, IDs: entity.PerParent,
+		Name: Name, Singular: Singular, IDPrefix: IDPrefix, IDs: entity.PerParent, Parent: model.Persons,
 		Columns:     Columns,
 		ID:          func(r *Incident) string { return r.IncidentID },
 		Rules:       append(append([]entity.Rule(nil), Rules...), RefDateRules...),
