@@ -10,6 +10,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/rs/zerolog"
 )
@@ -22,8 +23,11 @@ import (
 // its fix, PR #1210, is not in v1.8.0). So stdin is read here line by line:
 // a line that is a JSON value goes to the SDK's transport unchanged, through
 // a pipe; one that is not is answered with a JSON-RPC parse error, as the
-// spec asks, and logged. Drop this once the SDK we pin reads line by line
-// (its #1209 closed), keeping the test that a bad line is answered.
+// spec asks, and logged. JSON that is no JSON-RPC message (`{"foo":1}`)
+// ended the session the same way, so it is answered here too, with an
+// invalid-request error. Drop this once the SDK we pin reads line by line
+// and answers what it cannot decode (its #1209 closed), keeping the test
+// that a bad line is answered.
 type lines struct {
 	in  io.Reader
 	out io.Writer
@@ -48,17 +52,9 @@ func (t *lines) copy(w *io.PipeWriter, out *lockedWriter) {
 	for {
 		line, err := readLine(r, mcp.DefaultMaxLineLength)
 		if len(bytes.TrimSpace(line)) > 0 {
-			detail := ""
-			switch {
-			case errors.Is(err, errLineTooLong):
-				detail = fmt.Sprintf("a line is at most %d bytes", mcp.DefaultMaxLineLength)
-			case !json.Valid(line):
-				var v json.RawMessage
-				detail = json.Unmarshal(line, &v).Error()
-			}
-			if detail != "" {
-				t.log.Warn().Str("error", detail).Msg("mcp: an input line is not JSON; answered with a JSON-RPC parse error")
-				if _, werr := out.Write(parseError(detail)); werr != nil {
+			if answer := refusal(line, err); answer != nil {
+				t.log.Warn().Str("answer", string(bytes.TrimSpace(answer))).Msg("mcp: an input line is not a JSON-RPC message; answered with an error")
+				if _, werr := out.Write(answer); werr != nil {
 					w.CloseWithError(werr)
 					return
 				}
@@ -102,18 +98,66 @@ func readLine(r *bufio.Reader, max int) ([]byte, error) {
 	}
 }
 
-// parseError is a JSON-RPC 2.0 parse error response, one line.
-func parseError(detail string) []byte {
+// refusal returns the JSON-RPC error response, one line, that answers a
+// line the SDK could not take, or nil when the line is for the SDK: a parse
+// error for a line that is not JSON (or too long to read whole), an
+// invalid request for JSON that is no JSON-RPC message or batch of them,
+// with the line's id when it has a readable one.
+func refusal(line []byte, err error) []byte {
+	switch {
+	case errors.Is(err, errLineTooLong):
+		return errorLine(jsonrpc.CodeParseError, fmt.Sprintf("Parse error: a line is at most %d bytes", mcp.DefaultMaxLineLength), nil)
+	case !json.Valid(line):
+		var v json.RawMessage
+		return errorLine(jsonrpc.CodeParseError, "Parse error: "+json.Unmarshal(line, &v).Error(), nil)
+	}
+	msgs := []json.RawMessage{line}
+	if bytes.HasPrefix(bytes.TrimSpace(line), []byte("[")) {
+		if json.Unmarshal(line, &msgs) != nil || len(msgs) == 0 {
+			return errorLine(jsonrpc.CodeInvalidRequest, "Invalid Request: a batch is a non-empty array of messages", nil)
+		}
+	}
+	for _, m := range msgs {
+		if _, err := jsonrpc.DecodeMessage(m); err != nil {
+			var withID struct {
+				ID json.RawMessage `json:"id"`
+			}
+			_ = json.Unmarshal(m, &withID) // an object's id, if it has one
+			return errorLine(jsonrpc.CodeInvalidRequest, "Invalid Request: "+err.Error(), withID.ID)
+		}
+	}
+	return nil
+}
+
+// errorLine is a JSON-RPC 2.0 error response with id (null when nil), one
+// line.
+func errorLine(code int, message string, id json.RawMessage) []byte {
 	type rpcError struct {
 		Code    int    `json:"code"`
 		Message string `json:"message"`
 	}
+	if !validID(id) {
+		id = json.RawMessage("null")
+	}
 	b, _ := json.Marshal(struct {
-		JSONRPC string    `json:"jsonrpc"`
-		ID      *struct{} `json:"id"` // always null: the line's id cannot be read
-		Error   rpcError  `json:"error"`
-	}{"2.0", nil, rpcError{-32700, "Parse error: " + detail}})
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Error   rpcError        `json:"error"`
+	}{"2.0", id, rpcError{code, message}})
 	return append(b, '\n')
+}
+
+// validID reports whether id is a JSON-RPC id: a string or a number.
+func validID(id json.RawMessage) bool {
+	var v any
+	if json.Unmarshal(id, &v) != nil {
+		return false
+	}
+	switch v.(type) {
+	case string, float64:
+		return true
+	}
+	return false
 }
 
 // lockedWriter serialises writes: the SDK writes each message as one Write

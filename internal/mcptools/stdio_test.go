@@ -64,10 +64,11 @@ func TestStdioDrainIsBounded(t *testing.T) {
 	require.NotContains(t, out, `"id":2,"result"`)
 }
 
-// A line that is not JSON is answered with a parse error and the session
-// goes on: the requests before and after it are all answered, and Run
-// returns no error (the SDK's transport alone ended the session there,
-// go-sdk #1209).
+// A line that is not JSON is answered with a parse error, and JSON that is
+// no JSON-RPC message with an invalid-request error (its id kept when it has
+// one), and the session goes on: the requests before and after them are all
+// answered, and Run returns no error (the SDK's transport alone ended the
+// session there, go-sdk #1209).
 func TestStdioAnswersAroundALineThatIsNotJSON(t *testing.T) {
 	s := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, nil)
 	mcp.AddTool(s, &mcp.Tool{Name: "echo"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
@@ -80,14 +81,14 @@ func TestStdioAnswersAroundALineThatIsNotJSON(t *testing.T) {
 	for id := 2; id <= 8; id++ {
 		in = append(in, call(id))
 	}
-	in = append(in, "not json", "", call(9), call(10)+"\r")
+	in = append(in, "not json", "", `{"foo":1}`, `{"jsonrpc":"1.0","id":77,"method":"ping"}`, "42", "[]", call(9), call(10)+"\r")
 	out := &closingBuffer{}
 	var logs testkit.SyncBuffer
 	tr := &drained{inner: &lines{in: strings.NewReader(strings.Join(in, "\n")), out: out, log: zerolog.New(&logs)}, timeout: time.Minute}
 	require.NoError(t, s.Run(t.Context(), tr))
 
 	answered := map[string]bool{}
-	var parseErrors []string
+	var parseErrors, invalid []string
 	for l := range strings.Lines(out.String()) {
 		var m struct {
 			ID    json.RawMessage
@@ -101,6 +102,8 @@ func TestStdioAnswersAroundALineThatIsNotJSON(t *testing.T) {
 		case m.Error != nil && m.Error.Code == -32700:
 			require.Equal(t, "null", string(m.ID))
 			parseErrors = append(parseErrors, m.Error.Message)
+		case m.Error != nil && m.Error.Code == -32600:
+			invalid = append(invalid, string(m.ID))
 		case m.Error == nil:
 			answered[string(m.ID)] = true
 		}
@@ -110,7 +113,8 @@ func TestStdioAnswersAroundALineThatIsNotJSON(t *testing.T) {
 		require.True(t, answered[strconv.Itoa(id)], "id %d", id)
 	}
 	require.Equal(t, []string{"Parse error: invalid character 'o' in literal null (expecting 'u')"}, parseErrors)
-	require.Contains(t, logs.String(), "not JSON", "the bad line is logged")
+	require.Equal(t, []string{"null", "77", "null", "null"}, invalid, "ids of the invalid requests, in order")
+	require.Equal(t, 5, strings.Count(logs.String(), "not a JSON-RPC message"), "each bad line is logged")
 }
 
 // A line longer than the SDK's frame limit is refused whole, and the next
