@@ -24,6 +24,7 @@ import (
 	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/snapshot"
 	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
+	"github.com/synthpipe/synthpipe/internal/verify"
 	"github.com/synthpipe/synthpipe/pipeline"
 	"github.com/synthpipe/synthpipe/stages/checks/validate"
 )
@@ -634,6 +635,30 @@ func TestValidateGoverned(t *testing.T) {
 	require.True(t, json.Valid(rep))
 	_, _, err = s.Validate(context.Background(), "../configs")
 	requireRefusal(t, err, "path")
+}
+
+// A validation names the snapshot as the client did: neither its report
+// nor its errors tell where the snapshots root lies on the server.
+func TestValidateKeepsTheServersPaths(t *testing.T) {
+	root := t.TempDir()
+	for _, name := range []string{"good", "bad"} {
+		require.NoError(t, os.CopyFS(filepath.Join(root, name), os.DirFS("../../data/snapshots/v0.2")))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(root, "bad", "snapshot_manifest_v0_2.json"), []byte("{"), 0o644))
+	s, err := New(load(t, 200, nil, nil), Options{SnapshotsDir: root, Logger: zerolog.Nop()})
+	require.NoError(t, err)
+
+	rep, clean, err := s.Validate(context.Background(), "good")
+	require.NoError(t, err)
+	require.True(t, clean)
+	var r struct{ Dir string }
+	require.NoError(t, json.Unmarshal(rep, &r))
+	require.Equal(t, "good", r.Dir)
+	require.NotContains(t, string(rep), root)
+
+	_, _, err = s.Validate(context.Background(), "bad")
+	require.True(t, verify.IsUnusable(err), "%v", err)
+	require.Equal(t, "validate bad: snapshot_manifest_v0_2.json is not a manifest: unexpected end of JSON input", err.Error())
 }
 
 func TestReady(t *testing.T) {

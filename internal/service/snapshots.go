@@ -217,9 +217,16 @@ func (s *Service) Validate(ctx context.Context, p string) ([]byte, bool, error) 
 		return nil, false, err
 	}
 	rep, err := verify.Run(ctx, s.abs(d.rel))
+	// The report and its errors name the folder as the client did, not
+	// where the snapshots root lies on the server's disk.
+	var ue *verify.UnusableError
+	if errors.As(err, &ue) {
+		err = &verify.UnusableError{Err: ue.Err}
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("validate %s: %w", p, err)
 	}
+	rep.Dir = p
 	var buf bytes.Buffer
 	if err := rep.WriteJSON(&buf); err != nil {
 		return nil, false, err
