@@ -54,10 +54,6 @@ func (e *InvalidError) Error() string {
 	return fmt.Sprintf("%s is not a valid snapshot (%d violation(s) of %s): samples are only taken from a snapshot that passes `synthpipe validate %s`", e.Dir, e.Violations, strings.Join(e.Rules, ", "), e.Dir)
 }
 
-// maxManifestBytes bounds the manifest read (validate has read it already
-// under the same limit).
-const maxManifestBytes = 4 << 20
-
 // Select proves dir a valid snapshot of this contract (synthpipe validate:
 // manifest, sizes, SHA-256, every record rule, formats agreeing), then reads
 // its CSV files household by household and picks one per scenario. Every
@@ -97,7 +93,7 @@ func openValid(dir string) (Source, snapshotFiles, error) {
 		return Source{}, snapshotFiles{}, ie
 	}
 	suffix := layout.Suffix(rep.SnapshotVersion)
-	manRaw, err := safeio.ReadSmall(dir, layout.ManifestFile(suffix), maxManifestBytes)
+	manRaw, err := safeio.ReadSmall(dir, layout.ManifestFile(suffix), layout.MaxManifestBytes)
 	if err != nil {
 		return Source{}, snapshotFiles{}, fmt.Errorf("%s: manifest: %w", dir, err)
 	}

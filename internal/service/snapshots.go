@@ -27,10 +27,6 @@ const (
 	// maxDepth bounds the walk for snapshot folders: v0.1 is depth 1,
 	// variants/clean-licences/v0.1 depth 3.
 	maxDepth = 3
-	// maxManifestBytes bounds a manifest read (a real one is about 2 KiB).
-	maxManifestBytes = 4 << 20
-	// maxMetadataBytes bounds a metadata read.
-	maxMetadataBytes = 1 << 20
 	// maxEntries bounds the folders one listing looks at, so a hostile
 	// snapshots root cannot make a listing unbounded.
 	maxEntries = 10000
@@ -90,7 +86,7 @@ func (s *Service) Snapshots() ([]Snapshot, error) {
 		}
 		snap := Snapshot{Version: man.SnapshotVersion, Path: d.rel, ManifestSHA: sum, Files: len(man.Files)}
 		suffix := strings.TrimSuffix(strings.TrimPrefix(d.manifest, layout.ManifestPrefix), ".json")
-		if mraw, err := safeio.ReadSmall(s.abs(d.rel), layout.MetadataFile(suffix), maxMetadataBytes); err == nil {
+		if mraw, err := safeio.ReadSmall(s.abs(d.rel), layout.MetadataFile(suffix), layout.MaxMetadataBytes); err == nil {
 			var md model.Metadata
 			if json.Unmarshal(mraw, &md) == nil {
 				snap.Records, _ = md.Count(model.Persons)
@@ -134,7 +130,7 @@ func (s *Service) find(p string) (snapshotDir, error) {
 // readManifest reads and parses a manifest, bounded, regular file only.
 func (s *Service) readManifest(d snapshotDir) ([]byte, string, layout.Manifest, error) {
 	var man layout.Manifest
-	raw, err := safeio.ReadSmall(s.abs(d.rel), d.manifest, maxManifestBytes)
+	raw, err := safeio.ReadSmall(s.abs(d.rel), d.manifest, layout.MaxManifestBytes)
 	if err != nil {
 		return nil, "", man, err
 	}

@@ -97,7 +97,7 @@ func checkParts(ctx context.Context, parts []string, suffix, configSHA256 string
 	var damaged []error
 	for i, p := range parts {
 		var problems []string
-		raw, err := safeio.ReadSmall(p, manName, maxManifestBytes)
+		raw, err := safeio.ReadSmall(p, manName, layout.MaxManifestBytes)
 		if err != nil {
 			problems = []string{openProblem(manName, err)}
 		} else {
@@ -116,7 +116,7 @@ func checkParts(ctx context.Context, parts []string, suffix, configSHA256 string
 		for _, f := range m.Files {
 			out[i][f.Name] = f
 		}
-		metaRaw, err := safeio.ReadSmall(p, layout.MetadataFile(suffix), 1<<20)
+		metaRaw, err := safeio.ReadSmall(p, layout.MetadataFile(suffix), layout.MaxMetadataBytes)
 		if err != nil {
 			return nil, fmt.Errorf("part %s: %w", filepath.Base(p), err)
 		}

@@ -350,7 +350,7 @@ func commit(ctx context.Context, st *staging, target string, run *model.Run, fil
 	newManifest, _ := os.ReadFile(filepath.Join(st.dir, name))
 	// The target may hold anything by now: never follow, block on or
 	// swallow whatever sits at its manifest's name.
-	oldManifest, oldErr := safeio.ReadSmall(target, name, maxManifestBytes)
+	oldManifest, oldErr := safeio.ReadSmall(target, name, layout.MaxManifestBytes)
 	_, dirErr := os.Lstat(target)
 	exists, empty := dirErr == nil, dirErr == nil && isEmptyDir(target)
 	switch {
@@ -392,10 +392,6 @@ func commit(ctx context.Context, st *staging, target string, run *model.Run, fil
 	*committed, res.Outcome = true, Replaced
 	return res, nil
 }
-
-// maxManifestBytes bounds the read of an existing manifest (a real one is a
-// few KB), as validate does.
-const maxManifestBytes = 4 << 20
 
 // exchangeFn is exchange; tests swap it to take the fallback.
 var exchangeFn = exchange

@@ -127,7 +127,7 @@ func checkTarget(target string, run *model.Run, force bool) error {
 		return nil
 	}
 	var meta model.Metadata
-	if raw, err := safeio.ReadSmall(target, metaName, 1<<20); err == nil && json.Unmarshal(raw, &meta) == nil &&
+	if raw, err := safeio.ReadSmall(target, metaName, layout.MaxMetadataBytes); err == nil && json.Unmarshal(raw, &meta) == nil &&
 		meta.ConfigSHA256 != "" && meta.ConfigSHA256 != run.ConfigSHA256 {
 		return fmt.Errorf("%s: %w: it was made from another config (config_sha256 %s, this run's %s; config, records or seed differ): use --force to replace it", target, ErrExists, short(meta.ConfigSHA256), short(run.ConfigSHA256))
 	}

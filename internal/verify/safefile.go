@@ -11,8 +11,6 @@ import (
 // Limits on what validate reads: a snapshot folder comes from elsewhere, so
 // no file may make it read, hold or print more than these.
 const (
-	maxManifestBytes = 4 << 20 // a real manifest is ~2 KB
-	maxMetadataBytes = 1 << 20 // a real metadata file is ~1.3 KB
 	maxManifestFiles = 1024    // the contract defines 8 names per version
 	maxJSONDepth     = 32      // manifest and metadata nest 3 deep
 	maxJSONTokens    = 1 << 16 // values, keys and delimiters of one document

@@ -190,7 +190,7 @@ func Run(ctx context.Context, dir string) (*Report, error) {
 		return nil, err
 	}
 	suffix := manifestName.FindStringSubmatch(manName)[1]
-	manRaw, err := safeio.ReadSmall(dir, manName, maxManifestBytes)
+	manRaw, err := safeio.ReadSmall(dir, manName, layout.MaxManifestBytes)
 	if err != nil {
 		return nil, unusable(dir, "not a snapshot folder: manifest %w", err)
 	}
@@ -520,7 +520,7 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 	var meta, fromDataset model.Metadata
 	name := layout.MetadataFile(suffix)
 	haveFile, haveDataset := false, false
-	raw, err := safeio.ReadSmall(dir, name, maxMetadataBytes)
+	raw, err := safeio.ReadSmall(dir, name, layout.MaxMetadataBytes)
 	if err == nil {
 		err = checkJSONShape(raw)
 	}
@@ -573,7 +573,7 @@ func datasetMetadata(dir, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	dec := json.NewDecoder(io.LimitReader(f, maxMetadataBytes))
+	dec := json.NewDecoder(io.LimitReader(f, layout.MaxMetadataBytes))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, fmt.Errorf("not an object")
 	}

@@ -60,6 +60,14 @@ const ManifestPrefix = "snapshot_manifest_"
 // ManifestFile names the manifest: snapshot_manifest_v0_1.json.
 func ManifestFile(suffix string) string { return ManifestPrefix + suffix + ".json" }
 
+// Bounds of a manifest and a metadata document read from a folder that may
+// be hostile: a real manifest is about 2 KiB and a real metadata document
+// about 2 KiB, so anything near these is refused, not read whole.
+const (
+	MaxManifestBytes = 4 << 20
+	MaxMetadataBytes = 1 << 20
+)
+
 // Beside a target folder <name> (a snapshot or a part), a run keeps
 // hidden working names: its lock, its staging folders and, where a replace
 // cannot be one atomic exchange, the old snapshot moved aside.
