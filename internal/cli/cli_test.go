@@ -63,7 +63,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 	require.NoError(t, os.WriteFile(ro, nil, 0o644))
 	code, _, errOut = run("run", "-c", "../../configs/v0.2.yaml", "--output-dir", filepath.Join(ro, "sub"))
 	require.Equal(t, ExitUsage, code, errOut)
-	require.Contains(t, errOut, "output.dir")
+	require.Contains(t, errOut, "synthpipe: --output-dir: ", "names the flag the folder came from")
 }
 
 // --log-level is every command's: each refuses a bad one before it runs,
