@@ -107,16 +107,17 @@ func (s *Service) Record(ctx context.Context, req RecordRequest) (Record, error)
 	var inc []string
 	for _, in := range req.Include {
 		for _, x := range strings.Split(in, ",") {
-			x = s.pluralOf(strings.TrimSpace(x))
+			x = strings.TrimSpace(x)
 			if x == "" {
 				continue
 			}
-			if x == req.Entity || !slices.Contains(s.entities, x) {
+			e, ok := entity.Find(x) // include=vehicles,profile reads as vehicles, profiles
+			if !ok || e.Name() == req.Entity || !slices.Contains(s.entities, e.Name()) {
 				others := slices.DeleteFunc(slices.Clone(s.entities), func(n string) bool { return n == req.Entity })
 				return Record{}, &BadInput{Param: "include", Value: clip(x), Allowed: "for " + req.Entity + ": " + strings.Join(others, ", ")}
 			}
-			if !slices.Contains(inc, x) {
-				inc = append(inc, x)
+			if !slices.Contains(inc, e.Name()) {
+				inc = append(inc, e.Name())
 			}
 		}
 	}
@@ -161,17 +162,6 @@ func (s *Service) Record(ctx context.Context, req RecordRequest) (Record, error)
 		out.Linked[x] = linked
 	}
 	return out, nil
-}
-
-// pluralOf names an entity by its plural whether it was given as the plural
-// or the singular: include=vehicles,profile reads as vehicles, profiles.
-func (s *Service) pluralOf(name string) string {
-	for _, e := range entity.Of(s.entities) {
-		if e.Singular() == name {
-			return e.Name()
-		}
-	}
-	return name
 }
 
 // generateHousehold runs the config's stages on a batch of one household.
