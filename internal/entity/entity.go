@@ -119,7 +119,8 @@ type Def[T any] struct {
 	// under PerParent ids (required there) any number of rows a parent.
 	// Empty for persons and vehicles, whose ids count their own rows. A
 	// record is looked up by id (synthpipe serve) through its parent, and
-	// its parent's linked records are its own.
+	// its parent's linked records are its own; another entity left without
+	// one is generated but not looked up by id.
 	Parent string
 	// Columns are the columns in contract order.
 	Columns []model.Column[T]
