@@ -21,7 +21,7 @@ type lookup struct {
 	pattern *regexp.Regexp // the id column's: an id that breaks it is malformed (400)
 	example string
 	parent  *lookup // nil for persons and vehicles
-	root    string  // model.Persons or model.Vehicles
+	root    string  // model.Persons or model.Vehicles; "" when unoffered
 	// unoffered, when set, is why e's records are not found by id nor
 	// included: Record refuses them (404), and the rest of the config is
 	// served, its generated records included.
