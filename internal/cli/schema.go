@@ -1,12 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/synthpipe/synthpipe/internal/entity"
 	"github.com/synthpipe/synthpipe/internal/entity/schema"
 )
 
@@ -22,16 +22,16 @@ func newSchemaCmd() *cobra.Command {
 				_, err := fmt.Fprintln(cmd.OutOrStdout(), strings.Join(schema.Entities(), "\n"))
 				return err
 			}
-			entities := schema.Entities()
+			names := schema.Entities()
 			if len(args) == 1 {
-				name, err := schemaName(args[0])
-				if err != nil {
-					return err
-				}
-				entities = []string{name}
+				names = args // schema.Document takes an entity's name or singular
 			}
-			for _, e := range entities {
-				b, err := schema.Document(e)
+			for _, n := range names {
+				b, err := schema.Document(n)
+				var unknown *schema.UnknownError
+				if errors.As(err, &unknown) {
+					return &usageError{err}
+				}
 				if err != nil {
 					return err
 				}
@@ -44,26 +44,4 @@ func newSchemaCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&list, "list", false, "print the names that have a schema, one a line")
 	return cmd
-}
-
-// schemaName is the name schema.Document knows arg by. Schemas name an
-// entity by its singular (person); /generate/persons and MCP's
-// describe_schema by its name (persons): both are taken here.
-func schemaName(arg string) (string, error) {
-	names := map[string]string{} // singular → name
-	for _, e := range entity.All() {
-		names[e.Singular()] = e.Name()
-	}
-	var allowed []string
-	for _, s := range schema.Entities() {
-		n, isEntity := names[s]
-		if arg == s || isEntity && arg == n {
-			return s, nil
-		}
-		if isEntity {
-			s += " or " + n
-		}
-		allowed = append(allowed, s)
-	}
-	return "", &usageError{fmt.Errorf("schema: unknown entity %q (allowed: %s)", arg, strings.Join(allowed, ", "))}
 }

@@ -119,7 +119,8 @@ type Def[T any] struct {
 	// under PerParent ids (required there) any number of rows a parent.
 	// Empty for persons and vehicles, whose ids count their own rows. A
 	// record is looked up by id (synthpipe serve) through its parent, and
-	// its parent's linked records are its own.
+	// its parent's linked records are its own; another entity left without
+	// one is generated but not looked up by id.
 	Parent string
 	// Columns are the columns in contract order.
 	Columns []model.Column[T]
@@ -215,8 +216,9 @@ func Declare[T any](d Def[T]) *Declared[T] {
 		panic("entity: " + d.Name + "/" + d.Singular + " is a name of the snapshot's other documents")
 	}
 	for _, o := range declared {
-		if o.Name() == d.Name || o.Singular() == d.Singular || o.IDPrefix() == d.IDPrefix {
-			panic(fmt.Sprintf("entity: %s (%s, %s) clashes with %s (%s, %s): names, singulars and id prefixes are unique", d.Name, d.Singular, d.IDPrefix, o.Name(), o.Singular(), o.IDPrefix()))
+		// Find takes a name or a singular: neither may be another's either.
+		if slices.Contains([]string{o.Name(), o.Singular()}, d.Name) || slices.Contains([]string{o.Name(), o.Singular()}, d.Singular) || o.IDPrefix() == d.IDPrefix {
+			panic(fmt.Sprintf("entity: %s (%s, %s) clashes with %s (%s, %s): names and singulars are unique among both, and id prefixes too", d.Name, d.Singular, d.IDPrefix, o.Name(), o.Singular(), o.IDPrefix()))
 		}
 	}
 	if d.Parent != "" && !slices.ContainsFunc(declared, func(o Entity) bool { return o.Name() == d.Parent }) {
@@ -315,4 +317,17 @@ func Of(names []string) []Entity {
 		}
 	}
 	return out
+}
+
+// Find returns the declared entity called name, by its name (persons) or
+// its singular (person): /generate/persons and describe_schema take the
+// name, schemas and violations use the singular, and a person may use
+// either.
+func Find(name string) (Entity, bool) {
+	for _, e := range All() {
+		if e.Name() == name || e.Singular() == name {
+			return e, true
+		}
+	}
+	return nil, false
 }

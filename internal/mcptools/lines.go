@@ -50,9 +50,9 @@ func (t *lines) Connect(ctx context.Context) (mcp.Connection, error) {
 func (t *lines) copy(w *io.PipeWriter, out *lockedWriter) {
 	r := bufio.NewReader(t.in)
 	for {
-		line, err := readLine(r, mcp.DefaultMaxLineLength)
-		if len(bytes.TrimSpace(line)) > 0 {
-			if answer := refusal(line, err); answer != nil {
+		line, long, err := readLine(r, mcp.DefaultMaxLineLength)
+		if long || len(bytes.TrimSpace(line)) > 0 {
+			if answer := refusal(line, long); answer != nil {
 				t.log.Warn().Str("answer", string(bytes.TrimSpace(answer))).Msg("mcp: an input line is not a JSON-RPC message; answered with an error")
 				if _, werr := out.Write(answer); werr != nil {
 					w.CloseWithError(werr)
@@ -62,7 +62,7 @@ func (t *lines) copy(w *io.PipeWriter, out *lockedWriter) {
 				return // the session closed its end
 			}
 		}
-		if err != nil && !errors.Is(err, errLineTooLong) {
+		if err != nil {
 			if errors.Is(err, io.EOF) {
 				err = nil
 			}
@@ -72,29 +72,23 @@ func (t *lines) copy(w *io.PipeWriter, out *lockedWriter) {
 	}
 }
 
-var errLineTooLong = errors.New("line too long")
-
-// readLine returns the next line without its end of line; a line longer
-// than max is read to its end and returned cut, with errLineTooLong.
-func readLine(r *bufio.Reader, max int) ([]byte, error) {
-	var line []byte
-	long := false
+// readLine returns the next line without its end of line, and whether it
+// was longer than max: such a line is read to its end and returned cut.
+// err is the reader's, whatever the line: io.EOF after a last line without
+// a newline, long or not.
+func readLine(r *bufio.Reader, max int) (line []byte, long bool, err error) {
 	for {
-		part, err := r.ReadSlice('\n')
+		var part []byte
+		part, err = r.ReadSlice('\n')
 		if !long {
 			line = append(line, part...)
 			if len(line) > max {
 				line, long = line[:max], true
 			}
 		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return bytes.TrimRight(line, "\r\n"), long, err
 		}
-		line = bytes.TrimRight(line, "\r\n")
-		if err == nil && long {
-			err = errLineTooLong
-		}
-		return line, err
 	}
 }
 
@@ -103,9 +97,9 @@ func readLine(r *bufio.Reader, max int) ([]byte, error) {
 // error for a line that is not JSON (or too long to read whole), an
 // invalid request for JSON that is no JSON-RPC message or batch of them,
 // with the line's id when it has a readable one.
-func refusal(line []byte, err error) []byte {
+func refusal(line []byte, long bool) []byte {
 	switch {
-	case errors.Is(err, errLineTooLong):
+	case long: // its cut-off text may parse, but it is not the line sent
 		return errorLine(jsonrpc.CodeParseError, fmt.Sprintf("Parse error: a line is at most %d bytes", mcp.DefaultMaxLineLength), nil)
 	case !json.Valid(line):
 		var v json.RawMessage

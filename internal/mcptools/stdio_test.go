@@ -118,15 +118,56 @@ func TestStdioAnswersAroundALineThatIsNotJSON(t *testing.T) {
 }
 
 // A line longer than the SDK's frame limit is refused whole, and the next
-// line is read as the next message.
+// line is read as the next message; a last line without a newline is long
+// all the same.
 func TestReadLineTooLong(t *testing.T) {
-	r := bufio.NewReaderSize(strings.NewReader(strings.Repeat("x", 100)+"\n{}\n"), 16)
-	line, err := readLine(r, 40)
-	require.ErrorIs(t, err, errLineTooLong)
-	require.Len(t, line, 40)
-	line, err = readLine(r, 40)
+	r := bufio.NewReaderSize(strings.NewReader(strings.Repeat("x", 100)+"\n{}\n"+strings.Repeat("y", 100)), 16)
+	line, long, err := readLine(r, 40)
 	require.NoError(t, err)
+	require.True(t, long)
+	require.Len(t, line, 40)
+	line, long, err = readLine(r, 40)
+	require.NoError(t, err)
+	require.False(t, long)
 	require.Equal(t, "{}", string(line))
-	_, err = readLine(r, 40)
+	line, long, err = readLine(r, 40)
 	require.ErrorIs(t, err, io.EOF)
+	require.True(t, long)
+	require.Equal(t, strings.Repeat("y", 40), string(line))
+	_, long, err = readLine(r, 40)
+	require.ErrorIs(t, err, io.EOF)
+	require.False(t, long)
+}
+
+// A last line over the size limit, without a newline, is answered with the
+// size limit's parse error and the session ends as at the end of input,
+// whether it is not JSON or a message whose cut-off text would parse (a
+// ping followed by spaces past the limit): that one never reaches the SDK.
+func TestStdioRefusesALastLineTooLong(t *testing.T) {
+	start := strings.Join(strings.SplitN(oneShot, "\n", 3)[:2], "\n") + "\n" // initialize (id 1), initialized
+	for name, last := range map[string]string{
+		"not JSON":         strings.Repeat("x", mcp.DefaultMaxLineLength+1),
+		"message + spaces": `{"jsonrpc":"2.0","id":5,"method":"ping"}` + strings.Repeat(" ", mcp.DefaultMaxLineLength),
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, nil)
+			out := &closingBuffer{}
+			tr := &drained{inner: &lines{in: strings.NewReader(start + last), out: out, log: zerolog.Nop()}, timeout: time.Minute}
+			require.NoError(t, s.Run(t.Context(), tr))
+			var answers []string
+			for l := range strings.Lines(out.String()) {
+				var m struct {
+					ID    json.RawMessage
+					Error *struct{ Message string }
+				}
+				require.NoError(t, json.Unmarshal([]byte(l), &m), "%q", l)
+				a := string(m.ID)
+				if m.Error != nil {
+					a += " " + m.Error.Message
+				}
+				answers = append(answers, a)
+			}
+			require.Equal(t, []string{"1", fmt.Sprintf("null Parse error: a line is at most %d bytes", mcp.DefaultMaxLineLength)}, answers)
+		})
+	}
 }

@@ -13,18 +13,23 @@ import (
 // lookup is how the records of one entity are found by id and linked to
 // others, all from its declaration: the id column's pattern, the id scheme
 // and the parent whose number the ids carry. The plan counts persons and
-// vehicles, so every entity's ids lead, through its parents, to one of
-// them: the root.
+// vehicles, so an entity's ids lead, through its parents, to one of them
+// (the root) when each parent is declared; an entity whose ids count only
+// its own rows leads nowhere, and its records are not looked up (unoffered).
 type lookup struct {
 	e       entity.Entity
 	pattern *regexp.Regexp // the id column's: an id that breaks it is malformed (400)
 	example string
 	parent  *lookup // nil for persons and vehicles
-	root    string  // model.Persons or model.Vehicles
+	root    string  // model.Persons or model.Vehicles; "" when unoffered
+	// unoffered, when set, is why e's records are not found by id nor
+	// included: Record refuses them (404), and the rest of the config is
+	// served, its generated records included.
+	unoffered string
 }
 
 // newLookups makes the lookup of every entity the config makes, or says
-// which one cannot be looked up and why.
+// which one's id pattern is missing or does not compile.
 func newLookups(names []string) (map[string]*lookup, error) {
 	out := map[string]*lookup{}
 	var build func(e entity.Entity) (*lookup, error)
@@ -53,8 +58,12 @@ func newLookups(names []string) (map[string]*lookup, error) {
 				return nil, err
 			}
 			l.parent, l.root = p, p.root
+			if p.unoffered != "" {
+				l.unoffered = "lookups of " + e.Name() + " by id go through its parent " + p.e.Name() + ", and " + p.unoffered
+			}
 		default:
-			return nil, fmt.Errorf("entity %s: its ids count its own rows, so a record cannot be found by id without making every one before it: declare its Parent (entity.Def) so they carry a person's number", e.Name())
+			// Finding one would mean making every record before it.
+			l.unoffered = "lookups of " + e.Name() + " by id are not offered because its ids count only its own rows (an entity declared without a Parent)"
 		}
 		out[e.Name()] = l
 		return l, nil

@@ -92,7 +92,9 @@ func (s *Service) household(i int64, byVehicle bool) model.Household {
 // alone by the config's stages, validate included, and the record picked.
 // Every entity the config makes is found so, through its declaration (see
 // lookup): an id that breaks the entity's id pattern is refused (400), one
-// that has its form but names no record is not found (404).
+// that has its form but names no record is not found (404). An entity whose
+// ids count only its own rows (declared without a Parent) is not looked up
+// nor included: its lookups are not found (404), saying why.
 //
 // Any other entity the config makes may be included, from the record's
 // household, through the persons the record is about (lookup.personsOf):
@@ -104,17 +106,31 @@ func (s *Service) Record(ctx context.Context, req RecordRequest) (Record, error)
 		return Record{}, err
 	}
 	l := s.lookups[req.Entity]
+	if l.unoffered != "" {
+		return Record{}, &NotFound{What: "entity", Value: req.Entity, Allowed: strings.Join(s.offered(""), ", ") + " — " + l.unoffered}
+	}
 	var inc []string
 	for _, in := range req.Include {
 		for _, x := range strings.Split(in, ",") {
-			x = s.pluralOf(strings.TrimSpace(x))
+			x = strings.TrimSpace(x)
 			if x == "" {
 				continue
 			}
-			if x == req.Entity || !slices.Contains(s.entities, x) {
-				others := slices.DeleteFunc(slices.Clone(s.entities), func(n string) bool { return n == req.Entity })
-				return Record{}, &BadInput{Param: "include", Value: clip(x), Allowed: "for " + req.Entity + ": " + strings.Join(others, ", ")}
+			// A name or a singular: include=vehicles,profile reads as
+			// vehicles, profiles. lx stays nil for what is not another
+			// entity the config makes.
+			var lx *lookup
+			if e, ok := entity.Find(x); ok && e.Name() != req.Entity {
+				lx = s.lookups[e.Name()]
 			}
+			if lx == nil || lx.unoffered != "" {
+				allowed := "for " + req.Entity + ": " + strings.Join(s.offered(req.Entity), ", ")
+				if lx != nil {
+					allowed += " — " + lx.unoffered
+				}
+				return Record{}, &BadInput{Param: "include", Value: clip(x), Allowed: allowed}
+			}
+			x = lx.e.Name()
 			if !slices.Contains(inc, x) {
 				inc = append(inc, x)
 			}
@@ -163,15 +179,16 @@ func (s *Service) Record(ctx context.Context, req RecordRequest) (Record, error)
 	return out, nil
 }
 
-// pluralOf names an entity by its plural whether it was given as the plural
-// or the singular: include=vehicles,profile reads as vehicles, profiles.
-func (s *Service) pluralOf(name string) string {
-	for _, e := range entity.Of(s.entities) {
-		if e.Singular() == name {
-			return e.Name()
+// offered returns the entities the config makes whose records are looked
+// up by id and included, but for except.
+func (s *Service) offered(except string) []string {
+	var out []string
+	for _, n := range s.entities {
+		if n != except && s.lookups[n].unoffered == "" {
+			out = append(out, n)
 		}
 	}
-	return name
+	return out
 }
 
 // generateHousehold runs the config's stages on a batch of one household.

@@ -32,14 +32,18 @@ func Entities() []string {
 	return append(out, "metadata", "manifest")
 }
 
-// declared returns the entity whose singular name is name.
-func declared(name string) (entity.Entity, bool) {
-	for _, e := range entity.All() {
-		if e.Singular() == name {
-			return e, true
+// UnknownError is Document's refusal of a name that has no schema.
+type UnknownError struct{ Name string }
+
+func (u *UnknownError) Error() string {
+	var allowed []string
+	for _, s := range Entities() {
+		if e, ok := entity.Find(s); ok {
+			s += " or " + e.Name()
 		}
+		allowed = append(allowed, s)
 	}
-	return nil, false
+	return fmt.Sprintf("schema: unknown entity %q (allowed: %s)", u.Name, strings.Join(allowed, ", "))
 }
 
 const draft = "https://json-schema.org/draft/2020-12/schema"
@@ -47,23 +51,26 @@ const draft = "https://json-schema.org/draft/2020-12/schema"
 // ID is the schema's $id (a URN: no web address is implied).
 func ID(entity string) string { return "urn:synthpipe:schema:v" + model.ContractVersion + ":" + entity }
 
-// Document returns the schema of entity as indented JSON.
-func Document(entity string) ([]byte, error) {
+// Document returns the schema of a document as indented JSON: metadata,
+// manifest or a declared entity, named by its singular (person) or its name
+// (persons); the schema names it by its singular ($id, title) either way.
+func Document(name string) ([]byte, error) {
 	var doc map[string]any
-	e, isEntity := declared(entity)
+	e, isEntity := entity.Find(name)
 	switch {
 	case isEntity:
-		doc = fromColumns(entity, e.Columns())
-	case entity == "metadata":
+		name = e.Singular()
+		doc = fromColumns(name, e.Columns())
+	case name == "metadata":
 		doc = metadataSchema()
-	case entity == "manifest":
+	case name == "manifest":
 		doc = fromStruct(reflect.TypeFor[layout.Manifest]())
 	default:
-		return nil, fmt.Errorf("schema: unknown entity %q (allowed: %s)", entity, strings.Join(Entities(), ", "))
+		return nil, &UnknownError{Name: name}
 	}
 	doc["$schema"] = draft
-	doc["$id"] = ID(entity)
-	doc["title"] = "synthpipe " + entity + " (contract v" + model.ContractVersion + ")"
+	doc["$id"] = ID(name)
+	doc["title"] = "synthpipe " + name + " (contract v" + model.ContractVersion + ")"
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, err

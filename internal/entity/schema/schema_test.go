@@ -25,6 +25,20 @@ func TestValidate(t *testing.T) {
 		require.Error(t, s.Validate("profile", []byte(doc)), name)
 	}
 	require.ErrorContains(t, s.Validate("profile", []byte(cases["bad enum"])), "/risk_tier")
+}
+
+// An entity's schema is asked for by its singular or its name, and named
+// by its singular either way; anything else is refused, naming both.
+func TestDocumentByNameOrSingular(t *testing.T) {
+	singular, err := Document("person")
+	require.NoError(t, err)
+	require.Contains(t, string(singular), `"$id": "urn:synthpipe:schema:v0.2:person"`)
+	require.Contains(t, string(singular), `"title": "synthpipe person (contract v0.2)"`)
+	name, err := Document("persons")
+	require.NoError(t, err)
+	require.Equal(t, string(singular), string(name))
 	_, err = Document("nope")
-	require.ErrorContains(t, err, "allowed: person, vehicle, profile, incident, metadata, manifest")
+	var unknown *UnknownError
+	require.ErrorAs(t, err, &unknown)
+	require.EqualError(t, err, `schema: unknown entity "nope" (allowed: person or persons, vehicle or vehicles, profile or profiles, incident or incidents, metadata, manifest)`)
 }
