@@ -29,9 +29,11 @@
 // Record serves the configured dataset (the config's records and seed,
 // after overrides) in constant time: the id's household is found from a
 // checkpoint table built once at New and generated alone by the config's
-// stages. Every entity the config makes is served so, from its declaration
-// (its id pattern and the parent whose number its ids carry: a profile's
-// and an incident's person). Includes come from the record's household,
+// stages. Every entity the config makes whose ids carry a number the
+// household can be found from is served so, from its declaration (its id
+// pattern and the parent whose number its ids carry: a profile's and an
+// incident's person); one whose ids count only its own rows is not looked
+// up by id, and Record says why. Includes come from the record's household,
 // through the persons the record is about — a person itself, a vehicle's
 // owner and then its primary driver (if another person), a profile's or an
 // incident's person — and are those persons' records: the persons, the
