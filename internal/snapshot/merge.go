@@ -97,11 +97,14 @@ func checkParts(ctx context.Context, parts []string, suffix, configSHA256 string
 	var damaged []error
 	for i, p := range parts {
 		var problems []string
+		var m layout.Manifest
 		raw, err := safeio.ReadSmall(p, manName, layout.MaxManifestBytes)
 		if err != nil {
 			problems = []string{openProblem(manName, err)}
+		} else if err := json.Unmarshal(raw, &m); err != nil {
+			problems = []string{manName + ": unreadable: " + err.Error()}
 		} else {
-			problems = checkFiles(ctx, p, raw, manName)
+			problems = checkFiles(ctx, p, m, manName)
 		}
 		if ctx.Err() != nil {
 			return nil, interrupted(ctx, ctx.Err())
@@ -110,8 +113,6 @@ func checkParts(ctx context.Context, parts []string, suffix, configSHA256 string
 			damaged = append(damaged, damagedPart(p, problems))
 			continue
 		}
-		var m layout.Manifest
-		_ = json.Unmarshal(raw, &m) // checkFiles has read it
 		out[i] = map[string]pipeline.FileInfo{}
 		for _, f := range m.Files {
 			out[i][f.Name] = f

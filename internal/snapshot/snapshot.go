@@ -51,6 +51,7 @@ package snapshot
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -355,7 +356,11 @@ func commit(ctx context.Context, st *staging, target string, run *model.Run, fil
 	exists, empty := dirErr == nil, dirErr == nil && isEmptyDir(target)
 	switch {
 	case exists && oldErr == nil && newManifest != nil && bytes.Equal(oldManifest, newManifest):
-		problems := checkFiles(ctx, target, newManifest, name)
+		var m layout.Manifest
+		if err := json.Unmarshal(newManifest, &m); err != nil {
+			return Result{}, fmt.Errorf("commit snapshot %s: the run's own manifest %s: %w", target, name, err)
+		}
+		problems := checkFiles(ctx, target, m, name)
 		if ctx.Err() != nil {
 			return Result{}, interrupted(ctx, ctx.Err())
 		}
