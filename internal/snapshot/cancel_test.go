@@ -42,14 +42,14 @@ func TestHashingStopsWhenTheContextEnds(t *testing.T) {
 	sum := sha256.Sum256(data)
 	f := pipeline.FileInfo{Name: "big.csv", Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
 
-	require.Empty(t, fileProblem(t.Context(), dir, f), "intact")
+	require.Empty(t, fileProblem(t.Context(), dir, f, true), "intact")
 
 	ctx := &endsAt{Context: t.Context(), at: 3}
-	require.Equal(t, "big.csv: unreadable: context canceled", fileProblem(ctx, dir, f))
+	require.Equal(t, "big.csv: unreadable: context canceled", fileProblem(ctx, dir, f, true))
 	require.Equal(t, 3, ctx.looks, "read on after the context ended")
 
 	// checkFiles gives no problems for a check cut short, though the file
 	// seemed unreadable.
 	ctx = &endsAt{Context: t.Context(), at: 3}
-	require.Nil(t, checkFiles(ctx, dir, layout.Manifest{Files: []pipeline.FileInfo{f}}, "m.json"))
+	require.Nil(t, checkFiles(ctx, dir, layout.Manifest{Files: []pipeline.FileInfo{f}}, "m.json", nil))
 }
