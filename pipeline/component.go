@@ -30,7 +30,10 @@ type Stage[P any] interface {
 
 // Sink writes every batch, in sequence order, then is told how the run
 // ended by exactly one of two calls. Close finishes its files (flush, join,
-// fsync) and reports them; a long Close stops when ctx ends. Abort, called
+// fsync) and reports them, and releases its file handles even when it
+// fails. It may stop unfinished when ctx ends (the JSON sink's join does);
+// a Close that does not look at ctx (CSV, Parquet) runs its flush and fsync
+// to the end. Abort, called
 // instead after a failed or cancelled run, releases and removes what it
 // holds without finishing anything: that output is thrown away, and
 // finishing it could take longer than the run did.

@@ -237,9 +237,11 @@ func sink[P any](ctx context.Context, g *errgroup.Group, c *closer[P], in <-chan
 }
 
 // abortSinks aborts, after a failed or cancelled run, every sink that had
-// not begun to close (those a Close had begun released their files
-// themselves, finished or not): nothing is finished that the caller throws
-// away, and no file handle leaks.
+// not begun to close: their files are removed unfinished, with no flush or
+// fsync for output the caller throws away. A sink whose Close had begun is
+// left alone: its Close released its handles, so none leaks, but left its
+// files, finished or failed; the caller's removal of the staging folder
+// takes them.
 func abortSinks[P any](closers []closer[P]) {
 	for i := range closers {
 		closers[i].abort()

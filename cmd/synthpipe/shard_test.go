@@ -92,10 +92,17 @@ func TestShardsAsProcessesEqualSingleRun(t *testing.T) {
 	require.NoError(t, err, string(out))
 	require.Equal(t, sums(t, filepath.Join(single, "v0.2")), sums(t, filepath.Join(sharded, "v0.2")), "merged snapshot equals the single run, every file")
 
-	// A merge with another config is refused.
+	// A merge with another config is refused: by the merged snapshot
+	// already there, before any part is read, and with --force by the
+	// parts' config_sha256.
 	out, err = run("merge", "-c", "configs/v0.2.yaml", "--records", records, "--seed", "5", "--output-dir", sharded).CombinedOutput()
 	require.Error(t, err)
-	require.Contains(t, string(out), "another configuration")
+	require.Contains(t, string(out), "made from another config")
+	out, err = run("merge", "-c", "configs/v0.2.yaml", "--records", records, "--seed", "5", "--force", "--output-dir", sharded).CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(out), "part-0001-of-0004 was made with another configuration")
+	require.Contains(t, string(out), "part-0004-of-0004 was made with another configuration")
+	require.Equal(t, sums(t, filepath.Join(single, "v0.2")), sums(t, filepath.Join(sharded, "v0.2")), "the merged snapshot left as it was")
 
 	// A part damaged after it was made (the reviewer's repro: its Parquet
 	// deleted, a first name lengthened in its CSV) is refused with exit 3,

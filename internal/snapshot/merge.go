@@ -56,11 +56,11 @@ func Parts(partsDir string) ([]string, error) {
 // Merge joins the parts of cfg's sharded run, made with the same config
 // (checked by config_sha256), into the snapshot <output.dir>/<version>,
 // through cfg's own sinks and finalizers: the result is byte for byte the
-// snapshot a single run makes. Each part is first checked whole against its
-// own manifest (every listed file present, regular, of its size and SHA-256,
-// nothing extra), as a rerun checks its target: a damaged part fails the
-// merge with a *DamagedError (exit 3) naming the part and its files, before
-// anything is written.
+// snapshot a single run makes. Once the target passed its checks and is
+// locked, each part is checked against its own manifest (see checkPart),
+// as a rerun checks its target: a damaged part fails the merge with a
+// *DamagedError (exit 3) naming the part and its files, before anything is
+// written.
 func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error) {
 	run := cfg.Run()
 	run.Shard, run.Shards = 0, 0
@@ -69,13 +69,14 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 		return Result{}, err
 	}
 	suffix := layout.Suffix(run.SnapshotVersion)
-	files, err := checkParts(ctx, parts, suffix, run.ConfigSHA256)
-	if err != nil {
-		return Result{}, err
-	}
-	src := newPartSource(parts, files, suffix, entity.Of(run.Entities))
+	entities := entity.Of(run.Entities)
+	src := newPartSource(parts, suffix, entities)
 	defer src.Close()
-	return write(ctx, Target(cfg.OutputDir, run), cfg.From("output.dir"), run, opt, func(env *component.Env) (component.Plan, error) {
+	check := func() (err error) {
+		src.files, err = checkParts(ctx, parts, suffix, run.ConfigSHA256, entities)
+		return err
+	}
+	return write(ctx, Target(cfg.OutputDir, run), cfg.From("output.dir"), run, opt, check, func(env *component.Env) (component.Plan, error) {
 		plan, err := cfg.Plan(env, 1)
 		if err != nil {
 			return plan, err
@@ -87,51 +88,73 @@ func Merge(ctx context.Context, cfg *config.Config, opt Options) (Result, error)
 	})
 }
 
-// checkParts checks every part against its own manifest and then its
-// config_sha256 against the merge's, and returns each part's manifest
-// entries by name. Every damaged part is named, so that one rerun of them
-// all repairs the run.
-func checkParts(ctx context.Context, parts []string, suffix, configSHA256 string) ([]map[string]pipeline.FileInfo, error) {
-	manName := layout.ManifestFile(suffix)
+// checkParts checks every part (see checkPart) and returns each part's
+// manifest entries by name. Every bad part, damaged or of another
+// configuration, is named in one error, so that one round of reruns
+// repairs the run.
+func checkParts(ctx context.Context, parts []string, suffix, configSHA256 string, entities []entity.Entity) ([]map[string]pipeline.FileInfo, error) {
 	out := make([]map[string]pipeline.FileInfo, len(parts))
-	var damaged []error
+	var bad []error
 	for i, p := range parts {
-		var problems []string
-		raw, err := safeio.ReadSmall(p, manName, layout.MaxManifestBytes)
-		if err != nil {
-			problems = []string{openProblem(manName, err)}
-		} else {
-			problems = checkFiles(ctx, p, raw, manName)
-		}
+		files, err := checkPart(ctx, p, suffix, configSHA256, entities)
 		if ctx.Err() != nil {
 			return nil, interrupted(ctx, ctx.Err())
 		}
-		if len(problems) > 0 {
-			damaged = append(damaged, damagedPart(p, problems))
+		if err != nil {
+			bad = append(bad, err)
 			continue
 		}
-		var m layout.Manifest
-		_ = json.Unmarshal(raw, &m) // checkFiles has read it
-		out[i] = map[string]pipeline.FileInfo{}
-		for _, f := range m.Files {
-			out[i][f.Name] = f
-		}
-		metaRaw, err := safeio.ReadSmall(p, layout.MetadataFile(suffix), layout.MaxMetadataBytes)
-		if err != nil {
-			return nil, fmt.Errorf("part %s: %w", filepath.Base(p), err)
-		}
-		var meta model.Metadata
-		if err := json.Unmarshal(metaRaw, &meta); err != nil {
-			return nil, fmt.Errorf("part %s: metadata: %w", filepath.Base(p), err)
-		}
-		if meta.ConfigSHA256 != configSHA256 {
-			return nil, fmt.Errorf("part %s was made with another configuration (config_sha256 %s, this one %s): merge with the same config, records and seed", filepath.Base(p), meta.ConfigSHA256, configSHA256)
-		}
+		out[i] = files
 	}
-	if len(damaged) > 0 {
-		return nil, errors.Join(damaged...)
+	if len(bad) > 0 {
+		return nil, errors.Join(bad...)
 	}
 	return out, nil
+}
+
+// checkPart reads a part's manifest and metadata and refuses a part made
+// with another configuration before reading any more of it. It then checks
+// every listed file present, a regular file and of its size, nothing else
+// in the folder, and the SHA-256 of the files merge reads: the metadata and
+// each entity's Parquet (or CSV, see mergeFile). The rest, the dataset JSON
+// above all, merge never opens, so hashing it would only cost time.
+func checkPart(ctx context.Context, dir, suffix, configSHA256 string, entities []entity.Entity) (map[string]pipeline.FileInfo, error) {
+	manName, metaName := layout.ManifestFile(suffix), layout.MetadataFile(suffix)
+	raw, err := safeio.ReadSmall(dir, manName, layout.MaxManifestBytes)
+	if err != nil {
+		return nil, damagedPart(dir, []string{openProblem(manName, err)})
+	}
+	var m layout.Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, damagedPart(dir, []string{manName + ": unreadable: " + err.Error()})
+	}
+	var meta model.Metadata
+	metaRaw, metaErr := safeio.ReadSmall(dir, metaName, layout.MaxMetadataBytes)
+	if metaErr == nil {
+		metaErr = json.Unmarshal(metaRaw, &meta)
+	}
+	if metaErr == nil && meta.ConfigSHA256 != configSHA256 {
+		return nil, fmt.Errorf("part %s was made with another configuration (config_sha256 %s, this one %s): merge with the same config, records and seed", filepath.Base(dir), meta.ConfigSHA256, configSHA256)
+	}
+	files := make(map[string]pipeline.FileInfo, len(m.Files))
+	for _, f := range m.Files {
+		files[f.Name] = f
+	}
+	hash := map[string]bool{metaName: true}
+	for _, e := range entities {
+		if f, ok := mergeFile(files, e, suffix); ok {
+			hash[f.Name] = true
+		}
+	}
+	problems := checkFiles(ctx, dir, m, manName, hash)
+	if len(problems) == 0 && metaErr != nil {
+		// Its manifest does not list it, or lists it as it is.
+		problems = []string{openProblem(metaName, metaErr)}
+	}
+	if len(problems) > 0 {
+		return nil, damagedPart(dir, problems)
+	}
+	return files, nil
 }
 
 // damagedPart is the error for a part whose files do not match its
@@ -145,15 +168,15 @@ func damagedPart(dir string, problems []string) *DamagedError {
 // own, in chunks: the sinks need no household alignment.
 type partSource struct {
 	parts   []string
-	files   []map[string]pipeline.FileInfo // each part's manifest entries by name
+	files   []map[string]pipeline.FileInfo // each part's manifest entries by name, once checked
 	suffix  string
 	readers []*entityReader
 }
 
 const mergeChunk = 4096
 
-func newPartSource(parts []string, files []map[string]pipeline.FileInfo, suffix string, entities []entity.Entity) *partSource {
-	s := &partSource{parts: parts, files: files, suffix: suffix}
+func newPartSource(parts []string, suffix string, entities []entity.Entity) *partSource {
+	s := &partSource{parts: parts, suffix: suffix}
 	for _, e := range entities {
 		s.readers = append(s.readers, &entityReader{e: e})
 	}
@@ -231,17 +254,25 @@ func (r *entityReader) read(s *partSource, mb *model.Batch) (int, error) {
 	return n, nil
 }
 
-// openPart opens the file of an entity that a part's manifest lists: its
-// Parquet, or its CSV when the part has no Parquet. The part was checked
-// against that manifest, so the file is there; any error is the file's.
-func openPart(dir string, files map[string]pipeline.FileInfo, e entity.Entity, suffix string) (entity.Reader, pipeline.FileInfo, error) {
-	pq, csvName := layout.DataFile(e.Name(), suffix, layout.Parquet), layout.DataFile(e.Name(), suffix, layout.CSV)
-	file, ok := files[pq]
-	if !ok {
-		file, ok = files[csvName]
+// mergeFile is the file of entity e that merge reads from a part whose
+// manifest lists files: its Parquet, or its CSV when the part has no
+// Parquet.
+func mergeFile(files map[string]pipeline.FileInfo, e entity.Entity, suffix string) (pipeline.FileInfo, bool) {
+	if f, ok := files[layout.DataFile(e.Name(), suffix, layout.Parquet)]; ok {
+		return f, true
 	}
+	f, ok := files[layout.DataFile(e.Name(), suffix, layout.CSV)]
+	return f, ok
+}
+
+// openPart opens the file of an entity that merge reads (mergeFile). The
+// part was checked against its manifest, so the file is there; any error
+// is the file's.
+func openPart(dir string, files map[string]pipeline.FileInfo, e entity.Entity, suffix string) (entity.Reader, pipeline.FileInfo, error) {
+	pq := layout.DataFile(e.Name(), suffix, layout.Parquet)
+	file, ok := mergeFile(files, e, suffix)
 	if !ok {
-		return nil, file, fmt.Errorf("part %s: its manifest lists neither %s nor %s: merge reads one of them (the parquet or csv sink)", filepath.Base(dir), pq, csvName)
+		return nil, file, fmt.Errorf("part %s: its manifest lists neither %s nor %s: merge reads one of them (the parquet or csv sink)", filepath.Base(dir), pq, layout.DataFile(e.Name(), suffix, layout.CSV))
 	}
 	path := filepath.Join(filepath.Base(dir), file.Name)
 	f, st, err := safeio.OpenRegular(dir, file.Name)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
 	"github.com/synthpipe/synthpipe/internal/config"
@@ -24,14 +25,23 @@ func makeParts(t *testing.T, file string) (string, *config.Config) {
 	dir := t.TempDir()
 	n := int64(mergeRecords)
 	for _, k := range []string{"1/2", "2/2"} {
-		cfg, err := config.Load(file, config.Overrides{OutputDir: &dir, Shard: &k, Records: &n})
-		require.NoError(t, err)
-		_, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{})
-		require.NoError(t, err)
+		makePart(t, file, dir, k, config.Overrides{})
 	}
 	cfg, err := config.Load(file, config.Overrides{OutputDir: &dir, Records: &n})
 	require.NoError(t, err)
 	return dir, cfg
+}
+
+// makePart writes (again) part k ("K/N") of a mergeRecords run into dir,
+// with ov's settings too.
+func makePart(t *testing.T, file, dir, k string, ov config.Overrides) {
+	t.Helper()
+	n := int64(mergeRecords)
+	ov.OutputDir, ov.Shard, ov.Records = &dir, &k, &n
+	cfg, err := config.Load(file, ov)
+	require.NoError(t, err)
+	_, err = snapshot.Generate(context.Background(), cfg, snapshot.Options{Force: true})
+	require.NoError(t, err)
 }
 
 func part(dir string, k int) string {
@@ -84,23 +94,27 @@ func TestMergeRefusesDamagedPart(t *testing.T) {
 		folder bool // a folder in the part: not hashed to compare
 	}{{
 		// The reviewer's repro: the Parquet gone, a first name edited in
-		// the CSV (same length, so only the SHA-256 tells).
+		// the CSV (same length, so only the SHA-256 tells). The Parquet is
+		// what merge reads, and never falls back from; the CSV it does not
+		// read is not hashed.
 		name: "csv value edited and parquet deleted",
 		part: 2,
 		damage: func(t *testing.T, dir string) {
 			require.NoError(t, os.Remove(filepath.Join(dir, "persons_v0_2.parquet")))
-			rewrite(t, filepath.Join(dir, "persons_v0_2.csv"), func(b []byte) []byte {
-				lines := strings.SplitN(string(b), "\n", 3)
-				col := indexOf(t, strings.Split(lines[0], ","), "first_name")
-				row := strings.Split(lines[1], ",")
-				name := []byte(row[col])
-				name[len(name)-1] = 'x' + (name[len(name)-1]+1)%2 // x or y, never the old letter
-				row[col] = string(name)
-				lines[1] = strings.Join(row, ",")
-				return []byte(strings.Join(lines, "\n"))
+			editFirstName(t, filepath.Join(dir, "persons_v0_2.csv"))
+		},
+		want: []string{"persons_v0_2.parquet: missing"},
+	}, {
+		// A value edited in a file merge reads: its SHA-256 tells.
+		name: "parquet value edited",
+		part: 1,
+		damage: func(t *testing.T, dir string) {
+			rewrite(t, filepath.Join(dir, "vehicles_v0_2.parquet"), func(b []byte) []byte {
+				b[len(b)/2] ^= 1
+				return b
 			})
 		},
-		want: []string{"persons_v0_2.parquet: missing", "persons_v0_2.csv: SHA-256 differs from the manifest's"},
+		want: []string{"vehicles_v0_2.parquet: SHA-256 differs from the manifest's"},
 	}, {
 		name:   "listed file deleted",
 		part:   1,
@@ -183,6 +197,113 @@ func TestMergeNamesEveryDamagedPart(t *testing.T) {
 	require.ErrorContains(t, err, layout.Part(1, 2)+": snapshot is damaged, its files do not match its manifest: persons_v0_2.csv: missing")
 	require.ErrorContains(t, err, layout.Part(2, 2)+": snapshot is damaged, its files do not match its manifest: dataset_v0_2.json: 2 bytes, manifest says")
 	require.ErrorContains(t, err, "vehicles_v0_2.json: not in the manifest")
+}
+
+// One error names every bad part, those of another configuration with the
+// damaged ones; a part of another configuration is not hashed (its edited
+// Parquet is not named), as nothing of it could be merged.
+func TestMergeNamesEveryBadPart(t *testing.T) {
+	dir, cfg := makeParts(t, governed)
+	require.NoError(t, os.Remove(filepath.Join(part(dir, 1), "vehicles_v0_2.csv")))
+	seed := int64(5)
+	makePart(t, governed, dir, "2/2", config.Overrides{Seed: &seed})
+	p := filepath.Join(part(dir, 2), "persons_v0_2.parquet")
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	b[len(b)/2] ^= 1
+	require.NoError(t, os.WriteFile(p, b, 0o644))
+
+	_, err = snapshot.Merge(context.Background(), cfg, snapshot.Options{})
+	var de *snapshot.DamagedError
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, part(dir, 1), de.Dir)
+	require.ErrorContains(t, err, layout.Part(1, 2)+": snapshot is damaged, its files do not match its manifest: vehicles_v0_2.csv: missing")
+	require.ErrorContains(t, err, "part "+layout.Part(2, 2)+" was made with another configuration (config_sha256 ")
+	require.NotContains(t, err.Error(), "SHA-256 differs")
+	require.Equal(t, []string{"v0.2.parts"}, names(t, dir))
+}
+
+// Merge hashes only the files it reads (the metadata and each entity's
+// Parquet): a same-size edit of the CSV or the dataset JSON, which it never
+// opens, leaves the merged snapshot the single run's. Their sizes are still
+// checked (TestMergeNamesEveryDamagedPart).
+func TestMergeHashesOnlyWhatItReads(t *testing.T) {
+	dir, cfg := makeParts(t, governed)
+	editFirstName(t, filepath.Join(part(dir, 2), "persons_v0_2.csv"))
+	p := filepath.Join(part(dir, 1), "dataset_v0_2.json")
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	b[len(b)/2] ^= 1
+	require.NoError(t, os.WriteFile(p, b, 0o644))
+
+	res, err := snapshot.Merge(context.Background(), cfg, snapshot.Options{})
+	require.NoError(t, err)
+	single := t.TempDir()
+	n := int64(mergeRecords)
+	one, err := config.Load(governed, config.Overrides{OutputDir: &single, Records: &n})
+	require.NoError(t, err)
+	want, err := snapshot.Generate(context.Background(), one, snapshot.Options{})
+	require.NoError(t, err)
+	require.Equal(t, hashes(t, want.Dir), hashes(t, res.Dir))
+}
+
+// A merge reads no part before it may write: one refused because its
+// target holds another config's snapshot, or kept waiting for another
+// merge's lock, says so, not that a part is damaged.
+func TestMergeChecksPartsOnlyOnceItMayWrite(t *testing.T) {
+	dir, cfg := makeParts(t, governed)
+	require.NoError(t, os.Remove(filepath.Join(part(dir, 2), "persons_v0_2.parquet")))
+
+	seed, n := int64(5), int64(mergeRecords)
+	other, err := config.Load(governed, config.Overrides{OutputDir: &dir, Records: &n, Seed: &seed})
+	require.NoError(t, err)
+	_, err = snapshot.Generate(context.Background(), other, snapshot.Options{})
+	require.NoError(t, err)
+	_, err = snapshot.Merge(context.Background(), cfg, snapshot.Options{})
+	require.ErrorIs(t, err, snapshot.ErrExists)
+	require.ErrorContains(t, err, "made from another config")
+	require.NotContains(t, err.Error(), "damaged")
+
+	// Another merge holds the lock; this one is interrupted as it waits.
+	require.NoError(t, os.RemoveAll(filepath.Join(dir, "v0.2")))
+	lockFile := filepath.Join(dir, ".v0.2.lock")
+	require.NoError(t, os.WriteFile(lockFile, []byte("4242\n"), 0o644))
+	lockDir(t, lockFile)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	waits := &onWrite{want: "waiting for another run", then: func() { cancel(&snapshot.InterruptedError{Signal: os.Interrupt}) }}
+	_, err = snapshot.Merge(ctx, cfg, snapshot.Options{Logger: zerolog.New(waits)})
+	var ie *snapshot.InterruptedError
+	require.ErrorAs(t, err, &ie)
+	require.NotContains(t, err.Error(), "damaged")
+}
+
+// onWrite calls then once a log line holds want.
+type onWrite struct {
+	want string
+	then func()
+}
+
+func (w *onWrite) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), w.want) {
+		w.then()
+	}
+	return len(p), nil
+}
+
+// editFirstName changes the last letter of the first person's first name in
+// a CSV, keeping its length: only a SHA-256 tells.
+func editFirstName(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.SplitN(string(b), "\n", 3)
+	col := indexOf(t, strings.Split(lines[0], ","), "first_name")
+	row := strings.Split(lines[1], ",")
+	name := []byte(row[col])
+	name[len(name)-1] = 'x' + (name[len(name)-1]+1)%2 // x or y, never the old letter
+	row[col] = string(name)
+	lines[1] = strings.Join(row, ",")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644))
 }
 
 // A merge that fails midway closes the part files it had open: here part

@@ -51,6 +51,7 @@ package snapshot
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -175,7 +176,7 @@ func generate(ctx context.Context, cfg *config.Config, run *model.Run, target, w
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	return write(ctx, target, what, run, opt, func(env *component.Env) (component.Plan, error) {
+	return write(ctx, target, what, run, opt, nil, func(env *component.Env) (component.Plan, error) {
 		return cfg.Plan(env, workers)
 	})
 }
@@ -185,11 +186,16 @@ func generate(ctx context.Context, cfg *config.Config, run *model.Run, target, w
 var beforeCommit = func(context.Context) {}
 
 // write locks the target, cleans up after dead runs, refuses a target it
-// must not touch, builds a plan that writes into a fresh staging folder
-// beside the target, runs it and commits the folder (see the package doc).
-// On any failure the staging folder is removed and the target is untouched.
-// what names the setting that gave the target, for errors.
-func write(ctx context.Context, target, what string, run *model.Run, opt Options, build func(*component.Env) (component.Plan, error)) (_ Result, err error) {
+// must not touch, runs check (if set), builds a plan that writes into a
+// fresh staging folder beside the target, runs it and commits the folder
+// (see the package doc). On any failure the staging folder is removed and
+// the target is untouched. what names the setting that gave the target, for
+// errors. check is the caller's own long look at its input (merge checks
+// its parts): it runs only once the target's cheap checks passed and the
+// lock is held, so a run refused or kept waiting reads nothing first, and
+// its error is returned as it is (a damaged part is exit 3, not a config
+// error as build's are).
+func write(ctx context.Context, target, what string, run *model.Run, opt Options, check func() error, build func(*component.Env) (component.Plan, error)) (_ Result, err error) {
 	parent := filepath.Dir(target)
 	if err := checkWritable(what, parent); err != nil {
 		return Result{}, err
@@ -214,6 +220,11 @@ func write(ctx context.Context, target, what string, run *model.Run, opt Options
 	}
 	if err := checkTarget(target, run, opt.Force); err != nil {
 		return Result{}, err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return Result{}, interrupted(ctx, err)
+		}
 	}
 	st, err := newStaging(parent, target)
 	if err != nil {
@@ -355,7 +366,11 @@ func commit(ctx context.Context, st *staging, target string, run *model.Run, fil
 	exists, empty := dirErr == nil, dirErr == nil && isEmptyDir(target)
 	switch {
 	case exists && oldErr == nil && newManifest != nil && bytes.Equal(oldManifest, newManifest):
-		problems := checkFiles(ctx, target, newManifest, name)
+		var m layout.Manifest
+		if err := json.Unmarshal(newManifest, &m); err != nil {
+			return Result{}, fmt.Errorf("commit snapshot %s: the run's own manifest %s: %w", target, name, err)
+		}
+		problems := checkFiles(ctx, target, m, name, nil)
 		if ctx.Err() != nil {
 			return Result{}, interrupted(ctx, ctx.Err())
 		}

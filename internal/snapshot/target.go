@@ -173,23 +173,20 @@ func isEmptyDir(dir string) bool {
 	return len(names) == 0 && errors.Is(err, io.EOF)
 }
 
-// checkFiles compares the files of dir with its manifest: each listed file
-// present, regular, of its size and SHA-256, and nothing else there. It
-// returns one problem per file, or nil when ctx ends.
-func checkFiles(ctx context.Context, dir string, manifestJSON []byte, manifestName string) []string {
-	var m layout.Manifest
-	if err := json.Unmarshal(manifestJSON, &m); err != nil {
-		return []string{manifestName + ": unreadable: " + err.Error()}
-	}
+// checkFiles compares the files of dir with its manifest m: each listed
+// file present, regular and of its size, those named in hash (every one
+// when hash is nil) also of its SHA-256, and nothing else there. It returns
+// one problem per file, or nil when ctx ends.
+func checkFiles(ctx context.Context, dir string, m layout.Manifest, manifestName string, hash map[string]bool) []string {
 	var problems []string
 	listed := map[string]bool{manifestName: true}
 	for _, f := range m.Files {
+		listed[f.Name] = true
+		if p := fileProblem(ctx, dir, f, hash == nil || hash[f.Name]); p != "" {
+			problems = append(problems, p)
+		}
 		if ctx.Err() != nil {
 			return nil
-		}
-		listed[f.Name] = true
-		if p := fileProblem(dir, f); p != "" {
-			problems = append(problems, p)
 		}
 	}
 	entries, err := os.ReadDir(dir)
@@ -206,8 +203,9 @@ func checkFiles(ctx context.Context, dir string, manifestJSON []byte, manifestNa
 
 // fileProblem checks one listed file: a regular file directly in dir (never
 // followed through a symlink nor blocked on by a FIFO), of the manifest's
-// size and SHA-256, read no further than that size.
-func fileProblem(dir string, f pipeline.FileInfo) string {
+// size and, if hash, SHA-256, read no further than that size and no longer
+// than ctx lasts.
+func fileProblem(ctx context.Context, dir string, f pipeline.FileInfo, hash bool) string {
 	fh, st, err := safeio.OpenRegular(dir, f.Name)
 	if err != nil {
 		return openProblem(f.Name, err)
@@ -216,8 +214,11 @@ func fileProblem(dir string, f pipeline.FileInfo) string {
 	if st.Size() != f.Bytes {
 		return fmt.Sprintf("%s: %d bytes, manifest says %d", f.Name, st.Size(), f.Bytes)
 	}
+	if !hash {
+		return ""
+	}
 	h := sha256.New()
-	if _, err := io.Copy(h, io.LimitReader(fh, f.Bytes)); err != nil {
+	if _, err := io.Copy(h, safeio.ContextReader(ctx, io.LimitReader(fh, f.Bytes))); err != nil {
 		return f.Name + ": unreadable: " + err.Error()
 	}
 	if hex.EncodeToString(h.Sum(nil)) != f.SHA256 {

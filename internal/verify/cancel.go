@@ -1,9 +1,6 @@
 package verify
 
-import (
-	"context"
-	"io"
-)
+import "context"
 
 // lookEvery is how many records a stream reads between looks at the
 // context of Run: often enough to stop within milliseconds of a
@@ -24,18 +21,4 @@ func (c *cancellation) ended() error {
 		return nil
 	}
 	return c.ctx.Err()
-}
-
-// ctxReader fails every read once ctx has ended, so hashing a large file
-// stops too.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

@@ -451,7 +451,7 @@ func checkFiles(ctx context.Context, dir, manName string, man layout.Manifest, l
 			continue
 		}
 		h := sha256.New()
-		n, err := io.Copy(h, ctxReader{ctx, io.LimitReader(fh, f.Bytes+1)})
+		n, err := io.Copy(h, safeio.ContextReader(ctx, io.LimitReader(fh, f.Bytes+1)))
 		fh.Close()
 		if err != nil {
 			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: contract.RuleFileReadable, Value: readback.Truncate(err.Error())})

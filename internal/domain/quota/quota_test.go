@@ -83,9 +83,8 @@ func TestKeyAndBlockChangeTheOrder(t *testing.T) {
 	require.InDelta(t, 500, sameBlock, 100, "another block, another order")
 }
 
-// MaxSerial returns how many serials category c uses among the first n
-// records: an upper bound, for checking that a category's identifier space
-// is large enough for a run before it starts.
+// MaxSerial is the tests' upper bound on the serials category c uses among
+// the first n records: every serial Of gives is below it.
 func (q *Quota) MaxSerial(c int, n uint64) uint64 {
 	return (n + q.block - 1) / q.block * q.count[c]
 }
