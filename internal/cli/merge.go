@@ -12,9 +12,10 @@ func newMergeCmd(root *rootOptions) *cobra.Command {
 		Use:   "merge -c FILE",
 		Short: "Join the parts of a sharded run (<output.dir>/<version>.parts) into the snapshot, byte for byte as a single run",
 		Long: "Give the same config, --records and --seed as the parts were made with (checked against their config_sha256).\n" +
-			"Each part is first checked against its own manifest (every file present, of its size and SHA-256): a damaged part\n" +
-			"exits 3, naming the part and its files, and nothing is merged. The parts are then read back in order and written\n" +
-			"through the config's sinks, so the snapshot equals the single run's.",
+			"Once the target may be written, each part is checked against its own manifest: its config_sha256 first, then every\n" +
+			"listed file present and of its size, and the files merge reads (the metadata, each entity's Parquet or else its CSV)\n" +
+			"of their SHA-256. A damaged part exits 3, naming the part and its files, and nothing is merged. The parts are then\n" +
+			"read back in order and written through the config's sinks, so the snapshot equals the single run's.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log, cfg, err := flags.prepare(cmd, root)
