@@ -94,7 +94,7 @@ func openRows(ctx context.Context, dir, suffix, format string, e entity.Entity, 
 	src, err := openEntity(dir, name, format, e, fi, schemas)
 	if err != nil {
 		if !reportedByCheckFiles(err) {
-			rep.add(contract.Violation{File: name, Entity: e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
+			rep.add(contract.Violation{File: name, Entity: e.Singular(), Column: "*", Rule: readRule(err), Value: rep.problem(err)})
 		}
 		return nil
 	}
@@ -135,7 +135,7 @@ func (s *rowStream) advance() {
 			continue
 		case err != nil:
 			s.done, s.err = true, err
-			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.e.Singular(), Column: "*", Rule: readRule(err), Value: s.rep.problem(err)})
 			return
 		}
 		id := s.src.ID()

@@ -55,6 +55,7 @@ type Report struct {
 	Files          []FileResult `json:"files"`
 	ByRule         []RuleResult `json:"by_rule"`
 
+	dir     string     // the folder read, whatever Dir says
 	mu      sync.Mutex // formats are checked in parallel
 	records int64
 	rules   map[contract.RuleName]*RuleResult
@@ -63,8 +64,12 @@ type Report struct {
 }
 
 func newReport(dir string) *Report {
-	return &Report{Dir: dir, rules: map[contract.RuleName]*RuleResult{}, bad: map[string]bool{}, intact: map[string]bool{}}
+	return &Report{Dir: dir, dir: dir, rules: map[contract.RuleName]*RuleResult{}, bad: map[string]bool{}, intact: map[string]bool{}}
 }
+
+// problem is what a violation says of err: its first line, the folder's
+// files named within it.
+func (r *Report) problem(err error) string { return firstLine(inFolder(r.dir, err).Error()) }
 
 func (r *Report) add(v contract.Violation) {
 	// What a report quotes comes from the input: bounded, never whole, and
