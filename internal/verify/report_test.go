@@ -108,6 +108,26 @@ func TestIntactFileWithItsOwnViolationsIsBad(t *testing.T) {
 	require.Equal(t, []string{"formats_agree", "ssn_never_issued"}, ruleOrder(text))
 }
 
+// A file some of whose records were not read has no count of records read:
+// a dataset without its incidents holds persons, vehicles and profiles,
+// but the count of those alone is not the file's, nor its violation.
+func TestRecordsReadIsAbsentWhenAnEntityIsNotRead(t *testing.T) {
+	dir := copySnapshot(t)
+	path := filepath.Join(dir, "dataset_v0_2.json")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, bytes.Replace(b, []byte(`"incidents": [`), []byte(`"incidentz": [`), 1), 0o644))
+	relist(t, dir, "dataset_v0_2.json")
+	rep, err := Run(t.Context(), dir)
+	require.NoError(t, err)
+	text := reportText(t, rep)
+	require.Equal(t, []string{"file_readable"}, ruleOrder(text))
+	require.Equal(t, `dataset_v0_2.json  * no "incidents" array in the document`, violation(t, rep, "file_readable"))
+	for _, f := range rep.Files {
+		require.Equal(t, f.Name != "dataset_v0_2.json" && f.Name != "metadata_v0_2.json", f.RecordsRead != nil, f.Name)
+	}
+}
+
 func TestNotAsListed(t *testing.T) {
 	require.Equal(t, "a.csv, which is not as the manifest lists it", notAsListed([]string{"a.csv"}))
 	require.Equal(t, "a.csv, b.csv, which are not as the manifest lists them", notAsListed([]string{"a.csv", "b.csv"}))

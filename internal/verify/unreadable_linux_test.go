@@ -7,10 +7,25 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
+
+// unopenable makes path a regular file that validate cannot open, even as
+// root (which no permission stops): a write lease held on it makes every
+// open with O_NONBLOCK, as safeio.OpenRegular's, fail with EAGAIN until the
+// lease is let go, or the kernel breaks it (fs.lease-break-time, 45 s).
+func unopenable(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { f.Close() })
+	if _, _, errno := syscall.Syscall(syscall.SYS_FCNTL, f.Fd(), syscall.F_SETLEASE, syscall.F_WRLCK); errno != 0 {
+		t.Skipf("no lease on %s: %v", path, errno)
+	}
+}
 
 // deepFolder moves the folder src to a path so long that the manifest's
 // path within it is longer than Linux allows (PATH_MAX, 4096 bytes with
@@ -27,6 +42,45 @@ func deepFolder(t *testing.T, src string) string {
 	require.NoError(t, os.MkdirAll(filepath.Dir(dir), 0o755))
 	require.NoError(t, os.Rename(src, dir))
 	return dir
+}
+
+// A file that cannot be opened is named by its name within the folder, in
+// one violation (checkFiles's, not again when its records are read), with
+// no count of records read and no count violation following from it.
+func TestUnreadableFileIsReportedOnceByItsName(t *testing.T) {
+	const incidents = "incidents_v0_2.csv"
+	for _, tc := range []struct {
+		name, rule, value string
+		damage            func(t *testing.T, path string)
+	}{
+		{"unopenable", "file_readable", "open " + incidents + ": resource temporarily unavailable", unopenable},
+		{"FIFO", "file_regular", "not a regular file (fifo): never followed or read", func(t *testing.T, path string) {
+			require.NoError(t, os.Remove(path))
+			require.NoError(t, syscall.Mkfifo(path, 0o644))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copySnapshot(t)
+			tc.damage(t, filepath.Join(dir, incidents))
+			rep, err := runPromptly(t, dir)
+			require.NoError(t, err)
+			rep.Dir = "snap" // as the service names it: the folder's path is then nowhere
+			text := reportText(t, rep)
+			require.Equal(t, []string{tc.rule}, ruleOrder(text), text)
+			require.EqualValues(t, 1, rep.Violations, text)
+			require.Equal(t, incidents+"  * "+tc.value, violation(t, rep, tc.rule))
+			require.Equal(t, "  BAD    incidents_v0_2.csv               incidents csv           1533 records", fileLine(t, text, incidents))
+			for _, f := range rep.Files {
+				switch f.Name {
+				case incidents:
+					require.Nil(t, f.RecordsRead, "its records were not read")
+				case "incidents_v0_2.parquet", "dataset_v0_2.json":
+					require.NotNil(t, f.RecordsRead, f.Name)
+				}
+			}
+			require.NotContains(t, text, dir)
+		})
+	}
 }
 
 // An unusable folder is named once, first: the error never names a file by

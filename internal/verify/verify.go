@@ -288,12 +288,13 @@ func Run(ctx context.Context, dir string) (*Report, error) {
 				}
 			}
 			d := checkRecords(ctx, dir, suffix, format, listed, schemas, &chk, run, placedStreams, rep, c)
+			whole := true // every extra entity's records were read
 			for i, e := range extras {
-				var ed *digests
-				var rows int64
-				if streams[i] != nil {
-					ed, rows = streams[i].finish() // what checkRecords left: all of an entity not placed, or without the core
+				if streams[i] == nil {
+					whole = false // not listed, or not opened (reported): no count
+					continue
 				}
+				ed, rows := streams[i].finish() // what checkRecords left: all of an entity not placed, or without the core
 				if format == layout.JSON {
 					c[layout.DatasetFile(suffix)] += rows
 				} else {
@@ -302,6 +303,9 @@ func Run(ctx context.Context, dir string) (*Report, error) {
 				if d != nil && ed != nil {
 					d[e.Name()] = ed
 				}
+			}
+			if format == layout.JSON && !whole {
+				delete(c, layout.DatasetFile(suffix)) // the core's records alone are not the dataset's
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -734,7 +738,7 @@ func checkRecords(ctx context.Context, dir, suffix, format string, listed map[st
 		}
 		bad = true
 		name := names[[]string{"persons", "vehicles", "profiles"}[i]]
-		if reportedByCheckFiles(err) {
+		if rep.reportedByCheckFiles(name, err) {
 			continue
 		}
 		rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: readRule(err), Value: rep.problem(err)})
