@@ -115,14 +115,23 @@ func (r *Report) addRecords(n int64) {
 	r.mu.Unlock()
 }
 
-// fileRuleRank places each file rule, in the order of FileRules, before
-// every record rule: a damaged or unreadable file is the cause of the
-// record rules it breaks in the files checked with it, so a report names
-// it first.
+// causeRules are the file rules that say a file is not the one listed
+// or cannot be read: the cause of the other rules it and the files checked
+// with it break (a count short, a header, formats that disagree, records
+// that point at records never read), so a report names them first.
+var causeRules = []contract.RuleName{contract.RuleFilePresent, contract.RuleFileRegular, contract.RuleBytesMatchManifest, contract.RuleSHA256MatchManifest, contract.RuleFileReadable}
+
+// fileRuleRank places the cause rules first, then the other file rules in
+// the order of FileRules, before every record rule.
 var fileRuleRank = func() map[contract.RuleName]int {
 	m := make(map[contract.RuleName]int, len(FileRules))
-	for i, r := range FileRules {
-		m[r.Name] = i
+	for i, r := range causeRules {
+		m[r] = i
+	}
+	for _, r := range FileRules {
+		if _, ok := m[r.Name]; !ok {
+			m[r.Name] = len(m)
+		}
 	}
 	return m
 }()

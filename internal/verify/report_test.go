@@ -44,7 +44,8 @@ func TestTruncatedFileIsNamedFirst(t *testing.T) {
 	require.NoError(t, err)
 
 	want := []string{
-		"bytes_match_manifest", "records_match_manifest", "file_readable", "formats_agree", // file rules, as FileRules lists them
+		"bytes_match_manifest", "file_readable", // the cause
+		"records_match_manifest", "formats_agree", // other file rules, as FileRules lists them
 		"fk_person", "one_profile_per_person", // record rules, by count
 	}
 	var text bytes.Buffer
