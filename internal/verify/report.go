@@ -35,8 +35,9 @@ type FileResult struct {
 	RecordsRead *int64 `json:"records_read,omitempty"`
 	Bytes       int64  `json:"bytes"`
 	// OK: no violation names the file. Intact: it is the file the manifest
-	// lists — a regular file of its size and SHA-256 —, so a violation
-	// that names it follows from another file that is not (Note says which).
+	// lists — a regular file of its size and SHA-256. When such a file
+	// breaks only record rules and rules across files while another file is
+	// not intact, its violations follow from that file (Note says which).
 	OK     bool   `json:"ok"`
 	Intact bool   `json:"intact"`
 	Note   string `json:"note,omitempty"`
@@ -60,11 +61,12 @@ type Report struct {
 	records int64
 	rules   map[contract.RuleName]*RuleResult
 	bad     map[string]bool // files with a violation
+	own     map[string]bool // files that break a file rule of their own (ownFileRule)
 	intact  map[string]bool // files of the manifest's size and SHA-256
 }
 
 func newReport(dir string) *Report {
-	return &Report{Dir: dir, dir: dir, rules: map[contract.RuleName]*RuleResult{}, bad: map[string]bool{}, intact: map[string]bool{}}
+	return &Report{Dir: dir, dir: dir, rules: map[contract.RuleName]*RuleResult{}, bad: map[string]bool{}, own: map[string]bool{}, intact: map[string]bool{}}
 }
 
 // problem is what a violation says of err: its first line, the folder's
@@ -90,6 +92,7 @@ func (r *Report) add(v contract.Violation) {
 	r.Violations++
 	if v.File != "" {
 		r.bad[v.File] = true
+		r.own[v.File] = r.own[v.File] || ownFileRule(v.Rule)
 	}
 }
 
@@ -143,6 +146,18 @@ func rank(rule contract.RuleName) int {
 	return len(FileRules)
 }
 
+// acrossFiles are the file rules that compare a file with others: an
+// intact file breaks them when another file is damaged.
+var acrossFiles = map[contract.RuleName]bool{contract.RuleFormatsAgree: true, contract.RuleMetadataConsistent: true}
+
+// ownFileRule reports whether a file that breaks rule is at fault itself:
+// rule is a file rule about that file alone. A record rule may follow from
+// another file (records it points at never read).
+func ownFileRule(rule contract.RuleName) bool {
+	_, file := fileRuleRank[rule]
+	return file && !acrossFiles[rule]
+}
+
 // finish orders the results for output: file rules first, then record
 // rules by count. It marks each file ok, intact, or neither.
 func (r *Report) finish() {
@@ -170,7 +185,7 @@ func (r *Report) finish() {
 	for i := range r.Files {
 		f := &r.Files[i]
 		f.OK, f.Intact = !r.bad[f.Name], r.intact[f.Name]
-		if !f.OK && f.Intact && len(damaged) > 0 {
+		if !f.OK && f.Intact && !r.own[f.Name] && len(damaged) > 0 {
 			f.Note = "its violations follow from " + notAsListed(damaged)
 		}
 	}
