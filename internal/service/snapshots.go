@@ -214,7 +214,9 @@ func (s *Service) Validate(ctx context.Context, p string) ([]byte, bool, error) 
 	}
 	rep, err := verify.Run(ctx, s.abs(d.rel))
 	// The report and its errors name the folder as the client did, not
-	// where the snapshots root lies on the server's disk.
+	// where the snapshots root lies on the server's disk: an UnusableError
+	// starts with the path Run was given (verify names the folder's files
+	// within it), so it is rebuilt without it.
 	var ue *verify.UnusableError
 	if errors.As(err, &ue) {
 		err = &verify.UnusableError{Err: ue.Err}

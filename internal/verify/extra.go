@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"io/fs"
 	"os"
 
 	"github.com/synthpipe/synthpipe/internal/domain/contract"
@@ -93,8 +92,8 @@ func openRows(ctx context.Context, dir, suffix, format string, e entity.Entity, 
 	}
 	src, err := openEntity(dir, name, format, e, fi, schemas)
 	if err != nil {
-		if !reportedByCheckFiles(err) {
-			rep.add(contract.Violation{File: name, Entity: e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
+		if !rep.reportedByCheckFiles(name, err) {
+			rep.add(contract.Violation{File: name, Entity: e.Singular(), Column: "*", Rule: readRule(err), Value: rep.problem(err)})
 		}
 		return nil
 	}
@@ -135,7 +134,7 @@ func (s *rowStream) advance() {
 			continue
 		case err != nil:
 			s.done, s.err = true, err
-			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.e.Singular(), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.e.Singular(), Column: "*", Rule: readRule(err), Value: s.rep.problem(err)})
 			return
 		}
 		id := s.src.ID()
@@ -196,11 +195,18 @@ func jsonString(obj []byte, key string) string {
 	return ""
 }
 
-// reportedByCheckFiles tells an open error that checkFiles already named
-// (a missing file, or one that is not a regular file) from a read problem.
-func reportedByCheckFiles(err error) bool {
-	var nr *safeio.NotRegularError
-	return errors.Is(err, fs.ErrNotExist) || errors.As(err, &nr)
+// openError is a listed file that could not be opened (openListed).
+type openError struct{ error }
+
+func (e openError) Unwrap() error { return e.error }
+
+// reportedByCheckFiles tells an error that checkFiles already reported from
+// a problem of reading the file: checkFiles opened every listed file first
+// and reported why one could not be, unless it found it intact (then the
+// file changed since, and this error is news).
+func (r *Report) reportedByCheckFiles(name string, err error) bool {
+	var oe openError
+	return errors.As(err, &oe) && !r.intact[name]
 }
 
 // readRule is the rule a file that cannot be read breaks.
@@ -246,7 +252,7 @@ func openEntity(dir, name, format string, e entity.Entity, listed pipeline.FileI
 func openListed(dir, name string, listed pipeline.FileInfo) (*os.File, io.Reader, int64, error) {
 	f, st, err := safeio.OpenRegular(dir, name)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, openError{err}
 	}
 	return f, io.LimitReader(f, max(listed.Bytes, 0)+1), st.Size(), nil
 }

@@ -118,7 +118,7 @@ func (s *stream[T]) advance() {
 			if errors.As(err, &le) {
 				rule = contract.RuleSizeLimits
 			}
-			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.entity, Column: "*", Rule: rule, Value: firstLine(err.Error())})
+			s.rep.add(contract.Violation{File: s.file, Row: s.src.Row() + 1, Entity: s.entity, Column: "*", Rule: rule, Value: s.rep.problem(err)})
 			return
 		}
 		s.hold = *rec

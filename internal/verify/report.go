@@ -35,8 +35,9 @@ type FileResult struct {
 	RecordsRead *int64 `json:"records_read,omitempty"`
 	Bytes       int64  `json:"bytes"`
 	// OK: no violation names the file. Intact: it is the file the manifest
-	// lists — a regular file of its size and SHA-256 —, so a violation
-	// that names it follows from another file that is not (Note says which).
+	// lists — a regular file of its size and SHA-256. When such a file
+	// breaks only record rules and rules across files while another file is
+	// not intact, its violations follow from that file (Note says which).
 	OK     bool   `json:"ok"`
 	Intact bool   `json:"intact"`
 	Note   string `json:"note,omitempty"`
@@ -55,16 +56,22 @@ type Report struct {
 	Files          []FileResult `json:"files"`
 	ByRule         []RuleResult `json:"by_rule"`
 
+	dir     string     // the folder read, whatever Dir says
 	mu      sync.Mutex // formats are checked in parallel
 	records int64
 	rules   map[contract.RuleName]*RuleResult
 	bad     map[string]bool // files with a violation
+	own     map[string]bool // files that break a file rule of their own (ownFileRule)
 	intact  map[string]bool // files of the manifest's size and SHA-256
 }
 
 func newReport(dir string) *Report {
-	return &Report{Dir: dir, rules: map[contract.RuleName]*RuleResult{}, bad: map[string]bool{}, intact: map[string]bool{}}
+	return &Report{Dir: dir, dir: dir, rules: map[contract.RuleName]*RuleResult{}, bad: map[string]bool{}, own: map[string]bool{}, intact: map[string]bool{}}
 }
+
+// problem is what a violation says of err: its first line, the folder's
+// files named within it.
+func (r *Report) problem(err error) string { return firstLine(inFolder(r.dir, err).Error()) }
 
 func (r *Report) add(v contract.Violation) {
 	// What a report quotes comes from the input: bounded, never whole, and
@@ -85,6 +92,7 @@ func (r *Report) add(v contract.Violation) {
 	r.Violations++
 	if v.File != "" {
 		r.bad[v.File] = true
+		r.own[v.File] = r.own[v.File] || ownFileRule(v.Rule)
 	}
 }
 
@@ -110,14 +118,23 @@ func (r *Report) addRecords(n int64) {
 	r.mu.Unlock()
 }
 
-// fileRuleRank places each file rule, in the order of FileRules, before
-// every record rule: a damaged or unreadable file is the cause of the
-// record rules it breaks in the files checked with it, so a report names
-// it first.
+// causeRules are the file rules that say a file is not the one listed
+// or cannot be read: the cause of the other rules it and the files checked
+// with it break (a count short, a header, formats that disagree, records
+// that point at records never read), so a report names them first.
+var causeRules = []contract.RuleName{contract.RuleFilePresent, contract.RuleFileRegular, contract.RuleBytesMatchManifest, contract.RuleSHA256MatchManifest, contract.RuleFileReadable}
+
+// fileRuleRank places the cause rules first, then the other file rules in
+// the order of FileRules, before every record rule.
 var fileRuleRank = func() map[contract.RuleName]int {
 	m := make(map[contract.RuleName]int, len(FileRules))
-	for i, r := range FileRules {
-		m[r.Name] = i
+	for i, r := range causeRules {
+		m[r] = i
+	}
+	for _, r := range FileRules {
+		if _, ok := m[r.Name]; !ok {
+			m[r.Name] = len(m)
+		}
 	}
 	return m
 }()
@@ -127,6 +144,18 @@ func rank(rule contract.RuleName) int {
 		return i
 	}
 	return len(FileRules)
+}
+
+// acrossFiles are the file rules that compare a file with others: an
+// intact file breaks them when another file is damaged.
+var acrossFiles = map[contract.RuleName]bool{contract.RuleFormatsAgree: true, contract.RuleMetadataConsistent: true}
+
+// ownFileRule reports whether a file that breaks rule is at fault itself:
+// rule is a file rule about that file alone. A record rule may follow from
+// another file (records it points at never read).
+func ownFileRule(rule contract.RuleName) bool {
+	_, file := fileRuleRank[rule]
+	return file && !acrossFiles[rule]
 }
 
 // finish orders the results for output: file rules first, then record
@@ -156,7 +185,7 @@ func (r *Report) finish() {
 	for i := range r.Files {
 		f := &r.Files[i]
 		f.OK, f.Intact = !r.bad[f.Name], r.intact[f.Name]
-		if !f.OK && f.Intact && len(damaged) > 0 {
+		if !f.OK && f.Intact && !r.own[f.Name] && len(damaged) > 0 {
 			f.Note = "its violations follow from " + notAsListed(damaged)
 		}
 	}

@@ -44,7 +44,8 @@ func TestTruncatedFileIsNamedFirst(t *testing.T) {
 	require.NoError(t, err)
 
 	want := []string{
-		"bytes_match_manifest", "records_match_manifest", "file_readable", "formats_agree", // file rules, as FileRules lists them
+		"bytes_match_manifest", "file_readable", // the cause
+		"records_match_manifest", "formats_agree", // other file rules, as FileRules lists them
 		"fk_person", "one_profile_per_person", // record rules, by count
 	}
 	var text bytes.Buffer
@@ -106,6 +107,49 @@ func TestIntactFileWithItsOwnViolationsIsBad(t *testing.T) {
 	text := reportText(t, rep)
 	require.Equal(t, "  BAD    persons_v0_2.csv                 persons  csv           2000 records", fileLine(t, text, "persons_v0_2.csv"))
 	require.Equal(t, []string{"formats_agree", "ssn_never_issued"}, ruleOrder(text))
+}
+
+// An intact file that breaks a file rule of its own carries no note, even
+// beside a damaged file: here the manifest's count for vehicles_v0_2.csv is
+// wrong (the file is as listed), and persons_v0_2.csv is truncated.
+func TestIntactFileWithItsOwnFileRuleIsBadBesideADamagedOne(t *testing.T) {
+	dir := copySnapshot(t)
+	require.NoError(t, os.Truncate(filepath.Join(dir, "persons_v0_2.csv"), 100_000))
+	m := readManifest(t, dir)
+	for i := range m.Files {
+		if m.Files[i].Name == "vehicles_v0_2.csv" {
+			m.Files[i].Records++
+		}
+	}
+	writeManifest(t, dir, m)
+	rep, err := Run(t.Context(), dir)
+	require.NoError(t, err)
+	require.True(t, hit(rep, "records_match_manifest", "vehicles_v0_2.csv"))
+	require.True(t, hit(rep, "fk_person", "vehicles_v0_2.csv"), "it breaks record rules too")
+	text := reportText(t, rep)
+	require.Equal(t, "  BAD    vehicles_v0_2.csv                vehicles csv     1507 of 1508 records", fileLine(t, text, "vehicles_v0_2.csv"))
+	require.Equal(t, "  intact profiles_v0_2.csv                profiles csv           2000 records  (its violations follow from persons_v0_2.csv, which is not as the manifest lists it)",
+		fileLine(t, text, "profiles_v0_2.csv"), "a file of record rules only still follows from the damaged one")
+}
+
+// A file some of whose records were not read has no count of records read:
+// a dataset without its incidents holds persons, vehicles and profiles,
+// but the count of those alone is not the file's, nor its violation.
+func TestRecordsReadIsAbsentWhenAnEntityIsNotRead(t *testing.T) {
+	dir := copySnapshot(t)
+	path := filepath.Join(dir, "dataset_v0_2.json")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, bytes.Replace(b, []byte(`"incidents": [`), []byte(`"incidentz": [`), 1), 0o644))
+	relist(t, dir, "dataset_v0_2.json")
+	rep, err := Run(t.Context(), dir)
+	require.NoError(t, err)
+	text := reportText(t, rep)
+	require.Equal(t, []string{"file_readable"}, ruleOrder(text))
+	require.Equal(t, `dataset_v0_2.json  * no "incidents" array in the document`, violation(t, rep, "file_readable"))
+	for _, f := range rep.Files {
+		require.Equal(t, f.Name != "dataset_v0_2.json" && f.Name != "metadata_v0_2.json", f.RecordsRead != nil, f.Name)
+	}
 }
 
 func TestNotAsListed(t *testing.T) {

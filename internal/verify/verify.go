@@ -47,7 +47,8 @@
 // snapshot_manifest_vX_Y.json; the manifest is a symlink, FIFO or anything
 // but a regular file, is larger than its limit, is not JSON or breaks its
 // depth, token or entry limits; or no readable metadata gives the seed and
-// reference date. Its message starts with the folder's path. Everything
+// reference date. Its message starts with the folder's path, and names
+// the folder's files, as a report does, by their names within it. Everything
 // else is a violation of a named rule in the report (exit 3): an extra
 // file (no_unexpected_files), a listed file that is a symlink, FIFO, device
 // or folder (file_regular), a name the contract does not define or an
@@ -67,6 +68,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -142,7 +144,7 @@ func ChecksEntityRule(e entity.Entity, r entity.Rule) bool { return !r.Across ||
 // UnusableError means the input is not a snapshot that can be checked at
 // all (exit code 2), as opposed to a snapshot that breaks rules (exit 3).
 // Its message starts with the folder's path, so whoever reads it knows
-// which folder it is about.
+// which folder it is about; the rest names no path (inFolder).
 type UnusableError struct {
 	dir string
 	Err error
@@ -162,10 +164,42 @@ func IsUnusable(err error) bool {
 	return errors.As(err, &u)
 }
 
-// unusable says why the folder dir cannot be checked.
+// unusable says why the folder dir cannot be checked. An error among args
+// names the folder's files by their names within it (inFolder).
 func unusable(dir, format string, args ...any) error {
+	for i, a := range args {
+		if err, ok := a.(error); ok {
+			args[i] = inFolder(dir, err)
+		}
+	}
 	return &UnusableError{dir: dir, Err: fmt.Errorf(format, args...)}
 }
+
+// inFolder returns err with its *fs.PathError's path named within the
+// folder dir: dir joined with a file's name becomes the name, and the
+// path of dir itself goes, for every message validate writes names the
+// folder first (UnusableError) or the file it is about (a violation). So
+// no path is named twice, and a server's report never tells where its
+// snapshots lie. The error still unwraps to err.
+func inFolder(dir string, err error) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	named := pe.Err.Error()
+	if rel, rerr := filepath.Rel(dir, pe.Path); rerr == nil && rel != "." && filepath.IsLocal(rel) {
+		named = pe.Op + " " + rel + ": " + named
+	}
+	return &inFolderError{msg: strings.Replace(err.Error(), pe.Error(), named, 1), err: err}
+}
+
+type inFolderError struct {
+	msg string
+	err error
+}
+
+func (e *inFolderError) Error() string { return e.msg }
+func (e *inFolderError) Unwrap() error { return e.err }
 
 // Run validates the snapshot folder dir. When ctx ends first it stops
 // reading within a file read or lookEvery records of each stream and
@@ -176,10 +210,6 @@ func Run(ctx context.Context, dir string) (*Report, error) {
 	}
 	st, err := os.Stat(dir)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the path is named once, first
-		}
 		return nil, unusable(dir, "%w", err)
 	}
 	if !st.IsDir() {
@@ -258,12 +288,13 @@ func Run(ctx context.Context, dir string) (*Report, error) {
 				}
 			}
 			d := checkRecords(ctx, dir, suffix, format, listed, schemas, &chk, run, placedStreams, rep, c)
+			whole := true // every extra entity's records were read
 			for i, e := range extras {
-				var ed *digests
-				var rows int64
-				if streams[i] != nil {
-					ed, rows = streams[i].finish() // what checkRecords left: all of an entity not placed, or without the core
+				if streams[i] == nil {
+					whole = false // not listed, or not opened (reported): no count
+					continue
 				}
+				ed, rows := streams[i].finish() // what checkRecords left: all of an entity not placed, or without the core
 				if format == layout.JSON {
 					c[layout.DatasetFile(suffix)] += rows
 				} else {
@@ -272,6 +303,9 @@ func Run(ctx context.Context, dir string) (*Report, error) {
 				if d != nil && ed != nil {
 					d[e.Name()] = ed
 				}
+			}
+			if format == layout.JSON && !whole {
+				delete(c, layout.DatasetFile(suffix)) // the core's records alone are not the dataset's
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -442,7 +476,7 @@ func checkFiles(ctx context.Context, dir, manName string, man layout.Manifest, l
 		hashed[e.Name] = true
 		fh, st, err := safeio.OpenRegular(dir, f.Name)
 		if err != nil {
-			rep.add(fileProblem(f.Name, f.Entity, err))
+			rep.add(rep.fileProblem(f.Name, f.Entity, err))
 			continue
 		}
 		if st.Size() != f.Bytes {
@@ -454,7 +488,7 @@ func checkFiles(ctx context.Context, dir, manName string, man layout.Manifest, l
 		n, err := io.Copy(h, safeio.ContextReader(ctx, io.LimitReader(fh, f.Bytes+1)))
 		fh.Close()
 		if err != nil {
-			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: contract.RuleFileReadable, Value: readback.Truncate(err.Error())})
+			rep.add(contract.Violation{File: f.Name, Entity: f.Entity, Column: "*", Rule: contract.RuleFileReadable, Value: rep.problem(err)})
 			continue
 		}
 		if n != f.Bytes {
@@ -497,13 +531,13 @@ func checkFiles(ctx context.Context, dir, manName string, man layout.Manifest, l
 	}
 	rep.addCount(contract.RuleNoUnexpectedFiles, extra-int64(len(first)))
 	if err != nil {
-		rep.add(contract.Violation{File: ".", Entity: "file", Column: "*", Rule: contract.RuleFileReadable, Value: readback.Truncate(err.Error())})
+		rep.add(contract.Violation{File: ".", Entity: "file", Column: "*", Rule: contract.RuleFileReadable, Value: rep.problem(err)})
 	}
 }
 
 // fileProblem turns a failure to open a listed file into its violation.
-func fileProblem(name, entity string, err error) contract.Violation {
-	v := contract.Violation{File: name, Entity: entity, Column: "*", Rule: contract.RuleFileReadable, Value: readback.Truncate(err.Error())}
+func (r *Report) fileProblem(name, entity string, err error) contract.Violation {
+	v := contract.Violation{File: name, Entity: entity, Column: "*", Rule: contract.RuleFileReadable, Value: r.problem(err)}
 	var nr *safeio.NotRegularError
 	switch {
 	case errors.As(err, &nr):
@@ -545,7 +579,7 @@ func readMetadata(dir, suffix string, listed map[string]pipeline.FileInfo, schem
 		if errors.As(err, &le) {
 			rule = contract.RuleSizeLimits
 		}
-		rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: rule, Value: readback.Truncate(err.Error())})
+		rep.add(contract.Violation{File: name, Entity: "metadata", Column: "*", Rule: rule, Value: rep.problem(err)})
 	}
 	dataset := layout.DatasetFile(suffix)
 	if raw, err := datasetMetadata(dir, dataset); err == nil {
@@ -704,10 +738,10 @@ func checkRecords(ctx context.Context, dir, suffix, format string, listed map[st
 		}
 		bad = true
 		name := names[[]string{"persons", "vehicles", "profiles"}[i]]
-		if reportedByCheckFiles(err) {
+		if rep.reportedByCheckFiles(name, err) {
 			continue
 		}
-		rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: readRule(err), Value: firstLine(err.Error())})
+		rep.add(contract.Violation{File: name, Entity: entityOf(name), Column: "*", Rule: readRule(err), Value: rep.problem(err)})
 	}
 	if bad {
 		return nil
