@@ -108,6 +108,7 @@ func TestInFolder(t *testing.T) {
 		{dir, itself, "no such file or directory"},
 		{dir + "/", itself, "no such file or directory"},
 		{filepath.Join(dir, "other"), inside, "no such file or directory"}, // not within it: no path at all
+		{dir, &fs.PathError{Op: "open", Path: "x.csv", Err: fs.ErrNotExist}, "open x.csv: file does not exist"}, // safeio's: named within the folder already
 	} {
 		got := inFolder(tc.dir, tc.err)
 		require.EqualError(t, got, tc.want)

@@ -187,7 +187,11 @@ func inFolder(dir string, err error) error {
 		return err
 	}
 	named := pe.Err.Error()
-	if rel, rerr := filepath.Rel(dir, pe.Path); rerr == nil && rel != "." && filepath.IsLocal(rel) {
+	rel, rerr := filepath.Rel(dir, pe.Path)
+	if rerr != nil || !filepath.IsLocal(rel) {
+		rel = pe.Path // safeio names a file within its folder already
+	}
+	if rel != "." && filepath.IsLocal(rel) {
 		named = pe.Op + " " + rel + ": " + named
 	}
 	return &inFolderError{msg: strings.Replace(err.Error(), pe.Error(), named, 1), err: err}

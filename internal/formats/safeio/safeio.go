@@ -84,12 +84,12 @@ func OpenRegular(dir, name string) (*os.File, fs.FileInfo, error) {
 		if errors.Is(err, syscall.ENXIO) { // what opening a Unix socket gives
 			return nil, nil, &NotRegularError{Name: name, Kind: "socket"}
 		}
-		return nil, nil, err
+		return nil, nil, named(err, name)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, nil, err
+		return nil, nil, named(err, name)
 	}
 	if !st.Mode().IsRegular() {
 		f.Close()
@@ -98,6 +98,18 @@ func OpenRegular(dir, name string) (*os.File, fs.FileInfo, error) {
 	return f, st, nil
 }
 
+// named returns err with the path of its *fs.PathError (the folder joined
+// with name) cut to name: the folder may be a server's, which a client
+// must not learn, and a caller's message names the folder first anyway.
+func named(err error, name string) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	return &fs.PathError{Op: pe.Op, Path: name, Err: pe.Err}
+}
+
+// KindOf names the kind of a file that is not regular.
 func KindOf(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeSymlink != 0:
@@ -128,7 +140,7 @@ func ReadSmall(dir, name string, limit int64) ([]byte, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, named(err, name)
 	}
 	if int64(len(b)) > limit {
 		return nil, OverLimit("%s grew past the %s limit while read", name, SizeText(limit))
