@@ -107,7 +107,7 @@ func TestInFolder(t *testing.T) {
 		{dir, fmt.Errorf("read x.csv: %w", inside), "read x.csv: open x.csv: no such file or directory"},
 		{dir, itself, "no such file or directory"},
 		{dir + "/", itself, "no such file or directory"},
-		{filepath.Join(dir, "other"), inside, "no such file or directory"}, // not within it: no path at all
+		{filepath.Join(dir, "other"), inside, "no such file or directory"},                                      // not within it: no path at all
 		{dir, &fs.PathError{Op: "open", Path: "x.csv", Err: fs.ErrNotExist}, "open x.csv: file does not exist"}, // safeio's: named within the folder already
 	} {
 		got := inFolder(tc.dir, tc.err)
