@@ -6,11 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/synthpipe/synthpipe/internal/testkit/testrun"
 )
 
 // unopenable makes path a regular file that validate cannot open, even as
@@ -27,19 +27,12 @@ func unopenable(t *testing.T, path string) {
 	}
 }
 
-// deepFolder moves the folder src to a path so long that the manifest's
-// path within it is longer than Linux allows (PATH_MAX, 4096 bytes with
-// its NUL), while the folder's own path is not: the folder can be listed,
-// and opening the manifest fails with ENAMETOOLONG. It returns the path.
+// deepFolder moves the folder src to a path so long that opening its
+// manifest fails with ENAMETOOLONG (testrun.LongPath), while the folder can
+// be listed. It returns the path.
 func deepFolder(t *testing.T, src string) string {
 	t.Helper()
-	n := 4096 - len(manifestFile) // dir + "/" + manifest is 4097 bytes
-	dir := t.TempDir()
-	for len(dir) < n-256 {
-		dir = filepath.Join(dir, strings.Repeat("d", 200))
-	}
-	dir = filepath.Join(dir, strings.Repeat("e", n-len(dir)-1))
-	require.NoError(t, os.MkdirAll(filepath.Dir(dir), 0o755))
+	dir := testrun.LongPath(t, len("/"+manifestFile))
 	require.NoError(t, os.Rename(src, dir))
 	return dir
 }

@@ -3,6 +3,7 @@ package testrun
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -49,4 +50,24 @@ func Names(t testing.TB, dir string) []string {
 		out = append(out, e.Name())
 	}
 	return out
+}
+
+// LongPath returns a path under a new temporary folder, its parent made and
+// itself not, so long that the path with rest more bytes after it (say
+// "/" and a file name) is one byte over Linux's PATH_MAX (4096 bytes with
+// its NUL): opening that file fails with ENAMETOOLONG while the folder can
+// still be made, renamed into place and listed. Even as root, which no
+// permission stops, this makes an open fail for real.
+func LongPath(t testing.TB, rest int) string {
+	t.Helper()
+	n := 4096 - rest // the path, then rest: 4097 bytes
+	p := t.TempDir()
+	for len(p) < n-256 {
+		p = filepath.Join(p, strings.Repeat("d", 200))
+	}
+	p = filepath.Join(p, strings.Repeat("e", n-len(p)-1))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
